@@ -1,7 +1,11 @@
 package exo.cli;
 
+/** Entry point of the `exo` launcher. */
 public final class Main {
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println(Runtime.version());
+        System.exit(CommandFactory.create().execute(args));
     }
 }

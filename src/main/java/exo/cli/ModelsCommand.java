@@ -1,0 +1,76 @@
+package exo.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import exo.models.ModelSpec;
+import exo.models.QuantFile;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** `exo models`: the models users can name, from models.yaml. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = "List the models exo knows (from models.yaml).")
+public final class ModelsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    JsonOption json;
+    @Mixin
+    RegistryOption registry;
+
+    @Override
+    public Integer call() throws Exception {
+        List<ModelSpec> models = registry.registry().all();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ArrayNode arr = mapper.createArrayNode();
+            for (ModelSpec m : models) {
+                ObjectNode o = arr.addObject();
+                o.put("id", m.id()).put("name", m.name()).put("architecture", m.architecture().id())
+                        .put("layers", m.layers()).put("embedding", m.shape().embedding())
+                        .put("heads", m.shape().heads()).put("kv_heads", m.shape().kvHeads())
+                        .put("head_dim", m.shape().headDim()).put("ffn", m.shape().ffn())
+                        .put("vocab", m.shape().vocab()).put("context", m.context())
+                        .put("parameters", m.parameters()).put("default_quant", m.defaultQuant());
+                ArrayNode qs = o.putArray("quants");
+                for (QuantFile q : m.quants().values()) {
+                    qs.addObject().put("quant", q.quant()).put("repo", q.repo()).put("file", q.file())
+                            .put("size_bytes", q.size()).put("parts", q.parts());
+                }
+            }
+            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.createObjectNode().set("models", arr)));
+        } else {
+            Table t = new Table("id", "architecture", "layers", "parameters", "quantizations (size)");
+            for (ModelSpec m : models) {
+                String quants = m.quants().values().stream()
+                        .map(q -> q.quant() + (q.quant().equals(m.defaultQuant()) ? "*" : "") + " "
+                                + ByteSize.format(q.size()))
+                        .collect(Collectors.joining(", "));
+                t.row(m.id(), m.architecture().id(), String.valueOf(m.layers()), parameters(m.parameters()), quants);
+            }
+            t.print(out);
+            out.println("* default quantization");
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    static String parameters(long n) {
+        if (n >= 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.1fB", n / 1e9);
+        }
+        if (n >= 1_000_000L) {
+            return String.format(Locale.ROOT, "%.0fM", n / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.0fK", n / 1e3);
+    }
+}

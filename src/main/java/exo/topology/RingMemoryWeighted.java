@@ -1,0 +1,116 @@
+package exo.topology;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * exo's ring memory-weighted strategy, with its faults fixed.
+ *
+ * <p>As in exo: machines are ordered by memory, largest first (ties by name), and the
+ * boundary after the i-th machine is floor(cumulative memory fraction x layers). Unlike exo,
+ * the fraction is exact (integer arithmetic, not a float rounded to 5 decimals), machines
+ * with no memory or beyond the layer count are left out with a reason, and boundaries are
+ * then nudged so every machine in the ring keeps at least one layer; exo instead dropped
+ * empty shards and handed the remaining machines the wrong ones.
+ *
+ * <p>Where every proportional share is at least one layer, the nudging never triggers and
+ * each machine's count is within one layer of its share (floors of two cumulative sums that
+ * differ by the share).
+ */
+public final class RingMemoryWeighted implements PartitioningStrategy {
+
+    private static final Comparator<DeviceCapabilities> LARGEST_FIRST =
+            Comparator.comparingLong(DeviceCapabilities::memoryBytes).reversed()
+                    .thenComparing(DeviceCapabilities::name);
+
+    @Override
+    public Partition partition(List<DeviceCapabilities> devices, String model, int layers, String tail) {
+        if (layers < 1) {
+            throw new IllegalArgumentException("model " + model + " has no layers to split");
+        }
+        Set<String> names = new HashSet<>();
+        for (DeviceCapabilities d : devices) {
+            if (!names.add(d.name())) {
+                throw new IllegalArgumentException("two machines are named " + d.name());
+            }
+        }
+        if (tail != null && !names.contains(tail)) {
+            throw new IllegalArgumentException("the tail " + tail + " is not one of the machines");
+        }
+
+        List<DeviceCapabilities> byMemory = devices.stream().sorted(LARGEST_FIRST).toList();
+        List<DeviceCapabilities> members = new ArrayList<>();
+        List<Partition.Exclusion> excluded = new ArrayList<>();
+        for (DeviceCapabilities d : byMemory) {
+            if (d.memoryBytes() == 0) {
+                excluded.add(new Partition.Exclusion(d, "no usable memory"));
+            } else if (members.size() == layers) {
+                excluded.add(new Partition.Exclusion(d, "more machines than the " + layers + " layers"));
+            } else {
+                members.add(d);
+            }
+        }
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("no machine has usable memory to hold " + model);
+        }
+        // The tail must stay in the ring even when it is among the smallest: swap it for the
+        // smallest member so the ring keeps one machine per layer at most.
+        if (tail != null && members.stream().noneMatch(d -> d.name().equals(tail))) {
+            DeviceCapabilities t = byMemory.stream().filter(d -> d.name().equals(tail)).findFirst().orElseThrow();
+            if (t.memoryBytes() == 0) {
+                throw new IllegalArgumentException("the tail " + tail + " has no usable memory");
+            }
+            DeviceCapabilities dropped = members.removeLast();
+            excluded.removeIf(e -> e.device().name().equals(tail));
+            excluded.addFirst(new Partition.Exclusion(dropped, "more machines than the " + layers + " layers"));
+            members.add(t);
+            members.sort(LARGEST_FIRST);
+        }
+
+        List<DeviceCapabilities> ring = new ArrayList<>(members);
+        if (tail != null) {
+            DeviceCapabilities t = ring.stream().filter(d -> d.name().equals(tail)).findFirst().orElseThrow();
+            ring.remove(t);
+            ring.add(t);
+        }
+
+        int[] bounds = boundaries(ring, layers);
+        List<Assignment> assignments = new ArrayList<>();
+        for (int i = 0; i < ring.size(); i++) {
+            assignments.add(new Assignment(ring.get(i), i, Role.of(i, ring.size()),
+                    new Shard(model, bounds[i], bounds[i + 1], layers)));
+        }
+        return new Partition(assignments, excluded);
+    }
+
+    /**
+     * bounds[0] = 0, bounds[k] = layers, bounds[i] = floor(mem(0..i) * layers / total), then
+     * forced strictly increasing: first up from the left, then down from the right (which
+     * cannot break the left pass because at most {@code layers} machines are in the ring).
+     */
+    static int[] boundaries(List<DeviceCapabilities> ring, int layers) {
+        int k = ring.size();
+        BigInteger total = BigInteger.ZERO;
+        for (DeviceCapabilities d : ring) {
+            total = total.add(BigInteger.valueOf(d.memoryBytes()));
+        }
+        int[] b = new int[k + 1];
+        BigInteger cumulative = BigInteger.ZERO;
+        for (int i = 1; i < k; i++) {
+            cumulative = cumulative.add(BigInteger.valueOf(ring.get(i - 1).memoryBytes()));
+            b[i] = cumulative.multiply(BigInteger.valueOf(layers)).divide(total).intValueExact();
+        }
+        b[k] = layers;
+        for (int i = 1; i < k; i++) {
+            b[i] = Math.max(b[i], b[i - 1] + 1);
+        }
+        for (int i = k - 1; i >= 1; i--) {
+            b[i] = Math.min(b[i], b[i + 1] - 1);
+        }
+        return b;
+    }
+}

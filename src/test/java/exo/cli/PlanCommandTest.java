@@ -1,0 +1,126 @@
+package exo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class PlanCommandTest {
+    private static final long GB = 1L << 30;
+
+    @Test
+    void threeMachinesAsJson() throws Exception {
+        CliRun r = CliRun.of("plan", "llama-3-70b", "--device", "a=64GB", "--device", "b=32GB", "--device", "c=16GB",
+                "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("llama-3-70b", j.get("model").asText());
+        assertEquals("Q4_K_M", j.get("quant").asText());
+        assertEquals(80, j.get("layers").asInt());
+        assertTrue(j.get("fits").asBoolean());
+        JsonNode nodes = j.get("nodes");
+        assertEquals(3, nodes.size());
+        String[] names = {"a", "b", "c"};
+        String[] roles = {"head", "middle", "tail"};
+        int[] starts = {0, 45, 68};
+        int[] ends = {45, 68, 80};
+        long[] memory = {64 * GB, 32 * GB, 16 * GB};
+        for (int i = 0; i < 3; i++) {
+            JsonNode n = nodes.get(i);
+            assertEquals(names[i], n.get("name").asText());
+            assertEquals(roles[i], n.get("role").asText());
+            assertEquals(memory[i], n.get("memory_bytes").asLong());
+            assertEquals(starts[i], n.get("start_layer").asInt());
+            assertEquals(ends[i], n.get("end_layer").asInt());
+            assertEquals(ends[i] - starts[i], n.get("layer_count").asInt());
+            assertTrue(n.get("weight_bytes").asLong() > 0 && n.get("kv_bytes").asLong() > 0);
+            assertTrue(n.get("fits").asBoolean());
+        }
+        // 80 layers x 4096 tokens x 8 KV heads x 128 x 2 (K,V) x 4 bytes, split 45/23/12.
+        assertEquals(45L * 4096 * 8 * 128 * 2 * 4, nodes.get(0).get("kv_bytes").asLong());
+    }
+
+    @Test
+    void tableDrawsTheRing() {
+        CliRun r = CliRun.of("plan", "llama-3-70b", "--device", "a=64GB", "--device", "b=32GB", "--device", "c=16GB",
+                "--tail", "a");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("ring: b -> c -> a -> b"), r.out());
+        assertTrue(r.out().contains("total: 3 machines, 112.0 GiB memory"), r.out());
+    }
+
+    @Test
+    void unknownModelIsBadInputWithCloseMatches() {
+        CliRun r = CliRun.of("plan", "llama3-70b");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().startsWith("exo: unknown model 'llama3-70b'; did you mean llama-3-70b"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
+    }
+
+    @Test
+    void badDeviceValuesAreBadInput() {
+        for (String bad : new String[] {"a=lots", "a", "=4GB", "a=", "a b=4GB"}) {
+            CliRun r = CliRun.of("plan", "llama-3-8b", "--device", bad);
+            assertEquals(2, r.exitCode(), bad);
+            assertTrue(r.err().startsWith("exo: Invalid value for option '--device'"), r.err());
+            assertFalse(r.err().contains("\tat "), r.err());
+        }
+        assertEquals(2, CliRun.of("plan", "llama-3-8b", "--device", "a=4GB", "--device", "a=8GB").exitCode());
+        assertEquals(2, CliRun.of("plan", "llama-3-8b", "--device", "a=4GB", "--tail", "b").exitCode());
+        assertEquals(2, CliRun.of("plan", "llama-3-8b", "--device", "a=4GB", "--quant", "Q3_X").exitCode());
+        assertEquals(2, CliRun.of("plan", "llama-3-8b", "--device", "a=4GB", "--context", "0").exitCode());
+    }
+
+    @Test
+    void aModelThatDoesNotFitExitsOne() throws Exception {
+        CliRun r = CliRun.of("plan", "llama-3.1-405b", "--device", "a=64GB", "--device", "b=32GB", "--json");
+        assertEquals(1, r.exitCode(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertFalse(j.get("fits").asBoolean());
+        assertTrue(j.get("nodes").get(0).get("short_by_bytes").asLong() > 0);
+        CliRun t = CliRun.of("plan", "llama-3.1-405b", "--device", "a=64GB");
+        assertEquals(1, t.exitCode());
+        assertTrue(t.out().contains("short by"), t.out());
+    }
+
+    @Test
+    void withNoDeviceThisMachinePlansAlone() throws Exception {
+        CliRun r = CliRun.of("plan", "stories-260k", "--memory", "2GB", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out()).get("nodes");
+        assertEquals(1, n.size());
+        assertEquals("head+tail", n.get(0).get("role").asText());
+        assertEquals(2 * GB, n.get(0).get("memory_bytes").asLong());
+        assertEquals(5, n.get(0).get("layer_count").asInt());
+    }
+
+    @Test
+    void selfJoinsAHypotheticalRing() throws Exception {
+        CliRun r = CliRun.of("plan", "llama-3-8b", "--device", "big=64GB", "--device", "self=8GB", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode n = new ObjectMapper().readTree(r.out()).get("nodes");
+        assertEquals(2, n.size());
+        assertEquals(8 * GB, n.get(1).get("memory_bytes").asLong());
+    }
+
+    @Test
+    void modelsListsTheRegistry() throws Exception {
+        CliRun r = CliRun.of("models", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode models = new ObjectMapper().readTree(r.out()).get("models");
+        assertTrue(models.size() >= 15);
+        CliRun t = CliRun.of("models");
+        assertTrue(t.out().lines().anyMatch(l -> l.startsWith("llama-3.1-405b") && l.contains("126")), t.out());
+    }
+
+    @Test
+    void noSubcommandOrUnknownOneIsUsage() {
+        assertEquals(2, CliRun.of().exitCode());
+        CliRun r = CliRun.of("plna");
+        assertEquals(2, r.exitCode());
+        assertTrue(r.err().contains("plan"), "suggests plan: " + r.err());
+    }
+}
