@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LlamaCppModelTest {
 
     private static LlamaCppModel model;
+    private static NativeStderr nativeStderr;
 
     static Path storiesModel() {
         String dir = System.getProperty("exo.shared.models");
@@ -29,6 +30,9 @@ class LlamaCppModelTest {
     @BeforeAll
     static void open() {
         Path file = storiesModel();
+        Path stderrLog = Path.of("target", "llamacpp-native-stderr.log");
+        nativeStderr = NativeStderr.redirectTo(stderrLog);
+        System.out.println("llama.cpp's stderr (debug log) goes to " + stderrLog.toAbsolutePath());
         long t0 = System.nanoTime();
         model = LlamaCppModel.open(file, 2, 512);
         System.out.printf("llama.cpp: stories260K loaded in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
@@ -36,8 +40,14 @@ class LlamaCppModelTest {
 
     @AfterAll
     static void close() {
-        if (model != null) {
-            model.close();
+        try {
+            if (model != null) {
+                model.close();
+            }
+        } finally {
+            if (nativeStderr != null) {
+                nativeStderr.close();
+            }
         }
     }
 
