@@ -27,8 +27,11 @@ public final class LlamaCppModel implements AutoCloseable {
 
     /** How long {@link #close()} waits for the native teardown; see there. */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-    /** How long a request may take before its log is declared missing (stories260K: milliseconds). */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * How long llama.cpp's log may lag behind a finished request: {@code complete} returns once
+     * the server has sent its result, and the log is written by a worker thread soon after.
+     */
+    private static final Duration LOG_TIMEOUT = Duration.ofSeconds(10);
 
     private final LlamaModel model;
     private final TokenLog log;
@@ -171,7 +174,7 @@ public final class LlamaCppModel implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new LlamaCppException("llama.cpp completion failed: " + e.getMessage(), e);
         }
-        TokenLog.Task task = log.awaitNextTask(REQUEST_TIMEOUT);
+        TokenLog.Task task = log.awaitNextTask(LOG_TIMEOUT);
         // The log must show the prompt we sent; anything else means we read someone else's task.
         if (!task.promptMatches(promptIds)) {
             throw new LlamaCppException("llama.cpp's log shows task " + task.id() + " with a different prompt");
@@ -187,7 +190,7 @@ public final class LlamaCppModel implements AutoCloseable {
         } catch (RuntimeException e) {
             return -1; // llama.cpp refuses an empty prompt: the vocabulary adds no BOS
         }
-        TokenLog.Task task = log.awaitNextTask(REQUEST_TIMEOUT);
+        TokenLog.Task task = log.awaitNextTask(LOG_TIMEOUT);
         return task.promptLength() == 1 && task.promptHead().length == 1 ? task.promptHead()[0] : -1;
     }
 

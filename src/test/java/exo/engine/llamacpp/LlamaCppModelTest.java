@@ -69,6 +69,7 @@ class LlamaCppModelTest {
         System.out.println("llama.cpp greedy ids after \"Once upon a time\": " + Arrays.toString(ids));
         assertEquals(200, ids.length, "no end-of-story token is expected in the first 200");
         String text = model.detokenize(ids);
+        System.out.println("llama.cpp greedy text: " + text.replace("\n", "\\n"));
         assertTrue(text.startsWith(", there was a little girl named Lily"), text);
         // The text is the concatenation of the pieces, so the ids are the ones that made it.
         assertEquals(432, ids[0], "',' is the word-piece 432, not the byte token 47");
