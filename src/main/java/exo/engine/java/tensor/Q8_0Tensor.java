@@ -1,0 +1,98 @@
+package exo.engine.java.tensor;
+
+import static exo.engine.java.tensor.Layouts.BYTE;
+import static exo.engine.java.tensor.Layouts.ORDER;
+import static exo.engine.java.tensor.Layouts.SHORT;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml Q8_0 (ggml-common.h {@code block_q8_0}): blocks of 32 weights, each an fp16 scale
+ * {@code d} then 32 int8 {@code q}; weight = d * q. 34 bytes per block.
+ */
+public record Q8_0Tensor(MemorySegment data, long elements) implements WeightTensor {
+
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 34;
+
+    public Q8_0Tensor {
+        WeightTensor.checkSize(GgmlType.Q8_0, data, elements);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q8_0;
+    }
+
+    @Override
+    public float get(long index) {
+        long block = (index / BLOCK) * BLOCK_BYTES;
+        return scale(data, block) * data.get(BYTE, block + 2 + index % BLOCK);
+    }
+
+    @Override
+    public float dot(long offset, float[] x, int xOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n, x, xOffset);
+        return dot(VectorWidth.PREFERRED, data, offset, x, xOffset, n);
+    }
+
+    /** Per block: sum q*x in f32, then scale, as ggml's scalar dequantize-then-dot. */
+    @Override
+    public float dotScalar(long offset, float[] x, int xOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n, x, xOffset);
+        float sum = 0f;
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            float blockSum = 0f;
+            for (int j = 0; j < BLOCK; j++) {
+                blockSum += data.get(BYTE, block + 2 + j) * x[xOffset + i + j];
+            }
+            sum += scale(data, block) * blockSum;
+        }
+        return sum;
+    }
+
+    @Override
+    public void dequantize(long offset, float[] out, int outOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n, out, outOffset);
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            float d = scale(data, block);
+            for (int j = 0; j < BLOCK; j++) {
+                out[outOffset + i + j] = d * data.get(BYTE, block + 2 + j);
+            }
+        }
+    }
+
+    static float scale(MemorySegment data, long blockByteOffset) {
+        return Half.f16ToFloat(data.get(SHORT, blockByteOffset));
+    }
+
+    /**
+     * The int8 lanes of a block widen straight into float lanes (B2F), meet x in one FMA each,
+     * and the block's partial sums take its scale in one more FMA; the lanes are summed once, at
+     * the end. {@code offset} and {@code n} are whole blocks.
+     */
+    static float dot(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int n) {
+        Species s = width.species();
+        int lanes = s.floats().length();
+        int step = s.bytes().length();
+        FloatVector acc = FloatVector.zero(s.floats());
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            FloatVector blockSum = FloatVector.zero(s.floats());
+            for (int j = 0; j < BLOCK; j += step) {
+                ByteVector q = ByteVector.fromMemorySegment(s.bytes(), data, block + 2 + j, ORDER);
+                for (int p = 0; p < s.byteParts(); p++) {
+                    FloatVector w = (FloatVector) q.convertShape(VectorOperators.B2F, s.floats(), p);
+                    blockSum = w.fma(FloatVector.fromArray(s.floats(), x, xOffset + i + j + p * lanes), blockSum);
+                }
+            }
+            acc = blockSum.fma(FloatVector.broadcast(s.floats(), scale(data, block)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}
