@@ -107,7 +107,7 @@ public record GgufHeader(int version, GgufMetadata metadata, List<GgufTensorInfo
             GgmlType type;
             try {
                 type = GgmlType.fromId(typeId);
-            } catch (GgufFormatException e) {
+            } catch (IllegalArgumentException e) {
                 throw new GgufFormatException("tensor " + name + " has unknown type id " + typeId);
             }
             long offset = in.u64();

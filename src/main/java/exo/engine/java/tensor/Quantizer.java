@@ -1,5 +1,6 @@
 package exo.engine.java.tensor;
 
+import exo.gguf.GgmlType;
 import static exo.engine.java.tensor.Layouts.BYTE;
 import static exo.engine.java.tensor.Layouts.SHORT;
 

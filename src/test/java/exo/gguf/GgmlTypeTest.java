@@ -1,4 +1,4 @@
-package exo.engine.java.tensor;
+package exo.gguf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,15 +35,5 @@ class GgmlTypeTest {
         assertEquals(210 * 8, GgmlType.Q6_K.byteSize(2048));
         assertEquals(144L * 32000 * 8, GgmlType.Q4_K.byteSize(2048L * 32000));
         assertThrows(IllegalArgumentException.class, () -> GgmlType.Q8_0.byteSize(33));
-    }
-
-    @Test
-    void typesWithoutKernelsAreRefusedClearly() {
-        assertFalse(GgmlType.Q4_K.computable());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WeightTensor.of(GgmlType.Q4_K, MemorySegment.ofArray(new byte[144]), 256));
-        assertTrue(e.getMessage().contains("Q4_K"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> WeightTensor.of(GgmlType.Q8_0, MemorySegment.ofArray(new byte[33]), 32));
     }
 }
