@@ -66,7 +66,7 @@ public record BF16Tensor(MemorySegment data, long elements) implements WeightTen
                 acc = w.fma(FloatVector.fromArray(s.floats(), x, xOffset + i + p * lanes), acc);
             }
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (; i < n; i++) {
             sum += Half.bf16ToFloat(data.get(SHORT, base + (long) i * Short.BYTES)) * x[xOffset + i];
         }

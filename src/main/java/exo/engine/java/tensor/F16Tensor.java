@@ -66,7 +66,7 @@ public record F16Tensor(MemorySegment data, long elements) implements WeightTens
                 acc = toFloat(bits).fma(FloatVector.fromArray(s.floats(), x, xOffset + i + p * lanes), acc);
             }
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (; i < n; i++) {
             sum += Half.f16ToFloat(data.get(SHORT, base + (long) i * Short.BYTES)) * x[xOffset + i];
         }

@@ -66,7 +66,7 @@ public record F32Tensor(MemorySegment data, long elements) implements WeightTens
             acc0 = FloatVector.fromMemorySegment(fs, data, base + (long) i * Float.BYTES, ORDER)
                     .fma(FloatVector.fromArray(fs, x, xOffset + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc0.add(acc1));
         for (; i < n; i++) {
             sum += data.get(FLOAT, base + (long) i * Float.BYTES) * x[xOffset + i];
         }

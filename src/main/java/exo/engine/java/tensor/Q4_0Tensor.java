@@ -107,6 +107,6 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements WeightTen
             }
             acc = blockSum.fma(FloatVector.broadcast(s.floats(), scale(data, block)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc);
     }
 }
