@@ -1,0 +1,43 @@
+package exo.engine.sampling;
+
+/**
+ * How the next token is chosen, with llama.cpp's defaults and meanings.
+ *
+ * @param temperature   0 picks the most likely token (greedy); higher flattens the distribution
+ * @param topK          keep the k most likely tokens (0 = all)
+ * @param topP          keep the smallest set whose probability reaches p (1 = all)
+ * @param minP          drop tokens less likely than minP x the top token's probability (0 = none)
+ * @param repeatPenalty divide positive (multiply negative) logits of recently seen tokens (1 = off)
+ * @param repeatLastN   how many recent tokens the penalty looks at
+ * @param seed          makes a sampled run repeatable
+ */
+public record SamplingParams(float temperature, int topK, float topP, float minP, float repeatPenalty,
+                             int repeatLastN, long seed) {
+
+    public static final SamplingParams GREEDY = new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0);
+
+    public SamplingParams {
+        if (!(temperature >= 0) || Float.isInfinite(temperature)) {
+            throw new IllegalArgumentException("--temperature must be 0 or more, not " + temperature);
+        }
+        if (topK < 0) {
+            throw new IllegalArgumentException("--top-k must be 0 (off) or more, not " + topK);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("--top-p must be in (0, 1], not " + topP);
+        }
+        if (!(minP >= 0 && minP <= 1)) {
+            throw new IllegalArgumentException("--min-p must be in [0, 1], not " + minP);
+        }
+        if (!(repeatPenalty > 0) || Float.isInfinite(repeatPenalty)) {
+            throw new IllegalArgumentException("--repeat-penalty must be positive, not " + repeatPenalty);
+        }
+        if (repeatLastN < 0) {
+            throw new IllegalArgumentException("the repeat window must not be negative");
+        }
+    }
+
+    public boolean greedy() {
+        return temperature == 0f;
+    }
+}
