@@ -25,7 +25,13 @@ public final class GgufWriter {
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<PendingTensor> tensors = new ArrayList<>();
 
-    private record PendingTensor(GgufTensorInfo info, MemorySegment data) {
+    /** Bytes of one tensor, produced only when the file is written (so a writer can stream). */
+    @FunctionalInterface
+    public interface TensorBytes {
+        MemorySegment get() throws IOException;
+    }
+
+    private record PendingTensor(GgufTensorInfo info, TensorBytes data) {
     }
 
     public GgufWriter put(String key, GgufValue value) {
@@ -64,11 +70,16 @@ public final class GgufWriter {
      * exactly the bytes of the tensor in {@code type}'s layout and is read when written.
      */
     public GgufWriter addTensor(String name, GgmlType type, long[] dims, MemorySegment data) {
+        checkSize(new GgufTensorInfo(name, dims, type, 0), data);
+        return addTensor(name, type, dims, () -> data);
+    }
+
+    /**
+     * Adds a tensor whose bytes are produced when the file is written, one tensor at a time,
+     * so a model larger than memory can be generated or copied.
+     */
+    public GgufWriter addTensor(String name, GgmlType type, long[] dims, TensorBytes data) {
         GgufTensorInfo info = new GgufTensorInfo(name, dims, type, 0);
-        if (data.byteSize() != info.byteSize()) {
-            throw new IllegalArgumentException("tensor " + name + " needs " + info.byteSize() + " bytes of "
-                    + type + ", got " + data.byteSize());
-        }
         for (PendingTensor t : tensors) {
             if (t.info().name().equals(name)) {
                 throw new IllegalArgumentException("duplicate tensor " + name);
@@ -76,6 +87,13 @@ public final class GgufWriter {
         }
         tensors.add(new PendingTensor(info, data));
         return this;
+    }
+
+    private static void checkSize(GgufTensorInfo info, MemorySegment data) {
+        if (data.byteSize() != info.byteSize()) {
+            throw new IllegalArgumentException("tensor " + info.name() + " needs " + info.byteSize() + " bytes of "
+                    + info.type() + ", got " + data.byteSize());
+        }
     }
 
     public GgufWriter addTensor(String name, GgmlType type, long[] dims, byte[] data) {
@@ -110,7 +128,9 @@ public final class GgufWriter {
                 long dataStart = GgufHeader.alignUp(ch.position(), alignment);
                 for (int i = 0; i < tensors.size(); i++) {
                     ch.position(dataStart + laidOut.get(i).offset());
-                    writeFully(ch, tensors.get(i).data().asByteBuffer());
+                    MemorySegment bytes = tensors.get(i).data().get();
+                    checkSize(tensors.get(i).info(), bytes);
+                    writeFully(ch, bytes.asByteBuffer());
                 }
                 // Pad the end to the alignment as llama.cpp's writer does.
                 long end = GgufHeader.alignUp(ch.position(), alignment);

@@ -1,0 +1,152 @@
+package exo.bench;
+
+import exo.engine.java.tensor.Quantizer;
+import exo.gguf.GgmlType;
+import exo.gguf.GgufArray;
+import exo.gguf.GgufValueType;
+import exo.gguf.GgufWriter;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a Llama-shaped GGUF with random weights that both engines load: for tests (small
+ * shapes in every tensor type) and benchmarks (a 1B shape). Weights are uniform in
+ * +-1/sqrt(fan-in) so activations stay near unit scale through the layers; norms are 1. The
+ * vocabulary is a SentencePiece one (unk, bos, eos, 256 byte tokens, filler pieces) so that
+ * llama.cpp accepts the file; tests feed token ids, not text.
+ */
+public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ffn, int vocab, int context,
+                             GgmlType type, long seed) {
+
+    /** The Llama-3.2-1B-like shape of the benchmarks in DESIGN.md (vocab 32000). */
+    public static SyntheticModel llama1B(GgmlType type) {
+        return new SyntheticModel(2048, 16, 32, 8, 8192, 32000, 2048, type, 1);
+    }
+
+    public SyntheticModel {
+        if (dim % heads != 0 || heads % kvHeads != 0 || vocab < 260) {
+            throw new IllegalArgumentException("inconsistent synthetic shape");
+        }
+        if (dim % 32 != 0 || ffn % 32 != 0) {
+            throw new IllegalArgumentException("dim and ffn must be multiples of 32 for quantized types");
+        }
+    }
+
+    public void write(Path path) throws IOException {
+        int headDim = dim / heads;
+        int kvDim = kvHeads * headDim;
+        GgufWriter w = new GgufWriter()
+                .putString("general.architecture", "llama")
+                .putString("general.name", "synthetic-" + dim + "x" + layers + "-" + type)
+                .putUInt32("general.file_type", fileType(type))
+                .putUInt32("llama.context_length", context)
+                .putUInt32("llama.embedding_length", dim)
+                .putUInt32("llama.block_count", layers)
+                .putUInt32("llama.feed_forward_length", ffn)
+                .putUInt32("llama.rope.dimension_count", headDim)
+                .putUInt32("llama.attention.head_count", heads)
+                .putUInt32("llama.attention.head_count_kv", kvHeads)
+                .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
+                .putFloat32("llama.rope.freq_base", 10000f)
+                .putUInt32("llama.vocab_size", vocab);
+        addVocabulary(w);
+        int salt = 0;
+        w.addTensor("token_embd.weight", type, new long[] {dim, vocab}, random(vocab, dim, 1f, salt++));
+        for (int l = 0; l < layers; l++) {
+            String p = "blk." + l + ".";
+            w.addF32(p + "attn_norm.weight", new long[] {dim}, ones(dim));
+            w.addTensor(p + "attn_q.weight", type, new long[] {dim, dim}, random(dim, dim, fanIn(dim), salt++));
+            w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, random(kvDim, dim, fanIn(dim), salt++));
+            w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, random(kvDim, dim, fanIn(dim), salt++));
+            w.addTensor(p + "attn_output.weight", type, new long[] {dim, dim}, random(dim, dim, fanIn(dim), salt++));
+            w.addF32(p + "ffn_norm.weight", new long[] {dim}, ones(dim));
+            w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, ffn}, random(ffn, dim, fanIn(dim), salt++));
+            w.addTensor(p + "ffn_up.weight", type, new long[] {dim, ffn}, random(ffn, dim, fanIn(dim), salt++));
+            w.addTensor(p + "ffn_down.weight", type, new long[] {ffn, dim}, random(dim, ffn, fanIn(ffn), salt++));
+        }
+        w.addF32("output_norm.weight", new long[] {dim}, ones(dim));
+        // A wider head than 1/sqrt(dim) separates the top logits, as a trained model's do.
+        w.addTensor("output.weight", type, new long[] {dim, vocab}, random(vocab, dim, 4 * fanIn(dim), salt));
+        w.write(path);
+    }
+
+    private static float fanIn(int n) {
+        return (float) (1 / Math.sqrt(n));
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
+    /** Quantized bytes of a rows x cols matrix, generated row by row when the file is written. */
+    private GgufWriter.TensorBytes random(int rows, int cols, float scale, int salt) {
+        return () -> {
+            SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + salt);
+            long rowBytes = type.byteSize(cols);
+            MemorySegment out = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes * rows)]);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    row[c] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+                }
+                encode(row, out, r * rowBytes);
+            }
+            return out;
+        };
+    }
+
+    private void encode(float[] row, MemorySegment out, long offset) {
+        switch (type) {
+            case F32 -> MemorySegment.copy(row, 0, out, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), offset, row.length);
+            case F16 -> Quantizer.toF16(row, 0, row.length, out, offset);
+            case BF16 -> Quantizer.toBF16(row, 0, row.length, out, offset);
+            case Q8_0 -> Quantizer.toQ8_0(row, 0, row.length, out, offset);
+            case Q4_0 -> Quantizer.toQ4_0(row, 0, row.length, out, offset);
+            default -> throw new IllegalArgumentException("no synthetic models of type " + type);
+        }
+    }
+
+    /** llama_ftype numbers for general.file_type (llama.h). */
+    private static int fileType(GgmlType t) {
+        return switch (t) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case BF16 -> 32;
+            default -> throw new IllegalArgumentException("no file type for " + t);
+        };
+    }
+
+    private void addVocabulary(GgufWriter w) {
+        String[] tokens = new String[vocab];
+        float[] scores = new float[vocab];
+        int[] types = new int[vocab];
+        tokens[0] = "<unk>";
+        types[0] = 2;
+        tokens[1] = "<s>";
+        types[1] = 3;
+        tokens[2] = "</s>";
+        types[2] = 3;
+        for (int b = 0; b < 256; b++) {
+            tokens[3 + b] = String.format("<0x%02X>", b);
+            types[3 + b] = 6;
+        }
+        for (int i = 259; i < vocab; i++) {
+            tokens[i] = "\u2581t" + i;
+            scores[i] = -i;
+            types[i] = 1;
+        }
+        w.putString("tokenizer.ggml.model", "llama")
+                .putArray("tokenizer.ggml.tokens", GgufArray.ofStrings(tokens))
+                .putArray("tokenizer.ggml.scores", GgufArray.ofFloats(scores))
+                .putArray("tokenizer.ggml.token_type", new GgufArray(GgufValueType.INT32, types))
+                .putUInt32("tokenizer.ggml.bos_token_id", 1)
+                .putUInt32("tokenizer.ggml.eos_token_id", 2)
+                .putUInt32("tokenizer.ggml.unknown_token_id", 0);
+    }
+}
