@@ -48,14 +48,6 @@ final class CodepointFlags {
                 || cp == 0x205F || cp == 0x3000;
     }
 
-    /**
-     * Whether llama.cpp gives the code point any flag at all. Its table covers every code point
-     * (unassigned ones count as \p{C}), so only positions outside the text have none.
-     */
-    static boolean isDefined(int cp) {
-        return cp >= 0 && cp <= Character.MAX_CODE_POINT;
-    }
-
     /** llama.cpp's collapsed byte for a code point of 128 or more. */
     static char collapse(int cp) {
         if (isWhitespace(cp)) {

@@ -8,12 +8,6 @@ final class Utf8 {
     private Utf8() {
     }
 
-    /** Length of the UTF-8 sequence a lead byte starts, as llama.cpp's unicode_len_utf8 reads it. */
-    static int sequenceLength(byte lead) {
-        int hi = (lead & 0xFF) >> 4;
-        return hi < 12 ? 1 : hi < 14 ? 2 : hi == 14 ? 3 : 4;
-    }
-
     /**
      * The code points of {@code text}, an unpaired surrogate (which has no UTF-8 form, and which
      * llama.cpp's byte-string API can never receive) replaced by U+FFFD.
@@ -36,10 +30,6 @@ final class Utf8 {
             }
         }
         return text;
-    }
-
-    static byte[] encode(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     static void append(ByteArrayOutputStream out, int cp) {

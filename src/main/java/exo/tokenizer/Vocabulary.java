@@ -1,6 +1,6 @@
 package exo.tokenizer;
 
-import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.Map;
 
 /**
@@ -31,12 +31,12 @@ final class Vocabulary {
     final boolean cleanSpaces;
     /** Control, user-defined and unknown tokens, longest text first (cache_special_tokens). */
     private final int[] specialTokens;
-    private final java.util.BitSet endOfGeneration;
+    private final BitSet endOfGeneration;
 
     Vocabulary(Kind kind, String[] texts, float[] scores, int[] attrs, Map<String, Integer> ids,
                Map<String, Integer> mergeRanks, BpeSettings bpe, int bos, int eos, int eot, int unk,
                boolean addBos, boolean addEos, boolean addSpacePrefix, boolean cleanSpaces,
-               int[] specialTokens, java.util.BitSet endOfGeneration) {
+               int[] specialTokens, BitSet endOfGeneration) {
         this.kind = kind;
         this.texts = texts;
         this.scores = scores;
@@ -53,7 +53,7 @@ final class Vocabulary {
         this.addSpacePrefix = addSpacePrefix;
         this.cleanSpaces = cleanSpaces;
         this.specialTokens = specialTokens.clone();
-        this.endOfGeneration = (java.util.BitSet) endOfGeneration.clone();
+        this.endOfGeneration = (BitSet) endOfGeneration.clone();
     }
 
     int size() {
@@ -98,10 +98,6 @@ final class Vocabulary {
 
     boolean isEndOfGeneration(int id) {
         return id >= 0 && endOfGeneration.get(id);
-    }
-
-    int textByteLength(int id) {
-        return texts[id].getBytes(StandardCharsets.UTF_8).length;
     }
 
     int check(int id) {
