@@ -1,0 +1,254 @@
+package exo.tokenizer;
+
+import exo.gguf.GgufMetadata;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Builds a {@link Vocabulary} from GGUF metadata with the defaults and fix-ups of llama.cpp's
+ * {@code llama_vocab::impl::load} (src/llama-vocab.cpp): default special ids per model, add_bos
+ * and add_space_prefix defaults, end-of-generation tokens recognised by their text, and tokens
+ * that look like control tokens forced to be control tokens.
+ */
+final class VocabularyReader {
+    private static final System.Logger LOG = System.getLogger(VocabularyReader.class.getName());
+
+    /** Texts llama.cpp takes for EOT when tokenizer.ggml.eot_token_id is absent. */
+    private static final Set<String> EOT_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
+            "<|endoftext|>", "<EOT>", "<｜end▁of▁sentence｜>");
+    /** Texts that end generation whatever the metadata says (llama.cpp special_eog_ids). */
+    private static final Set<String> EOG_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
+            "<|endoftext|>", "<|eom_id|>", "<EOT>");
+    private static final Set<String> EOM_TEXTS = Set.of("<|eom_id|>");
+    private static final Set<String> FIM_PRE_TEXTS = Set.of("<|fim_prefix|>", "<fim-prefix>", "<｜fim▁begin｜>", "<PRE>");
+    private static final Set<String> FIM_SUF_TEXTS = Set.of("<|fim_suffix|>", "<fim-suffix>", "<｜fim▁hole｜>", "<SUF>");
+    private static final Set<String> FIM_MID_TEXTS = Set.of("<|fim_middle|>", "<fim-middle>", "<｜fim▁end｜>", "<MID>");
+    private static final Set<String> FIM_PAD_TEXTS = Set.of("<|fim_pad|>", "<fim-pad>", "<PAD>");
+    private static final Set<String> FIM_REP_TEXTS = Set.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>");
+    private static final Set<String> FIM_SEP_TEXTS = Set.of("<|file_sep|>");
+
+    private VocabularyReader() {
+    }
+
+    static Vocabulary read(GgufMetadata md) {
+        String model = md.getString("tokenizer.ggml.model")
+                .orElseThrow(() -> new IllegalArgumentException("the file has no tokenizer (tokenizer.ggml.model is missing)"));
+        String pre = md.getString("tokenizer.ggml.pre").orElse("");
+
+        Vocabulary.Kind kind;
+        BpeSettings bpe = null;
+        int bos;
+        int eos;
+        int unk;
+        boolean addBos;
+        boolean addEos = false;
+        boolean addSpacePrefix;
+        boolean cleanSpaces;
+        switch (model) {
+            case "llama" -> {
+                kind = Vocabulary.Kind.SPM;
+                bos = 1;
+                eos = 2;
+                unk = 0;
+                addBos = true;
+                addSpacePrefix = true;
+                cleanSpaces = false;
+            }
+            case "gpt2" -> {
+                kind = Vocabulary.Kind.BPE;
+                if (pre.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING,
+                            "missing tokenizer.ggml.pre, using 'default' (as llama.cpp: generation quality will be degraded)");
+                }
+                bpe = BpeSettings.forName(pre);
+                bos = bpe.hasBos() ? 11 : Vocabulary.NO_TOKEN;
+                eos = 11;
+                unk = Vocabulary.NO_TOKEN;
+                addBos = bpe.addBos();
+                addSpacePrefix = false;
+                cleanSpaces = bpe.cleanSpaces();
+            }
+            case "bert", "t5", "rwkv", "no_vocab", "none" -> throw new IllegalArgumentException(
+                    "tokenizer model '" + model + "' is not supported (supported: llama, gpt2)");
+            default -> throw new IllegalArgumentException("unknown tokenizer model: '" + model + "'");
+        }
+        addSpacePrefix = md.getBool("tokenizer.ggml.add_space_prefix").orElse(addSpacePrefix);
+
+        String[] texts = md.getStringArray("tokenizer.ggml.tokens")
+                .orElseThrow(() -> new IllegalArgumentException("cannot find tokenizer vocab (tokenizer.ggml.tokens)"))
+                .clone();
+        int n = texts.length;
+        float[] scores = md.getFloatArray("tokenizer.ggml.scores").orElse(new float[n]);
+        int[] types = md.getIntArray("tokenizer.ggml.token_type").orElse(null);
+        if (scores.length < n || (types != null && types.length < n)) {
+            throw new IllegalArgumentException("tokenizer.ggml.scores or token_type is shorter than the " + n + " tokens");
+        }
+        int[] attrs = new int[n];
+        Map<String, Integer> ids = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            if (texts[i].isEmpty()) {
+                texts[i] = "[EMPTY_" + i + "]"; // as llama.cpp, so that every token has a text
+            }
+            if (ids.put(texts[i], i) != null) {
+                throw new IllegalArgumentException("token text '" + texts[i] + "' appears twice in the vocabulary");
+            }
+            attrs[i] = types == null ? TokenAttributes.NORMAL : TokenAttributes.fromTokenType(types[i]);
+        }
+        Map<String, Integer> merges = kind == Vocabulary.Kind.BPE ? readMerges(md) : Map.of();
+
+        bos = specialId(md, "tokenizer.ggml.bos_token_id", bos, n);
+        eos = specialId(md, "tokenizer.ggml.eos_token_id", eos, n);
+        int eot = specialId(md, "tokenizer.ggml.eot_token_id", Vocabulary.NO_TOKEN, n);
+        int eom = specialId(md, "tokenizer.ggml.eom_token_id", Vocabulary.NO_TOKEN, n);
+        unk = specialId(md, "tokenizer.ggml.unknown_token_id", unk, n);
+        int fimPre = specialId(md, "tokenizer.ggml.prefix_token_id",
+                specialId(md, "tokenizer.ggml.fim_pre_token_id", Vocabulary.NO_TOKEN, n), n); // the deprecated key wins, as in llama.cpp
+        int fimSuf = specialId(md, "tokenizer.ggml.suffix_token_id",
+                specialId(md, "tokenizer.ggml.fim_suf_token_id", Vocabulary.NO_TOKEN, n), n); // the deprecated key wins, as in llama.cpp
+        int fimMid = specialId(md, "tokenizer.ggml.middle_token_id",
+                specialId(md, "tokenizer.ggml.fim_mid_token_id", Vocabulary.NO_TOKEN, n), n); // the deprecated key wins, as in llama.cpp
+        int fimPad = specialId(md, "tokenizer.ggml.fim_pad_token_id", Vocabulary.NO_TOKEN, n);
+        int fimRep = specialId(md, "tokenizer.ggml.fim_rep_token_id", Vocabulary.NO_TOKEN, n);
+        int fimSep = specialId(md, "tokenizer.ggml.fim_sep_token_id", Vocabulary.NO_TOKEN, n);
+        addBos = md.getBool("tokenizer.ggml.add_bos_token").orElse(addBos);
+        addEos = md.getBool("tokenizer.ggml.add_eos_token").orElse(addEos);
+
+        // Tokens found by their text. llama.cpp walks an unordered_map, so where a vocabulary has
+        // two candidates for one role its pick is arbitrary; ascending id order is used here.
+        for (int i = 0; i < n; i++) {
+            String t = texts[i];
+            if (eot == Vocabulary.NO_TOKEN && EOT_TEXTS.contains(t)) {
+                eot = forceControl(attrs, texts, i);
+            }
+            if (eom == Vocabulary.NO_TOKEN && EOM_TEXTS.contains(t)) {
+                eom = forceControl(attrs, texts, i);
+            }
+            if (fimPre == Vocabulary.NO_TOKEN && FIM_PRE_TEXTS.contains(t)) {
+                fimPre = forceControl(attrs, texts, i);
+            }
+            if (fimSuf == Vocabulary.NO_TOKEN && FIM_SUF_TEXTS.contains(t)) {
+                fimSuf = forceControl(attrs, texts, i);
+            }
+            if (fimMid == Vocabulary.NO_TOKEN && FIM_MID_TEXTS.contains(t)) {
+                fimMid = forceControl(attrs, texts, i);
+            }
+            if (fimPad == Vocabulary.NO_TOKEN && FIM_PAD_TEXTS.contains(t)) {
+                fimPad = forceControl(attrs, texts, i);
+            }
+            if (fimRep == Vocabulary.NO_TOKEN && FIM_REP_TEXTS.contains(t)) {
+                fimRep = forceControl(attrs, texts, i);
+            }
+            if (fimSep == Vocabulary.NO_TOKEN && FIM_SEP_TEXTS.contains(t)) {
+                fimSep = forceControl(attrs, texts, i);
+            }
+        }
+
+        BitSet eog = new BitSet(n);
+        for (int id : new int[] {fimPad, fimRep, fimSep}) {
+            if (id != Vocabulary.NO_TOKEN) {
+                eog.set(id);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            if (EOG_TEXTS.contains(texts[i])) {
+                eog.set(forceControl(attrs, texts, i));
+            }
+        }
+        for (int id : new int[] {eos, eot, eom}) {
+            if (id != Vocabulary.NO_TOKEN) {
+                eog.set(id);
+            }
+        }
+
+        int[] special = specialTokens(texts, attrs);
+        applyModelQuirks(md, pre, texts, attrs, ids, special);
+
+        return new Vocabulary(kind, texts, scores, attrs, ids, merges, bpe, bos, eos, eot, unk, addBos, addEos,
+                addSpacePrefix, cleanSpaces, special, eog);
+    }
+
+    /** tokenizer.ggml.merges: "left right" per line, the first space from the second character on. */
+    private static Map<String, Integer> readMerges(GgufMetadata md) {
+        String[] lines = md.getStringArray("tokenizer.ggml.merges")
+                .orElseThrow(() -> new IllegalArgumentException("cannot find tokenizer merges (tokenizer.ggml.merges)"));
+        Map<String, Integer> ranks = new HashMap<>(lines.length * 2);
+        for (int i = 0; i < lines.length; i++) {
+            // llama.cpp splits at find(' ', 1); a line without one can never be looked up
+            if (lines[i].indexOf(' ', 1) > 0) {
+                ranks.putIfAbsent(lines[i], i); // std::map::emplace keeps the first rank
+            }
+        }
+        return ranks;
+    }
+
+    /** A special id from the metadata, or the default when absent or out of range (llama.cpp only warns). */
+    private static int specialId(GgufMetadata md, String key, int fallback, int n) {
+        OptionalLong v = md.getLong(key);
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        long id = v.getAsLong() & 0xFFFFFFFFL; // read as uint32, as llama.cpp does
+        if (id >= n) {
+            LOG.log(System.Logger.Level.WARNING, "bad special token: " + key + " = " + id + ", using default id " + fallback);
+            return fallback;
+        }
+        return (int) id;
+    }
+
+    private static int forceControl(int[] attrs, String[] texts, int id) {
+        if ((attrs[id] & TokenAttributes.CONTROL) == 0) {
+            LOG.log(System.Logger.Level.DEBUG, "control-looking token " + id + " '" + texts[id]
+                    + "' was not control-type; treating it as control (as llama.cpp)");
+            attrs[id] = TokenAttributes.CONTROL;
+        }
+        return id;
+    }
+
+    /** cache_special_tokens: control, user-defined and unknown tokens, longest UTF-8 text first. */
+    private static int[] specialTokens(String[] texts, int[] attrs) {
+        List<Integer> special = new ArrayList<>();
+        for (int i = 0; i < texts.length; i++) {
+            if ((attrs[i] & (TokenAttributes.CONTROL | TokenAttributes.USER_DEFINED | TokenAttributes.UNKNOWN)) != 0) {
+                special.add(i);
+            }
+        }
+        int[] byteLength = new int[texts.length];
+        for (int id : special) {
+            byteLength[id] = texts[id].getBytes(StandardCharsets.UTF_8).length;
+        }
+        special.sort(Comparator.comparingInt((Integer id) -> byteLength[id]).reversed());
+        return special.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Per-model strip attributes llama.cpp sets by tokenizer or model name (they are not in GGUF). */
+    private static void applyModelQuirks(GgufMetadata md, String pre, String[] texts, int[] attrs,
+                                         Map<String, Integer> ids, int[] special) {
+        String name = md.getString("general.name").orElse("").toLowerCase(Locale.ROOT);
+        if (pre.contains("jina-v2-de") || pre.contains("jina-v2-es") || pre.contains("jina-v2-code")) {
+            setAttr(attrs, ids, "<mask>", TokenAttributes.LSTRIP, true);
+        } else if (name.contains("phi-3") || name.contains("phi3")) {
+            for (int id : special) {
+                attrs[id] |= TokenAttributes.RSTRIP;
+            }
+            setAttr(attrs, ids, "</s>", TokenAttributes.RSTRIP, true);
+            for (String t : new String[] {"<unk>", "<s>", "<|endoftext|>"}) {
+                setAttr(attrs, ids, t, TokenAttributes.RSTRIP, false);
+            }
+        }
+    }
+
+    private static void setAttr(int[] attrs, Map<String, Integer> ids, String text, int attr, boolean on) {
+        Integer id = ids.get(text);
+        if (id != null) {
+            attrs[id] = on ? attrs[id] | attr : attrs[id] & ~attr;
+        }
+    }
+}
