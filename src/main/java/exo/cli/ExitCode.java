@@ -39,7 +39,7 @@ public final class ExitCode {
     static String message(Throwable t) {
         String m = t.getMessage();
         return switch (t) {
-            case NoSuchFileException e -> e.getFile() + (e.getReason() == null ? ": no such file" : "");
+            case NoSuchFileException e -> e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason());
             case AccessDeniedException e -> e.getFile() + ": permission denied";
             default -> {
                 if (of(t) == INTERNAL) {

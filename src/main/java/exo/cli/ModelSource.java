@@ -1,0 +1,47 @@
+package exo.cli;
+
+import exo.download.HubCache;
+import exo.models.ModelSpec;
+import exo.models.QuantFile;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The model a command runs: a models.yaml id whose GGUF is already in the Hugging Face cache,
+ * or an explicit {@code --model-file}. The id itself is a positional parameter of the command.
+ */
+public final class ModelSource {
+    @Option(names = "--model-file", paramLabel = "PATH.gguf", description = "Run this GGUF file instead of a named model.")
+    Path modelFile;
+
+    @Option(names = "--quant", paramLabel = "QUANT", description = "Quantization of a named model (default: its default).")
+    String quant;
+
+    boolean hasFile() {
+        return modelFile != null;
+    }
+
+    /** The GGUF to open for {@code modelId} (null when --model-file is given). */
+    Path resolve(String modelId, RegistryOption registry) throws NoSuchFileException {
+        if (modelFile != null) {
+            if (modelId != null) {
+                throw new IllegalArgumentException("give a model id or --model-file, not both");
+            }
+            if (!Files.isRegularFile(modelFile)) {
+                throw new NoSuchFileException(modelFile.toString(), null, "no such file");
+            }
+            return modelFile;
+        }
+        if (modelId == null) {
+            throw new IllegalArgumentException("name a model (see exo models) or give --model-file PATH.gguf");
+        }
+        ModelSpec spec = registry.registry().get(modelId);
+        QuantFile q = spec.quant(quant);
+        HubCache cache = HubCache.fromEnvironment(System.getenv());
+        return cache.find(q.repo(), q.file()).orElseThrow(() -> new UserException(ExitCode.USAGE,
+                spec.id() + " " + q.quant() + " (" + q.repo() + "/" + q.file() + ") is not on this machine (looked in "
+                        + cache.root() + "); give --model-file PATH.gguf"));
+    }
+}

@@ -1,0 +1,90 @@
+package exo.cli;
+
+import exo.engine.GenerationStats;
+import exo.engine.Generator;
+import exo.engine.InferenceEngine;
+import exo.engine.java.JavaEngine;
+import exo.engine.java.tensor.WorkerPool;
+import exo.engine.sampling.Sampler;
+import exo.gguf.GgufMetadata;
+import exo.tokenizer.Tokenizer;
+import exo.tokenizer.Tokenizers;
+import exo.tokenizer.chat.ChatMessage;
+import exo.tokenizer.chat.ChatTemplates;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** `exo run`: one completion on this machine, streamed to stdout. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Complete a prompt with MODEL on this machine, streaming the text to stdout.",
+                "The last line on stderr gives prompt tokens, prefill tok/s, generated tokens and decode tok/s."},
+        footer = {"", "Examples:", "  exo run --model-file stories260K.gguf --prompt 'Once upon a time' --temperature 0",
+                "  exo run llama-3.2-1b --chat --prompt 'Why is the sky blue?' -n 200"})
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ModelSource source;
+    @Mixin
+    RegistryOption registry;
+    @Mixin
+    SamplingOptions sampling;
+    @Mixin
+    ThreadsOption threads;
+
+    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file).")
+    String model;
+
+    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt.")
+    String prompt;
+
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256",
+            description = "Most tokens to generate (default ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--chat", description = "Wrap the prompt in the model's chat template as a user message.")
+    boolean chat;
+
+    @Option(names = {"-c", "--context"}, paramLabel = "N", description = "Context length (default: the model's).")
+    int context;
+
+    @Override
+    public Integer call() throws Exception {
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("--max-tokens must be at least 1");
+        }
+        if (context < 0) {
+            throw new IllegalArgumentException("--context must be positive");
+        }
+        Sampler sampler = new Sampler(sampling.params());
+        Path path = source.resolve(model, registry);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (WorkerPool pool = new WorkerPool(threads.threads());
+             InferenceEngine engine = JavaEngine.open(path, 0, -1, pool, context)) {
+            GgufMetadata metadata = ((JavaEngine) engine).file().metadata();
+            Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
+            int[] ids = chat
+                    ? ChatTemplates.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(prompt)), true)
+                    : tokenizer.encode(prompt, true, false);
+            Generator generator = new Generator(engine, tokenizer, "run");
+            GenerationStats stats = generator.generate(ids, maxTokens, sampler, (id, text) -> {
+                out.print(text);
+                out.flush();
+            }, () -> false);
+            out.println();
+            out.flush();
+            err.println(stats.summary());
+            err.flush();
+        }
+        return ExitCode.OK;
+    }
+}
