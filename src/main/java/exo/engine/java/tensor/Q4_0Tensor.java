@@ -7,17 +7,21 @@ import static exo.engine.java.tensor.Layouts.SHORT;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * ggml Q4_0 (ggml-common.h {@code block_q4_0}, dequantize_row_q4_0): blocks of 32 weights, each
  * an fp16 scale {@code d} then 16 bytes; for j in [0, 16), weight j = d * ((byte j & 0xF) - 8)
  * and weight j + 16 = d * ((byte j >> 4) - 8). 18 bytes per block.
  */
-public record Q4_0Tensor(MemorySegment data, long elements) implements WeightTensor {
+public record Q4_0Tensor(MemorySegment data, long elements) implements QuantizedTensor {
 
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
+    /** The integer kernel's widest species: 16 int16 lanes, one per packed byte of a block. */
+    private static final Species INT_CAP = Species.ofFloatBits(256);
 
     public Q4_0Tensor {
         WeightTensor.checkSize(GgmlType.Q4_0, data, elements);
@@ -53,6 +57,29 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements WeightTen
                 blockSum += nibble(data, block, j) * x[xOffset + i + j];
             }
             sum += scale(data, block) * blockSum;
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ8(long offset, Q8Activation x, int xOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n);
+        x.checkRange(xOffset, n);
+        return dotQ8(VectorWidth.PREFERRED, data, offset, x.quants, x.scales, xOffset, n);
+    }
+
+    @Override
+    public float dotQ8Scalar(long offset, Q8Activation x, int xOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n);
+        x.checkRange(xOffset, n);
+        float sum = 0f;
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            int blockSum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                blockSum += nibble(data, block, j) * x.quants[xOffset + i + j];
+            }
+            sum += scale(data, block) * x.scales[(xOffset + i) / BLOCK] * blockSum;
         }
         return sum;
     }
@@ -105,6 +132,43 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements WeightTen
                 }
             }
             acc = blockSum.fma(FloatVector.broadcast(s.floats(), scale(data, block)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Quants in [-8, 7] times activations in [-127, 127] stay within 1016, so a whole block's
+     * products (at most 8 per int16 lane) are summed in int16 and widened to int32 once. A lane
+     * pairs with one packed byte, so the widest useful int16 vector has 16 lanes: wider widths
+     * run this kernel at 256 bits.
+     */
+    static float dotQ8(VectorWidth width, MemorySegment data, long offset, short[] xq, float[] xd, int xOffset,
+                       int n) {
+        Species s = width.species().floats().length() > INT_CAP.floats().length() ? INT_CAP : width.species();
+        VectorSpecies<Short> shorts = s.pairShorts();
+        VectorSpecies<Byte> bytes = s.pairBytes();
+        int k = shorts.length();
+        int parts = s.pairByteParts();
+        FloatVector acc = FloatVector.zero(s.floats());
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            int xi = xOffset + i;
+            ShortVector blockSum = ShortVector.zero(shorts);
+            for (int j = 0; j < 16; j += bytes.length()) {
+                ByteVector packed = ByteVector.fromMemorySegment(bytes, data, block + 2 + j, ORDER);
+                ByteVector lo = packed.and((byte) 0x0F).sub((byte) 8);
+                ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+                for (int p = 0; p < parts; p++) {
+                    int at = xi + j + p * k;
+                    ShortVector wLo = (ShortVector) lo.convertShape(VectorOperators.B2S, shorts, p);
+                    ShortVector wHi = (ShortVector) hi.convertShape(VectorOperators.B2S, shorts, p);
+                    blockSum = blockSum.add(wLo.mul(ShortVector.fromArray(shorts, xq, at)))
+                            .add(wHi.mul(ShortVector.fromArray(shorts, xq, at + 16)));
+                }
+            }
+            float scale = scale(data, block) * xd[xi / BLOCK];
+            acc = ((FloatVector) IntDot.pairSum(blockSum).convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(s.floats(), scale), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
