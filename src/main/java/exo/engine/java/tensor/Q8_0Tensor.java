@@ -126,6 +126,9 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements Quantized
      * int8 weights widen to int16 lanes and multiply the int16 activations; two chunks of
      * products may share a lane before widening to int32, since |q_w q_x| <= 128 * 127 and
      * twice that still fits in 16 bits. The exact block sum then takes both scales in one FMA.
+     *
+     * <p>Everything is in this one method on purpose: a helper taking a species or a vector,
+     * compiled on its own, would box its vectors and run ~100x slower (see {@link VectorWidth}).
      */
     static float dotQ8(VectorWidth width, MemorySegment data, long offset, short[] xq, float[] xd, int xOffset,
                        int n) {
@@ -133,6 +136,7 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements Quantized
         VectorSpecies<Short> shorts = s.pairShorts();
         VectorSpecies<Byte> bytes = s.pairBytes();
         int k = shorts.length();
+        int parts = s.pairByteParts();
         int chunks = BLOCK / k;
         FloatVector acc = FloatVector.zero(s.floats());
         long block = (offset / BLOCK) * BLOCK_BYTES;
@@ -140,26 +144,26 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements Quantized
             int xi = xOffset + i;
             IntVector blockSum = IntVector.zero(s.ints());
             for (int c = 0; c < chunks; c += 2) {
-                ShortVector products = products(s, data, block, xq, xi, c);
+                ShortVector products = ((ShortVector) ByteVector
+                        .fromMemorySegment(bytes, data, block + 2 + (long) (c / parts) * bytes.length(), ORDER)
+                        .convertShape(VectorOperators.B2S, shorts, c % parts))
+                        .mul(ShortVector.fromArray(shorts, xq, xi + c * k));
                 if (c + 1 < chunks) {
-                    products = products.add(products(s, data, block, xq, xi, c + 1));
+                    products = products.add(((ShortVector) ByteVector
+                            .fromMemorySegment(bytes, data, block + 2 + (long) ((c + 1) / parts) * bytes.length(), ORDER)
+                            .convertShape(VectorOperators.B2S, shorts, (c + 1) % parts))
+                            .mul(ShortVector.fromArray(shorts, xq, xi + (c + 1) * k)));
                 }
-                blockSum = blockSum.add(IntDot.pairSum(products));
+                // Adjacent int16 lanes to int32 (pmaddwd's second half; the Vector API has no such
+                // operation): an int32 lane holds hi << 16 | lo, and arithmetic shifts split it.
+                IntVector pairs = products.reinterpretAsInts();
+                blockSum = blockSum.add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+                        .add(pairs.lanewise(VectorOperators.ASHR, 16));
             }
             float scale = scale(data, block) * xd[xi / BLOCK];
             acc = ((FloatVector) blockSum.convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(s.floats(), scale), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** Products of chunk c (k = pairShorts lanes) of a block's weights with the activations. */
-    private static ShortVector products(Species s, MemorySegment data, long block, short[] xq, int xi, int c) {
-        VectorSpecies<Short> shorts = s.pairShorts();
-        int parts = s.pairByteParts();
-        ByteVector q = ByteVector.fromMemorySegment(s.pairBytes(), data,
-                block + 2 + (long) (c / parts) * s.pairBytes().length(), ORDER);
-        ShortVector w = (ShortVector) q.convertShape(VectorOperators.B2S, shorts, c % parts);
-        return w.mul(ShortVector.fromArray(shorts, xq, xi + c * shorts.length()));
     }
 }
