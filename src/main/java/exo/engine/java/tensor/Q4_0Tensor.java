@@ -66,7 +66,7 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
     public float dotQ8(long offset, Q8Activation x, int xOffset, int n) {
         WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n);
         x.checkRange(xOffset, n);
-        return dotQ8(VectorWidth.PREFERRED, data, offset, x.quants, x.scales, xOffset, n);
+        return dotQ8(VectorWidth.PREFERRED, data, offset, x.quants, x.scales, x.sums, xOffset, n);
     }
 
     @Override
@@ -138,43 +138,49 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
     }
 
     /**
-     * Quants in [-8, 7] times activations in [-127, 127] stay within 1016, so a whole block's
-     * products (at most 8 per int16 lane) are summed in int16 and widened to int32 once. A lane
-     * pairs with one packed byte, so the widest useful int16 vector has 16 lanes: wider widths
-     * run this kernel at 256 bits.
+     * Multiplies the raw nibbles u in [0, 15] and takes sum((u - 8) x) = sum(u x) - 8 sum(x) per
+     * block, with sum(x) precomputed by {@link Q8Activation}: this saves the re-centring, and
+     * widening the packed bytes to int16 before splitting the nibbles avoids byte shifts, which
+     * x86 lacks. u x stays within 15 * 127, so a whole block's products (at most 8 per int16
+     * lane) are summed in int16 and widened to int32 once. A lane pairs with one packed byte, so
+     * the widest useful int16 vector has 16 lanes: wider widths run this kernel at 256 bits.
+     *
+     * <p>All in one method on purpose: see {@link Q8_0Tensor#dotQ8(VectorWidth, MemorySegment,
+     * long, short[], float[], int, int)}.
      */
-    static float dotQ8(VectorWidth width, MemorySegment data, long offset, short[] xq, float[] xd, int xOffset,
-                       int n) {
+    static float dotQ8(VectorWidth width, MemorySegment data, long offset, short[] xq, float[] xd, int[] xs,
+                       int xOffset, int n) {
         Species s = width.species().floats().length() > INT_CAP.floats().length() ? INT_CAP : width.species();
         VectorSpecies<Short> shorts = s.pairShorts();
         VectorSpecies<Byte> bytes = s.pairBytes();
         int k = shorts.length();
         int parts = s.pairByteParts();
         FloatVector acc = FloatVector.zero(s.floats());
+        float offsets = 0f;
         long block = (offset / BLOCK) * BLOCK_BYTES;
         for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
             int xi = xOffset + i;
             ShortVector blockSum = ShortVector.zero(shorts);
             for (int j = 0; j < 16; j += bytes.length()) {
                 ByteVector packed = ByteVector.fromMemorySegment(bytes, data, block + 2 + j, ORDER);
-                ByteVector lo = packed.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
                 for (int p = 0; p < parts; p++) {
                     int at = xi + j + p * k;
-                    ShortVector wLo = (ShortVector) lo.convertShape(VectorOperators.B2S, shorts, p);
-                    ShortVector wHi = (ShortVector) hi.convertShape(VectorOperators.B2S, shorts, p);
-                    blockSum = blockSum.add(wLo.mul(ShortVector.fromArray(shorts, xq, at)))
-                            .add(wHi.mul(ShortVector.fromArray(shorts, xq, at + 16)));
+                    // Sign extension leaves the high nibble in bits 4-7 under copies of bit 7; the mask drops them.
+                    ShortVector wide = (ShortVector) packed.convertShape(VectorOperators.B2S, shorts, p);
+                    ShortVector lo = wide.and((short) 0x0F);
+                    ShortVector hi = wide.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F);
+                    blockSum = blockSum.add(lo.mul(ShortVector.fromArray(shorts, xq, at)))
+                            .add(hi.mul(ShortVector.fromArray(shorts, xq, at + 16)));
                 }
             }
-            // Adjacent int16 lanes to int32, as in Q8_0Tensor.dotQ8 (kept inline for the same reason).
+            // Adjacent int16 lanes to int32, as in Q8_0Tensor.dotQ8.
             IntVector pairs = blockSum.reinterpretAsInts();
             IntVector sum = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                     .add(pairs.lanewise(VectorOperators.ASHR, 16));
             float scale = scale(data, block) * xd[xi / BLOCK];
-            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0))
-                    .fma(FloatVector.broadcast(s.floats(), scale), acc);
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(s.floats(), scale), acc);
+            offsets += scale * xs[xi / BLOCK];
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc.reduceLanes(VectorOperators.ADD) - 8f * offsets;
     }
 }

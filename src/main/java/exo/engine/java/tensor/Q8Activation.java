@@ -19,6 +19,8 @@ public final class Q8Activation {
 
     short[] quants = new short[0];
     float[] scales = new float[0];
+    /** Per block, the sum of its quants: lets Q4_0 kernels multiply unsigned nibbles (see there). */
+    int[] sums = new int[0];
     private int length;
 
     /** Quantizes {@code n} values (a multiple of 32) of {@code x} from {@code xOffset}; replaces what was held. */
@@ -30,6 +32,7 @@ public final class Q8Activation {
         if (quants.length < n) {
             quants = new short[n];
             scales = new float[n / 32];
+            sums = new int[n / 32];
         }
         for (int b = 0; b < n; b += 32) {
             float amax = 0f;
@@ -39,9 +42,13 @@ public final class Q8Activation {
             float d = amax / 127f;
             float id = d != 0f ? 1f / d : 0f;
             scales[b / 32] = d;
+            int sum = 0;
             for (int j = 0; j < 32; j++) {
-                quants[b + j] = (short) Quantizer.roundHalfAway(x[xOffset + b + j] * id);
+                short q = (short) Quantizer.roundHalfAway(x[xOffset + b + j] * id);
+                quants[b + j] = q;
+                sum += q;
             }
+            sums[b / 32] = sum;
         }
         length = n;
     }

@@ -31,7 +31,7 @@ class IntegerDotTest {
                                  int n) {
         return switch (w) {
             case Q8_0Tensor t -> Q8_0Tensor.dotQ8(width, t.data(), offset, x.quants, x.scales, xOffset, n);
-            case Q4_0Tensor t -> Q4_0Tensor.dotQ8(width, t.data(), offset, x.quants, x.scales, xOffset, n);
+            case Q4_0Tensor t -> Q4_0Tensor.dotQ8(width, t.data(), offset, x.quants, x.scales, x.sums, xOffset, n);
         };
     }
 
