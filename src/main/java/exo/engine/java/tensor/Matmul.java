@@ -5,26 +5,58 @@ import java.util.Objects;
 /**
  * Matrix times vector(s) for a weight tensor read as a row-major {@code rows x cols} matrix:
  * row r is elements [r * cols, (r + 1) * cols). Rows are split over the pool in coarse chunks.
+ *
+ * <p>With {@link Activations#Q8}, a Q8_0 or Q4_0 matrix meets activations quantized once per
+ * call to 8 bits ({@link Q8Activation}) in integer dot products, as llama.cpp computes; other
+ * types, and {@link Activations#F32}, use f32 activations. One instance per forward pass: it
+ * holds the quantized activations between calls and is not thread-safe.
  */
 public final class Matmul {
+
+    /** How activations meet block-quantized weights. */
+    public enum Activations {
+        /** Exact f32 activations; each weight is widened to f32. */
+        F32,
+        /** Activations quantized to 8 bits per 32-block; integer products. Faster, ~0.3% error. */
+        Q8
+    }
 
     /** Chunks per thread: enough to even out a thread that the OS delays, few enough to be cheap. */
     private static final int CHUNKS_PER_THREAD = 8;
 
-    private Matmul() {
+    private final WorkerPool pool;
+    private final Activations activations;
+    private final Q8Activation quantized = new Q8Activation();
+
+    public Matmul(WorkerPool pool, Activations activations) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.activations = Objects.requireNonNull(activations, "activations");
+    }
+
+    public Activations activations() {
+        return activations;
     }
 
     /** {@code out[outOffset + r] = W[r] . x[xOffset, xOffset + cols)} for r in [0, rows). */
-    public static void matvec(WorkerPool pool, WeightTensor w, int rows, int cols, float[] x, int xOffset,
-                              float[] out, int outOffset) {
+    public void matvec(WeightTensor w, int rows, int cols, float[] x, int xOffset, float[] out, int outOffset) {
         checkShape(w, rows, cols);
         Objects.checkFromIndexSize(xOffset, cols, x.length);
         Objects.checkFromIndexSize(outOffset, rows, out.length);
-        pool.forRange(rows, chunk(pool, rows), (start, end) -> {
-            for (int r = start; r < end; r++) {
-                out[outOffset + r] = w.dot((long) r * cols, x, xOffset, cols);
-            }
-        });
+        if (activations == Activations.Q8 && w instanceof QuantizedTensor q) {
+            quantized.quantize(x, xOffset, cols);
+            Q8Activation xq = quantized;
+            pool.forRange(rows, chunk(rows), (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    out[outOffset + r] = q.dotQ8((long) r * cols, xq, 0, cols);
+                }
+            });
+        } else {
+            pool.forRange(rows, chunk(rows), (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    out[outOffset + r] = w.dot((long) r * cols, x, xOffset, cols);
+                }
+            });
+        }
     }
 
     /**
@@ -32,26 +64,40 @@ public final class Matmul {
      * and {@code out} row b at {@code b * rows}. Each weight row is read from memory once and
      * applied to every activation row while it is in cache.
      */
-    public static void matmul(WorkerPool pool, WeightTensor w, int rows, int cols, int batch, float[] x,
-                              float[] out) {
+    public void matmul(WeightTensor w, int rows, int cols, int batch, float[] x, float[] out) {
         checkShape(w, rows, cols);
         if (batch < 1) {
             throw new IllegalArgumentException("batch " + batch);
         }
         Objects.checkFromIndexSize(0, Math.multiplyExact(batch, cols), x.length);
         Objects.checkFromIndexSize(0, Math.multiplyExact(batch, rows), out.length);
-        pool.forRange(rows, chunk(pool, rows), (start, end) -> {
-            for (int r = start; r < end; r++) {
-                long row = (long) r * cols;
-                for (int b = 0; b < batch; b++) {
-                    out[b * rows + r] = w.dot(row, x, b * cols, cols);
+        if (activations == Activations.Q8 && w instanceof QuantizedTensor q) {
+            // cols is a whole number of blocks, so no block straddles two activation rows.
+            quantized.quantize(x, 0, batch * cols);
+            Q8Activation xq = quantized;
+            pool.forRange(rows, chunk(rows), (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    long row = (long) r * cols;
+                    for (int b = 0; b < batch; b++) {
+                        out[b * rows + r] = q.dotQ8(row, xq, b * cols, cols);
+                    }
                 }
-            }
-        });
+            });
+        } else {
+            pool.forRange(rows, chunk(rows), (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    long row = (long) r * cols;
+                    for (int b = 0; b < batch; b++) {
+                        out[b * rows + r] = w.dot(row, x, b * cols, cols);
+                    }
+                }
+            });
+        }
     }
 
-    private static int chunk(WorkerPool pool, int rows) {
-        return Math.max(1, (rows + pool.threads() * CHUNKS_PER_THREAD - 1) / (pool.threads() * CHUNKS_PER_THREAD));
+    private int chunk(int rows) {
+        int chunks = pool.threads() * CHUNKS_PER_THREAD;
+        return Math.max(1, (rows + chunks - 1) / chunks);
     }
 
     private static void checkShape(WeightTensor w, int rows, int cols) {

@@ -8,17 +8,22 @@ import static exo.engine.java.tensor.Layouts.SHORT;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * ggml Q4_0 (ggml-common.h {@code block_q4_0}, dequantize_row_q4_0): blocks of 32 weights, each
  * an fp16 scale {@code d} then 16 bytes; for j in [0, 16), weight j = d * ((byte j & 0xF) - 8)
  * and weight j + 16 = d * ((byte j >> 4) - 8). 18 bytes per block.
  */
-public record Q4_0Tensor(MemorySegment data, long elements) implements WeightTensor {
+public record Q4_0Tensor(MemorySegment data, long elements) implements QuantizedTensor {
 
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
+    /** The integer kernel's widest species: 16 int16 lanes, one per packed byte of a block. */
+    private static final Species INT_CAP = Species.ofFloatBits(256);
 
     public Q4_0Tensor {
         WeightTensor.checkSize(GgmlType.Q4_0, data, elements);
@@ -54,6 +59,29 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements WeightTen
                 blockSum += nibble(data, block, j) * x[xOffset + i + j];
             }
             sum += scale(data, block) * blockSum;
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ8(long offset, Q8Activation x, int xOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n);
+        x.checkRange(xOffset, n);
+        return dotQ8(VectorWidth.PREFERRED, data, offset, x.quants, x.scales, x.sums, xOffset, n);
+    }
+
+    @Override
+    public float dotQ8Scalar(long offset, Q8Activation x, int xOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n);
+        x.checkRange(xOffset, n);
+        float sum = 0f;
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            int blockSum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                blockSum += nibble(data, block, j) * x.quants[xOffset + i + j];
+            }
+            sum += scale(data, block) * x.scales[(xOffset + i) / BLOCK] * blockSum;
         }
         return sum;
     }
@@ -108,5 +136,52 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements WeightTen
             acc = blockSum.fma(FloatVector.broadcast(s.floats(), scale(data, block)), acc);
         }
         return Lanes.sum(acc);
+    }
+
+    /**
+     * Multiplies the raw nibbles u in [0, 15] and takes sum((u - 8) x) = sum(u x) - 8 sum(x) per
+     * block, with sum(x) precomputed by {@link Q8Activation}: this saves the re-centring, and
+     * widening the packed bytes to int16 before splitting the nibbles avoids byte shifts, which
+     * x86 lacks. u x stays within 15 * 127, so a whole block's products (at most 8 per int16
+     * lane) are summed in int16 and widened to int32 once. A lane pairs with one packed byte, so
+     * the widest useful int16 vector has 16 lanes: wider widths run this kernel at 256 bits.
+     *
+     * <p>All in one method on purpose: see {@link Q8_0Tensor#dotQ8(VectorWidth, MemorySegment,
+     * long, short[], float[], int, int)}.
+     */
+    static float dotQ8(VectorWidth width, MemorySegment data, long offset, short[] xq, float[] xd, int[] xs,
+                       int xOffset, int n) {
+        Species s = width.species().floats().length() > INT_CAP.floats().length() ? INT_CAP : width.species();
+        VectorSpecies<Short> shorts = s.pairShorts();
+        VectorSpecies<Byte> bytes = s.pairBytes();
+        int k = shorts.length();
+        int parts = s.pairByteParts();
+        FloatVector acc = FloatVector.zero(s.floats());
+        float offsets = 0f;
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            int xi = xOffset + i;
+            ShortVector blockSum = ShortVector.zero(shorts);
+            for (int j = 0; j < 16; j += bytes.length()) {
+                ByteVector packed = ByteVector.fromMemorySegment(bytes, data, block + 2 + j, ORDER);
+                for (int p = 0; p < parts; p++) {
+                    int at = xi + j + p * k;
+                    // Sign extension leaves the high nibble in bits 4-7 under copies of bit 7; the mask drops them.
+                    ShortVector wide = (ShortVector) packed.convertShape(VectorOperators.B2S, shorts, p);
+                    ShortVector lo = wide.and((short) 0x0F);
+                    ShortVector hi = wide.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F);
+                    blockSum = blockSum.add(lo.mul(ShortVector.fromArray(shorts, xq, at)))
+                            .add(hi.mul(ShortVector.fromArray(shorts, xq, at + 16)));
+                }
+            }
+            // Adjacent int16 lanes to int32, as in Q8_0Tensor.dotQ8.
+            IntVector pairs = blockSum.reinterpretAsInts();
+            IntVector sum = pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(pairs.lanewise(VectorOperators.ASHR, 16));
+            float scale = scale(data, block) * xd[xi / BLOCK];
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(s.floats(), scale), acc);
+            offsets += scale * xs[xi / BLOCK];
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - 8f * offsets;
     }
 }

@@ -8,13 +8,16 @@ import static exo.engine.java.tensor.Layouts.SHORT;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * ggml Q8_0 (ggml-common.h {@code block_q8_0}): blocks of 32 weights, each an fp16 scale
  * {@code d} then 32 int8 {@code q}; weight = d * q. 34 bytes per block.
  */
-public record Q8_0Tensor(MemorySegment data, long elements) implements WeightTensor {
+public record Q8_0Tensor(MemorySegment data, long elements) implements QuantizedTensor {
 
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 34;
@@ -52,6 +55,29 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements WeightTen
                 blockSum += data.get(BYTE, block + 2 + j) * x[xOffset + i + j];
             }
             sum += scale(data, block) * blockSum;
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ8(long offset, Q8Activation x, int xOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n);
+        x.checkRange(xOffset, n);
+        return dotQ8(VectorWidth.PREFERRED, data, offset, x.quants, x.scales, xOffset, n);
+    }
+
+    @Override
+    public float dotQ8Scalar(long offset, Q8Activation x, int xOffset, int n) {
+        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n);
+        x.checkRange(xOffset, n);
+        float sum = 0f;
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            int blockSum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                blockSum += data.get(BYTE, block + 2 + j) * x.quants[xOffset + i + j];
+            }
+            sum += scale(data, block) * x.scales[(xOffset + i) / BLOCK] * blockSum;
         }
         return sum;
     }
@@ -95,5 +121,50 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements WeightTen
             acc = blockSum.fma(FloatVector.broadcast(s.floats(), scale(data, block)), acc);
         }
         return Lanes.sum(acc);
+    }
+
+    /**
+     * int8 weights widen to int16 lanes and multiply the int16 activations; two chunks of
+     * products may share a lane before widening to int32, since |q_w q_x| <= 128 * 127 and
+     * twice that still fits in 16 bits. The exact block sum then takes both scales in one FMA.
+     *
+     * <p>Everything is in this one method on purpose: a helper taking a species or a vector,
+     * compiled on its own, would box its vectors and run ~100x slower (see {@link VectorWidth}).
+     */
+    static float dotQ8(VectorWidth width, MemorySegment data, long offset, short[] xq, float[] xd, int xOffset,
+                       int n) {
+        Species s = width.species();
+        VectorSpecies<Short> shorts = s.pairShorts();
+        VectorSpecies<Byte> bytes = s.pairBytes();
+        int k = shorts.length();
+        int parts = s.pairByteParts();
+        int chunks = BLOCK / k;
+        FloatVector acc = FloatVector.zero(s.floats());
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            int xi = xOffset + i;
+            IntVector blockSum = IntVector.zero(s.ints());
+            for (int c = 0; c < chunks; c += 2) {
+                ShortVector products = ((ShortVector) ByteVector
+                        .fromMemorySegment(bytes, data, block + 2 + (long) (c / parts) * bytes.length(), ORDER)
+                        .convertShape(VectorOperators.B2S, shorts, c % parts))
+                        .mul(ShortVector.fromArray(shorts, xq, xi + c * k));
+                if (c + 1 < chunks) {
+                    products = products.add(((ShortVector) ByteVector
+                            .fromMemorySegment(bytes, data, block + 2 + (long) ((c + 1) / parts) * bytes.length(), ORDER)
+                            .convertShape(VectorOperators.B2S, shorts, (c + 1) % parts))
+                            .mul(ShortVector.fromArray(shorts, xq, xi + (c + 1) * k)));
+                }
+                // Adjacent int16 lanes to int32 (pmaddwd's second half; the Vector API has no such
+                // operation): an int32 lane holds hi << 16 | lo, and arithmetic shifts split it.
+                IntVector pairs = products.reinterpretAsInts();
+                blockSum = blockSum.add(pairs.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16))
+                        .add(pairs.lanewise(VectorOperators.ASHR, 16));
+            }
+            float scale = scale(data, block) * xd[xi / BLOCK];
+            acc = ((FloatVector) blockSum.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(s.floats(), scale), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 }

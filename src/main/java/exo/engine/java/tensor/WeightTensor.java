@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * <p>For quantized types, offsets and lengths must be whole blocks (32 elements).
  */
-public sealed interface WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, Q8_0Tensor, Q4_0Tensor {
+public sealed interface WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, QuantizedTensor {
 
     GgmlType type();
 
@@ -63,11 +63,15 @@ public sealed interface WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, Q
 
     /** Validates a dot/dequantize range; the block size applies to quantized types. */
     static void checkRange(GgmlType type, long elements, long offset, int n, float[] x, int xOffset) {
+        Objects.checkFromIndexSize(xOffset, n, x.length);
+        checkRange(type, elements, offset, n);
+    }
+
+    static void checkRange(GgmlType type, long elements, long offset, int n) {
         if (offset < 0 || n < 0 || offset + n > elements) {
             throw new IndexOutOfBoundsException("range [" + offset + ", " + (offset + n) + ") outside " + elements
                     + " elements");
         }
-        Objects.checkFromIndexSize(xOffset, n, x.length);
         int block = type.blockSize();
         if (offset % block != 0 || n % block != 0) {
             throw new IllegalArgumentException(type + " ranges must be whole blocks of " + block + ": offset "
