@@ -2,6 +2,7 @@ package exo.engine.java;
 
 import exo.engine.Activations;
 import exo.engine.InferenceEngine;
+import exo.engine.java.tensor.Matmul;
 import exo.engine.java.tensor.WorkerPool;
 import exo.gguf.GgufFile;
 import exo.topology.Shard;
@@ -26,10 +27,13 @@ public final class JavaEngine implements InferenceEngine {
     private final ShardWeights weights;
     private final Rope rope;
     private final WorkerPool pool;
+    private final Matmul.Activations activations;
     private final int contextLength;
     private final ConcurrentHashMap<String, KvCache> sessions = new ConcurrentHashMap<>();
 
-    private JavaEngine(GgufFile file, ModelConfig config, Shard shard, WorkerPool pool, int contextLength) {
+    private JavaEngine(GgufFile file, ModelConfig config, Shard shard, WorkerPool pool, int contextLength,
+                       Matmul.Activations activations) {
+        this.activations = activations;
         this.file = file;
         this.config = config;
         this.shard = shard;
@@ -46,6 +50,15 @@ public final class JavaEngine implements InferenceEngine {
      */
     public static JavaEngine open(Path path, int start, int end, WorkerPool pool, int contextLength)
             throws IOException {
+        return open(path, start, end, pool, contextLength, Matmul.Activations.Q8);
+    }
+
+    /**
+     * As {@link #open(Path, int, int, WorkerPool, int)}, choosing how activations meet quantized
+     * weights: Q8 (llama.cpp's way, faster) or exact F32.
+     */
+    public static JavaEngine open(Path path, int start, int end, WorkerPool pool, int contextLength,
+                                  Matmul.Activations activations) throws IOException {
         GgufFile file = GgufFile.open(path);
         try {
             ModelConfig config = ModelConfig.from(file.metadata());
@@ -53,7 +66,7 @@ public final class JavaEngine implements InferenceEngine {
             String model = file.metadata().getString("general.name").orElse(path.getFileName().toString());
             Shard shard = new Shard(model, start, last, config.layers());
             int ctx = contextLength > 0 ? contextLength : config.contextLength();
-            return new JavaEngine(file, config, shard, pool, ctx);
+            return new JavaEngine(file, config, shard, pool, ctx, activations);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -124,11 +137,12 @@ public final class JavaEngine implements InferenceEngine {
             float[] hidden = shard.isLast() ? null : new float[n * dim];
             int logitRows = shard.isLast() ? (allLogits ? n : 1) : 0;
             float[] logits = shard.isLast() ? new float[logitRows * config.vocab()] : null;
+            Matmul mm = new Matmul(pool, activations); // holds scratch: one per forward pass
             for (int from = 0; from < n; from += MICRO_BATCH) {
                 int m = Math.min(MICRO_BATCH, n - from);
                 float[] chunk = Arrays.copyOfRange(x, from * dim, (from + m) * dim);
                 for (int l = 0; l < weights.layers().length; l++) {
-                    block(weights.layers()[l], cache, l, chunk, m, position + from);
+                    block(mm, weights.layers()[l], cache, l, chunk, m, position + from);
                 }
                 cache.setLength(position + from + m);
                 if (hidden != null) {
@@ -138,7 +152,7 @@ public final class JavaEngine implements InferenceEngine {
                     int firstWanted = allLogits ? from : n - 1;
                     for (int t = Math.max(from, firstWanted); t < from + m; t++) {
                         int row = allLogits ? t : 0;
-                        head(chunk, t - from, logits, row);
+                        head(mm, chunk, t - from, logits, row);
                     }
                 }
             }
@@ -179,7 +193,7 @@ public final class JavaEngine implements InferenceEngine {
     }
 
     /** One transformer block over m positions starting at p0, updating x in place. */
-    private void block(LayerWeights w, KvCache cache, int layer, float[] x, int m, int p0) {
+    private void block(Matmul mm, LayerWeights w, KvCache cache, int layer, float[] x, int m, int p0) {
         ModelConfig c = config;
         int dim = c.dim();
         int qDim = c.qDim();
@@ -194,9 +208,9 @@ public final class JavaEngine implements InferenceEngine {
         float[] q = new float[m * qDim];
         float[] k = new float[m * kvDim];
         float[] v = new float[m * kvDim];
-        w.wq().apply(pool, xb, m, q);
-        w.wk().apply(pool, xb, m, k);
-        w.wv().apply(pool, xb, m, v);
+        w.wq().apply(mm, xb, m, q);
+        w.wk().apply(mm, xb, m, k);
+        w.wv().apply(mm, xb, m, v);
         if (w.bq() != null) {
             addBias(q, w.bq(), m);
             addBias(k, w.bk(), m);
@@ -221,7 +235,7 @@ public final class JavaEngine implements InferenceEngine {
 
         float[] attended = new float[m * qDim];
         attend(q, keys, values, attended, m, p0);
-        w.wo().apply(pool, attended, m, xb);
+        w.wo().apply(mm, attended, m, xb);
         VectorOps.add(xb, x, m * dim);
 
         // feed-forward: x += Wdown . (silu(Wgate . norm(x)) * (Wup . norm(x)))
@@ -230,10 +244,10 @@ public final class JavaEngine implements InferenceEngine {
         }
         float[] gate = new float[m * c.ffn()];
         float[] up = new float[m * c.ffn()];
-        w.wGate().apply(pool, xb, m, gate);
-        w.wUp().apply(pool, xb, m, up);
+        w.wGate().apply(mm, xb, m, gate);
+        w.wUp().apply(mm, xb, m, up);
         VectorOps.swiglu(gate, up, m * c.ffn());
-        w.wDown().apply(pool, gate, m, xb);
+        w.wDown().apply(mm, gate, m, xb);
         VectorOps.add(xb, x, m * dim);
     }
 
@@ -267,12 +281,12 @@ public final class JavaEngine implements InferenceEngine {
     }
 
     /** Output norm and head for row t of x, into logits row {@code row}. */
-    private void head(float[] x, int t, float[] logits, int row) {
+    private void head(Matmul mm, float[] x, int t, float[] logits, int row) {
         int dim = config.dim();
         float[] normed = new float[dim];
         VectorOps.rmsNorm(x, t * dim, weights.outputNorm(), config.normEps(), normed, 0, dim);
         float[] out = new float[config.vocab()];
-        weights.output().apply(pool, normed, 1, out);
+        weights.output().apply(mm, normed, 1, out);
         System.arraycopy(out, 0, logits, row * config.vocab(), config.vocab());
     }
 

@@ -2,17 +2,16 @@ package exo.engine.java;
 
 import exo.engine.java.tensor.Matmul;
 import exo.engine.java.tensor.WeightTensor;
-import exo.engine.java.tensor.WorkerPool;
 
 /** A weight matrix of {@code rows x cols} (GGUF dims {cols, rows}); y = W x. */
 record Matrix(String name, WeightTensor weights, int rows, int cols) {
 
     /** out[b * rows + r] = W[r] . x[b * cols ...] for each of {@code batch} rows of x. */
-    void apply(WorkerPool pool, float[] x, int batch, float[] out) {
+    void apply(Matmul mm, float[] x, int batch, float[] out) {
         if (batch == 1) {
-            Matmul.matvec(pool, weights, rows, cols, x, 0, out, 0);
+            mm.matvec(weights, rows, cols, x, 0, out, 0);
         } else {
-            Matmul.matmul(pool, weights, rows, cols, batch, x, out);
+            mm.matmul(weights, rows, cols, batch, x, out);
         }
     }
 }

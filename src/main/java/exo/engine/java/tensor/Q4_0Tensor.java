@@ -182,6 +182,6 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(s.floats(), scale), acc);
             offsets += scale * xs[xi / BLOCK];
         }
-        return acc.reduceLanes(VectorOperators.ADD) - 8f * offsets;
+        return Lanes.sum(acc) - 8f * offsets;
     }
 }

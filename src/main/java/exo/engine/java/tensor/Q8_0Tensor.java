@@ -165,6 +165,6 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements Quantized
             acc = ((FloatVector) blockSum.convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(s.floats(), scale), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc);
     }
 }

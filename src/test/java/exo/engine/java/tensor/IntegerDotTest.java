@@ -1,5 +1,6 @@
 package exo.engine.java.tensor;
 
+import exo.gguf.GgmlType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

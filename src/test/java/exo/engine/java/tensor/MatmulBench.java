@@ -1,5 +1,6 @@
 package exo.engine.java.tensor;
 
+import exo.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
