@@ -15,6 +15,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * to stderr; the last error-level message on the calling thread is kept so that a failed load
  * can say why ("llama_model_load: error loading model: ...").
  *
+ * <p>Not everything passes here: in b4916 a GGUF header that fails to parse (absurd tensor count)
+ * was seen to print its "gguf_init_from_file_impl: ..." lines to stderr directly, and only the
+ * loader's summary ("failed to load model from ...") reaches this receiver.
+ *
  * <p>State: llama.cpp keeps one logger per process, so this receiver is process-wide too, and its
  * memory of errors is per thread ({@link ThreadLocal}) because llama.cpp logs a failed call on the
  * thread that made it.
