@@ -1,0 +1,156 @@
+package exo.engine.llamacpp.ffm;
+
+import exo.engine.llamacpp.LlamaCppException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * llama.cpp as shipped inside the de.kherud:llama 4.2.0 jar ({@code libjllama.so}, which exports
+ * the whole llama.h C API besides its JNI entry points), opened once per process.
+ *
+ * <p>Opening it: the library is copied from the class path to a fresh owner-only temporary
+ * directory, {@code dlopen}ed through {@link SymbolLookup#libraryLookup(Path, Arena)} with the
+ * global arena (it is never unloaded: llama.cpp's worker threads and static state would not
+ * survive a {@code dlclose}), and the copy is deleted at once (Linux keeps the mapping). Its
+ * build number ({@code LLAMA_BUILD_NUMBER}) must be {@value #EXPECTED_BUILD}, the build the struct
+ * layouts in {@link LlamaLayouts} were verified against. Then {@code llama_backend_init()} is called
+ * and llama.cpp's log is routed to {@link NativeLog}.
+ *
+ * <p>Process-wide state, all imposed by the native library: the loaded library itself, its
+ * backend initialization ("call once at the start of the program", llama.h) and its single
+ * logger. This holder ({@link #bundled()}) is the only static state of the package besides
+ * {@link NativeLog}'s. de.kherud's own JNI loader extracts and loads a second, separate copy when
+ * its {@code LlamaModel} is used; the two copies are loaded {@code RTLD_LOCAL} and share nothing.
+ *
+ * <p>Only Linux x86-64 is supported for now.
+ */
+public final class LlamaLibrary {
+
+    /** {@code LLAMA_BUILD_NUMBER} of the llama.cpp inside de.kherud:llama 4.2.0 (commit c6af2161). */
+    public static final int EXPECTED_BUILD = 4916;
+
+    private static final String RESOURCE = "de/kherud/llama/Linux/x86_64/libjllama.so";
+
+    private final LlamaApi api;
+    private final int buildNumber;
+    private final String commit;
+
+    private LlamaLibrary(SymbolLookup lookup) {
+        this.buildNumber = lookup.find("LLAMA_BUILD_NUMBER")
+                .map(s -> s.reinterpret(JAVA_INT.byteSize()).get(JAVA_INT, 0))
+                .orElseThrow(() -> new LlamaCppException("libjllama.so has no LLAMA_BUILD_NUMBER: not llama.cpp?"));
+        this.commit = lookup.find("LLAMA_COMMIT")
+                .map(s -> s.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0).reinterpret(64).getString(0))
+                .orElse("unknown");
+        if (buildNumber != EXPECTED_BUILD) {
+            throw new LlamaCppException("libjllama.so is llama.cpp build " + buildNumber + " (" + commit
+                    + "); the struct layouts here are for build " + EXPECTED_BUILD);
+        }
+        this.api = new LlamaApi(lookup);
+        api.llama_backend_init();
+        NativeLog.install(api);
+    }
+
+    /**
+     * The library from the de.kherud:llama jar, opened on first use.
+     *
+     * @throws LlamaCppException if it cannot be opened (every call says why, not just the first)
+     */
+    public static LlamaLibrary bundled() {
+        if (Bundled.FAILURE != null) {
+            throw new LlamaCppException(Bundled.FAILURE.getMessage(), Bundled.FAILURE);
+        }
+        return Bundled.INSTANCE;
+    }
+
+    /** {@code LLAMA_BUILD_NUMBER} of the loaded library. */
+    public int buildNumber() {
+        return buildNumber;
+    }
+
+    /** {@code LLAMA_COMMIT} of the loaded library (short hash). */
+    public String commit() {
+        return commit;
+    }
+
+    LlamaApi api() {
+        return api;
+    }
+
+    /**
+     * Initialization-on-demand holder: the class initializer runs once, on first access. A failure
+     * is kept rather than thrown from the initializer, which would leave only a bare
+     * NoClassDefFoundError for later callers.
+     */
+    private static final class Bundled {
+        static final LlamaLibrary INSTANCE;
+        static final RuntimeException FAILURE;
+
+        static {
+            LlamaLibrary library = null;
+            RuntimeException failure = null;
+            try {
+                library = new LlamaLibrary(openBundled());
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            INSTANCE = library;
+            FAILURE = failure;
+        }
+    }
+
+    private static SymbolLookup openBundled() {
+        requireLinuxX86_64();
+        Path dir = null;
+        Path file = null;
+        try {
+            dir = Files.createTempDirectory("exo-llamacpp-ffm-"); // rwx------ on POSIX
+            file = dir.resolve("libjllama.so");
+            try (InputStream in = LlamaLibrary.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+                if (in == null) {
+                    throw new LlamaCppException("class path lacks " + RESOURCE + " (is de.kherud:llama 4.2.0 there?)");
+                }
+                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return SymbolLookup.libraryLookup(file, Arena.global());
+        } catch (IOException e) {
+            throw new LlamaCppException("cannot extract " + RESOURCE + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) { // libraryLookup: dlopen failed
+            throw new LlamaCppException("cannot load " + file + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(file);
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void requireLinuxX86_64() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+            throw new LlamaCppException("llama.cpp through FFM supports only Linux x86-64 so far, not "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            path.toFile().deleteOnExit();
+        }
+    }
+}
