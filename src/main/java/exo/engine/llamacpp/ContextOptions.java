@@ -1,4 +1,4 @@
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;
 
 /**
  * How a {@link LlamaCppNative} sets up its llama.cpp context.

@@ -1,4 +1,4 @@
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
  * Prefill and decode speed of llama.cpp through FFM, one line per figure.
  *
  * <pre>
- * java --enable-native-access=ALL-UNNAMED -cp ... exo.engine.llamacpp.ffm.LlamaCppBench MODEL.gguf [threads=2] [tokens=128] [runs=5]
+ * java --enable-native-access=ALL-UNNAMED -cp ... exo.engine.llamacpp.LlamaCppBench MODEL.gguf [threads=2] [tokens=128] [runs=5]
  * </pre>
  *
  * Prefill: {@code tokens} prompt tokens evaluated in one batch from an empty cache (logits of the

@@ -1,4 +1,4 @@
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemoryLayout.PathElement;

@@ -1,6 +1,5 @@
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;
 
-import exo.engine.llamacpp.LlamaCppException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;
 
 import exo.TestModels;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,5 @@
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;
 
-import exo.engine.llamacpp.LlamaCppException;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
@@ -78,7 +77,7 @@ public final class LlamaCppNative implements AutoCloseable {
      *                           llama.cpp cannot load it or create the context
      */
     public static LlamaCppNative open(LlamaLibrary library, Path gguf, ContextOptions options) {
-        GgufHeader.check(gguf);
+        ModelFileCheck.check(gguf);
         int contextSize = options.contextSize();
         LlamaApi api = library.api();
         Arena arena = Arena.ofShared();

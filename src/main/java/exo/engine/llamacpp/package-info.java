@@ -5,7 +5,7 @@
  * <h2>Version pin</h2>
  * The library is {@code de/kherud/llama/Linux/x86_64/libjllama.so} from de.kherud:llama 4.2.0,
  * llama.cpp build b4916 (commit c6af2161, March 2025); its exported {@code LLAMA_BUILD_NUMBER} is
- * read at load time and any other build is refused ({@link exo.engine.llamacpp.ffm.LlamaLibrary}),
+ * read at load time and any other build is refused ({@link exo.engine.llamacpp.LlamaLibrary}),
  * because llama.h's structs change between builds and are passed by value.
  *
  * <h2>How the struct layouts were verified</h2>
@@ -13,7 +13,7 @@
  * <li>Declarations: llama.h of that period (llama_model_params without
  * {@code tensor_buft_overrides}; llama_context_params still with {@code logits_all} and the
  * booleans before {@code abort_callback}; llama_batch without the old {@code all_pos_*} fields).
- * Every function bound in {@link exo.engine.llamacpp.ffm.LlamaApi} was checked to be exported
+ * Every function bound in {@link exo.engine.llamacpp.LlamaApi} was checked to be exported
  * ({@code nm -D --defined-only}); {@code llama_kv_self_clear} and the deprecated
  * {@code llama_kv_cache_clear} both exist in b4916, the former is used.</li>
  * <li>Disassembly of the shipped library: {@code llama_model_default_params} stores 64 bytes
@@ -29,11 +29,11 @@
  *
  * <h2>Process-wide state</h2>
  * Imposed by the native library and kept to two classes: the loaded library with its
- * {@code llama_backend_init} ({@link exo.engine.llamacpp.ffm.LlamaLibrary#bundled()}), and the one
+ * {@code llama_backend_init} ({@link exo.engine.llamacpp.LlamaLibrary#bundled()}), and the one
  * logger llama.cpp allows ({@code NativeLog}: silences llama.cpp's stderr, keeps error lines per
  * thread for exception messages). Everything else belongs to a
- * {@link exo.engine.llamacpp.ffm.LlamaCppNative} and is freed by its {@code close()}.
+ * {@link exo.engine.llamacpp.LlamaCppNative} and is freed by its {@code close()}.
  *
  * <p>Needs {@code --enable-native-access=ALL-UNNAMED} (or the module's name).
  */
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;

@@ -1,6 +1,5 @@
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;
 
-import exo.engine.llamacpp.LlamaCppException;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

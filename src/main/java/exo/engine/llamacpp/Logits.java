@@ -1,4 +1,4 @@
-package exo.engine.llamacpp.ffm;
+package exo.engine.llamacpp;
 
 /** Pure functions over one position's logits. */
 public final class Logits {
