@@ -275,7 +275,8 @@ function _picocli_exo_run() {
 
   local commands=""
   local flag_opts="'--chat' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine'"
+  local javallamacpp_option_args=("java" "llama.cpp") # --engine values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -324,6 +325,11 @@ function _picocli_exo_run() {
       ;;
     '-c'|'--context')
       return
+      ;;
+    '--engine')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${javallamacpp_option_args[@]}" ) )
+      return $?
       ;;
   esac
 

@@ -3,9 +3,9 @@ package exo.cli;
 import exo.engine.GenerationStats;
 import exo.engine.Generator;
 import exo.engine.InferenceEngine;
-import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
+import exo.gguf.GgufFile;
 import exo.gguf.GgufMetadata;
 import exo.tokenizer.Tokenizer;
 import exo.tokenizer.Tokenizers;
@@ -56,6 +56,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--context"}, paramLabel = "N", description = "Context length (default: the model's).")
     int context;
 
+    @Option(names = "--engine", paramLabel = "java|llama.cpp", defaultValue = "java", converter = EngineKind.Converter.class,
+            description = "Which engine computes (default: ${DEFAULT-VALUE}); llama.cpp runs whole models only.")
+    EngineKind engineKind;
+
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1) {
@@ -68,10 +72,10 @@ public final class RunCommand implements Callable<Integer> {
         Path path = source.resolve(model, registry);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (WorkerPool pool = new WorkerPool(threads.threads());
-             InferenceEngine engine = JavaEngine.open(path, 0, -1, pool, context)) {
-            GgufMetadata metadata = ((JavaEngine) engine).file().metadata();
-            Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
+        GgufMetadata metadata = GgufFile.readHeader(path).metadata();
+        Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
+        try (WorkerPool pool = new WorkerPool(engineKind == EngineKind.JAVA ? threads.threads() : 1);
+             InferenceEngine engine = engineKind.open(path, pool, threads.threads(), context)) {
             int[] ids = chat
                     ? ChatTemplates.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(prompt)), true)
                     : tokenizer.encode(prompt, true, false);
