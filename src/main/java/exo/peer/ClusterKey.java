@@ -1,0 +1,92 @@
+package exo.peer;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Objects;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The shared secret of a cluster. It never crosses the wire: peers show each other a short
+ * fingerprint (so two clusters on one LAN tell each other apart at once) and then prove
+ * that they hold the key by an HMAC-SHA256 over the other side's fresh nonce and both node
+ * ids. The nonce makes a recorded proof useless later; naming prover and verifier in that
+ * order makes a proof useless when reflected back to its sender.
+ */
+public final class ClusterKey {
+    public static final int FINGERPRINT_BYTES = 8;
+    public static final int PROOF_BYTES = 32;
+    private static final byte[] FINGERPRINT_LABEL = "exo cluster key fingerprint v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] PROOF_LABEL = "exo hello proof v1".getBytes(StandardCharsets.UTF_8);
+
+    private final byte[] secret;
+    private final byte[] fingerprint;
+
+    private ClusterKey(byte[] secret) {
+        this.secret = secret;
+        this.fingerprint = fingerprintOf(secret);
+    }
+
+    /** The key of a passphrase (as given by --cluster-key or EXO_CLUSTER_KEY). */
+    public static ClusterKey of(String passphrase) {
+        Objects.requireNonNull(passphrase, "cluster key");
+        if (passphrase.isEmpty()) {
+            throw new IllegalArgumentException("a cluster key must not be empty");
+        }
+        return new ClusterKey(passphrase.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public byte[] fingerprint() {
+        return fingerprint.clone();
+    }
+
+    /** The fingerprint as 16 hex digits, for logs and discovery records. */
+    public String fingerprintHex() {
+        return HexFormat.of().formatHex(fingerprint);
+    }
+
+    /** The proof that {@code proverId} holds this key, answering {@code verifierId}'s nonce. */
+    public byte[] proof(byte[] verifierNonce, String proverId, String verifierId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.update(PROOF_LABEL);
+            mac.update(verifierNonce);
+            mac.update(lengthPrefixed(proverId));
+            mac.update(lengthPrefixed(verifierId));
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /** Constant-time check of a peer's proof. */
+    public boolean verify(byte[] proof, byte[] verifierNonce, String proverId, String verifierId) {
+        return MessageDigest.isEqual(proof, proof(verifierNonce, proverId, verifierId));
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterKey[fingerprint " + fingerprintHex() + "]";
+    }
+
+    private static byte[] fingerprintOf(byte[] secret) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(FINGERPRINT_LABEL);
+            byte[] digest = sha.digest(secret);
+            return java.util.Arrays.copyOf(digest, FINGERPRINT_BYTES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    // Length-prefixed so that ids "ab"+"c" and "a"+"bc" give different proofs.
+    private static byte[] lengthPrefixed(String s) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + utf8.length).putInt(utf8.length).put(utf8).array();
+    }
+}
