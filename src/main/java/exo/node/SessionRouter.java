@@ -1,0 +1,117 @@
+package exo.node;
+
+import exo.engine.Activations;
+import exo.engine.InferenceEngine;
+import exo.peer.Payload;
+import exo.peer.Peer;
+import exo.peer.PeerMessage;
+import exo.peer.PeerNetwork;
+import exo.peer.RingEntry;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Runs this node's slice of other nodes' sessions: remembers each session's pinned ring
+ * (from SessionStart), runs every Forward through the matching shard on the compute thread,
+ * and sends the output to the next node of that ring. Errors go to the session's tail, which
+ * owns the conversation. One compute thread serves all sessions in arrival order, so while
+ * this node works on one session its neighbours work on others.
+ */
+public final class SessionRouter {
+    private static final System.Logger LOG = System.getLogger("exo.node");
+
+    private final String selfId;
+    private final ShardHost shards;
+    private final PeerNetwork network;
+    private final ExecutorService compute;
+    private final Map<String, PeerMessage.SessionStart> sessions = new ConcurrentHashMap<>();
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+
+    public SessionRouter(String selfId, ShardHost shards, PeerNetwork network, ExecutorService compute) {
+        this.selfId = selfId;
+        this.shards = shards;
+        this.network = network;
+        this.compute = compute;
+    }
+
+    public void start(PeerMessage.SessionStart s) {
+        Optional<RingEntry> mine = s.ring().stream().filter(e -> e.nodeId().equals(selfId)).findFirst();
+        if (mine.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "session " + s.sessionId() + " does not include this node; ignored");
+            return;
+        }
+        sessions.put(s.sessionId(), s);
+        cancelled.remove(s.sessionId());
+        LOG.log(System.Logger.Level.INFO, "session " + s.sessionId() + " started: " + s.modelId() + " layers ["
+                + mine.get().start() + ", " + mine.get().end() + ") of " + s.layers() + ", ring "
+                + String.join(" -> ", s.ring().stream().map(RingEntry::nodeId).toList()));
+    }
+
+    public boolean knows(String session) {
+        return sessions.containsKey(session);
+    }
+
+    public void forward(Peer from, PeerMessage.Forward f) {
+        PeerMessage.SessionStart s = sessions.get(f.sessionId());
+        if (s == null) {
+            from.sendError(new PeerMessage.Error(Optional.of(f.sessionId()), "unknown-session",
+                    "node " + selfId + " has no session " + f.sessionId()));
+            return;
+        }
+        compute.execute(() -> run(s, f));
+    }
+
+    private void run(PeerMessage.SessionStart s, PeerMessage.Forward f) {
+        String session = s.sessionId();
+        if (cancelled.contains(session) || !sessions.containsKey(session)) {
+            return;
+        }
+        try {
+            RingEntry mine = s.ring().stream().filter(e -> e.nodeId().equals(selfId)).findFirst().orElseThrow();
+            InferenceEngine engine = shards.engine(s.modelId(), mine.start(), mine.end()).orElseThrow(() ->
+                    new IllegalStateException("layers [" + mine.start() + ", " + mine.end() + ") of " + s.modelId()
+                            + " are not loaded on " + selfId));
+            Activations out = engine.forward(session, f.position(), f.payload().toActivations());
+            RingEntry next = s.after(selfId).orElseThrow();
+            Peer peer = network.peer(next.nodeId()).orElseThrow(() ->
+                    new IllegalStateException("node " + next.nodeId() + " (next in the ring) is not connected"));
+            peer.sendForward(new PeerMessage.Forward(session, f.position(), Payload.of(out, s.wireDtype())));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "session " + session + " failed on " + selfId + ": " + e.getMessage());
+            tail(s).ifPresent(p -> p.sendError(new PeerMessage.Error(Optional.of(session), "forward-failed",
+                    "node " + selfId + ": " + e.getMessage())));
+        }
+    }
+
+    private Optional<Peer> tail(PeerMessage.SessionStart s) {
+        return network.peer(s.ring().getLast().nodeId());
+    }
+
+    public void cancel(String session) {
+        cancelled.add(session);
+    }
+
+    public void release(String session, String why) {
+        if (sessions.remove(session) != null) {
+            shards.release(session);
+            LOG.log(System.Logger.Level.INFO, "session " + session + " ended: " + why);
+        }
+        cancelled.remove(session);
+    }
+
+    /** A node of some sessions' rings is gone: those sessions cannot go on, so free them. */
+    public void peerLost(String nodeId, String reason) {
+        for (PeerMessage.SessionStart s : sessions.values()) {
+            if (s.ring().stream().anyMatch(e -> e.nodeId().equals(nodeId))) {
+                compute.execute(() -> release(s.sessionId(), "node " + nodeId + " lost (" + reason + ")"));
+            }
+        }
+    }
+
+    public int activeSessions() {
+        return sessions.size();
+    }
+}

@@ -1,0 +1,64 @@
+package exo.node;
+
+import exo.engine.InferenceEngine;
+import exo.engine.java.JavaEngine;
+import exo.engine.java.tensor.WorkerPool;
+import exo.peer.ModelRef;
+import exo.topology.Shard;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The shards this node has loaded, keyed by model and layer range, so that sessions of the
+ * same plan share one set of mapped weights and a repeated load request is answered at once.
+ */
+public final class ShardHost implements AutoCloseable {
+    private final ModelLocator locator;
+    private final WorkerPool pool;
+    private final Map<String, InferenceEngine> engines = new ConcurrentHashMap<>();
+
+    public ShardHost(ModelLocator locator, WorkerPool pool) {
+        this.locator = locator;
+        this.pool = pool;
+    }
+
+    static String key(String model, int start, int end) {
+        return model + "[" + start + "," + end + ")";
+    }
+
+    /** Loads (or finds loaded) {@code shard} of {@code model}. */
+    public synchronized InferenceEngine load(ModelRef model, Shard shard, int contextLength) throws IOException {
+        String key = key(model.id(), shard.start(), shard.end());
+        InferenceEngine loaded = engines.get(key);
+        if (loaded != null) {
+            return loaded;
+        }
+        Path file = locator.require(model);
+        JavaEngine engine = JavaEngine.open(file, shard.start(), shard.end(), pool, contextLength);
+        if (engine.shard().layers() != shard.layers()) {
+            engine.close();
+            throw new IllegalArgumentException(file.getFileName() + " has " + engine.shard().layers()
+                    + " layers, the plan expects " + shard.layers());
+        }
+        engines.put(key, engine);
+        return engine;
+    }
+
+    public Optional<InferenceEngine> engine(String model, int start, int end) {
+        return Optional.ofNullable(engines.get(key(model, start, end)));
+    }
+
+    /** Frees a session's caches in every loaded shard. */
+    public void release(String session) {
+        engines.values().forEach(e -> e.release(session));
+    }
+
+    @Override
+    public synchronized void close() {
+        engines.values().forEach(InferenceEngine::close);
+        engines.clear();
+    }
+}
