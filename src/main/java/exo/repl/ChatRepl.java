@@ -49,8 +49,10 @@ public final class ChatRepl {
         this.options = Objects.requireNonNull(options, "options");
         this.out = terminal.writer();
         this.err = Objects.requireNonNull(err, "err");
-        LineReader reader = InputReader.lineReader(terminal, history, options.historyFile());
-        input = options.interactive() ? new InputReader(reader, ">>> ", "... ") : new InputReader(reader, "", "");
+        String prompt = options.interactive() ? ">>> " : "";
+        String continuation = options.interactive() ? "... " : "";
+        LineReader reader = InputReader.lineReader(terminal, history, options.historyFile(), continuation);
+        input = new InputReader(reader, prompt, continuation);
     }
 
     /** Runs until the user leaves; returns normally for every way of leaving. */

@@ -34,13 +34,16 @@ final class InputReader {
     /**
      * The line reader the REPL reads with.
      *
-     * @param historyFile where {@code history} persists, or null to keep it in memory only
+     * @param historyFile  where {@code history} persists, or null to keep it in memory only
+     * @param continuation the prompt of a message's later lines
      */
-    static LineReader lineReader(Terminal terminal, History history, Path historyFile) {
+    static LineReader lineReader(Terminal terminal, History history, Path historyFile, String continuation) {
         LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName("exo").history(history)
                 // Event expansion would read "Hi!" as a history reference and eat the backslash
                 // that continues a line; a chat message is text, not a shell command.
-                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                // A multi-line message recalled from the history shows our continuation prompt.
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, continuation);
         if (historyFile != null) {
             builder.variable(LineReader.HISTORY_FILE, historyFile);
         }

@@ -25,7 +25,7 @@ class InputReaderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB,
                 new ByteArrayInputStream(piped.getBytes(StandardCharsets.UTF_8)), out, StandardCharsets.UTF_8)) {
-            InputReader reader = new InputReader(InputReader.lineReader(terminal, new ChatHistory(), null), "", "");
+            InputReader reader = new InputReader(InputReader.lineReader(terminal, new ChatHistory(), null, ""), "", "");
             List<Input> inputs = new ArrayList<>();
             Input in;
             do {
@@ -106,7 +106,7 @@ class InputReaderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB,
                 new ByteArrayInputStream("a\\\nb\n".getBytes(StandardCharsets.UTF_8)), out, StandardCharsets.UTF_8)) {
-            InputReader reader = new InputReader(InputReader.lineReader(terminal, new ChatHistory(), null), ">>> ", "... ");
+            InputReader reader = new InputReader(InputReader.lineReader(terminal, new ChatHistory(), null, ""), ">>> ", "... ");
             assertEquals(text("a\nb"), reader.read());
             terminal.flush();
         }
