@@ -158,21 +158,24 @@ function compReplyArray() {
 # to generate possible options and subcommands for the last specified subcommand.
 function _complete_exo() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
-  local cmds0=(models)
-  local cmds1=(plan)
-  local cmds2=(run)
-  local cmds3=(tokenize)
+  local cmds0=(chat)
+  local cmds1=(models)
+  local cmds2=(plan)
+  local cmds3=(run)
+  local cmds4=(tokenize)
 
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_run; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_plan; return $?; fi
-  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_models; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_models; return $?; fi
+  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_chat; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
   _picocli_exo; return $?;
@@ -183,9 +186,78 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="models plan run tokenize"
+  local commands="chat models plan run tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `chat` subcommand.
+function _picocli_exo_chat() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--quant')
+      return
+      ;;
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--temperature')
+      return
+      ;;
+    '--top-k')
+      return
+      ;;
+    '--top-p')
+      return
+      ;;
+    '--min-p')
+      return
+      ;;
+    '--repeat-penalty')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '-t'|'--threads')
+      return
+      ;;
+    '--system')
+      return
+      ;;
+    '-n'|'--max-tokens')
+      return
+      ;;
+    '-c'|'--context')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -1,0 +1,147 @@
+package exo.repl;
+
+import exo.engine.GenerationStats;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jline.reader.LineReader;
+import org.jline.terminal.Terminal;
+
+/**
+ * The chat loop: read a message, stream the answer, repeat until {@code /exit}, Ctrl-D or the end
+ * of piped input. Answers and what a command was asked for ({@code /help}, {@code /stats}) go to
+ * the terminal; hints and errors go to {@code err}, so piped output holds only answers.
+ *
+ * <p>Ctrl-C while an answer streams ends that answer and returns to the prompt; Ctrl-C at the
+ * prompt drops what was typed, or on an empty line says how to leave. It never leaves the REPL,
+ * so a second Ctrl-C pressed a moment too late cannot lose the conversation.
+ */
+public final class ChatRepl {
+    static final String EXIT_HINT = "Use /exit or Ctrl-D to leave.";
+
+    /**
+     * @param interactive a person at a terminal: show prompts and space answers apart
+     * @param historyFile where the prompt history persists, or null to keep none
+     * @param maxTokens   most tokens per answer; -1 for no limit but the context
+     * @param verbose     print the stats line after every answer
+     */
+    public record Options(boolean interactive, Path historyFile, int maxTokens, boolean verbose) {
+        public Options {
+            if (maxTokens < 1 && maxTokens != -1) {
+                throw new IllegalArgumentException("--max-tokens must be at least 1, or -1 for no limit");
+            }
+        }
+    }
+
+    private final Terminal terminal;
+    private final Conversation conversation;
+    private final Options options;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final ChatHistory history = new ChatHistory();
+    private final InputReader input;
+
+    public ChatRepl(Terminal terminal, Conversation conversation, Options options, PrintWriter err) {
+        this.terminal = Objects.requireNonNull(terminal, "terminal");
+        this.conversation = Objects.requireNonNull(conversation, "conversation");
+        this.options = Objects.requireNonNull(options, "options");
+        this.out = terminal.writer();
+        this.err = Objects.requireNonNull(err, "err");
+        String prompt = options.interactive() ? ">>> " : "";
+        String continuation = options.interactive() ? "... " : "";
+        LineReader reader = InputReader.lineReader(terminal, history, options.historyFile(), continuation);
+        input = new InputReader(reader, prompt, continuation);
+    }
+
+    /** Runs until the user leaves; returns normally for every way of leaving. */
+    public void run() {
+        while (true) {
+            switch (input.read()) {
+                case Input.End end -> {
+                    if (options.interactive()) {
+                        out.println();
+                        out.flush();
+                    }
+                    return;
+                }
+                case Input.Interrupted interrupted -> {
+                    if (!interrupted.discarded()) {
+                        hint(EXIT_HINT);
+                    }
+                }
+                case Input.Text text when text.text().isBlank() -> {
+                }
+                case Input.Text text -> {
+                    history.record(text.text());
+                    if (!SlashCommand.isCommand(text.text())) {
+                        turn(text.text());
+                    } else if (!command(text.text())) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs a slash command; false when it ends the REPL. */
+    private boolean command(String text) {
+        SlashCommand command = SlashCommand.parse(text).orElse(null);
+        if (command == null) {
+            hint("Unknown command '" + text.strip().split("\\s+", 2)[0] + "'. Type /help for the commands.");
+            return true;
+        }
+        switch (command) {
+            case EXIT -> {
+                return false;
+            }
+            case RESET -> {
+                conversation.reset();
+                hint("Started a new conversation.");
+            }
+            case STATS -> {
+                out.println(conversation.lastStats().map(s -> "last answer: " + s.summary()).orElse("no answer yet"));
+                out.println(String.format(Locale.ROOT, "conversation: %d of %d tokens of context",
+                        conversation.tokens(), conversation.contextLength()));
+            }
+            case HELP -> out.print(SlashCommand.help());
+        }
+        out.flush();
+        return true;
+    }
+
+    /** Answers one message; Ctrl-C (SIGINT, or the terminal's INT) ends the answer early. */
+    private void turn(String text) {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        AnswerPrinter printer = new AnswerPrinter(out);
+        Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> cancelled.set(true));
+        try {
+            int max = options.maxTokens() == -1 ? Integer.MAX_VALUE : options.maxTokens();
+            GenerationStats stats = conversation.answer(text, max, printer, cancelled::get);
+            out.println();
+            if (options.interactive()) {
+                out.println();
+            }
+            out.flush();
+            if (options.verbose()) {
+                hint(stats.summary());
+            }
+        } catch (IllegalArgumentException e) {
+            // The conversation outgrew the context, or the template refused it: the message is
+            // dropped and the person can go on (after /reset for a full context).
+            if (printer.started()) {
+                out.println();
+                out.flush();
+            }
+            hint("exo: " + e.getMessage() + " (/reset starts a new conversation)");
+        } finally {
+            terminal.handle(Terminal.Signal.INT, previous);
+        }
+    }
+
+    private void hint(String line) {
+        err.println(line);
+        err.flush();
+    }
+}

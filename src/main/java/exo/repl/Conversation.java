@@ -1,0 +1,123 @@
+package exo.repl;
+
+import exo.engine.GenerationStats;
+import exo.engine.Generator;
+import exo.engine.sampling.Sampler;
+import exo.tokenizer.Tokenizer;
+import exo.tokenizer.chat.ChatMessage;
+import exo.tokenizer.chat.ChatTemplate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One chat on this machine: the messages so far and the generator that holds their tokens.
+ * Each turn renders the whole conversation with the chat template, so the generator only
+ * computes what is new since the cached prefix. Not thread-safe; the REPL owns it.
+ */
+public final class Conversation {
+    private final Generator generator;
+    private final Tokenizer tokenizer;
+    private final ChatTemplate template;
+    private final Sampler sampler;
+    private final int contextLength;
+    private final String system;
+    private final List<ChatMessage> messages = new ArrayList<>();
+    private GenerationStats lastStats;
+
+    /**
+     * @param system the system message opening every conversation, or null for none
+     */
+    public Conversation(Generator generator, Tokenizer tokenizer, ChatTemplate template, Sampler sampler,
+                        int contextLength, String system) {
+        this.generator = Objects.requireNonNull(generator, "generator");
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        this.template = Objects.requireNonNull(template, "template");
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        if (contextLength < 1) {
+            throw new IllegalArgumentException("context length must be positive, not " + contextLength);
+        }
+        this.contextLength = contextLength;
+        this.system = system == null || system.isBlank() ? null : system;
+        start();
+    }
+
+    /**
+     * Answers {@code text} as the user's next message, streaming the answer to {@code listener}.
+     * The answer joins the conversation however it ended, a cancelled one with the part that was
+     * written (as ollama keeps it). When the turn fails (the conversation no longer fits the context,
+     * the template refuses it) the user's message is dropped again and the exception propagates,
+     * so the conversation stays as it was.
+     *
+     * @param maxTokens most tokens in the answer
+     * @param cancelled polled between tokens; true ends the answer
+     */
+    public GenerationStats answer(String text, int maxTokens, Generator.Listener listener, BooleanSupplier cancelled) {
+        messages.add(ChatMessage.user(text));
+        StringBuilder answer = new StringBuilder();
+        GenerationStats stats;
+        try {
+            int[] tokens = template.encode(tokenizer, messages, true);
+            stats = generator.generateFrom(tokens, tokens.length - reused(tokens), maxTokens, sampler,
+                    (id, piece) -> {
+                        answer.append(piece);
+                        listener.onToken(id, piece);
+                    }, cancelled);
+        } catch (RuntimeException e) {
+            messages.removeLast();
+            throw e;
+        }
+        messages.add(ChatMessage.assistant(answer.toString()));
+        lastStats = stats;
+        return stats;
+    }
+
+    /** Forgets every message but the system message, and frees the cached tokens. */
+    public void reset() {
+        generator.reset();
+        messages.clear();
+        lastStats = null;
+        start();
+    }
+
+    /** The conversation as the template gets it next turn (before the new user message). */
+    public List<ChatMessage> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** The last answer's stats, empty before the first answer and after a reset. */
+    public Optional<GenerationStats> lastStats() {
+        return Optional.ofNullable(lastStats);
+    }
+
+    /** Tokens the session holds now, prompt and answers. */
+    public int tokens() {
+        return generator.length();
+    }
+
+    public int contextLength() {
+        return contextLength;
+    }
+
+    private void start() {
+        if (system != null) {
+            messages.add(ChatMessage.system(system));
+        }
+    }
+
+    /**
+     * Tokens of {@code tokens} the generator already holds. The generator always recomputes at
+     * least the last token, so the stats count that one as new too.
+     */
+    private int reused(int[] tokens) {
+        int[] held = generator.history();
+        int common = Arrays.mismatch(held, tokens);
+        if (common < 0) {
+            common = held.length;
+        }
+        return Math.min(common, tokens.length - 1);
+    }
+}

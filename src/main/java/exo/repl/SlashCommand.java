@@ -1,0 +1,47 @@
+package exo.repl;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The REPL's own commands, typed at the prompt with a leading slash; names follow ollama's. */
+enum SlashCommand {
+    RESET("forget the conversation and start a new one", "/reset", "/clear"),
+    STATS("show the last answer's speed and the tokens the conversation holds", "/stats"),
+    HELP("show this help", "/help", "/?"),
+    EXIT("leave (Ctrl-D does too)", "/exit", "/bye");
+
+    private final String description;
+    private final List<String> names;
+
+    SlashCommand(String description, String... names) {
+        this.description = description;
+        this.names = List.of(names);
+    }
+
+    static boolean isCommand(String input) {
+        return input.strip().startsWith("/");
+    }
+
+    /** The command {@code input} names, empty for an unknown one. */
+    static Optional<SlashCommand> parse(String input) {
+        String name = input.strip().toLowerCase(Locale.ROOT);
+        for (SlashCommand c : values()) {
+            if (c.names.contains(name)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String help() {
+        StringBuilder b = new StringBuilder();
+        for (SlashCommand c : values()) {
+            b.append(String.format(Locale.ROOT, "  %-16s %s%n", String.join(", ", c.names), c.description));
+        }
+        b.append(String.format(Locale.ROOT, "  %-16s %s%n", "\"\"\" ... \"\"\"", "a message over several lines;"
+                + " a line ending in \\ continues too"));
+        b.append(String.format(Locale.ROOT, "  %-16s %s%n", "Ctrl-C", "stop the answer being written"));
+        return b.toString();
+    }
+}

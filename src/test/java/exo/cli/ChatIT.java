@@ -1,0 +1,53 @@
+package exo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.TestModels;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** ./exo chat as a script uses it: a real process with piped stdin, answers on stdout. */
+class ChatIT {
+    record Result(int code, String out, String err) {
+    }
+
+    static Result chat(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of("exo").toAbsolutePath().toString(), "chat",
+                "--model-file", TestModels.stories260K().toString(), "--temperature", "0", "-n", "20"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        var out = p.getInputStream();
+        var err = p.getErrorStream();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exo chat did not finish");
+        return new Result(p.exitValue(), new String(out.readAllBytes(), StandardCharsets.UTF_8),
+                new String(err.readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void pipedLinesAreTurnsAndExitEndsWithZero() throws Exception {
+        Result r = chat("Hello\n/stats\n/exit\nNever answered\n");
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(3, lines.size(), r.out());
+        assertTrue(lines.get(1).startsWith("last answer: prompt "), r.out());
+        assertTrue(lines.get(2).startsWith("conversation: "), r.out());
+        assertTrue(!r.err().contains("exo:"), r.err());
+    }
+
+    @Test
+    void theEndOfInputEndsWithZero() throws Exception {
+        Result once = chat("Hello");
+        assertEquals(0, once.code(), once.err());
+        assertEquals(1, once.out().lines().count(), once.out());
+        Result again = chat("Hello\n");
+        assertEquals(once.out(), again.out(), "greedy answers repeat across processes");
+    }
+}
