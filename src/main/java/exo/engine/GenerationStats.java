@@ -2,7 +2,10 @@ package exo.engine;
 
 import java.util.Locale;
 
-/** Counts and timings of one generation: what the stats line on stderr reports. */
+/**
+ * Counts and timings of one generation: what the stats line on stderr reports.
+ * {@code promptTokens} counts the tokens prefilled, not those reused from the session's cache.
+ */
 public record GenerationStats(int promptTokens, long prefillNanos, int generatedTokens, long decodeNanos,
                               FinishReason finishReason) {
 

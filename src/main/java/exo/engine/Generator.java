@@ -55,7 +55,7 @@ public final class Generator {
                                     BooleanSupplier cancelled) {
         int[] all = Arrays.copyOf(history, length + prompt.length);
         System.arraycopy(prompt, 0, all, length, prompt.length);
-        return generateFrom(all, prompt.length, maxTokens, sampler, listener, cancelled);
+        return generateFrom(all, maxTokens, sampler, listener, cancelled);
     }
 
     /**
@@ -63,10 +63,9 @@ public final class Generator {
      * it anew each turn) and generates up to {@code maxTokens} tokens after it. Only the part
      * after the longest prefix already in the KV cache is computed.
      *
-     * @param newTokens how many of {@code tokens} are the user's new input (for the stats)
      * @param cancelled polled between tokens; true stops with {@link FinishReason#CANCELLED}
      */
-    public GenerationStats generateFrom(int[] tokens, int newTokens, int maxTokens, Sampler sampler,
+    public GenerationStats generateFrom(int[] tokens, int maxTokens, Sampler sampler,
                                         Listener listener, BooleanSupplier cancelled) {
         if (tokens.length == 0) {
             throw new IllegalArgumentException("the prompt has no tokens");
@@ -89,7 +88,8 @@ public final class Generator {
         Activations.Logits logits = (Activations.Logits) model.forward(session, keep, new Activations.Tokens(fresh));
         long prefill = System.nanoTime() - t0;
 
-        StreamingDecoder decoder = tokenizer.streamingDecoder();
+        // Control tokens (a BOS the model emits mid-answer) are not text for the person reading.
+        StreamingDecoder decoder = new StreamingDecoder(tokenizer, false);
         int generated = 0;
         FinishReason reason = FinishReason.LENGTH;
         long t1 = System.nanoTime();
@@ -115,7 +115,7 @@ public final class Generator {
         if (!rest.isEmpty()) {
             listener.onToken(-1, rest);
         }
-        return new GenerationStats(newTokens, prefill, generated, System.nanoTime() - t1, reason);
+        return new GenerationStats(fresh.length, prefill, generated, System.nanoTime() - t1, reason);
     }
 
     private void append(int[] ids) {

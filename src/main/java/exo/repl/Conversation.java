@@ -7,7 +7,6 @@ import exo.tokenizer.Tokenizer;
 import exo.tokenizer.chat.ChatMessage;
 import exo.tokenizer.chat.ChatTemplate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,7 +60,7 @@ public final class Conversation {
         GenerationStats stats;
         try {
             int[] tokens = template.encode(tokenizer, messages, true);
-            stats = generator.generateFrom(tokens, tokens.length - reused(tokens), maxTokens, sampler,
+            stats = generator.generateFrom(tokens, maxTokens, sampler,
                     (id, piece) -> {
                         answer.append(piece);
                         listener.onToken(id, piece);
@@ -106,18 +105,5 @@ public final class Conversation {
         if (system != null) {
             messages.add(ChatMessage.system(system));
         }
-    }
-
-    /**
-     * Tokens of {@code tokens} the generator already holds. The generator always recomputes at
-     * least the last token, so the stats count that one as new too.
-     */
-    private int reused(int[] tokens) {
-        int[] held = generator.history();
-        int common = Arrays.mismatch(held, tokens);
-        if (common < 0) {
-            common = held.length;
-        }
-        return Math.min(common, tokens.length - 1);
     }
 }
