@@ -1,0 +1,87 @@
+package exo.node;
+
+import exo.node.ring.RingEngine;
+import exo.node.ring.ShardLoads;
+import exo.peer.Peer;
+import exo.peer.PeerListener;
+import exo.peer.PeerMessage;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Routes each message from a peer to the part of the node that owns it: load requests to the
+ * loader, sessions of other tails to the router, the hidden state of this tail's own sessions
+ * to its ring, load answers to the pending loads. It runs on I/O threads, so it only hands
+ * work on; nothing here computes.
+ */
+final class MessageDispatcher implements PeerListener {
+    private static final System.Logger LOG = System.getLogger("exo.node");
+
+    private final ShardLoader loader;
+    private final SessionRouter router;
+    private final ShardLoads loads;
+    private final AtomicReference<RingEngine> tail;
+
+    MessageDispatcher(ShardLoader loader, SessionRouter router, ShardLoads loads, AtomicReference<RingEngine> tail) {
+        this.loader = loader;
+        this.router = router;
+        this.loads = loads;
+        this.tail = tail;
+    }
+
+    @Override
+    public void onConnected(Peer peer) {
+        LOG.log(System.Logger.Level.INFO, "peer " + peer.info().name() + " (" + peer.info().id() + ") connected from "
+                + peer.info().address());
+    }
+
+    @Override
+    public void onMessage(Peer peer, PeerMessage message) {
+        RingEngine ring = tail.get();
+        switch (message) {
+            case PeerMessage.LoadShard m -> loader.load(peer, m);
+            case PeerMessage.SessionStart m -> router.start(m);
+            case PeerMessage.Forward m -> {
+                if (ring != null && ring.owns(m.sessionId()) && !router.knows(m.sessionId())) {
+                    ring.deliver(m);
+                } else {
+                    router.forward(peer, m);
+                }
+            }
+            case PeerMessage.Release m -> router.release(m.sessionId(), "released by the tail");
+            case PeerMessage.Cancel m -> router.cancel(m.sessionId());
+            case PeerMessage.ShardReady m -> loads.ready(m);
+            case PeerMessage.ShardFailed m -> loads.failed(m);
+            case PeerMessage.ShardProgress m -> loads.progress(m);
+            case PeerMessage.Error m -> {
+                if (ring != null) {
+                    ring.error(peer, m);
+                }
+                LOG.log(System.Logger.Level.WARNING, "error from " + peer.info().name() + ": " + m.code() + ": "
+                        + m.message());
+            }
+            case PeerMessage.Token m -> {
+                // Tokens are the tail's to stream; a node outside the conversation has nothing to do.
+            }
+            case PeerMessage.Heartbeat m -> {
+                // Liveness is the connection's business.
+            }
+            case PeerMessage.Hello m -> {
+                // The handshake is over before messages reach here.
+            }
+            case PeerMessage.HelloProof m -> {
+            }
+        }
+    }
+
+    @Override
+    public void onDisconnected(Peer peer, String reason) {
+        String id = peer.info().id();
+        LOG.log(System.Logger.Level.INFO, "peer " + peer.info().name() + " (" + id + ") disconnected: " + reason);
+        router.peerLost(id, reason);
+        loads.peerLost(id, reason);
+        RingEngine ring = tail.get();
+        if (ring != null) {
+            ring.peerLost(id, peer.info().name(), reason);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package exo.node.ring;
+
+import exo.engine.Activations;
+import exo.engine.InferenceEngine;
+import exo.peer.Payload;
+import exo.peer.Peer;
+import exo.peer.PeerMessage;
+import exo.peer.PeerNetwork;
+import exo.peer.RingEntry;
+import exo.peer.WireDtype;
+import exo.topology.Shard;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The whole model as the tail sees it: a ring of nodes ending in this machine. A forward
+ * sends the tokens to the head, waits for the hidden state to come round from the last node
+ * before this one, runs the tail's own layers and returns the logits. The plan is pinned per
+ * session with a SessionStart to every node the first time the session is used. A lost node
+ * or an error from any node fails the waiting forward at once with the node's name, so the
+ * person sees why within the heartbeat timeout rather than a hang.
+ */
+public final class RingEngine implements InferenceEngine {
+    private final PeerNetwork network;
+    private final String selfId;
+    private final String modelId;
+    private final List<RingEntry> ring;
+    private final int layers;
+    private final InferenceEngine local;
+    private final WireDtype wireDtype;
+    private final long maxWaitMillis;
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
+    private final Map<String, CompletableFuture<Activations>> waiting = new ConcurrentHashMap<>();
+
+    /**
+     * @param ring     head first; the last entry is this node, whose layers {@code local} runs
+     * @param maxWait  the longest one forward may take before the ring is declared stuck
+     */
+    public RingEngine(PeerNetwork network, String modelId, List<RingEntry> ring, int layers, InferenceEngine local,
+                      WireDtype wireDtype, java.time.Duration maxWait) {
+        this.network = network;
+        this.selfId = network.self().id();
+        this.modelId = modelId;
+        this.ring = List.copyOf(ring);
+        this.layers = layers;
+        this.local = local;
+        this.wireDtype = wireDtype;
+        this.maxWaitMillis = maxWait.toMillis();
+        RingEntry last = this.ring.getLast();
+        if (!last.nodeId().equals(selfId) || last.start() != local.shard().start() || last.end() != layers) {
+            throw new IllegalArgumentException("the ring must end with this node running the last layers");
+        }
+    }
+
+    public List<RingEntry> ring() {
+        return ring;
+    }
+
+    public boolean owns(String session) {
+        return started.contains(session);
+    }
+
+    @Override
+    public Shard shard() {
+        return new Shard(modelId, 0, layers, layers);
+    }
+
+    @Override
+    public int embeddingLength() {
+        return local.embeddingLength();
+    }
+
+    @Override
+    public int vocabSize() {
+        return local.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return local.contextLength();
+    }
+
+    @Override
+    public int sessionLength(String session) {
+        return local.sessionLength(session);
+    }
+
+    @Override
+    public Activations forward(String session, int position, Activations input, boolean allLogits) {
+        if (ring.size() == 1) {
+            return local.forward(session, position, input, allLogits);
+        }
+        if (!(input instanceof Activations.Tokens tokens)) {
+            throw new IllegalArgumentException("a ring takes token ids");
+        }
+        start(session);
+        CompletableFuture<Activations> back = new CompletableFuture<>();
+        if (waiting.putIfAbsent(session, back) != null) {
+            throw new IllegalStateException("session " + session + " already has a forward in flight");
+        }
+        try {
+            RingEntry head = ring.getFirst();
+            peer(head).sendForward(new PeerMessage.Forward(session, position, Payload.of(tokens, wireDtype)));
+            Activations hidden = back.get(maxWaitMillis, TimeUnit.MILLISECONDS);
+            return local.forward(session, position, hidden, allLogits);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new RingException(e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new RingException("no answer from the ring within " + maxWaitMillis / 1000 + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RingException("interrupted while waiting for the ring");
+        } finally {
+            waiting.remove(session, back);
+        }
+    }
+
+    private void start(String session) {
+        if (started.add(session)) {
+            PeerMessage.SessionStart s = new PeerMessage.SessionStart(session, modelId, ring, layers, wireDtype);
+            for (RingEntry e : ring) {
+                if (!e.nodeId().equals(selfId)) {
+                    peer(e).sendSessionStart(s);
+                }
+            }
+        }
+    }
+
+    private Peer peer(RingEntry e) {
+        return network.peer(e.nodeId()).orElseThrow(() -> new RingException("node " + e.nodeId() + " is not connected"));
+    }
+
+    /** The hidden state of a session came round to the tail. */
+    public void deliver(PeerMessage.Forward f) {
+        CompletableFuture<Activations> w = waiting.get(f.sessionId());
+        if (w != null) {
+            w.complete(f.payload().toActivations());
+        }
+    }
+
+    /** A node reported an error about one of this tail's sessions. */
+    public void error(Peer from, PeerMessage.Error e) {
+        RingException failure = new RingException("node " + from.info().name() + " (" + from.info().id() + "): "
+                + e.message());
+        Optional<String> session = e.sessionId();
+        waiting.forEach((s, w) -> {
+            if (session.isEmpty() || session.get().equals(s)) {
+                w.completeExceptionally(failure);
+            }
+        });
+    }
+
+    /** A node left: if it is in this ring, every waiting forward fails naming it. */
+    public void peerLost(String nodeId, String name, String reason) {
+        if (ring.stream().anyMatch(e -> e.nodeId().equals(nodeId))) {
+            RingException failure = new RingException("node " + name + " (" + nodeId + ") was lost: " + reason);
+            waiting.values().forEach(w -> w.completeExceptionally(failure));
+        }
+    }
+
+    @Override
+    public void release(String session) {
+        local.release(session);
+        if (started.remove(session)) {
+            for (RingEntry e : ring) {
+                if (!e.nodeId().equals(selfId)) {
+                    network.peer(e.nodeId()).ifPresent(p -> p.sendRelease(new PeerMessage.Release(session)));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String s : List.copyOf(started)) {
+            release(s);
+        }
+    }
+}
