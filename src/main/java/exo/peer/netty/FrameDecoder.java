@@ -1,0 +1,44 @@
+package exo.peer.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
+import java.util.List;
+
+/**
+ * Splits the byte stream into frames at their 4-byte length and strips it. A length over the
+ * limit is refused as soon as the length is read (before any of the frame is buffered), and
+ * a stream that ends inside a frame is recorded as the reason the connection ended.
+ */
+final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    private final int maxFrameBytes;
+
+    FrameDecoder(int maxFrameBytes) {
+        // Netty's limit counts the length field too; ours counts what follows it.
+        super(maxFrameBytes + 4, 0, 4, 0, 4, true);
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+        if (in.readableBytes() >= 4) {
+            long length = in.getUnsignedInt(in.readerIndex());
+            if (length > maxFrameBytes) {
+                in.skipBytes(in.readableBytes());
+                throw new TooLongFrameException("frame of " + length + " bytes exceeds the max frame of "
+                        + maxFrameBytes + " bytes");
+            }
+        }
+        return super.decode(ctx, in);
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+        super.decodeLast(ctx, in, out);
+        if (in.isReadable()) {
+            Connections.recordReason(ctx.channel(), "connection ended inside a frame, " + in.readableBytes()
+                    + " bytes of it received");
+        }
+    }
+}
