@@ -160,6 +160,7 @@ function _complete_exo() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} node" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
@@ -167,13 +168,15 @@ function _complete_exo() {
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(chat)
   local cmds1=(models)
-  local cmds2=(plan)
-  local cmds3=(run)
-  local cmds4=(tokenize)
+  local cmds2=(node)
+  local cmds3=(plan)
+  local cmds4=(run)
+  local cmds5=(tokenize)
 
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_run; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_node; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_models; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_chat; return $?; fi
 
@@ -186,7 +189,7 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="chat models plan run tokenize"
+  local commands="chat models node plan run tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -207,7 +210,8 @@ function _picocli_exo_chat() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '--wire-dtype' '--wait-ms'"
+  local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -257,6 +261,35 @@ function _picocli_exo_chat() {
     '-c'|'--context')
       return
       ;;
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--node-id')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--peers')
+      return
+      ;;
+    '--memory')
+      return
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '--wire-dtype')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${f32bf16f16_option_args[@]}" ) )
+      return $?
+      ;;
+    '--wait-ms')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -282,6 +315,60 @@ function _picocli_exo_models() {
 
   case ${prev_word} in
     '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `node` subcommand.
+function _picocli_exo_node() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '-t' '--threads' '--models-dir'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--node-id')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--peers')
+      return
+      ;;
+    '--memory')
+      return
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '-t'|'--threads')
+      return
+      ;;
+    '--models-dir')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files

@@ -1,6 +1,22 @@
 package exo.cli;
 
 import exo.engine.Generator;
+import exo.engine.InferenceEngine;
+import exo.engine.java.ModelConfig;
+import exo.gguf.GgufFile;
+import exo.models.QuantFile;
+import exo.node.ExoHome;
+import exo.node.Node;
+import exo.node.NodeConfig;
+import exo.node.ring.RingBuilder;
+import exo.node.ring.RingEngine;
+import exo.peer.ModelRef;
+import exo.peer.RingEntry;
+import exo.peer.WireDtype;
+import exo.repl.ClusterView;
+import exo.topology.Partition;
+import java.time.Duration;
+import java.util.Optional;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
@@ -63,6 +79,17 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print the stats line (as /stats shows it) on stderr after every answer.")
     boolean verbose;
 
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--wire-dtype", paramLabel = "f32|bf16|f16", defaultValue = "f32", converter = WireDtypeConverter.class,
+            description = "How hidden states travel between machines: f32 (exact, default) or bf16/f16 (half the bytes).")
+    WireDtype wireDtype;
+
+    @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "3000",
+            description = "How long to wait for peers to answer before planning (default: ${DEFAULT-VALUE}).")
+    long waitMillis;
+
     @Override
     public Integer call() throws Exception {
         if (context < 0) {
@@ -74,24 +101,91 @@ public final class ChatCommand implements Callable<Integer> {
                 maxTokens, verbose);
         Sampler sampler = new Sampler(sampling.params());
         Path path = source.resolve(model, registry);
-        try (WorkerPool pool = new WorkerPool(threads.threads());
-             JavaEngine engine = JavaEngine.open(path, 0, -1, pool, context)) {
-            GgufMetadata metadata = engine.file().metadata();
-            Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
-            Conversation conversation = new Conversation(new Generator(engine, tokenizer, "chat"), tokenizer,
-                    ChatTemplates.forModel(metadata, tokenizer), sampler, engine.contextLength(), system);
-            // dumb(true): piped input gets a plain line reader instead of a warning.
-            try (Terminal terminal = TerminalBuilder.builder().name("exo").system(true).dumb(true)
-                    .encoding(StandardCharsets.UTF_8).build()) {
-                if (interactive) {
-                    err.println("Chatting with " + (model != null ? model : path.getFileName()) + " ("
-                            + engine.contextLength() + " tokens of context). /help for commands, Ctrl-D to leave.");
-                    err.flush();
-                }
-                new ChatRepl(terminal, conversation, options, err).run();
+        GgufMetadata metadata = GgufFile.readHeader(path).metadata();
+        Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
+        int layers = ModelConfig.from(metadata).layers();
+        if (cluster.peers.isEmpty()) {
+            try (WorkerPool pool = new WorkerPool(threads.threads());
+                 JavaEngine engine = JavaEngine.open(path, 0, -1, pool, context)) {
+                chat(engine, tokenizer, metadata, sampler, options, path,
+                        ClusterView.alone(modelId(path), layers), err);
             }
+            return ExitCode.OK;
+        }
+        LogSetup.quiet();
+        ExoHome home = ExoHome.fromEnvironment(System.getenv());
+        NodeConfig config = cluster.toConfig(0, null, threads.threads(), home);
+        try (Node node = Node.start(config, home)) {
+            node.connectToPeers(waitMillis);
+            RingBuilder builder = new RingBuilder(node, line -> {
+                err.println("exo: " + line);
+                err.flush();
+            });
+            Partition plan = builder.plan(modelId(path), layers);
+            int ctx = context > 0 ? context : ModelConfig.from(metadata).contextLength();
+            RingEngine ring = builder.build(plan, modelRef(path), path, ctx, wireDtype, Duration.ofMinutes(30),
+                    Duration.ofMinutes(10));
+            ClusterView view = new ClusterView(() -> describe(builder, ring), () -> peers(node));
+            chat(ring, tokenizer, metadata, sampler, options, path, view, err);
         }
         return ExitCode.OK;
+    }
+
+    private void chat(InferenceEngine engine, Tokenizer tokenizer, GgufMetadata metadata, Sampler sampler,
+                      ChatRepl.Options options, Path path, ClusterView view, PrintWriter err) throws IOException {
+        Conversation conversation = new Conversation(new Generator(engine, tokenizer, "chat"), tokenizer,
+                ChatTemplates.forModel(metadata, tokenizer), sampler, engine.contextLength(), system);
+        // dumb(true): piped input gets a plain line reader instead of a warning.
+        try (Terminal terminal = TerminalBuilder.builder().name("exo").system(true).dumb(true)
+                .encoding(StandardCharsets.UTF_8).build()) {
+            if (options.interactive()) {
+                err.println("Chatting with " + (model != null ? model : path.getFileName()) + " ("
+                        + engine.contextLength() + " tokens of context). /help for commands, Ctrl-D to leave.");
+                err.flush();
+            }
+            new ChatRepl(terminal, conversation, options, err, view).run();
+        }
+    }
+
+    /** The id the ring's nodes know the model by: the models.yaml id, or the file's name without .gguf. */
+    private String modelId(Path path) {
+        return model != null ? model : path.getFileName().toString().replaceFirst("\\.gguf$", "");
+    }
+
+    private ModelRef modelRef(Path path) throws IOException {
+        Optional<String> repo = Optional.empty();
+        String quant = "local";
+        if (model != null) {
+            QuantFile q = registry.registry().get(model).quant(source.quant);
+            repo = Optional.of(q.repo());
+            quant = q.quant();
+        }
+        return new ModelRef(modelId(path), path.getFileName().toString(), repo, quant, Files.size(path));
+    }
+
+    private static String describe(RingBuilder builder, RingEngine ring) {
+        StringBuilder b = new StringBuilder();
+        for (RingEntry e : ring.ring()) {
+            b.append(String.format(java.util.Locale.ROOT, "  layers %d-%d  %s%n", e.start(), e.end() - 1,
+                    builder.describe(e.nodeId())));
+        }
+        b.append("  ring: ").append(String.join(" -> ", ring.ring().stream().map(RingEntry::nodeId).toList()))
+                .append(" -> ").append(ring.ring().getFirst().nodeId());
+        return b.toString();
+    }
+
+    private static String peers(Node node) {
+        var peers = node.network().peers();
+        if (peers.isEmpty()) {
+            return "no peers connected";
+        }
+        StringBuilder b = new StringBuilder();
+        for (var p : peers) {
+            var i = p.info();
+            b.append(String.format(java.util.Locale.ROOT, "  %s  %s  %s  %s memory, %d cores%n", i.id(), i.name(),
+                    i.address(), ByteSize.format(i.device().memoryBytes()), i.device().cores()));
+        }
+        return b.toString().stripTrailing();
     }
 
     /** $EXO_HOME/chat_history (default ~/.exo); null, with a warning, when the folder cannot be made. */

@@ -29,6 +29,31 @@ public final class LocalMachine {
         }
     }
 
+    /**
+     * The address peers should dial for a node bound to {@code bind}: the bind address itself,
+     * or for a wildcard bind this machine's first up, non-loopback IPv4 address.
+     */
+    public static String advertisedHost(String bind) {
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return bind;
+        }
+        try {
+            for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp() || nic.isLoopback()) {
+                    continue;
+                }
+                for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        } catch (java.net.SocketException e) {
+            // fall through to loopback
+        }
+        return "127.0.0.1";
+    }
+
     public static int cores() {
         return Runtime.getRuntime().availableProcessors();
     }

@@ -5,7 +5,6 @@ import exo.engine.InferenceEngine;
 import exo.peer.Payload;
 import exo.peer.Peer;
 import exo.peer.PeerMessage;
-import exo.peer.PeerNetwork;
 import exo.peer.RingEntry;
 import java.util.Map;
 import java.util.Optional;
@@ -25,15 +24,15 @@ public final class SessionRouter {
 
     private final String selfId;
     private final ShardHost shards;
-    private final PeerNetwork network;
+    private final PeerLookup peers;
     private final ExecutorService compute;
     private final Map<String, PeerMessage.SessionStart> sessions = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
-    public SessionRouter(String selfId, ShardHost shards, PeerNetwork network, ExecutorService compute) {
+    SessionRouter(String selfId, ShardHost shards, PeerLookup peers, ExecutorService compute) {
         this.selfId = selfId;
         this.shards = shards;
-        this.network = network;
+        this.peers = peers;
         this.compute = compute;
     }
 
@@ -76,7 +75,7 @@ public final class SessionRouter {
                             + " are not loaded on " + selfId));
             Activations out = engine.forward(session, f.position(), f.payload().toActivations());
             RingEntry next = s.after(selfId).orElseThrow();
-            Peer peer = network.peer(next.nodeId()).orElseThrow(() ->
+            Peer peer = peers.peer(next.nodeId()).orElseThrow(() ->
                     new IllegalStateException("node " + next.nodeId() + " (next in the ring) is not connected"));
             peer.sendForward(new PeerMessage.Forward(session, f.position(), Payload.of(out, s.wireDtype())));
         } catch (RuntimeException e) {
@@ -87,7 +86,7 @@ public final class SessionRouter {
     }
 
     private Optional<Peer> tail(PeerMessage.SessionStart s) {
-        return network.peer(s.ring().getLast().nodeId());
+        return peers.peer(s.ring().getLast().nodeId());
     }
 
     public void cancel(String session) {

@@ -42,8 +42,14 @@ public final class ChatRepl {
     private final PrintWriter err;
     private final ChatHistory history = new ChatHistory();
     private final InputReader input;
+    private final ClusterView cluster;
 
     public ChatRepl(Terminal terminal, Conversation conversation, Options options, PrintWriter err) {
+        this(terminal, conversation, options, err, ClusterView.alone("the model", 1));
+    }
+
+    public ChatRepl(Terminal terminal, Conversation conversation, Options options, PrintWriter err, ClusterView cluster) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.terminal = Objects.requireNonNull(terminal, "terminal");
         this.conversation = Objects.requireNonNull(conversation, "conversation");
         this.options = Objects.requireNonNull(options, "options");
@@ -105,6 +111,8 @@ public final class ChatRepl {
                 out.println(String.format(Locale.ROOT, "conversation: %d of %d tokens of context",
                         conversation.tokens(), conversation.contextLength()));
             }
+            case PLAN -> out.println(cluster.plan().get());
+            case PEERS -> out.println(cluster.peers().get());
             case HELP -> out.print(SlashCommand.help());
         }
         out.flush();

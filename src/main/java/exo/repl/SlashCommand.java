@@ -8,6 +8,8 @@ import java.util.Optional;
 enum SlashCommand {
     RESET("forget the conversation and start a new one", "/reset", "/clear"),
     STATS("show the last answer's speed and the tokens the conversation holds", "/stats"),
+    PLAN("show the ring in use: which machine runs which layers", "/plan"),
+    PEERS("show the nodes this machine sees", "/peers"),
     HELP("show this help", "/help", "/?"),
     EXIT("leave (Ctrl-D does too)", "/exit", "/bye");
 

@@ -177,10 +177,12 @@ public final class RingEngine implements InferenceEngine {
         }
     }
 
+    /** Releases every session on every node and closes the tail's own slice. */
     @Override
     public void close() {
         for (String s : List.copyOf(started)) {
             release(s);
         }
+        local.close();
     }
 }

@@ -1,0 +1,55 @@
+package exo.cli;
+
+import exo.node.ExoHome;
+import exo.node.LocalMachine;
+import exo.node.NodeConfig;
+import exo.node.NodeIdentity;
+import exo.peer.ClusterKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** How this process takes part in the cluster: address, identity, peers, key. */
+public final class ClusterOptions {
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "Address to listen on for peers (default: ${DEFAULT-VALUE}, every interface).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on for peers (0 = any free port).")
+    Integer port;
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id (default: kept in $EXO_HOME/node_id).")
+    String nodeId;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "This node's name in plans (default: the host name).")
+    String name;
+
+    @Option(names = "--peers", paramLabel = "HOST:PORT", split = ",",
+            description = "Static peers to dial, comma separated, for networks where multicast is blocked.")
+    List<String> peers = new ArrayList<>();
+
+    @Option(names = "--memory", paramLabel = "SIZE", converter = DeviceArgument.SizeConverter.class,
+            description = "This machine's usable memory, instead of the measured figure.")
+    Long memory;
+
+    @Option(names = "--cluster-key", paramLabel = "KEY",
+            description = "Only nodes holding the same key may join (default: $EXO_CLUSTER_KEY; none = anyone on the LAN).")
+    String clusterKey;
+
+    @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "1000", hidden = true,
+            description = "Heartbeat interval; a peer silent for three is dead.")
+    long heartbeatMillis;
+
+    NodeConfig toConfig(int defaultPort, Path modelsDir, int threads, ExoHome home) throws IOException {
+        String id = nodeId != null ? nodeId : NodeIdentity.loadOrCreate(home);
+        String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
+        return new NodeConfig(id, name != null ? name : LocalMachine.hostName(), host,
+                port != null ? port : defaultPort, memory, peers, false, modelsDir, threads,
+                key == null || key.isEmpty() ? Optional.empty() : Optional.of(ClusterKey.of(key)),
+                Duration.ofMillis(heartbeatMillis));
+    }
+}

@@ -1,0 +1,53 @@
+package exo.cli;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Logging for long-running commands: one line per record on stderr ("12:00:01 INFO message"),
+ * exo's own loggers at INFO, the libraries' (Netty, JmDNS) at WARNING so their chatter stays out.
+ */
+final class LogSetup {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private LogSetup() {
+    }
+
+    /** For interactive commands: only warnings, so the person's screen holds the conversation. */
+    static void quiet() {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                return "exo: " + formatMessage(r) + System.lineSeparator();
+            }
+        });
+        root.addHandler(handler);
+    }
+
+    static void oneLinePerRecord(boolean verbose) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        ConsoleHandler handler = new ConsoleHandler();
+        handler.setLevel(Level.ALL);
+        handler.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                return LocalTime.now().format(TIME) + " " + r.getLevel().getName() + " " + formatMessage(r)
+                        + System.lineSeparator();
+            }
+        });
+        root.addHandler(handler);
+        Logger.getLogger("exo").setLevel(verbose ? Level.FINE : Level.INFO);
+    }
+}

@@ -1,0 +1,62 @@
+package exo.cli;
+
+import exo.node.ExoHome;
+import exo.node.Node;
+import exo.node.NodeConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** `exo node`: a headless worker that serves its slice of other machines' models until stopped. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+        description = {"Run a headless exo node until stopped (Ctrl-C or SIGTERM): it connects to its peers,",
+                "loads the slices of models that a tail asks for and serves their forward passes.",
+                "Logs one line per peer, load and session on stderr."},
+        footer = {"", "Examples:", "  exo node --port 5678 --models-dir ~/models",
+                "  exo node --peers 192.168.1.10:5678,192.168.1.11:5678 --memory 12GB"})
+public final class NodeCommand implements Callable<Integer> {
+    /** The port a node listens on unless told otherwise, so static peers can be written down. */
+    static final int DEFAULT_PORT = 52416;
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ClusterOptions cluster;
+    @Mixin
+    ThreadsOption threads;
+
+    @Option(names = "--models-dir", paramLabel = "DIR",
+            description = "Where this node looks for the GGUF files it is asked to load (default: $EXO_HOME/models).")
+    Path modelsDir;
+
+    @Option(names = "--verbose", description = "Log more (connection attempts, each forward).")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        LogSetup.oneLinePerRecord(verbose);
+        ExoHome home = ExoHome.fromEnvironment(System.getenv());
+        NodeConfig config = cluster.toConfig(DEFAULT_PORT, modelsDir != null ? modelsDir : home.resolve("models"),
+                threads.threads(), home);
+        Node node = Node.start(config, home);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {
+            node.close();
+            stopped.countDown();
+        }));
+        PrintWriter err = spec.commandLine().getErr();
+        var self = node.info();
+        err.println("exo node " + self.id() + " (" + self.name() + ") listening on " + config.host() + ":" + self.port()
+                + ", " + ByteSize.format(self.device().memoryBytes()) + " usable memory, " + self.device().cores()
+                + " cores");
+        err.flush();
+        stopped.await();
+        return ExitCode.OK;
+    }
+}
