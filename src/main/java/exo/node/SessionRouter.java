@@ -22,6 +22,9 @@ import java.util.concurrent.ExecutorService;
 public final class SessionRouter {
     private static final System.Logger LOG = System.getLogger("exo.node");
 
+    /** How long the first forward of a session may wait to reach a next node it must dial. */
+    static final long DIAL_TIMEOUT_MILLIS = 10_000;
+
     private final String selfId;
     private final ShardHost shards;
     private final PeerLookup peers;
@@ -75,8 +78,7 @@ public final class SessionRouter {
                             + " are not loaded on " + selfId));
             Activations out = engine.forward(session, f.position(), f.payload().toActivations());
             RingEntry next = s.after(selfId).orElseThrow();
-            Peer peer = peers.peer(next.nodeId()).orElseThrow(() ->
-                    new IllegalStateException("node " + next.nodeId() + " (next in the ring) is not connected"));
+            Peer peer = peers.peerOrDial(next.nodeId(), next.address(), DIAL_TIMEOUT_MILLIS);
             peer.sendForward(new PeerMessage.Forward(session, f.position(), Payload.of(out, s.wireDtype())));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "session " + session + " failed on " + selfId + ": " + e.getMessage());

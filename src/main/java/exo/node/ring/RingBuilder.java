@@ -109,7 +109,8 @@ public final class RingBuilder {
             }
             status.accept(describe(node.info().id()) + ": ready");
             List<RingEntry> entries = partition.ring().stream()
-                    .map(a -> new RingEntry(a.device().name(), a.shard().start(), a.shard().end())).toList();
+                    .map(a -> new RingEntry(a.device().name(), a.shard().start(), a.shard().end(),
+                            address(a.device().name()))).toList();
             RingEngine ring = new RingEngine(node.network(), model.id(), entries, mine.shard().layers(), local, wireDtype,
                     forwardTimeout);
             node.attachTail(ring);
@@ -118,6 +119,14 @@ public final class RingBuilder {
             local.close();
             throw e;
         }
+    }
+
+    /** Where the node before {@code nodeId} in the ring can dial it. */
+    private String address(String nodeId) {
+        if (nodeId.equals(node.info().id())) {
+            return node.info().address();
+        }
+        return node.network().peer(nodeId).map(p -> p.info().address()).orElse("");
     }
 
     static String range(Shard s) {

@@ -51,7 +51,7 @@ import java.util.Optional;
  * 0x11  ShardReady     i64 request | str model | i32 start | i32 end
  * 0x12  ShardFailed    i64 request | str reason
  * 0x13  ShardProgress  i64 request | i64 done | i64 total
- * 0x20  SessionStart   str session | str model | u32 n, n x (str node, i32 start, i32 end) | i32 layers | dtype wire
+ * 0x20  SessionStart   str session | str model | u32 n, n x (str node, i32 start, i32 end, str address) | i32 layers | dtype wire
  * 0x21  Forward        str session | i32 position | u8 kind: 0 = i32[] token ids,
  *                      1 = dtype, u32 count, u32 dim, count x dim raw values
  * 0x22  Token          str session | i32 token | u8 finish: 0 none, 1 stop, 2 length, 3 cancelled
@@ -163,7 +163,7 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
             case SessionStart s -> {
                 w.u8(SESSION_START).string(s.sessionId()).string(s.modelId()).i32(s.ring().size());
                 for (RingEntry e : s.ring()) {
-                    w.string(e.nodeId()).i32(e.start()).i32(e.end());
+                    w.string(e.nodeId()).i32(e.start()).i32(e.end()).string(e.address());
                 }
                 w.i32(s.layers()).u8(dtypeCode(s.wireDtype()));
             }
@@ -254,7 +254,7 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
         int n = r.count("ring entries", 10);
         List<RingEntry> ring = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ring.add(new RingEntry(r.string("ring node"), r.i32("ring start"), r.i32("ring end")));
+            ring.add(new RingEntry(r.string("ring node"), r.i32("ring start"), r.i32("ring end"), r.string("ring address")));
         }
         return new SessionStart(session, model, ring, r.i32("layers"), dtype(r.u8("wire dtype")));
     }
