@@ -65,7 +65,7 @@ final class BodyReader implements BodySubscriber<BodyReader>, AutoCloseable {
             throw new InterruptedIOException("download interrupted");
         }
         if (o == null) {
-            throw new HttpTimeoutException("no data for " + idle.toSeconds() + " s");
+            throw new HttpTimeoutException("no data for " + idle.toMillis() / 1000.0 + " s");
         }
         if (o == END) {
             finished = true;

@@ -13,13 +13,13 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -165,15 +165,16 @@ public final class ShardFetcher {
                 Thread.ofPlatform().daemon().name("exo-shard-fetch-", 0).factory());
         try (FileChannel ch = FileChannel.open(staging, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            List<Future<?>> running = new ArrayList<>();
+            // Taken in the order they finish, so the first failure stops the rest at once.
+            CompletionService<Void> running = new ExecutorCompletionService<>(pool);
             for (RangePlan.Piece p : plan.pieces()) {
-                running.add(pool.submit(() -> {
+                running.submit(() -> {
                     fetchPiece(source, p, ch, progress);
                     return null;
-                }));
+                });
             }
-            for (Future<?> f : running) {
-                await(f);
+            for (int i = 0; i < plan.pieces().size(); i++) {
+                await(running);
             }
             ok = true;
         } finally {
@@ -197,9 +198,9 @@ public final class ShardFetcher {
         }
     }
 
-    private static void await(Future<?> f) throws IOException {
+    private static void await(CompletionService<Void> running) throws IOException {
         try {
-            f.get();
+            running.take().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("shard download interrupted");

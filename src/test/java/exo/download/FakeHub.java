@@ -123,7 +123,10 @@ final class FakeHub implements AutoCloseable {
         return this;
     }
 
-    /** Bodies stop flowing (the connection stays open) once this many bytes were sent in all. */
+    /**
+     * The body that reaches this many bytes sent in all stops there, its connection left open
+     * until the hub closes; later bodies flow normally.
+     */
     FakeHub stallAfter(long bytes) {
         stallAfter = bytes;
         return this;
@@ -262,6 +265,7 @@ final class FakeHub implements AutoCloseable {
                 long left = stall - bytesSent.get();
                 if (left <= 0) {
                     out.flush();
+                    stallAfter = -1;
                     awaitClose();
                     return;
                 }

@@ -136,6 +136,19 @@ class FileDownloaderTest {
     }
 
     @Test
+    void aStalledConnectionIsAbandonedAfterTheIdleTimeoutAndResumed() throws IOException {
+        hub.stallAfter(500_000);
+        long t0 = System.nanoTime();
+        Path p = download(Hubs.fast(hub.endpoint()).withTimeouts(java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofMillis(300)));
+        assertEquals(sha, Hubs.sha256(p));
+        assertEquals(Files.size(model), hub.bytesSent(), "nothing sent twice");
+        // The stalled body is still open (it is logged when the hub closes); the retry resumed at its end.
+        assertEquals(List.of(new FakeHub.Served(sha, 500_000, Files.size(model) - 500_000)), hub.served());
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
+    }
+
+    @Test
     void aFullDiskStopsWithAClearErrorAndTheNextRunResumes() throws IOException {
         long limit = 300_000;
         AtomicLong written = new AtomicLong();
