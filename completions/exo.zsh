@@ -160,17 +160,20 @@ function _complete_exo() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} download" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(models)
   local cmds1=(plan)
-  local cmds2=(run)
-  local cmds3=(tokenize)
+  local cmds2=(download)
+  local cmds3=(run)
+  local cmds4=(tokenize)
 
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_download; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_plan; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_models; return $?; fi
 
@@ -183,7 +186,7 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="models plan run tokenize"
+  local commands="models plan download run tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -258,6 +261,45 @@ function _picocli_exo_plan() {
       return
       ;;
     '--memory')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `download` subcommand.
+function _picocli_exo_download() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--models-file' '--quant' '--layers' '--revision'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--quant')
+      return
+      ;;
+    '--layers')
+      return
+      ;;
+    '--revision')
       return
       ;;
   esac
