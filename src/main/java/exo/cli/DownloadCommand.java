@@ -1,0 +1,125 @@
+package exo.cli;
+
+import exo.download.FileDownloader;
+import exo.download.HfClient;
+import exo.download.HfSettings;
+import exo.download.HubCache;
+import exo.download.HubException;
+import exo.download.HubFile;
+import exo.download.ProgressBar;
+import exo.download.ProgressLines;
+import exo.download.ProgressListener;
+import exo.download.ShardFetcher;
+import exo.download.ShardStore;
+import exo.models.ModelSpec;
+import exo.models.QuantFile;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** `exo download MODEL`: the model file into the Hugging Face cache, or a shard of some layers. */
+@Command(name = "download", mixinStandardHelpOptions = true,
+        description = {"Download MODEL's GGUF file into the Hugging Face cache, or with --layers only the "
+                + "tensors of those layers, as a shard GGUF under the exo home ($EXO_HOME, default ~/.exo).",
+                "Prints the path of the result on stdout; progress goes to stderr. A second run transfers nothing."},
+        footer = {"", "Examples:", "  exo download stories-260k",
+                "  exo download llama-3.1-8b --quant Q8_0 --layers 0-15",
+                "", "Environment: HF_ENDPOINT (default https://huggingface.co); HF_TOKEN, or a token in "
+                + "$HF_HOME/token, for gated and private models; HF_HOME or HF_HUB_CACHE for the cache; "
+                + "HF_HUB_OFFLINE=1 to use only what is already here.",
+                "Exit status 1 when the download fails, 2 for an unknown model, quantization, file or layer range, "
+                + "3 when HF_HUB_OFFLINE is set and the file is not here."})
+public final class DownloadCommand implements Callable<Integer> {
+    private static final Pattern LAYERS = Pattern.compile("(\\d+)(?:-(\\d+))?");
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    RegistryOption registry;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model id from 'exo models'.")
+    String model;
+
+    @Option(names = "--quant", paramLabel = "QUANT", description = "Quantization (default: the model's default).")
+    String quant;
+
+    @Option(names = "--layers", paramLabel = "A-B",
+            description = "Only layers A to B (inclusive, from 0), as a shard GGUF; 'A' alone is one layer.")
+    String layers;
+
+    @Option(names = "--revision", paramLabel = "REV", defaultValue = "main",
+            description = "Branch, tag or commit of the Hugging Face repository (default ${DEFAULT-VALUE}).")
+    String revision;
+
+    @Option(names = {"-q", "--quiet"}, description = "Show no progress.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelSpec m = registry.registry().get(model);
+        QuantFile q = m.quant(quant);
+        if (q.parts() > 1) {
+            throw new UserException(ExitCode.USAGE, m.id() + " " + q.quant() + " is split into " + q.parts()
+                    + " files, which exo download does not fetch yet");
+        }
+        int[] range = layers == null ? null : parseLayers(layers, m);
+        HubFile file = new HubFile(q.repo(), q.file(), revision);
+        Map<String, String> env = System.getenv();
+        HubCache cache = HubCache.fromEnvironment(env);
+        Path result;
+        try (HfClient client = new HfClient(HfSettings.fromEnvironment(env))) {
+            ProgressListener progress = progress(spec.commandLine().getErr());
+            result = range == null
+                    ? new FileDownloader(client, cache).download(file, progress)
+                    : new ShardFetcher(client, cache, ShardStore.fromEnvironment(env))
+                            .fetch(file, range[0], range[1] + 1, progress);
+        } catch (HubException e) {
+            throw new UserException(exitCode(e.reason()), e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(result);
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    /** "A-B" or "A", checked against the model's layer count: {first, last}, inclusive. */
+    static int[] parseLayers(String text, ModelSpec m) {
+        Matcher matcher = LAYERS.matcher(text.strip());
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("--layers takes A-B (e.g. 0-15), not '" + text + "'");
+        }
+        int a = Integer.parseInt(matcher.group(1));
+        int b = matcher.group(2) == null ? a : Integer.parseInt(matcher.group(2));
+        if (a > b || b >= m.layers()) {
+            throw new IllegalArgumentException("--layers " + text + " is not a range of " + m.id() + "'s layers 0-"
+                    + (m.layers() - 1));
+        }
+        return new int[] {a, b};
+    }
+
+    private ProgressListener progress(PrintWriter err) {
+        if (quiet) {
+            return ProgressListener.NONE;
+        }
+        Console console = System.console();
+        return console != null && console.isTerminal() ? new ProgressBar(err) : new ProgressLines(err);
+    }
+
+    private static int exitCode(HubException.Reason reason) {
+        return switch (reason) {
+            case NOT_FOUND -> ExitCode.USAGE;
+            case OFFLINE_MISSING -> ExitCode.STATE;
+            default -> ExitCode.FAILURE;
+        };
+    }
+}
