@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Records what a network's listener hears; every wait has a timeout. */
 final class RecordingListener implements PeerListener {
@@ -19,6 +20,11 @@ final class RecordingListener implements PeerListener {
     private final BlockingQueue<Event> messages = new LinkedBlockingQueue<>();
     private final BlockingQueue<Event> disconnected = new LinkedBlockingQueue<>();
     final List<Event> all = new CopyOnWriteArrayList<>();
+    private final AtomicInteger heartbeats = new AtomicInteger();
+
+    int heartbeats() {
+        return heartbeats.get();
+    }
 
     @Override
     public void onConnected(Peer peer) {
@@ -27,7 +33,9 @@ final class RecordingListener implements PeerListener {
 
     @Override
     public void onMessage(Peer peer, PeerMessage message) {
-        if (!(message instanceof PeerMessage.Heartbeat)) {
+        if (message instanceof PeerMessage.Heartbeat) {
+            heartbeats.incrementAndGet();
+        } else {
             add(messages, new Event("message", peer, message, null, System.nanoTime()));
         }
     }
