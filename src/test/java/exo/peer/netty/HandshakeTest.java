@@ -160,6 +160,7 @@ class HandshakeTest {
             var a = c.start("a", key);
             PeerException e = refused(a, a);
             assertTrue(e.getMessage().contains("own id"), e.getMessage());
+            log.await(T, "refused node a at /127.0.0.1:", "it has this node's own id a");
             assertEquals(0, a.listener().count("connected"));
         }
     }
