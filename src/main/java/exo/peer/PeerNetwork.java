@@ -30,7 +30,10 @@ public interface PeerNetwork extends AutoCloseable {
 
     Optional<Peer> peer(String nodeId);
 
-    /** Closes every connection and the listener and stops the I/O threads; waits for them. */
+    /**
+     * Closes every connection (the listener hears each go) and stops the I/O threads; waits
+     * for them, so it must not be called from a listener callback, which runs on those threads.
+     */
     @Override
     void close();
 }

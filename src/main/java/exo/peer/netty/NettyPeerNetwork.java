@@ -143,6 +143,11 @@ public final class NettyPeerNetwork implements PeerNetwork {
         LOG.log(Level.INFO, "node {0} stopped its peer network", self.id());
     }
 
+    /** Connections open now, accepted or dialed, handshake done or not (for tests). */
+    int openConnections() {
+        return channels.size();
+    }
+
     private void track(Channel ch) {
         if (closed.get()) {
             ch.close();

@@ -83,8 +83,9 @@ import java.util.Optional;
  * 00 00 00 01                id 1
  * 00 00 3A C3                id 15043
  * </pre>
- * A Forward of a hidden state of 64 tokens x 2048 in F32 is 1 + 4 + 2 + 4 + 1 + 1 + 4 + 4
- * header bytes plus 524,288 value bytes; in BF16 or F16, 262,144.
+ * A Forward of a hidden state of 64 tokens x 2048 for session "s1" carries 23 bytes besides
+ * the values (length 4, type 1, session 4, position 4, kind 1, dtype 1, count 4, dim 4) and
+ * 524,288 value bytes in F32, 262,144 in F16 or BF16.
  *
  * <p>Decoding fails with a {@link WireException} (the connection is then closed) on an
  * unknown type, a wrong magic or version, a field cut short, bytes left over, or values a

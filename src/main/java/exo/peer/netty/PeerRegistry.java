@@ -91,14 +91,13 @@ final class PeerRegistry {
 
     private void retire(Channel loser, String node, String winnerDialer) {
         String reason = "duplicate connection to node " + node + "; keeping the one dialed by " + winnerDialer;
-        if (loser.attr(RANK).get().dialer().equals(selfId)) {
-            if (Connections.recordReason(loser, reason)) {
-                LOG.log(Level.DEBUG, "closing {0}: {1}", Connections.describe(loser), reason);
-            }
+        Connections.recordReason(loser, reason);
+        boolean dialedHere = loser.attr(RANK).get().dialer().equals(selfId);
+        LOG.log(Level.INFO, "{0} ({1})", reason, dialedHere ? "closing the other" : "its dialer closes the other");
+        if (dialedHere) {
             loser.writeAndFlush(new PeerMessage.Error(Optional.empty(), DUPLICATE, reason))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
-            Connections.recordReason(loser, reason);
             loser.eventLoop().schedule(() -> Connections.close(loser, reason, Level.INFO), grace.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
