@@ -158,24 +158,30 @@ function compReplyArray() {
 # to generate possible options and subcommands for the last specified subcommand.
 function _complete_exo() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_exo; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} download" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} node" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
-  local cmds0=(models)
-  local cmds1=(plan)
-  local cmds2=(download)
-  local cmds3=(run)
-  local cmds4=(tokenize)
+  local cmds0=(chat)
+  local cmds1=(download)
+  local cmds2=(models)
+  local cmds3=(node)
+  local cmds4=(plan)
+  local cmds5=(run)
+  local cmds6=(tokenize)
 
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_run; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_download; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_plan; return $?; fi
-  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_models; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_node; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_models; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_download; return $?; fi
+  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_chat; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
   _picocli_exo; return $?;
@@ -186,9 +192,147 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="models plan download run tokenize"
+  local commands="chat download models node plan run tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `chat` subcommand.
+function _picocli_exo_chat() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '--wire-dtype' '--wait-ms'"
+  local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--quant')
+      return
+      ;;
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--temperature')
+      return
+      ;;
+    '--top-k')
+      return
+      ;;
+    '--top-p')
+      return
+      ;;
+    '--min-p')
+      return
+      ;;
+    '--repeat-penalty')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '-t'|'--threads')
+      return
+      ;;
+    '--system')
+      return
+      ;;
+    '-n'|'--max-tokens')
+      return
+      ;;
+    '-c'|'--context')
+      return
+      ;;
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--node-id')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--peers')
+      return
+      ;;
+    '--memory')
+      return
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '--wire-dtype')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${f32bf16f16_option_args[@]}" ) )
+      return $?
+      ;;
+    '--wait-ms')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `download` subcommand.
+function _picocli_exo_download() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--models-file' '--quant' '--layers' '--revision'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--quant')
+      return
+      ;;
+    '--layers')
+      return
+      ;;
+    '--revision')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -213,6 +357,60 @@ function _picocli_exo_models() {
 
   case ${prev_word} in
     '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `node` subcommand.
+function _picocli_exo_node() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '-t' '--threads' '--models-dir'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--node-id')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--peers')
+      return
+      ;;
+    '--memory')
+      return
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '-t'|'--threads')
+      return
+      ;;
+    '--models-dir')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
@@ -274,45 +472,6 @@ function _picocli_exo_plan() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `download` subcommand.
-function _picocli_exo_download() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--models-file' '--quant' '--layers' '--revision'"
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--models-file')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--quant')
-      return
-      ;;
-    '--layers')
-      return
-      ;;
-    '--revision')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
 # Generates completions for the options and subcommands of the `run` subcommand.
 function _picocli_exo_run() {
   # Get completion data
@@ -321,7 +480,8 @@ function _picocli_exo_run() {
 
   local commands=""
   local flag_opts="'--chat' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine'"
+  local javallamacpp_option_args=("java" "llama.cpp") # --engine values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -370,6 +530,11 @@ function _picocli_exo_run() {
       ;;
     '-c'|'--context')
       return
+      ;;
+    '--engine')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${javallamacpp_option_args[@]}" ) )
+      return $?
       ;;
   esac
 
