@@ -1,0 +1,200 @@
+package exo.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.TestModels;
+import exo.engine.Activations;
+import exo.engine.java.JavaEngine;
+import exo.engine.java.tensor.WorkerPool;
+import exo.engine.sampling.Sampler;
+import exo.node.ExoHome;
+import exo.node.Node;
+import exo.node.NodeConfig;
+import exo.node.ring.RingBuilder;
+import exo.node.ring.RingEngine;
+import exo.node.ring.RingException;
+import exo.peer.ModelRef;
+import exo.peer.RingEntry;
+import exo.peer.WireDtype;
+import exo.topology.Partition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rings of real `exo node` processes on loopback (port 0, static peers) with this JVM as the
+ * tail, against the same model on one machine: the tokens are the same and the tail's logits
+ * are bit-identical at every step.
+ */
+class ClusterIT {
+    private static final int STEPS = 60;
+    private static final int[] PROMPT = {1, 403, 407, 261, 378}; // BOS "Once upon a time"
+
+    @TempDir
+    Path home;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (AutoCloseable c : closeables.reversed()) {
+            c.close();
+        }
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
+    }
+
+    /** Starts nodes one after another, each told of those before it. */
+    private void startNodes(String... idAndMemory) throws Exception {
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < idAndMemory.length; i += 2) {
+            NodeProcess n = NodeProcess.start(idAndMemory[i], idAndMemory[i + 1], home.resolve(idAndMemory[i]), peers);
+            nodes.add(n);
+            peers.add(n.address());
+        }
+    }
+
+    private Node tail(long memory) throws Exception {
+        List<String> peers = new ArrayList<>();
+        for (NodeProcess n : nodes) {
+            peers.add(n.address());
+        }
+        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, memory, peers, false, null, 1,
+                Optional.empty(), Duration.ofMillis(500));
+        Node node = Node.start(config, new ExoHome(home.resolve("tail")));
+        closeables.add(node);
+        node.connectToPeers(20_000);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (node.network().peers().size() < nodes.size() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(nodes.size(), node.network().peers().size(), "tail sees every node");
+        return node;
+    }
+
+    private RingEngine ring(Node tail) throws Exception {
+        Path model = TestModels.stories260K();
+        RingBuilder builder = new RingBuilder(tail, line -> System.out.println("status: " + line));
+        Partition plan = builder.plan("stories260K", 5);
+        ModelRef ref = new ModelRef("stories260K", "stories260K.gguf", Optional.empty(), "F32", Files.size(model));
+        RingEngine ring = builder.build(plan, ref, model, 512, WireDtype.F32, Duration.ofMinutes(2), Duration.ofMinutes(2));
+        return ring;
+    }
+
+    /** Greedy generation through {@code engine}, returning tokens and logits of every step. */
+    private static List<float[]> generate(exo.engine.InferenceEngine engine, String session, int[] prompt,
+                                          List<Integer> tokens) {
+        List<float[]> logits = new ArrayList<>();
+        float[] l = ((Activations.Logits) engine.forward(session, 0, new Activations.Tokens(prompt))).last();
+        int pos = prompt.length;
+        for (int i = 0; i < STEPS; i++) {
+            logits.add(l);
+            int next = Sampler.argmax(l);
+            tokens.add(next);
+            l = ((Activations.Logits) engine.forward(session, pos++, new Activations.Tokens(new int[] {next}))).last();
+        }
+        return logits;
+    }
+
+    private static List<float[]> singleMachine(int[] prompt, List<Integer> tokens) throws Exception {
+        try (WorkerPool pool = new WorkerPool(1); JavaEngine whole = JavaEngine.openWhole(TestModels.stories260K(), pool)) {
+            return generate(whole, "s", prompt, tokens);
+        }
+    }
+
+    private static void assertSameRun(List<Integer> expectedTokens, List<float[]> expectedLogits, List<Integer> tokens,
+                                      List<float[]> logits) {
+        assertEquals(expectedTokens, tokens);
+        for (int i = 0; i < expectedLogits.size(); i++) {
+            assertArrayEquals(expectedLogits.get(i), logits.get(i), "logits at step " + i);
+        }
+    }
+
+    @Test
+    void threeNodeRingEqualsOneMachineBitForBit() throws Exception {
+        startNodes("node-a", "8GB", "node-b", "4GB", "node-c", "2GB");
+        RingEngine ring = ring(tail(2L << 30));
+        assertEquals(List.of("node-a", "node-b", "node-c", "tail"), ring.ring().stream().map(RingEntry::nodeId).toList());
+        List<Integer> expectedTokens = new ArrayList<>();
+        List<float[]> expected = singleMachine(PROMPT, expectedTokens);
+        List<Integer> tokens = new ArrayList<>();
+        List<float[]> got = generate(ring, "s1", PROMPT, tokens);
+        assertSameRun(expectedTokens, expected, tokens, got);
+        ring.release("s1");
+        assertTrue(nodes.get(1).awaitLog("session s1 ended", 5_000), nodes.get(1).log());
+    }
+
+    @Test
+    void slicesInAnotherOrderGiveTheSameResult() throws Exception {
+        // Memory the other way round: node-c is now the head and holds the most layers.
+        startNodes("node-a", "1GB", "node-b", "2GB", "node-c", "12GB");
+        RingEngine ring = ring(tail(1L << 30));
+        assertEquals(List.of("node-c", "node-b", "node-a", "tail"), ring.ring().stream().map(RingEntry::nodeId).toList());
+        List<Integer> expectedTokens = new ArrayList<>();
+        List<float[]> expected = singleMachine(PROMPT, expectedTokens);
+        List<Integer> tokens = new ArrayList<>();
+        assertSameRun(expectedTokens, expected, tokens, generate(ring, "s", PROMPT, tokens));
+    }
+
+    @Test
+    void twoConcurrentSessionsDoNotMix() throws Exception {
+        startNodes("node-a", "4GB", "node-b", "4GB");
+        RingEngine ring = ring(tail(4L << 30));
+        int[] other = {1, 500, 501, 502};
+        List<Integer> expectedA = new ArrayList<>();
+        List<float[]> logitsA = singleMachine(PROMPT, expectedA);
+        List<Integer> expectedB = new ArrayList<>();
+        List<float[]> logitsB = singleMachine(other, expectedB);
+        assertNotEquals(expectedA, expectedB);
+        List<Integer> tokensA = new ArrayList<>();
+        List<Integer> tokensB = new ArrayList<>();
+        var a = CompletableFuture.supplyAsync(() -> generate(ring, "session-a", PROMPT, tokensA));
+        var b = CompletableFuture.supplyAsync(() -> generate(ring, "session-b", other, tokensB));
+        assertSameRun(expectedA, logitsA, tokensA, a.get(120, TimeUnit.SECONDS));
+        assertSameRun(expectedB, logitsB, tokensB, b.get(120, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void losingAMiddleNodeIsReportedWithinFiveSeconds() throws Exception {
+        startNodes("node-a", "8GB", "node-b", "4GB", "node-c", "2GB");
+        RingEngine ring = ring(tail(2L << 30));
+        AtomicInteger steps = new AtomicInteger();
+        var run = CompletableFuture.runAsync(() -> {
+            float[] l = ((Activations.Logits) ring.forward("s", 0, new Activations.Tokens(PROMPT))).last();
+            for (int pos = PROMPT.length; pos < 500; pos++) {
+                l = ((Activations.Logits) ring.forward("s", pos, new Activations.Tokens(new int[] {Sampler.argmax(l)})))
+                        .last();
+                steps.incrementAndGet();
+            }
+        });
+        while (steps.get() < 5) {
+            Thread.sleep(10);
+        }
+        NodeProcess middle = nodes.get(1);
+        long killed = System.nanoTime();
+        middle.kill();
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
+        long reportedMillis = (System.nanoTime() - killed) / 1_000_000;
+        assertTrue(e.getCause() instanceof RingException, String.valueOf(e.getCause()));
+        assertTrue(e.getCause().getMessage().contains("node-b"), e.getCause().getMessage());
+        assertTrue(reportedMillis < 5_000, "reported after " + reportedMillis + " ms");
+        System.out.println("lost node reported after " + reportedMillis + " ms: " + e.getCause().getMessage());
+        // The surviving nodes free the session's caches.
+        assertTrue(nodes.get(0).awaitLog("session s ended", 10_000), nodes.get(0).log());
+        assertTrue(nodes.get(2).awaitLog("session s ended", 10_000), nodes.get(2).log());
+    }
+}
