@@ -4,7 +4,10 @@ import exo.engine.Generator;
 import exo.engine.InferenceEngine;
 import exo.engine.java.ModelConfig;
 import exo.gguf.GgufFile;
+import exo.models.ModelSpec;
 import exo.models.QuantFile;
+import exo.node.SliceSource;
+import exo.topology.Shard;
 import exo.node.ExoHome;
 import exo.node.Node;
 import exo.node.NodeConfig;
@@ -100,20 +103,22 @@ public final class ChatCommand implements Callable<Integer> {
         ChatRepl.Options options = new ChatRepl.Options(interactive, interactive ? historyFile(err) : null,
                 maxTokens, verbose);
         Sampler sampler = new Sampler(sampling.params());
-        Path path = source.resolve(model, registry);
-        GgufMetadata metadata = GgufFile.readHeader(path).metadata();
-        Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
-        int layers = ModelConfig.from(metadata).layers();
+        ExoHome home = ExoHome.fromEnvironment(System.getenv());
+        ModelSpec named = source.hasFile() ? null : registry.registry().get(requireModel());
+        Optional<Path> local = source.hasFile() ? Optional.of(source.resolve(null, registry)) : source.findLocal(model, registry);
+        int layers = named != null ? named.layers()
+                : ModelConfig.from(GgufFile.readHeader(local.orElseThrow()).metadata()).layers();
         if (cluster.peers.isEmpty()) {
+            Path path = local.isPresent() ? local.get() : fetchSlice(Shard.whole(modelId(), layers), err);
+            GgufMetadata metadata = GgufFile.readHeader(path).metadata();
+            Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
             try (WorkerPool pool = new WorkerPool(threads.threads());
                  JavaEngine engine = JavaEngine.open(path, 0, -1, pool, context)) {
-                chat(engine, tokenizer, metadata, sampler, options, path,
-                        ClusterView.alone(modelId(path), layers), err);
+                chat(engine, tokenizer, metadata, sampler, options, ClusterView.alone(modelId(), layers), err);
             }
             return ExitCode.OK;
         }
         LogSetup.quiet();
-        ExoHome home = ExoHome.fromEnvironment(System.getenv());
         NodeConfig config = cluster.toConfig(0, null, threads.threads(), home);
         try (Node node = Node.start(config, home)) {
             node.connectToPeers(waitMillis);
@@ -121,25 +126,29 @@ public final class ChatCommand implements Callable<Integer> {
                 err.println("exo: " + line);
                 err.flush();
             });
-            Partition plan = builder.plan(modelId(path), layers);
+            Partition plan = builder.plan(modelId(), layers);
+            // The tail fetches only its own slice when the model is not on this machine.
+            Path path = local.isPresent() ? local.get() : fetchSlice(plan.tail().shard(), err);
+            GgufMetadata metadata = GgufFile.readHeader(path).metadata();
+            Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
             int ctx = context > 0 ? context : ModelConfig.from(metadata).contextLength();
-            RingEngine ring = builder.build(plan, modelRef(path), path, ctx, wireDtype, Duration.ofMinutes(30),
+            RingEngine ring = builder.build(plan, modelRef(named, path), path, ctx, wireDtype, Duration.ofMinutes(30),
                     Duration.ofMinutes(10));
             ClusterView view = new ClusterView(() -> describe(builder, ring), () -> peers(node));
-            chat(ring, tokenizer, metadata, sampler, options, path, view, err);
+            chat(ring, tokenizer, metadata, sampler, options, view, err);
         }
         return ExitCode.OK;
     }
 
     private void chat(InferenceEngine engine, Tokenizer tokenizer, GgufMetadata metadata, Sampler sampler,
-                      ChatRepl.Options options, Path path, ClusterView view, PrintWriter err) throws IOException {
+                      ChatRepl.Options options, ClusterView view, PrintWriter err) throws IOException {
         Conversation conversation = new Conversation(new Generator(engine, tokenizer, "chat"), tokenizer,
                 ChatTemplates.forModel(metadata, tokenizer), sampler, engine.contextLength(), system);
         // dumb(true): piped input gets a plain line reader instead of a warning.
         try (Terminal terminal = TerminalBuilder.builder().name("exo").system(true).dumb(true)
                 .encoding(StandardCharsets.UTF_8).build()) {
             if (options.interactive()) {
-                err.println("Chatting with " + (model != null ? model : path.getFileName()) + " ("
+                err.println("Chatting with " + modelId() + " ("
                         + engine.contextLength() + " tokens of context). /help for commands, Ctrl-D to leave.");
                 err.flush();
             }
@@ -147,20 +156,38 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    /** The id the ring's nodes know the model by: the models.yaml id, or the file's name without .gguf. */
-    private String modelId(Path path) {
-        return model != null ? model : path.getFileName().toString().replaceFirst("\\.gguf$", "");
+    private String requireModel() {
+        if (model == null) {
+            throw new IllegalArgumentException("name a model (see exo models) or give --model-file PATH.gguf");
+        }
+        return model;
     }
 
-    private ModelRef modelRef(Path path) throws IOException {
-        Optional<String> repo = Optional.empty();
-        String quant = "local";
-        if (model != null) {
-            QuantFile q = registry.registry().get(model).quant(source.quant);
-            repo = Optional.of(q.repo());
-            quant = q.quant();
+    /** The id the ring's nodes know the model by: the models.yaml id, or the file's name without .gguf. */
+    private String modelId() {
+        return model != null ? model : source.modelFile.getFileName().toString().replaceFirst("\\.gguf$", "");
+    }
+
+    /** What the other nodes load: a named model's published file (fetched if they lack it), or this file by name. */
+    private ModelRef modelRef(ModelSpec named, Path path) throws IOException {
+        if (named != null) {
+            QuantFile q = named.quant(source.quant);
+            return new ModelRef(named.id(), q.file(), Optional.of(q.repo()), q.quant(), q.size());
         }
-        return new ModelRef(modelId(path), path.getFileName().toString(), repo, quant, Files.size(path));
+        return new ModelRef(modelId(), path.getFileName().toString(), Optional.empty(), "local", Files.size(path));
+    }
+
+    /** Fetches {@code shard}'s tensors of the named model into a shard file, showing progress. */
+    private Path fetchSlice(Shard shard, PrintWriter err) throws IOException {
+        QuantFile q = registry.registry().get(requireModel()).quant(source.quant);
+        err.println("exo: fetching layers " + shard.start() + "-" + (shard.end() - 1) + " of " + model + " ("
+                + q.repo() + "/" + q.file() + ")");
+        err.flush();
+        ModelRef ref = new ModelRef(model, q.file(), Optional.of(q.repo()), q.quant(), q.size());
+        java.io.Console console = System.console();
+        exo.download.ProgressListener progress = console != null && console.isTerminal()
+                ? new exo.download.ProgressBar(err) : new exo.download.ProgressLines(err);
+        return SliceSource.fromEnvironment(null, System.getenv()).slice(ref, shard, progress);
     }
 
     private static String describe(RingBuilder builder, RingEngine ring) {

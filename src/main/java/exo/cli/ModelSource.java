@@ -23,6 +23,13 @@ public final class ModelSource {
         return modelFile != null;
     }
 
+    /** The named model's GGUF if it is already in the Hugging Face cache. */
+    java.util.Optional<Path> findLocal(String modelId, RegistryOption registry) {
+        ModelSpec spec = registry.registry().get(modelId);
+        QuantFile q = spec.quant(quant);
+        return HubCache.fromEnvironment(System.getenv()).find(q.repo(), q.file());
+    }
+
     /** The GGUF to open for {@code modelId} (null when --model-file is given). */
     Path resolve(String modelId, RegistryOption registry) throws NoSuchFileException {
         if (modelFile != null) {

@@ -1,6 +1,5 @@
 package exo.node;
 
-import exo.download.HubCache;
 import exo.engine.java.tensor.WorkerPool;
 import exo.node.ring.RingEngine;
 import exo.node.ring.ShardLoads;
@@ -37,7 +36,7 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, ExoHome home) throws IOException {
         this.config = config;
         this.pool = new WorkerPool(config.threads());
-        this.shards = new ShardHost(new ModelLocator(config.modelsDir(), HubCache.fromEnvironment(System.getenv())), pool);
+        this.shards = new ShardHost(SliceSource.fromEnvironment(config.modelsDir(), System.getenv()), pool);
         this.compute = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("exo-compute").daemon().factory());
         this.loading = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("exo-loader").daemon().factory());
         long memory = config.memoryBytes() != null ? config.memoryBytes() : LocalMachine.usableMemoryBytes();

@@ -16,12 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * same plan share one set of mapped weights and a repeated load request is answered at once.
  */
 public final class ShardHost implements AutoCloseable {
-    private final ModelLocator locator;
+    private final SliceSource source;
     private final WorkerPool pool;
     private final Map<String, InferenceEngine> engines = new ConcurrentHashMap<>();
 
-    public ShardHost(ModelLocator locator, WorkerPool pool) {
-        this.locator = locator;
+    public ShardHost(SliceSource source, WorkerPool pool) {
+        this.source = source;
         this.pool = pool;
     }
 
@@ -29,14 +29,15 @@ public final class ShardHost implements AutoCloseable {
         return model + "[" + start + "," + end + ")";
     }
 
-    /** Loads (or finds loaded) {@code shard} of {@code model}. */
-    public synchronized InferenceEngine load(ModelRef model, Shard shard, int contextLength) throws IOException {
+    /** Loads (or finds loaded) {@code shard} of {@code model}, fetching its tensors if this node lacks them. */
+    public synchronized InferenceEngine load(ModelRef model, Shard shard, int contextLength,
+                                             exo.download.ProgressListener progress) throws IOException {
         String key = key(model.id(), shard.start(), shard.end());
         InferenceEngine loaded = engines.get(key);
         if (loaded != null) {
             return loaded;
         }
-        Path file = locator.require(model);
+        Path file = source.slice(model, shard, progress);
         JavaEngine engine = JavaEngine.open(file, shard.start(), shard.end(), pool, contextLength);
         if (engine.shard().layers() != shard.layers()) {
             engine.close();

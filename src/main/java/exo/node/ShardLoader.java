@@ -20,7 +20,7 @@ final class ShardLoader {
         executor.execute(() -> {
             var s = m.shard();
             try {
-                shards.load(m.model(), s, m.contextLength());
+                shards.load(m.model(), s, m.contextLength(), new ProgressToTail(from, m.requestId()));
                 LOG.log(System.Logger.Level.INFO, "loaded " + m.model().id() + " layers [" + s.start() + ", " + s.end()
                         + ") of " + s.layers() + " for " + from.info().name());
                 from.sendShardReady(new PeerMessage.ShardReady(m.requestId(), m.model().id(), s.start(), s.end()));

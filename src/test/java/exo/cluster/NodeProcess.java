@@ -33,12 +33,17 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static NodeProcess start(String id, String memory, Path home, List<String> peers) throws IOException {
+        return start(id, memory, home, peers, exo.TestModels.dir(), java.util.Map.of());
+    }
+
+    static NodeProcess start(String id, String memory, Path home, List<String> peers, Path modelsDir,
+                             java.util.Map<String, String> env) throws IOException {
         Path jar = Path.of(System.getProperty("exo.jar", "target/exo.jar"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-jar", jar.toString(), "node", "--host", "127.0.0.1", "--port", "0", "--node-id", id, "--name", id,
                 "--memory", memory, "--threads", "1", "--heartbeat-ms", "500",
-                "--models-dir", exo.TestModels.dir().toString()));
+                "--models-dir", modelsDir.toString()));
         if (!peers.isEmpty()) {
             cmd.add("--peers");
             cmd.add(String.join(",", peers));
@@ -46,6 +51,7 @@ final class NodeProcess implements AutoCloseable {
         Files.createDirectories(home);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("EXO_HOME", home.toString());
+        pb.environment().putAll(env);
         return new NodeProcess(id, pb.start());
     }
 

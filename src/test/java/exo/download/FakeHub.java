@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * bytes it sends and can misbehave on request: fail every Nth request with 500, corrupt one
  * byte once, stall after N bytes, demand a token.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
     static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
     private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
@@ -70,16 +70,16 @@ final class FakeHub implements AutoCloseable {
         blobBase = endpoint();
     }
 
-    static FakeHub start() throws IOException {
+    public static FakeHub start() throws IOException {
         return new FakeHub();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Serves {@code content} as {@code repo}/{@code file}; returns its SHA-256. */
-    String add(String repo, String file, Path content) throws IOException {
+    public String add(String repo, String file, Path content) throws IOException {
         return add(repo, file, Files.readAllBytes(content));
     }
 
@@ -138,7 +138,7 @@ final class FakeHub implements AutoCloseable {
         return this;
     }
 
-    long bytesSent() {
+    public long bytesSent() {
         return bytesSent.get();
     }
 
