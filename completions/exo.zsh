@@ -311,8 +311,8 @@ function _picocli_exo_download() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--models-file' '--quant' '--layers' '--revision'"
+  local flag_opts="'-q' '--quiet' '--plan' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--models-file' '--quant' '--layers' '--revision' '--device' '--context' '--tail' '--memory'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -330,6 +330,18 @@ function _picocli_exo_download() {
       return
       ;;
     '--revision')
+      return
+      ;;
+    '--device')
+      return
+      ;;
+    '--context')
+      return
+      ;;
+    '--tail')
+      return
+      ;;
+    '--memory')
       return
       ;;
   esac
@@ -435,7 +447,7 @@ function _picocli_exo_plan() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--models-file' '--device' '--quant' '--context' '--tail' '--memory'"
+  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -449,9 +461,6 @@ function _picocli_exo_plan() {
     '--device')
       return
       ;;
-    '--quant')
-      return
-      ;;
     '--context')
       return
       ;;
@@ -459,6 +468,9 @@ function _picocli_exo_plan() {
       return
       ;;
     '--memory')
+      return
+      ;;
+    '--quant')
       return
       ;;
   esac

@@ -12,6 +12,8 @@ import exo.download.ProgressListener;
 import exo.download.ShardFetcher;
 import exo.download.ShardStore;
 import exo.models.ModelSpec;
+import exo.topology.Assignment;
+import exo.topology.RingPlan;
 import exo.models.QuantFile;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -64,6 +66,13 @@ public final class DownloadCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Show no progress.")
     boolean quiet;
 
+    @Option(names = "--plan", description = "Fetch the slice that 'exo plan' (with the same --device, --tail, "
+            + "--memory and --context options) gives this machine.")
+    boolean plan;
+
+    @Mixin
+    PlanOptions planOptions;
+
     @Override
     public Integer call() throws Exception {
         ModelSpec m = registry.registry().get(model);
@@ -72,7 +81,13 @@ public final class DownloadCommand implements Callable<Integer> {
             throw new UserException(ExitCode.USAGE, m.id() + " " + q.quant() + " is split into " + q.parts()
                     + " files, which exo download does not fetch yet");
         }
-        int[] range = layers == null ? null : parseLayers(layers, m);
+        if (plan && layers != null) {
+            throw new IllegalArgumentException("give --layers or --plan, not both");
+        }
+        if (!plan && planOptions.anyGiven()) {
+            throw new IllegalArgumentException("--device, --tail, --memory and --context go with --plan");
+        }
+        int[] range = plan ? planned(m, q) : layers == null ? null : parseLayers(layers, m);
         HubFile file = new HubFile(q.repo(), q.file(), revision);
         Map<String, String> env = System.getenv();
         HubCache cache = HubCache.fromEnvironment(env);
@@ -90,6 +105,19 @@ public final class DownloadCommand implements Callable<Integer> {
         out.println(result);
         out.flush();
         return ExitCode.OK;
+    }
+
+    /** This machine's slice in the plan the options describe: {first, last}, inclusive. */
+    private int[] planned(ModelSpec m, QuantFile q) {
+        RingPlan ring = planOptions.compute(m, q);
+        Assignment mine = ring.partition().assignmentOf(PlanOptions.selfName());
+        if (mine == null) {
+            throw new IllegalArgumentException("this machine (" + PlanOptions.selfName() + ") gets no layers in that plan"
+                    + (planOptions.devices.isEmpty() ? "" : "; add --device self"));
+        }
+        spec.commandLine().getErr().println("exo: this machine (" + PlanOptions.selfName() + ") holds layers "
+                + mine.shard().start() + "-" + (mine.shard().end() - 1) + " of " + m.layers() + " as the " + mine.role().label());
+        return new int[] {mine.shard().start(), mine.shard().end() - 1};
     }
 
     /** "A-B" or "A", checked against the model's layer count: {first, last}, inclusive. */

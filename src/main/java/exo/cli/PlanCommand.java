@@ -5,15 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.models.ModelSpec;
 import exo.models.QuantFile;
-import exo.node.LocalMachine;
-import exo.topology.DeviceCapabilities;
-import exo.topology.MemoryEstimate;
 import exo.topology.Partition;
-import exo.topology.RingMemoryWeighted;
 import exo.topology.RingPlan;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -45,72 +39,26 @@ public final class PlanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model id from 'exo models'.")
     String model;
 
-    @Option(names = "--device", paramLabel = "NAME=MEMORY|self", converter = DeviceArgument.Converter.class,
-            description = "A machine of the ring (repeatable): NAME=MEMORY (e.g. mbp=64GB), or 'self' for this machine.")
-    List<DeviceArgument> devices = new ArrayList<>();
+    @Mixin
+    PlanOptions plan;
 
     @Option(names = "--quant", paramLabel = "QUANT", description = "Quantization (default: the model's default).")
     String quant;
 
-    /** Ollama's and llama.cpp's servers budget a few thousand tokens unless told otherwise. */
-    static final int DEFAULT_CONTEXT = 4096;
-
-    @Option(names = "--context", paramLabel = "TOKENS",
-            description = "Tokens of KV cache to budget for (default: " + DEFAULT_CONTEXT
-                    + " or the model's context length if smaller).")
-    Integer requestedContext;
-
-    private int context;
-
-    @Option(names = "--tail", paramLabel = "NAME", description = "The machine at the end of the ring (where you chat).")
-    String tail;
-
-    @Option(names = "--memory", paramLabel = "SIZE", converter = DeviceArgument.SizeConverter.class,
-            description = "This machine's usable memory, instead of the measured figure.")
-    Long memory;
-
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = registry.registry().get(model);
-        context = requestedContext != null ? requestedContext : Math.min(DEFAULT_CONTEXT, spec.context());
-        if (context < 1 || context > spec.context()) {
-            throw new IllegalArgumentException("--context must be between 1 and " + spec.id() + "'s context length "
-                    + spec.context() + ", not " + context);
-        }
         QuantFile q = spec.quant(quant);
-        List<DeviceCapabilities> machines = machines();
-        String tailName = tail != null && tail.equals(DeviceArgument.SELF) ? selfName() : tail;
-        Partition partition = new RingMemoryWeighted().partition(machines, spec.id(), spec.layers(), tailName);
-        MemoryEstimate estimate = new MemoryEstimate(spec.shape(), spec.bytesPerWeight(q), context,
-                MemoryEstimate.KV_BYTES_F32);
-        RingPlan plan = RingPlan.check(partition, estimate);
+        RingPlan plan = this.plan.compute(spec, q);
+        int context = this.plan.context(spec);
         PrintWriter out = this.spec.commandLine().getOut();
         if (json.json) {
-            out.println(toJson(spec, q, plan));
+            out.println(toJson(spec, q, plan, context));
         } else {
-            printTable(out, spec, q, plan);
+            printTable(out, spec, q, plan, context);
         }
         out.flush();
         return plan.fits() ? ExitCode.OK : ExitCode.FAILURE;
-    }
-
-    private List<DeviceCapabilities> machines() {
-        List<DeviceArgument> given = devices.isEmpty() ? List.of(new DeviceArgument(DeviceArgument.SELF, null)) : devices;
-        List<DeviceCapabilities> out = new ArrayList<>();
-        for (DeviceArgument d : given) {
-            if (d.isSelf()) {
-                long mem = d.memoryBytes() != null ? d.memoryBytes()
-                        : memory != null ? memory : LocalMachine.usableMemoryBytes();
-                out.add(new DeviceCapabilities(selfName(), mem, LocalMachine.cores(), 0));
-            } else {
-                out.add(DeviceCapabilities.hypothetical(d.name(), d.memoryBytes()));
-            }
-        }
-        return out;
-    }
-
-    private static String selfName() {
-        return LocalMachine.hostName();
     }
 
     private static String layers(RingPlan.Node n) {
@@ -122,7 +70,7 @@ public final class PlanCommand implements Callable<Integer> {
         return n.fits() ? "fits" : "short by " + ByteSize.format(n.shortBy());
     }
 
-    private void printTable(PrintWriter out, ModelSpec spec, QuantFile q, RingPlan plan) {
+    private static void printTable(PrintWriter out, ModelSpec spec, QuantFile q, RingPlan plan, int context) {
         out.printf("%s (%s), %s, %d layers, context %d%n", spec.id(), spec.name(), q.quant(), spec.layers(),
                 context);
         Table t = new Table("#", "machine", "role", "memory", "layers", "count", "weights", "kv cache", "needs", "fits");
@@ -147,7 +95,7 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
 
-    private String toJson(ModelSpec spec, QuantFile q, RingPlan plan) throws Exception {
+    private static String toJson(ModelSpec spec, QuantFile q, RingPlan plan, int context) throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("model", spec.id()).put("quant", q.quant()).put("layers", spec.layers()).put("context", context);

@@ -204,6 +204,26 @@ class DownloadCommandTest {
         assertTrue(err3.toString().contains("A-B"), err3.toString());
     }
 
+    /** With --plan, this machine fetches the slice exo plan gives it: here the tail, after a larger "big". */
+    @Test
+    void planFetchesThisMachinesSlice() throws Exception {
+        Path stories = TestModels.stories260K();
+        hub.add(Hubs.REPO, Hubs.FILE, stories);
+        ExoProcess.Result r = ExoProcess.run(tmp.resolve("logs"), Map.of("HF_ENDPOINT", hub.endpoint().toString(),
+                "HF_HOME", tmp.resolve("hf").toString(), "EXO_HOME", tmp.resolve("exo").toString()),
+                "download", "stories-260k", "--plan", "--device", "big=24GB", "--device", "self=8GB", "-q");
+        assertEquals(0, r.exitCode(), r.err());
+        // 24:8 over 5 layers: big holds floor(5 x 24/32) = 3 layers, this machine the last 2.
+        assertTrue(r.out().strip().endsWith("stories260K.layers-3-4.gguf"), r.out());
+        assertTrue(r.err().contains("holds layers 3-4 of 5 as the tail"), r.err());
+        StringWriter err = new StringWriter();
+        assertEquals(2, inProcess(err, "download", "stories-260k", "--plan", "--device", "a=8GB"));
+        assertTrue(err.toString().contains("gets no layers in that plan; add --device self"), err.toString());
+        StringWriter err2 = new StringWriter();
+        assertEquals(2, inProcess(err2, "download", "stories-260k", "--device", "a=8GB"));
+        assertTrue(err2.toString().contains("go with --plan"), err2.toString());
+    }
+
     @Test
     void storiesLayersTwoToFourThroughTheCli() throws Exception {
         Path stories = TestModels.stories260K();
