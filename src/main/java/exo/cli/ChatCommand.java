@@ -4,6 +4,7 @@ import exo.engine.Generator;
 import exo.engine.InferenceEngine;
 import exo.engine.java.ModelConfig;
 import exo.gguf.GgufFile;
+import exo.download.ProgressListener;
 import exo.models.ModelSpec;
 import exo.models.QuantFile;
 import exo.node.SliceSource;
@@ -34,7 +35,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -184,10 +184,7 @@ public final class ChatCommand implements Callable<Integer> {
                 + q.repo() + "/" + q.file() + ")");
         err.flush();
         ModelRef ref = new ModelRef(model, q.file(), Optional.of(q.repo()), q.quant(), q.size());
-        java.io.Console console = System.console();
-        exo.download.ProgressListener progress = console != null && console.isTerminal()
-                ? new exo.download.ProgressBar(err) : new exo.download.ProgressLines(err);
-        return SliceSource.fromEnvironment(null, System.getenv()).slice(ref, shard, progress);
+        return SliceSource.fromEnvironment(null, System.getenv()).slice(ref, shard, ProgressListener.console(err));
     }
 
     private static String describe(RingBuilder builder, RingEngine ring) {
@@ -217,7 +214,7 @@ public final class ChatCommand implements Callable<Integer> {
 
     /** $EXO_HOME/chat_history (default ~/.exo); null, with a warning, when the folder cannot be made. */
     private static Path historyFile(PrintWriter err) {
-        Path home = exoHome(System.getenv(), System.getProperty("user.home"));
+        Path home = ExoHome.fromEnvironment(System.getenv()).dir();
         try {
             Files.createDirectories(home);
             return home.resolve("chat_history");
@@ -225,10 +222,5 @@ public final class ChatCommand implements Callable<Integer> {
             err.println("exo: cannot create " + home + " (" + e.getMessage() + "); the prompt history is not kept");
             return null;
         }
-    }
-
-    static Path exoHome(Map<String, String> env, String userHome) {
-        String configured = env.get("EXO_HOME");
-        return configured != null && !configured.isBlank() ? Path.of(configured) : Path.of(userHome, ".exo");
     }
 }

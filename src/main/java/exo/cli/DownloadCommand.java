@@ -6,8 +6,6 @@ import exo.download.HfSettings;
 import exo.download.HubCache;
 import exo.download.HubException;
 import exo.download.HubFile;
-import exo.download.ProgressBar;
-import exo.download.ProgressLines;
 import exo.download.ProgressListener;
 import exo.download.ShardFetcher;
 import exo.download.ShardStore;
@@ -15,7 +13,6 @@ import exo.models.ModelSpec;
 import exo.topology.Assignment;
 import exo.topology.RingPlan;
 import exo.models.QuantFile;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -139,8 +136,7 @@ public final class DownloadCommand implements Callable<Integer> {
         if (quiet) {
             return ProgressListener.NONE;
         }
-        Console console = System.console();
-        return console != null && console.isTerminal() ? new ProgressBar(err) : new ProgressLines(err);
+        return ProgressListener.console(err);
     }
 
     private static int exitCode(HubException.Reason reason) {

@@ -20,6 +20,12 @@ public interface ProgressListener {
     default void note(String message) {
     }
 
+    /** A bar on a terminal, a line every few seconds otherwise (logs, pipes). */
+    static ProgressListener console(java.io.PrintWriter err) {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal() ? new ProgressBar(err) : new ProgressLines(err);
+    }
+
     /** Hears nothing: for --quiet and for callers that show no progress. */
     ProgressListener NONE = new ProgressListener() {
         @Override

@@ -37,8 +37,9 @@ class ChatCommandTest {
 
     @Test
     void historyLivesInExoHome() {
-        assertEquals(Path.of("/data/exo"), ChatCommand.exoHome(Map.of("EXO_HOME", "/data/exo"), "/home/a"));
-        assertEquals(Path.of("/home/a/.exo"), ChatCommand.exoHome(Map.of(), "/home/a"));
-        assertEquals(Path.of("/home/a/.exo"), ChatCommand.exoHome(Map.of("EXO_HOME", " "), "/home/a"));
+        assertEquals(Path.of("/data/exo"), exo.node.ExoHome.fromEnvironment(Map.of("EXO_HOME", "/data/exo")).dir());
+        assertEquals(Path.of(System.getProperty("user.home"), ".exo"), exo.node.ExoHome.fromEnvironment(Map.of()).dir());
+        assertEquals(Path.of(System.getProperty("user.home"), ".exo"),
+                exo.node.ExoHome.fromEnvironment(Map.of("EXO_HOME", " ")).dir());
     }
 }
