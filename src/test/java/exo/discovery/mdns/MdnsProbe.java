@@ -1,0 +1,73 @@
+package exo.discovery.mdns;
+
+import exo.discovery.ClusterFingerprint;
+import exo.discovery.DiscoveredNode;
+import exo.discovery.DiscoveryListener;
+import exo.topology.DeviceCapabilities;
+import exo.topology.NodeInfo;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A process for the multicast tests: runs {@link MdnsDiscovery} bound to one address and prints
+ * one line per change, {@code FOUND <id> <addresses>}, {@code UPDATED ...}, {@code LOST <id>},
+ * after {@code READY}. It exits by itself after its lifetime so that nothing outlives a test
+ * JVM that died before it could clean up.
+ *
+ * <p>Arguments: {@code <bind-address> <node-id | -> <port> <lifetime-seconds> [cluster-key]};
+ * a node id of {@code -} listens only, as {@code exo peers} does.
+ */
+public final class MdnsProbe {
+    private MdnsProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // JmDNS logs through SLF4J into java.util.logging; held in a local so it is not collected
+        Logger jmdnsLog = Logger.getLogger("javax.jmdns");
+        jmdnsLog.setLevel(Level.parse(System.getProperty("exo.probe.jmdnsLog", "SEVERE")));
+        InetAddress bind = InetAddress.getByName(args[0]);
+        String id = args[1];
+        int port = Integer.parseInt(args[2]);
+        long lifetime = Long.parseLong(args[3]);
+        String key = args.length > 4 ? args[4] : null;
+        Optional<NodeInfo> self = id.equals("-") ? Optional.empty()
+                : Optional.of(new NodeInfo(id, bind.getHostAddress(), port,
+                        new DeviceCapabilities("probe-" + id, 1L << 30, 2, 1e9)));
+        var config = new MdnsConfig(self, ClusterFingerprint.of(key), List.of(bind),
+                Duration.ofMillis(Long.getLong("exo.probe.refreshMs", 2000)), Duration.ofMillis(3500 * Long.getLong("exo.probe.refreshMs", 2000) / 1000), Clock.systemUTC());
+        try (var discovery = new MdnsDiscovery(config)) {
+            discovery.start(new DiscoveryListener() {
+                @Override
+                public void found(DiscoveredNode node) {
+                    print("FOUND", node);
+                }
+
+                @Override
+                public void updated(DiscoveredNode node) {
+                    print("UPDATED", node);
+                }
+
+                @Override
+                public void lost(DiscoveredNode node) {
+                    print("LOST", node);
+                }
+            });
+            System.out.println("READY " + discovery.boundAddresses());
+            System.out.flush();
+            new CountDownLatch(1).await(lifetime, TimeUnit.SECONDS);
+        }
+        System.out.println("CLOSED " + jmdnsLog.getName());
+    }
+
+    private static void print(String what, DiscoveredNode node) {
+        System.out.println(what + " " + node.id() + " " + node.addresses());
+        System.out.flush();
+    }
+}
