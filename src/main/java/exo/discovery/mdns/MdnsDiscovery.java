@@ -1,6 +1,5 @@
 package exo.discovery.mdns;
 
-import exo.discovery.ClusterFingerprint;
 import exo.discovery.DiscoveredNode;
 import exo.discovery.Discovery;
 import exo.discovery.DiscoveryListener;
@@ -51,6 +50,8 @@ public final class MdnsDiscovery implements Discovery {
 
     private static final System.Logger LOG = System.getLogger(MdnsDiscovery.class.getName());
     private static final long CLOSE_WAIT_SECONDS = 10;
+    private static final int REREAD_ATTEMPTS = 10;
+    private static final long REREAD_DELAY_MS = 100;
 
     private final MdnsConfig config;
     private final NodeTable table = new NodeTable();
@@ -103,7 +104,7 @@ public final class MdnsDiscovery implements Discovery {
     private Channel open(InetAddress address) throws IOException {
         String channelName = "mdns@" + address.getHostAddress();
         JmDNS jmdns = JmDNS.create(address, hostName());
-        jmdns.addServiceListener(SERVICE_TYPE, new Browser(channelName));
+        Browser browser = new Browser(channelName);
         Optional<ServiceInfo> advert = Optional.empty();
         if (config.self().isPresent()) {
             NodeInfo self = config.self().get();
@@ -112,9 +113,12 @@ public final class MdnsDiscovery implements Discovery {
             jmdns.registerService(info);
             advert = Optional.of(info);
         }
+        Channel channel = new Channel(channelName, address, jmdns, advert);
+        browser.channel = channel;
+        jmdns.addServiceListener(SERVICE_TYPE, browser);
         LOG.log(System.Logger.Level.DEBUG, "mDNS on {0}{1}", address.getHostAddress(),
                 advert.isPresent() ? ", advertising" : ", listening only");
-        return new Channel(channelName, address, jmdns, advert);
+        return channel;
     }
 
     private ServiceAdvert advert(NodeInfo self, long seq) {
@@ -155,11 +159,46 @@ public final class MdnsDiscovery implements Discovery {
         }
     }
 
-    /** Scheduler thread: a resolved advert heard on {@code channel}. */
-    private void heard(String channel, String service, Map<String, String> txt, List<InetAddress> addresses) {
-        if (addresses.isEmpty()) {
-            return;   // resolved without an address record yet; another resolution follows
+    /** What a resolution told: the TXT entries and the IPv4 addresses. */
+    private record Resolution(Map<String, String> txt, List<InetAddress> addresses) {
+        static Resolution of(ServiceInfo info) {
+            Map<String, String> txt = new LinkedHashMap<>();
+            for (String key : Collections.list(info.getPropertyNames())) {
+                String value = info.getPropertyString(key);
+                txt.put(key, value == null ? "" : value);
+            }
+            return new Resolution(txt, List.of(info.getInet4Addresses()));
         }
+
+        boolean complete() {
+            return !txt.isEmpty() && !addresses.isEmpty();
+        }
+    }
+
+    /**
+     * Scheduler thread: a resolution heard on {@code channel}. JmDNS reports a service resolved
+     * as soon as its SRV record arrives, often before the TXT record in the same packet is
+     * read, and then suppresses the second report as "already resolved"; so an incomplete
+     * resolution is read again from JmDNS's cache a moment later.
+     */
+    private void resolved(Channel channel, String type, String service, Resolution resolution, int attempt) {
+        if (resolution.complete()) {
+            heard(channel.name(), service, resolution.txt(), resolution.addresses());
+            return;
+        }
+        if (attempt >= REREAD_ATTEMPTS) {
+            LOG.log(System.Logger.Level.DEBUG, "service {0} stayed without TXT or address", service);
+            return;
+        }
+        scheduler.schedule(() -> {
+            ServiceInfo info = channel.jmdns().getServiceInfo(type, service, 1);
+            Resolution again = info == null ? resolution : Resolution.of(info);
+            resolved(channel, type, service, again, attempt + 1);
+        }, REREAD_DELAY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Scheduler thread: a complete advert heard on {@code channel}. */
+    private void heard(String channel, String service, Map<String, String> txt, List<InetAddress> addresses) {
         ServiceAdvert advert;
         try {
             advert = ServiceAdvert.fromTxt(txt, addresses.getFirst().getHostAddress());
@@ -168,19 +207,12 @@ public final class MdnsDiscovery implements Discovery {
             return;
         }
         NodeInfo node = advert.node();
-        if (config.self().map(self -> self.id().equals(node.id())).orElse(false)) {
-            return;   // our own advert, looped back
-        }
-        if (!ClusterFingerprint.matches(config.clusterFingerprint(), advert.clusterFingerprint())) {
-            LOG.log(System.Logger.Level.DEBUG, "ignoring node {0}: another cluster ({1})", node.id(),
-                    advert.clusterFingerprint());
-            return;
-        }
-        if (advert.protocolVersion() != PROTOCOL_VERSION) {
-            if (warnedVersion.add(node.id())) {
-                LOG.log(System.Logger.Level.WARNING, "ignoring node {0} at {1}: protocol version {2}, ours is {3}",
-                        node.id(), node.address(), advert.protocolVersion(), PROTOCOL_VERSION);
-            }
+        Optional<String> rejected = AdvertFilter.rejection(config, advert);
+        if (rejected.isPresent()) {
+            // another cluster or our own advert is normal; another protocol version needs a human
+            boolean tell = advert.protocolVersion() != PROTOCOL_VERSION && warnedVersion.add(node.id());
+            LOG.log(tell ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "ignoring node {0} at {1}: {2}",
+                    node.id(), node.address(), rejected.get());
             return;
         }
         idByChannelAndService.put(channel + "/" + service, node.id());
@@ -209,10 +241,11 @@ public final class MdnsDiscovery implements Discovery {
 
     /** Receives JmDNS's callbacks for one channel and hands them to the scheduler thread. */
     private final class Browser implements ServiceListener {
-        private final String channel;
+        private final String channelName;
+        private volatile Channel channel;
 
-        Browser(String channel) {
-            this.channel = channel;
+        Browser(String channelName) {
+            this.channelName = channelName;
         }
 
         @Override
@@ -223,19 +256,13 @@ public final class MdnsDiscovery implements Discovery {
 
         @Override
         public void serviceResolved(ServiceEvent event) {
-            ServiceInfo info = event.getInfo();
-            Map<String, String> txt = new LinkedHashMap<>();
-            for (String key : Collections.list(info.getPropertyNames())) {
-                String value = info.getPropertyString(key);
-                txt.put(key, value == null ? "" : value);
-            }
-            List<InetAddress> addresses = List.of(info.getInet4Addresses());
-            onScheduler(() -> heard(channel, event.getName(), txt, addresses));
+            Resolution resolution = Resolution.of(event.getInfo());
+            onScheduler(() -> resolved(channel, event.getType(), event.getName(), resolution, 0));
         }
 
         @Override
         public void serviceRemoved(ServiceEvent event) {
-            onScheduler(() -> removed(channel, event.getName()));
+            onScheduler(() -> removed(channelName, event.getName()));
         }
     }
 

@@ -17,9 +17,9 @@ import java.util.logging.Logger;
 
 /**
  * A process for the multicast tests: runs {@link MdnsDiscovery} bound to one address and prints
- * one line per change, {@code FOUND <id> <addresses>}, {@code UPDATED ...}, {@code LOST <id>},
- * after {@code READY}. It exits by itself after its lifetime so that nothing outlives a test
- * JVM that died before it could clean up.
+ * one line per change, {@code FOUND <id> <addresses> t=<epoch ms>}, {@code UPDATED ...},
+ * {@code LOST ...}, after {@code READY <bound addresses> t=<epoch ms>}. It exits by itself after
+ * its lifetime so that nothing outlives a test JVM that died before it could clean up.
  *
  * <p>Arguments: {@code <bind-address> <node-id | -> <port> <lifetime-seconds> [cluster-key]};
  * a node id of {@code -} listens only, as {@code exo peers} does.
@@ -59,15 +59,20 @@ public final class MdnsProbe {
                     print("LOST", node);
                 }
             });
-            System.out.println("READY " + discovery.boundAddresses());
+            System.out.println("READY " + discovery.boundAddresses() + " " + now());
             System.out.flush();
             new CountDownLatch(1).await(lifetime, TimeUnit.SECONDS);
         }
         System.out.println("CLOSED " + jmdnsLog.getName());
     }
 
+    /** The wall-clock time, so that a test can compare the lines of several probes. */
+    private static String now() {
+        return "t=" + System.currentTimeMillis();
+    }
+
     private static void print(String what, DiscoveredNode node) {
-        System.out.println(what + " " + node.id() + " " + node.addresses());
+        System.out.println(what + " " + node.id() + " " + node.addresses() + " " + now());
         System.out.flush();
     }
 }
