@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Private LANs for tests: network namespaces joined by veth pairs to a bridge that lives in a
- * namespace of its own, so nothing touches the host's interfaces and only addresses made here
+ * Private LANs for tests: network namespaces joined by veth pairs to bridges that live in
+ * namespaces of their own, so nothing touches the host's interfaces and only addresses made here
  * (10.231.0.0/24 by default) exist on the LAN. Needs root and iproute2; {@link #unavailable()}
  * says why it cannot run so a test can skip with the reason.
  *
@@ -33,6 +33,9 @@ public final class NetworkNamespaces implements AutoCloseable {
     private final String prefix;
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    private int lans;
+    private int hosts;
+    private int links;
 
     /** @param tag a short name for the test, letters and digits (namespace names start with it) */
     public NetworkNamespaces(String tag) {
@@ -105,40 +108,71 @@ public final class NetworkNamespaces implements AutoCloseable {
         }
     }
 
+    /** A LAN: a bridge in a namespace of its own, with a /24 subnet such as "10.231.0". */
+    public record Lan(String namespace, String subnet) {
+    }
+
     /**
-     * Makes {@code count} hosts on one bridged LAN {@code subnet}.0/24 (e.g. "10.231.0"): a
-     * namespace holding bridge {@code br0}, and per host a namespace whose {@code eth0} is a veth
-     * to the bridge, with address {@code subnet.(i+1)}, multicast on, and a route for
-     * 224.0.0.0/4 so multicast leaves through eth0 (there is no default route).
+     * Makes {@code count} hosts on one bridged LAN {@code subnet}.0/24 (e.g. "10.231.0"); host
+     * {@code i} gets address {@code subnet.(i+1)} on its {@code eth0}.
      */
     public List<Host> bridgedLan(int count, String subnet) throws IOException {
         if (count < 1 || count > 200) {
             throw new IllegalArgumentException("host count " + count + " is not in 1-200");
         }
+        Lan lan = lan(subnet);
+        List<Host> hosts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            hosts.add(attach(host(), lan, i + 1));
+        }
+        return hosts;
+    }
+
+    /** Makes a LAN: a namespace holding bridge {@code br0}. */
+    public Lan lan(String subnet) throws IOException {
         if (!subnet.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
             throw new IllegalArgumentException("subnet '" + subnet + "' must be three octets, e.g. 10.231.0");
         }
-        String bridge = create("br");
+        String bridge = create("br" + lans++);
         ip("-n", bridge, "link", "add", "br0", "type", "bridge");
         // snooping could hold back multicast until a querier shows up; a test LAN has none
         ip("-n", bridge, "link", "set", "br0", "type", "bridge", "mcast_snooping", "0");
         ip("-n", bridge, "link", "set", "br0", "up");
-        List<Host> hosts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String ns = create("h" + i);
-            String port = "p" + i;
-            ip("-n", bridge, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
-            ip("-n", bridge, "link", "set", port, "master", "br0");
-            ip("-n", bridge, "link", "set", port, "up");
-            String address = subnet + "." + (i + 1);
-            ip("-n", ns, "link", "set", "lo", "up");
-            ip("-n", ns, "addr", "add", address + "/24", "dev", "eth0");
-            ip("-n", ns, "link", "set", "eth0", "multicast", "on");
-            ip("-n", ns, "link", "set", "eth0", "up");
-            ip("-n", ns, "route", "add", "224.0.0.0/4", "dev", "eth0");
-            hosts.add(new Host(ns, "eth0", address));
+        return new Lan(bridge, subnet);
+    }
+
+    /** Makes an empty host namespace (loopback up); {@link #attach} plugs it into LANs. */
+    public String host() throws IOException {
+        String ns = create("h" + hosts++);
+        ip("-n", ns, "link", "set", "lo", "up");
+        return ns;
+    }
+
+    /**
+     * Plugs {@code hostNamespace} into {@code lan}: a veth from the bridge to the host's next
+     * {@code ethN}, address {@code subnet.number}/24, multicast on. The first LAN of a host also
+     * gets the route for 224.0.0.0/4, so multicast sent without a chosen interface leaves there
+     * (there is no default route); mDNS picks its interface explicitly on the others.
+     */
+    public Host attach(String hostNamespace, Lan lan, int number) throws IOException {
+        if (number < 1 || number > 254) {
+            throw new IllegalArgumentException("host number " + number + " is not in 1-254");
         }
-        return hosts;
+        int index = links++;
+        String port = "p" + index;
+        int devices = ip("-n", hostNamespace, "-o", "link", "show").split("\n").length - 1;
+        String device = "eth" + devices;
+        ip("-n", lan.namespace(), "link", "add", port, "type", "veth", "peer", "name", device, "netns", hostNamespace);
+        ip("-n", lan.namespace(), "link", "set", port, "master", "br0");
+        ip("-n", lan.namespace(), "link", "set", port, "up");
+        String address = lan.subnet() + "." + number;
+        ip("-n", hostNamespace, "addr", "add", address + "/24", "dev", device);
+        ip("-n", hostNamespace, "link", "set", device, "multicast", "on");
+        ip("-n", hostNamespace, "link", "set", device, "up");
+        if (devices == 0) {
+            ip("-n", hostNamespace, "route", "add", "224.0.0.0/4", "dev", device);
+        }
+        return new Host(hostNamespace, device, address);
     }
 
     private String create(String suffix) throws IOException {
@@ -148,7 +182,10 @@ public final class NetworkNamespaces implements AutoCloseable {
         return name;
     }
 
-    /** Starts {@code command} inside {@code namespace}; it is killed by {@link #close()}. */
+    /**
+     * Starts {@code command} inside {@code namespace}, output to {@code log}; it is killed by
+     * {@link #close()}. {@code ip netns exec} execs the command, so the process is the command.
+     */
     public Process start(String namespace, List<String> command, Path log) throws IOException {
         if (!namespaces.contains(namespace)) {
             throw new IllegalArgumentException("namespace " + namespace + " was not made here");

@@ -104,7 +104,6 @@ public final class MdnsDiscovery implements Discovery {
     private Channel open(InetAddress address) throws IOException {
         String channelName = "mdns@" + address.getHostAddress();
         JmDNS jmdns = JmDNS.create(address, hostName());
-        Browser browser = new Browser(channelName);
         Optional<ServiceInfo> advert = Optional.empty();
         if (config.self().isPresent()) {
             NodeInfo self = config.self().get();
@@ -114,8 +113,7 @@ public final class MdnsDiscovery implements Discovery {
             advert = Optional.of(info);
         }
         Channel channel = new Channel(channelName, address, jmdns, advert);
-        browser.channel = channel;
-        jmdns.addServiceListener(SERVICE_TYPE, browser);
+        jmdns.addServiceListener(SERVICE_TYPE, new Browser(channelName));
         LOG.log(System.Logger.Level.DEBUG, "mDNS on {0}{1}", address.getHostAddress(),
                 advert.isPresent() ? ", advertising" : ", listening only");
         return channel;
@@ -141,7 +139,8 @@ public final class MdnsDiscovery implements Discovery {
             seq++;
             for (Channel channel : channels) {
                 // setText on a service still probing detaches it from JmDNS's prober, and it is
-                // never announced; once announced, setText re-announces it
+                // never announced; once announced, setText re-announces it (an announcement
+                // takes about 2 s, so intervals under that re-announce every other round)
                 if (channel.advert().orElse(null) instanceof ServiceInfoImpl info && info.isAnnounced()
                         && config.self().isPresent()) {
                     info.setText(advert(config.self().get(), seq).toTxt());
@@ -177,28 +176,29 @@ public final class MdnsDiscovery implements Discovery {
 
     /**
      * Scheduler thread: a resolution heard on {@code channel}. JmDNS reports a service resolved
-     * as soon as its SRV record arrives, often before the TXT record in the same packet is
-     * read, and then suppresses the second report as "already resolved"; so an incomplete
-     * resolution is read again from JmDNS's cache a moment later.
+     * as soon as its SRV record arrives, often before it has read the TXT record from the same
+     * packet, and then suppresses the complete report as "already resolved". The event's
+     * ServiceInfo is filled in place, so an incomplete one is read again a moment later. (Asking
+     * JmDNS again instead, with getServiceInfo, fires fresh events from its cache: a loop that
+     * also keeps dead nodes looking alive.) Should it stay incomplete, the node's next
+     * re-announcement changes its TXT record and is reported in full.
      */
-    private void resolved(Channel channel, String type, String service, Resolution resolution, int attempt) {
+    private void resolved(String channel, String service, ServiceInfo info, int attempt) {
+        Resolution resolution = Resolution.of(info);
         if (resolution.complete()) {
-            heard(channel.name(), service, resolution.txt(), resolution.addresses());
-            return;
+            heard(channel, service, resolution.txt(), resolution.addresses());
+        } else if (attempt < REREAD_ATTEMPTS) {
+            scheduler.schedule(() -> resolved(channel, service, info, attempt + 1), REREAD_DELAY_MS,
+                    TimeUnit.MILLISECONDS);
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "service {0} stayed without TXT or address; waiting for its next"
+                    + " announcement", service);
         }
-        if (attempt >= REREAD_ATTEMPTS) {
-            LOG.log(System.Logger.Level.DEBUG, "service {0} stayed without TXT or address", service);
-            return;
-        }
-        scheduler.schedule(() -> {
-            ServiceInfo info = channel.jmdns().getServiceInfo(type, service, 1);
-            Resolution again = info == null ? resolution : Resolution.of(info);
-            resolved(channel, type, service, again, attempt + 1);
-        }, REREAD_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Scheduler thread: a complete advert heard on {@code channel}. */
     private void heard(String channel, String service, Map<String, String> txt, List<InetAddress> addresses) {
+        LOG.log(System.Logger.Level.TRACE, "heard {0} on {1}: {2}", service, channel, txt);
         ServiceAdvert advert;
         try {
             advert = ServiceAdvert.fromTxt(txt, addresses.getFirst().getHostAddress());
@@ -242,7 +242,6 @@ public final class MdnsDiscovery implements Discovery {
     /** Receives JmDNS's callbacks for one channel and hands them to the scheduler thread. */
     private final class Browser implements ServiceListener {
         private final String channelName;
-        private volatile Channel channel;
 
         Browser(String channelName) {
             this.channelName = channelName;
@@ -256,8 +255,8 @@ public final class MdnsDiscovery implements Discovery {
 
         @Override
         public void serviceResolved(ServiceEvent event) {
-            Resolution resolution = Resolution.of(event.getInfo());
-            onScheduler(() -> resolved(channel, event.getType(), event.getName(), resolution, 0));
+            ServiceInfo info = event.getInfo();
+            onScheduler(() -> resolved(channelName, event.getName(), info, 0));
         }
 
         @Override

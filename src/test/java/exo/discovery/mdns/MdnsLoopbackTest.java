@@ -88,6 +88,6 @@ class MdnsLoopbackTest {
     private static MdnsConfig config(String id, String key, InetAddress bind, int port) {
         var self = new NodeInfo(id, bind.getHostAddress(), port, DeviceCapabilities.hypothetical(id, 1 << 30));
         return new MdnsConfig(Optional.of(self), ClusterFingerprint.of(key), List.of(bind),
-                Duration.ofSeconds(2), Duration.ofSeconds(7), Clock.systemUTC());
+                Duration.ofSeconds(3), Duration.ofSeconds(9), Clock.systemUTC());
     }
 }

@@ -21,8 +21,8 @@ import java.util.logging.Logger;
  * {@code LOST ...}, after {@code READY <bound addresses> t=<epoch ms>}. It exits by itself after
  * its lifetime so that nothing outlives a test JVM that died before it could clean up.
  *
- * <p>Arguments: {@code <bind-address> <node-id | -> <port> <lifetime-seconds> [cluster-key]};
- * a node id of {@code -} listens only, as {@code exo peers} does.
+ * <p>Arguments: {@code <bind-address>[,<bind-address>...] <node-id | -> <port> <lifetime-seconds>
+ * [cluster-key]}; a node id of {@code -} listens only, as {@code exo peers} does.
  */
 public final class MdnsProbe {
     private MdnsProbe() {
@@ -32,7 +32,11 @@ public final class MdnsProbe {
         // JmDNS logs through SLF4J into java.util.logging; held in a local so it is not collected
         Logger jmdnsLog = Logger.getLogger("javax.jmdns");
         jmdnsLog.setLevel(Level.parse(System.getProperty("exo.probe.jmdnsLog", "SEVERE")));
-        InetAddress bind = InetAddress.getByName(args[0]);
+        List<InetAddress> binds = new java.util.ArrayList<>();
+        for (String address : args[0].split(",")) {
+            binds.add(InetAddress.getByName(address));
+        }
+        InetAddress bind = binds.getFirst();
         String id = args[1];
         int port = Integer.parseInt(args[2]);
         long lifetime = Long.parseLong(args[3]);
@@ -40,8 +44,9 @@ public final class MdnsProbe {
         Optional<NodeInfo> self = id.equals("-") ? Optional.empty()
                 : Optional.of(new NodeInfo(id, bind.getHostAddress(), port,
                         new DeviceCapabilities("probe-" + id, 1L << 30, 2, 1e9)));
-        var config = new MdnsConfig(self, ClusterFingerprint.of(key), List.of(bind),
-                Duration.ofMillis(Long.getLong("exo.probe.refreshMs", 2000)), Duration.ofMillis(3500 * Long.getLong("exo.probe.refreshMs", 2000) / 1000), Clock.systemUTC());
+        // quicker than the defaults (5 s, 15 s) so that the tests see a crashed node go sooner
+        var config = new MdnsConfig(self, ClusterFingerprint.of(key), binds,
+                Duration.ofSeconds(3), Duration.ofSeconds(9), Clock.systemUTC());
         try (var discovery = new MdnsDiscovery(config)) {
             discovery.start(new DiscoveryListener() {
                 @Override
