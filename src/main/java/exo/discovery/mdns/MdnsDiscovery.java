@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,7 +57,7 @@ public final class MdnsDiscovery implements Discovery {
     private final MdnsConfig config;
     private final NodeTable table = new NodeTable();
     private final ScheduledExecutorService scheduler;
-    private final List<Channel> channels = new ArrayList<>();
+    private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     // scheduler thread only
@@ -105,15 +106,20 @@ public final class MdnsDiscovery implements Discovery {
         String channelName = "mdns@" + address.getHostAddress();
         JmDNS jmdns = JmDNS.create(address, hostName());
         Optional<ServiceInfo> advert = Optional.empty();
-        if (config.self().isPresent()) {
-            NodeInfo self = config.self().get();
-            ServiceInfo info = ServiceInfo.create(SERVICE_TYPE, label(self.id()), self.port(), 0, 0,
-                    advert(self, 0).toTxt());
-            jmdns.registerService(info);
-            advert = Optional.of(info);
+        try {
+            if (config.self().isPresent()) {
+                NodeInfo self = config.self().get();
+                ServiceInfo info = ServiceInfo.create(SERVICE_TYPE, label(self.id()), self.port(), 0, 0,
+                        advert(self, 0).toTxt());
+                jmdns.registerService(info);
+                advert = Optional.of(info);
+            }
+            jmdns.addServiceListener(SERVICE_TYPE, new Browser(channelName));
+        } catch (IOException | RuntimeException e) {
+            jmdns.close();   // not yet in channels, so close() would miss it
+            throw e;
         }
         Channel channel = new Channel(channelName, address, jmdns, advert);
-        jmdns.addServiceListener(SERVICE_TYPE, new Browser(channelName));
         LOG.log(System.Logger.Level.DEBUG, "mDNS on {0}{1}", address.getHostAddress(),
                 advert.isPresent() ? ", advertising" : ", listening only");
         return channel;
