@@ -33,9 +33,9 @@ public final class NetworkNamespaces implements AutoCloseable {
     private final String prefix;
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
-    private int lans;
-    private int hosts;
-    private int links;
+    private int lanCount;
+    private int hostCount;
+    private int linkCount;
 
     /** @param tag a short name for the test, letters and digits (namespace names start with it) */
     public NetworkNamespaces(String tag) {
@@ -133,7 +133,7 @@ public final class NetworkNamespaces implements AutoCloseable {
         if (!subnet.matches("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
             throw new IllegalArgumentException("subnet '" + subnet + "' must be three octets, e.g. 10.231.0");
         }
-        String bridge = create("br" + lans++);
+        String bridge = create("br" + lanCount++);
         ip("-n", bridge, "link", "add", "br0", "type", "bridge");
         // snooping could hold back multicast until a querier shows up; a test LAN has none
         ip("-n", bridge, "link", "set", "br0", "type", "bridge", "mcast_snooping", "0");
@@ -143,7 +143,7 @@ public final class NetworkNamespaces implements AutoCloseable {
 
     /** Makes an empty host namespace (loopback up); {@link #attach} plugs it into LANs. */
     public String host() throws IOException {
-        String ns = create("h" + hosts++);
+        String ns = create("h" + hostCount++);
         ip("-n", ns, "link", "set", "lo", "up");
         return ns;
     }
@@ -158,7 +158,7 @@ public final class NetworkNamespaces implements AutoCloseable {
         if (number < 1 || number > 254) {
             throw new IllegalArgumentException("host number " + number + " is not in 1-254");
         }
-        int index = links++;
+        int index = linkCount++;
         String port = "p" + index;
         int devices = ip("-n", hostNamespace, "-o", "link", "show").split("\n").length - 1;
         String device = "eth" + devices;
