@@ -158,6 +158,7 @@ function _complete_exo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} download" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} node" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} peers" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
@@ -167,13 +168,15 @@ function _complete_exo() {
   local cmds1=(download)
   local cmds2=(models)
   local cmds3=(node)
-  local cmds4=(plan)
-  local cmds5=(run)
-  local cmds6=(tokenize)
+  local cmds4=(peers)
+  local cmds5=(plan)
+  local cmds6=(run)
+  local cmds7=(tokenize)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_run; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_peers; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_node; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_models; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_download; return $?; fi
@@ -188,7 +191,7 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="chat download models node plan run tokenize"
+  local commands="chat download models node peers plan run tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -209,7 +212,8 @@ function _picocli_exo_chat() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '--wire-dtype' '--wait-ms'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
 
   type compopt &>/dev/null && compopt +o default
@@ -280,6 +284,11 @@ function _picocli_exo_chat() {
       ;;
     '--cluster-key')
       return
+      ;;
+    '--discovery')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
+      return $?
       ;;
     '--wire-dtype')
       local IFS=$'\n'
@@ -389,7 +398,8 @@ function _picocli_exo_node() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '-t' '--threads' '--models-dir'"
+  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--models-dir'"
+  local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -415,6 +425,11 @@ function _picocli_exo_node() {
     '--cluster-key')
       return
       ;;
+    '--discovery')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
+      return $?
+      ;;
     '-t'|'--threads')
       return
       ;;
@@ -435,6 +450,45 @@ function _picocli_exo_node() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `peers` subcommand.
+function _picocli_exo_peers() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--peers' '--discovery' '--cluster-key' '--wait-ms'"
+  local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--peers')
+      return
+      ;;
+    '--discovery')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
+      return $?
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '--wait-ms')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `plan` subcommand.
 function _picocli_exo_plan() {
   # Get completion data
@@ -443,7 +497,8 @@ function _picocli_exo_plan() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant'"
+  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms'"
+  local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -467,6 +522,20 @@ function _picocli_exo_plan() {
       return
       ;;
     '--quant')
+      return
+      ;;
+    '--peers')
+      return
+      ;;
+    '--discovery')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
+      return $?
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '--wait-ms')
       return
       ;;
   esac

@@ -89,7 +89,7 @@ public final class ChatCommand implements Callable<Integer> {
             description = "How hidden states travel between machines: f32 (exact, default) or bf16/f16 (half the bytes).")
     WireDtype wireDtype;
 
-    @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "3000",
+    @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "5000",
             description = "How long to wait for peers to answer before planning (default: ${DEFAULT-VALUE}).")
     long waitMillis;
 
@@ -108,7 +108,7 @@ public final class ChatCommand implements Callable<Integer> {
         Optional<Path> local = source.hasFile() ? Optional.of(source.resolve(null, registry)) : source.findLocal(model, registry);
         int layers = named != null ? named.layers()
                 : ModelConfig.from(GgufFile.readHeader(local.orElseThrow()).metadata()).layers();
-        if (cluster.peers.isEmpty()) {
+        if (!cluster.looksForPeers()) {
             Path path = local.isPresent() ? local.get() : fetchSlice(Shard.whole(modelId(), layers), err);
             GgufMetadata metadata = GgufFile.readHeader(path).metadata();
             Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
@@ -121,7 +121,7 @@ public final class ChatCommand implements Callable<Integer> {
         LogSetup.quiet();
         NodeConfig config = cluster.toConfig(0, null, threads.threads(), home);
         try (Node node = Node.start(config, home)) {
-            node.connectToPeers(waitMillis);
+            node.awaitPeers(waitMillis);
             RingBuilder builder = new RingBuilder(node, line -> {
                 err.println("exo: " + line);
                 err.flush();

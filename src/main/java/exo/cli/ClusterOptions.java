@@ -4,7 +4,7 @@ import exo.node.ExoHome;
 import exo.node.LocalMachine;
 import exo.node.NodeConfig;
 import exo.node.NodeIdentity;
-import exo.peer.ClusterKey;
+import exo.discovery.DiscoveryMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,16 +40,26 @@ public final class ClusterOptions {
             description = "Only nodes holding the same key may join (default: $EXO_CLUSTER_KEY; none = anyone on the LAN).")
     String clusterKey;
 
+    @Option(names = "--discovery", paramLabel = "mdns|static|both", defaultValue = "both",
+            converter = DiscoveryModeConverter.class,
+            description = "How to find peers: multicast DNS on the LAN, the --peers list, or both (default: ${DEFAULT-VALUE}).")
+    DiscoveryMode discovery;
+
     @Option(names = "--heartbeat-ms", paramLabel = "MS", defaultValue = "1000", hidden = true,
             description = "Heartbeat interval; a peer silent for three is dead.")
     long heartbeatMillis;
+
+    /** Whether this process should look for peers at all (static ones, or on the LAN). */
+    boolean looksForPeers() {
+        return !peers.isEmpty() || discovery != DiscoveryMode.STATIC;
+    }
 
     NodeConfig toConfig(int defaultPort, Path modelsDir, int threads, ExoHome home) throws IOException {
         String id = nodeId != null ? nodeId : NodeIdentity.loadOrCreate(home);
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
         return new NodeConfig(id, name != null ? name : LocalMachine.hostName(), host,
-                port != null ? port : defaultPort, memory, peers, false, modelsDir, threads,
-                key == null || key.isEmpty() ? Optional.empty() : Optional.of(ClusterKey.of(key)),
+                port != null ? port : defaultPort, memory, peers, discovery, modelsDir, threads,
+                key == null || key.isEmpty() ? Optional.empty() : Optional.of(key),
                 Duration.ofMillis(heartbeatMillis));
     }
 }

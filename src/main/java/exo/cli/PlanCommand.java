@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.models.ModelSpec;
 import exo.models.QuantFile;
+import exo.node.ClusterSurvey;
+import exo.topology.DeviceCapabilities;
+import java.util.ArrayList;
+import java.util.List;
 import exo.topology.Partition;
 import exo.topology.RingPlan;
 import java.io.PrintWriter;
@@ -21,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Show how MODEL's layers would be split over a ring of machines, each share "
                 + "proportional to its memory, and whether each machine has the memory for its share.",
-                "With no --device, the ring is this machine alone."},
+                "With no --device, the ring is this machine and the live cluster's nodes it finds (see exo peers)."},
         footer = {"", "Examples:",
                 "  exo plan llama-3-70b --device studio=192GB --device mbp=64GB --device self",
                 "  exo plan llama-3.1-8b --quant Q8_0 --context 8192 --json",
@@ -45,11 +49,14 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--quant", paramLabel = "QUANT", description = "Quantization (default: the model's default).")
     String quant;
 
+    @Mixin
+    SurveyOptions survey;
+
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = registry.registry().get(model);
         QuantFile q = spec.quant(quant);
-        RingPlan plan = this.plan.compute(spec, q);
+        RingPlan plan = this.plan.compute(spec, q, this.plan.devices.isEmpty() ? liveNodes() : List.of());
         int context = this.plan.context(spec);
         PrintWriter out = this.spec.commandLine().getOut();
         if (json.json) {
@@ -59,6 +66,24 @@ public final class PlanCommand implements Callable<Integer> {
         }
         out.flush();
         return plan.fits() ? ExitCode.OK : ExitCode.FAILURE;
+    }
+
+    /** The nodes of the live cluster that answer, as plan devices (named by node name, or id when names clash). */
+    private List<DeviceCapabilities> liveNodes() throws Exception {
+        if (!survey.multicast() && survey.peers.isEmpty()) {
+            return List.of();
+        }
+        List<DeviceCapabilities> out = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>(List.of(PlanOptions.selfName()));
+        for (ClusterSurvey.Seen s : survey.look()) {
+            if (s.node() != null && s.reachable()) {
+                var d = s.node().device();
+                String name = names.add(d.name()) ? d.name() : s.node().id();
+                names.add(name);
+                out.add(new DeviceCapabilities(name, d.memoryBytes(), d.cores(), d.flops()));
+            }
+        }
+        return out;
     }
 
     private static String layers(RingPlan.Node n) {

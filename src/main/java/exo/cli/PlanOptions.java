@@ -52,9 +52,19 @@ public final class PlanOptions {
     }
 
     RingPlan compute(ModelSpec spec, QuantFile q) {
+        return compute(spec, q, List.of());
+    }
+
+    /** The plan over {@code --device}s, or with none over this machine and the {@code live} nodes. */
+    RingPlan compute(ModelSpec spec, QuantFile q, List<DeviceCapabilities> live) {
         int context = context(spec);
         String tailName = tail != null && tail.equals(DeviceArgument.SELF) ? selfName() : tail;
-        Partition partition = new RingMemoryWeighted().partition(machines(), spec.id(), spec.layers(), tailName);
+        List<DeviceCapabilities> machines = machines();
+        if (devices.isEmpty()) {
+            machines = new ArrayList<>(machines);
+            machines.addAll(live);
+        }
+        Partition partition = new RingMemoryWeighted().partition(machines, spec.id(), spec.layers(), tailName);
         MemoryEstimate estimate = new MemoryEstimate(spec.shape(), spec.bytesPerWeight(q), context,
                 MemoryEstimate.KV_BYTES_F32);
         return RingPlan.check(partition, estimate);

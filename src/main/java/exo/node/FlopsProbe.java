@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * A rough compute figure for peers to compare machines by: F32 multiply-adds per second of the
- * engine's own matvec kernel on a small cached matrix, measured once (about a quarter second)
+ * engine's own matvec kernel on a small cached matrix, measured once (600 calls, a fraction of a second)
  * and kept in the exo home directory, since it does not change between runs of one machine.
  */
 public final class FlopsProbe {
@@ -50,17 +50,14 @@ public final class FlopsProbe {
         float[] x = new float[COLS];
         float[] out = new float[ROWS];
         Matmul mm = new Matmul(pool, Matmul.Activations.F32);
-        long deadline = System.nanoTime() + 250_000_000L;
-        long warm = System.nanoTime() + 100_000_000L;
-        long calls = 0;
-        long start = 0;
-        while (System.nanoTime() < deadline) {
+        for (int i = 0; i < 200; i++) { // warm up the JIT
             mm.matvec(w, ROWS, COLS, x, 0, out, 0);
-            if (start == 0 && System.nanoTime() > warm) {
-                start = System.nanoTime();
-                calls = 0;
-            }
-            calls++;
+        }
+        int calls = 400;
+        long start = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            x[i % COLS] = out[i % ROWS]; // feed results back so no call can be skipped
+            mm.matvec(w, ROWS, COLS, x, 0, out, 0);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return 2.0 * ROWS * COLS * calls / seconds;

@@ -34,7 +34,7 @@ public final class LocalMachine {
      * or for a wildcard bind this machine's first up, non-loopback IPv4 address.
      */
     public static String advertisedHost(String bind) {
-        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+        if (!isWildcard(bind)) {
             return bind;
         }
         try {
@@ -52,6 +52,11 @@ public final class LocalMachine {
             // fall through to loopback
         }
         return "127.0.0.1";
+    }
+
+    /** Whether {@code bind} means every interface. */
+    public static boolean isWildcard(String bind) {
+        return bind.equals("0.0.0.0") || bind.equals("::");
     }
 
     public static int cores() {

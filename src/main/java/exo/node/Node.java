@@ -3,12 +3,21 @@ package exo.node;
 import exo.engine.java.tensor.WorkerPool;
 import exo.node.ring.RingEngine;
 import exo.node.ring.ShardLoads;
+import exo.discovery.DiscoveredNode;
+import exo.discovery.Discovery;
+import exo.discovery.DiscoveryListener;
+import exo.discovery.DiscoveryMode;
+import exo.discovery.mdns.MdnsConfig;
+import exo.discovery.mdns.MdnsDiscovery;
+import exo.peer.ClusterKey;
 import exo.peer.PeerConfig;
 import exo.peer.PeerNetwork;
 import exo.peer.netty.NettyPeerNetwork;
 import exo.topology.DeviceCapabilities;
 import exo.topology.NodeInfo;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +41,7 @@ public final class Node implements AutoCloseable {
     private final SessionRouter router;
     private final PeerNetwork network;
     private final PeerDialer dialer;
+    private final Discovery discovery;
 
     private Node(NodeConfig config, ExoHome home) throws IOException {
         this.config = config;
@@ -46,7 +56,7 @@ public final class Node implements AutoCloseable {
         PeerConfig peerConfig = PeerConfig.of(self).withBind(config.host(), config.port())
                 .withHeartbeatInterval(config.heartbeat());
         if (config.clusterKey().isPresent()) {
-            peerConfig = peerConfig.withClusterKey(config.clusterKey().get());
+            peerConfig = peerConfig.withClusterKey(ClusterKey.of(config.clusterKey().get()));
         }
         PeerLookup peers = new PeerLookup();
         this.router = new SessionRouter(config.nodeId(), shards, peers, compute);
@@ -54,6 +64,45 @@ public final class Node implements AutoCloseable {
                 new MessageDispatcher(new ShardLoader(shards, loading), router, loads, tail));
         peers.bind(network);
         this.dialer = new PeerDialer(network, config.peers());
+        this.discovery = config.discovery() == DiscoveryMode.STATIC ? null : startMdns();
+    }
+
+    /**
+     * Advertises this node on the LAN and dials every node of the same cluster that appears, so
+     * the nodes of a LAN end up fully connected without anyone typing an address.
+     */
+    private Discovery startMdns() throws IOException {
+        List<InetAddress> bind = LocalMachine.isWildcard(config.host()) ? List.of()
+                : List.of(InetAddress.getByName(config.host()));
+        MdnsDiscovery mdns = new MdnsDiscovery(MdnsConfig.advertising(network.self(), config.clusterKey().orElse(null))
+                .withBindAddresses(bind));
+        mdns.start(new DiscoveryListener() {
+            @Override
+            public void found(DiscoveredNode n) {
+                dial(n);
+            }
+
+            @Override
+            public void updated(DiscoveredNode n) {
+                dial(n);
+            }
+        });
+        return mdns;
+    }
+
+    private void dial(DiscoveredNode n) {
+        if (network.peer(n.id()).isEmpty()) {
+            network.connect(n.node().host(), n.node().port()).whenComplete((peer, e) -> {
+                if (e != null) {
+                    LOG.log(System.Logger.Level.DEBUG, "discovered node " + n.id() + " not reachable: " + e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** The nodes discovery sees now (empty with static discovery only). */
+    public List<DiscoveredNode> discovered() {
+        return discovery == null ? List.of() : discovery.nodes();
     }
 
     public static Node start(NodeConfig config, ExoHome home) throws IOException {
@@ -65,6 +114,28 @@ public final class Node implements AutoCloseable {
     /** Dials the static peers now and waits up to {@code millis} for their handshakes. */
     public void connectToPeers(long millis) {
         dialer.dialNow(millis);
+    }
+
+    /**
+     * Gives peers {@code millis} to turn up: the static ones are dialed at once; nodes on the LAN
+     * need a few seconds for multicast DNS to announce them, and there is no telling when the
+     * last one has, so with discovery on this waits the whole period.
+     */
+    public void awaitPeers(long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        dialer.dialNow(millis);
+        if (discovery == null) {
+            return;
+        }
+        while (System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        // Nodes seen late are still being dialed: give their handshakes a moment.
+        long settle = System.currentTimeMillis() + 2_000;
+        while (System.currentTimeMillis() < settle
+                && discovery.nodes().stream().anyMatch(n -> network.peer(n.id()).isEmpty())) {
+            Thread.sleep(50);
+        }
     }
 
     public NodeInfo info() {
@@ -98,6 +169,9 @@ public final class Node implements AutoCloseable {
 
     @Override
     public void close() {
+        if (discovery != null) {
+            discovery.close();
+        }
         dialer.close();
         RingEngine ring = tail.getAndSet(null);
         if (ring != null) {

@@ -1,6 +1,6 @@
 package exo.node;
 
-import exo.peer.ClusterKey;
+import exo.discovery.DiscoveryMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,11 +12,12 @@ import java.util.Optional;
  *
  * @param memoryBytes usable memory to advertise; null measures it
  * @param peers       static peers to dial ("host:port"), for networks where multicast is blocked
- * @param mdns        whether to advertise and browse with multicast DNS
+ * @param discovery   how peers are found: multicast DNS, the static list, or both
+ * @param clusterKey  the shared secret, when the cluster has one
  * @param modelsDir   where this node looks for GGUF files named in load requests
  */
 public record NodeConfig(String nodeId, String name, String host, int port, Long memoryBytes, List<String> peers,
-                         boolean mdns, Path modelsDir, int threads, Optional<ClusterKey> clusterKey,
+                         DiscoveryMode discovery, Path modelsDir, int threads, Optional<String> clusterKey,
                          Duration heartbeat) {
 
     public NodeConfig {
@@ -25,6 +26,7 @@ public record NodeConfig(String nodeId, String name, String host, int port, Long
         Objects.requireNonNull(host, "host");
         peers = List.copyOf(peers);
         Objects.requireNonNull(clusterKey, "clusterKey");
+        Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(heartbeat, "heartbeat");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);

@@ -18,7 +18,8 @@ class ChatIT {
 
     static Result chat(String stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new java.util.ArrayList<>(List.of(Path.of("exo").toAbsolutePath().toString(), "chat",
-                "--model-file", TestModels.stories260K().toString(), "--temperature", "0", "-n", "20"));
+                "--model-file", TestModels.stories260K().toString(), "--temperature", "0", "-n", "20",
+                "--discovery", "static"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         try (var in = p.getOutputStream()) {

@@ -51,7 +51,7 @@ class LauncherIT {
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("exo: unknown model 'no-such-model'"), unknown.err());
         assertEquals(1, exo(Map.of(), "plan", "llama-3.1-405b", "--device", "a=8GB").code());
-        Result plan = exo(Map.of(), "plan", "stories-260k", "--memory", "1GB");
+        Result plan = exo(Map.of(), "plan", "stories-260k", "--memory", "1GB", "--discovery", "static");
         assertEquals(0, plan.code(), plan.err());
         assertTrue(plan.out().contains("head+tail"), plan.out());
     }

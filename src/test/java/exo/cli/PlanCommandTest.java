@@ -88,7 +88,7 @@ class PlanCommandTest {
 
     @Test
     void withNoDeviceThisMachinePlansAlone() throws Exception {
-        CliRun r = CliRun.of("plan", "stories-260k", "--memory", "2GB", "--json");
+        CliRun r = CliRun.of("plan", "stories-260k", "--memory", "2GB", "--json", "--discovery", "static");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode n = new ObjectMapper().readTree(r.out()).get("nodes");
         assertEquals(1, n.size());

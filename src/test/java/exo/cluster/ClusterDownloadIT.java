@@ -10,6 +10,7 @@ import exo.engine.Activations;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
+import exo.discovery.DiscoveryMode;
 import exo.node.ExoHome;
 import exo.node.Node;
 import exo.node.NodeConfig;
@@ -61,7 +62,7 @@ class ClusterDownloadIT {
                     nodes.add(n);
                     peers.add(n.address());
                 }
-                NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30, peers, false, null, 1,
+                NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30, peers, DiscoveryMode.STATIC, null, 1,
                         Optional.empty(), Duration.ofMillis(500));
                 try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
                     tail.connectToPeers(20_000);

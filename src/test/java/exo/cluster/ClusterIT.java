@@ -11,6 +11,7 @@ import exo.engine.Activations;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
+import exo.discovery.DiscoveryMode;
 import exo.node.ExoHome;
 import exo.node.Node;
 import exo.node.NodeConfig;
@@ -73,7 +74,7 @@ class ClusterIT {
         for (NodeProcess n : nodes) {
             peers.add(n.address());
         }
-        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, memory, peers, false, null, 1,
+        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, memory, peers, DiscoveryMode.STATIC, null, 1,
                 Optional.empty(), Duration.ofMillis(500));
         Node node = Node.start(config, new ExoHome(home.resolve("tail")));
         closeables.add(node);
@@ -196,5 +197,31 @@ class ClusterIT {
         // The surviving nodes free the session's caches.
         assertTrue(nodes.get(0).awaitLog("session s ended", 10_000), nodes.get(0).log());
         assertTrue(nodes.get(2).awaitLog("session s ended", 10_000), nodes.get(2).log());
+    }
+
+    @Test
+    void planAndPeersSeeTheLiveCluster() throws Exception {
+        startNodes("node-a", "8GB", "node-b", "4GB");
+        String peers = nodes.get(0).address() + "," + nodes.get(1).address();
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        int code = exo.cli.CommandFactory.create(new java.io.PrintWriter(out), new java.io.PrintWriter(err))
+                .execute("plan", "stories-260k", "--discovery", "static", "--peers", peers, "--memory", "4GB", "--json");
+        assertEquals(0, code, err.toString());
+        var plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        List<String> names = new ArrayList<>();
+        plan.get("nodes").forEach(n -> names.add(n.get("name").asText()));
+        assertEquals(3, names.size(), out.toString());
+        assertEquals("node-a", names.getFirst(), "the largest node is the head");
+        assertTrue(names.contains("node-b"), out.toString());
+
+        var peersOut = new java.io.StringWriter();
+        code = exo.cli.CommandFactory.create(new java.io.PrintWriter(peersOut), new java.io.PrintWriter(err))
+                .execute("peers", "--discovery", "static", "--peers", peers, "--json");
+        assertEquals(0, code, err.toString());
+        var seen = new com.fasterxml.jackson.databind.ObjectMapper().readTree(peersOut.toString()).get("peers");
+        assertEquals(2, seen.size(), peersOut.toString());
+        seen.forEach(n -> assertTrue(n.get("reachable").asBoolean(), peersOut.toString()));
+        assertEquals(8L << 30, seen.get(0).get("memory_bytes").asLong());
     }
 }

@@ -1,0 +1,71 @@
+package exo.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import exo.node.ClusterSurvey;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** `exo peers`: the nodes this machine sees now. */
+@Command(name = "peers", mixinStandardHelpOptions = true,
+        description = {"List the exo nodes this machine sees now: on the LAN (multicast DNS) and the --peers given,",
+                "each checked with a handshake. This machine does not join the cluster to look."},
+        footer = {"", "Examples:", "  exo peers", "  exo peers --peers 192.168.1.10:52416 --json"})
+public final class PeersCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    JsonOption json;
+
+    @Mixin
+    SurveyOptions survey;
+
+    @Override
+    public Integer call() throws Exception {
+        List<ClusterSurvey.Seen> seen = survey.look();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.json) {
+            ObjectMapper mapper = new ObjectMapper();
+            ArrayNode arr = mapper.createArrayNode();
+            for (ClusterSurvey.Seen s : seen) {
+                ObjectNode o = arr.addObject();
+                if (s.node() != null) {
+                    o.put("id", s.node().id()).put("name", s.node().name())
+                            .put("memory_bytes", s.node().device().memoryBytes()).put("cores", s.node().device().cores())
+                            .put("flops", s.node().device().flops());
+                }
+                o.put("address", s.address()).put("source", s.source()).put("reachable", s.reachable());
+                if (s.lastSeen() != null) {
+                    o.put("last_seen", s.lastSeen().toString());
+                }
+            }
+            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.createObjectNode().set("peers", arr)));
+        } else if (seen.isEmpty()) {
+            out.println("no peers seen (waited " + survey.waitMillis + " ms; multicast " + (survey.multicast() ? "on" : "off")
+                    + ")");
+        } else {
+            Table t = new Table("id", "name", "address", "memory", "cores", "gflops", "last seen", "reachable");
+            for (ClusterSurvey.Seen s : seen) {
+                var n = s.node();
+                t.row(n == null ? "?" : n.id(), n == null ? "?" : n.name(), s.address(),
+                        n == null ? "?" : ByteSize.format(n.device().memoryBytes()),
+                        n == null ? "?" : String.valueOf(n.device().cores()),
+                        n == null ? "?" : String.format(Locale.ROOT, "%.1f", n.device().flops() / 1e9),
+                        s.lastSeen() == null ? "-" : Duration.between(s.lastSeen(), Instant.now()).toSeconds() + " s ago",
+                        s.reachable() ? "yes" : "no");
+            }
+            t.print(out);
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+}
