@@ -117,9 +117,10 @@ public final class Matmul {
 
     /**
      * Rows per block of the batched loop: a block's weights (16 rows, 35-140 KB) stay in L2
-     * while every group of four x rows passes over them.
+     * while every group of four x rows passes over them. Measured on a 64-row batch, 1, 4, 16
+     * and 64 all ran within noise of each other: the kernel, not the cache, sets the pace.
      */
-    private static final int ROW_BLOCK = Integer.getInteger("exo.rowblock", 16);
+    private static final int ROW_BLOCK = 16;
 
     private static void checkBlocks(QuantizedTensor w, int cols) {
         if (cols % 32 != 0) {
