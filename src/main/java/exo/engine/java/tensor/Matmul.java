@@ -50,12 +50,81 @@ public final class Matmul {
                     out[outOffset + r] = q.dotQ8((long) r * cols, xq, 0, cols);
                 }
             });
+        } else if (w instanceof QuantizedTensor q) {
+            checkBlocks(q, cols);
+            pool.forRange(rows, chunk(rows), (start, end) -> rowsF32(q, cols, start, end, x, xOffset, out, outOffset));
         } else {
             pool.forRange(rows, chunk(rows), (start, end) -> {
                 for (int r = start; r < end; r++) {
                     out[outOffset + r] = w.dot((long) r * cols, x, xOffset, cols);
                 }
             });
+        }
+    }
+
+    /**
+     * out[outOffset + r] = W[r] . x for r in [r0, r1), one row at a time: one linear stream of
+     * weights, which DRAM prefetching serves better than several rows interleaved (measured:
+     * four rows per call read 8 GB/s where one row reads 12).
+     */
+    private static void rowsF32(QuantizedTensor w, int cols, int r0, int r1, float[] x, int xOffset, float[] out,
+                                int outOffset) {
+        VectorWidth width = VectorWidth.PREFERRED;
+        switch (w) {
+            case Q8_0Tensor t -> {
+                for (int r = r0; r < r1; r++) {
+                    out[outOffset + r] = Q8_0Tensor.dot(width, t.data(), (long) r * cols, x, xOffset, cols);
+                }
+            }
+            case Q4_0Tensor t -> {
+                for (int r = r0; r < r1; r++) {
+                    out[outOffset + r] = Q4_0Tensor.dot(width, t.data(), (long) r * cols, x, xOffset, cols);
+                }
+            }
+        }
+    }
+
+    /**
+     * out[b * rows + r] = W[r] . x[b * cols ..] for r in [r0, r1) and every b: each row meets
+     * four x rows per kernel call, which unpacks its blocks once for the four.
+     */
+    private static void colsF32(QuantizedTensor w, int rows, int cols, int batch, int r0, int r1, float[] x,
+                                float[] out) {
+        VectorWidth width = VectorWidth.PREFERRED;
+        for (int rb = r0; rb < r1; rb += ROW_BLOCK) {
+            int re = Math.min(r1, rb + ROW_BLOCK);
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) {
+                for (int r = rb; r < re; r++) {
+                    switch (w) {
+                        case Q8_0Tensor t -> Q8_0Tensor.dotCols4(width, t.data(), (long) r * cols, x, b * cols, cols,
+                                cols, out, b * rows + r, rows);
+                        case Q4_0Tensor t -> Q4_0Tensor.dotCols4(width, t.data(), (long) r * cols, x, b * cols, cols,
+                                cols, out, b * rows + r, rows);
+                    }
+                }
+            }
+            for (; b < batch; b++) {
+                for (int r = rb; r < re; r++) {
+                    out[b * rows + r] = switch (w) {
+                        case Q8_0Tensor t -> Q8_0Tensor.dot(width, t.data(), (long) r * cols, x, b * cols, cols);
+                        case Q4_0Tensor t -> Q4_0Tensor.dot(width, t.data(), (long) r * cols, x, b * cols, cols);
+                    };
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows per block of the batched loop: a block's weights (16 rows, 35-140 KB) stay in L2
+     * while every group of four x rows passes over them. Measured on a 64-row batch, 1, 4, 16
+     * and 64 all ran within noise of each other: the kernel, not the cache, sets the pace.
+     */
+    private static final int ROW_BLOCK = 16;
+
+    private static void checkBlocks(QuantizedTensor w, int cols) {
+        if (cols % 32 != 0) {
+            throw new IllegalArgumentException(w.type() + " rows must be whole blocks of 32, got " + cols);
         }
     }
 
@@ -83,6 +152,9 @@ public final class Matmul {
                     }
                 }
             });
+        } else if (w instanceof QuantizedTensor q) {
+            checkBlocks(q, cols);
+            pool.forRange(rows, chunk(rows), (start, end) -> colsF32(q, rows, cols, batch, start, end, x, out));
         } else {
             pool.forRange(rows, chunk(rows), (start, end) -> {
                 for (int r = start; r < end; r++) {

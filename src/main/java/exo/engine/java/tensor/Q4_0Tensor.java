@@ -109,8 +109,10 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
     }
 
     /**
-     * Each load of packed bytes yields two sets of quants in byte lanes: low nibbles (weights
-     * j..) and high nibbles (weights j+16..), both re-centred by -8 before widening to floats.
+     * Each load of packed bytes yields two sets of quants: low nibbles (weights j..) and high
+     * nibbles (weights j+16..). The bytes widen (zero-extended) to int lanes, where the nibbles
+     * are split and re-centred by -8, then convert to floats; per block, quants times x are
+     * summed, then the sum takes the block's scale.
      */
     static float dot(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int n) {
         Species s = width.species();
@@ -123,12 +125,12 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
             FloatVector blockSum = FloatVector.zero(s.floats());
             for (int j = 0; j < 16; j += step) {
                 ByteVector packed = ByteVector.fromMemorySegment(s.bytes(), data, block + 2 + j, ORDER);
-                ByteVector lo = packed.and((byte) 0x0F).sub((byte) 8);
-                ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
                 for (int p = 0; p < parts; p++) {
                     int xi = xOffset + i + j + p * lanes;
-                    FloatVector wLo = (FloatVector) lo.convertShape(VectorOperators.B2F, s.floats(), p);
-                    FloatVector wHi = (FloatVector) hi.convertShape(VectorOperators.B2F, s.floats(), p);
+                    IntVector u = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
+                    FloatVector wLo = (FloatVector) u.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+                    FloatVector wHi = (FloatVector) u.lanewise(VectorOperators.LSHR, 4).sub(8)
+                            .convert(VectorOperators.I2F, 0);
                     blockSum = wLo.fma(FloatVector.fromArray(s.floats(), x, xi), blockSum);
                     blockSum = wHi.fma(FloatVector.fromArray(s.floats(), x, xi + 16), blockSum);
                 }
@@ -136,6 +138,60 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
             acc = blockSum.fma(FloatVector.broadcast(s.floats(), scale(data, block)), acc);
         }
         return Lanes.sum(acc);
+    }
+
+    /**
+     * {@link #dot} of one row against four x vectors, {@code xStride} apart (batched prefill):
+     * each block is unpacked once for the four. Per x, the operations and their order are
+     * exactly those of {@link #dot}. Results go to {@code out[outOffset + k * outStride]}.
+     */
+    static void dotCols4(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int xStride,
+                         int n, float[] out, int outOffset, int outStride) {
+        Species s = width.species();
+        int lanes = s.floats().length();
+        int step = s.bytes().length();
+        int parts = s.byteParts();
+        FloatVector acc0 = FloatVector.zero(s.floats());
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int x1 = xOffset + xStride;
+        int x2 = x1 + xStride;
+        int x3 = x2 + xStride;
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            FloatVector s0 = FloatVector.zero(s.floats());
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int j = 0; j < 16; j += step) {
+                ByteVector packed = ByteVector.fromMemorySegment(s.bytes(), data, block + 2 + j, ORDER);
+                for (int p = 0; p < parts; p++) {
+                    int at = i + j + p * lanes;
+                    IntVector u = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
+                    FloatVector wLo = (FloatVector) u.and(0x0F).sub(8).convert(VectorOperators.I2F, 0);
+                    FloatVector wHi = (FloatVector) u.lanewise(VectorOperators.LSHR, 4).sub(8)
+                            .convert(VectorOperators.I2F, 0);
+                    s0 = wLo.fma(FloatVector.fromArray(s.floats(), x, xOffset + at), s0);
+                    s0 = wHi.fma(FloatVector.fromArray(s.floats(), x, xOffset + at + 16), s0);
+                    s1 = wLo.fma(FloatVector.fromArray(s.floats(), x, x1 + at), s1);
+                    s1 = wHi.fma(FloatVector.fromArray(s.floats(), x, x1 + at + 16), s1);
+                    s2 = wLo.fma(FloatVector.fromArray(s.floats(), x, x2 + at), s2);
+                    s2 = wHi.fma(FloatVector.fromArray(s.floats(), x, x2 + at + 16), s2);
+                    s3 = wLo.fma(FloatVector.fromArray(s.floats(), x, x3 + at), s3);
+                    s3 = wHi.fma(FloatVector.fromArray(s.floats(), x, x3 + at + 16), s3);
+                }
+            }
+            FloatVector d = FloatVector.broadcast(s.floats(), scale(data, block));
+            acc0 = s0.fma(d, acc0);
+            acc1 = s1.fma(d, acc1);
+            acc2 = s2.fma(d, acc2);
+            acc3 = s3.fma(d, acc3);
+        }
+        out[outOffset] = Lanes.sum(acc0);
+        out[outOffset + outStride] = Lanes.sum(acc1);
+        out[outOffset + 2 * outStride] = Lanes.sum(acc2);
+        out[outOffset + 3 * outStride] = Lanes.sum(acc3);
     }
 
     /**

@@ -124,6 +124,52 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements Quantized
     }
 
     /**
+     * {@link #dot} of one row against four x vectors, {@code xStride} apart (batched prefill):
+     * each block is loaded and widened once for the four. Per x, the operations and their order
+     * are exactly those of {@link #dot}. Results go to {@code out[outOffset + k * outStride]}.
+     */
+    static void dotCols4(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int xStride,
+                         int n, float[] out, int outOffset, int outStride) {
+        Species s = width.species();
+        int lanes = s.floats().length();
+        int step = s.bytes().length();
+        FloatVector acc0 = FloatVector.zero(s.floats());
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int x1 = xOffset + xStride;
+        int x2 = x1 + xStride;
+        int x3 = x2 + xStride;
+        long block = (offset / BLOCK) * BLOCK_BYTES;
+        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
+            FloatVector s0 = FloatVector.zero(s.floats());
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            for (int j = 0; j < BLOCK; j += step) {
+                ByteVector q = ByteVector.fromMemorySegment(s.bytes(), data, block + 2 + j, ORDER);
+                for (int p = 0; p < s.byteParts(); p++) {
+                    FloatVector w = (FloatVector) q.convertShape(VectorOperators.B2F, s.floats(), p);
+                    int at = i + j + p * lanes;
+                    s0 = w.fma(FloatVector.fromArray(s.floats(), x, xOffset + at), s0);
+                    s1 = w.fma(FloatVector.fromArray(s.floats(), x, x1 + at), s1);
+                    s2 = w.fma(FloatVector.fromArray(s.floats(), x, x2 + at), s2);
+                    s3 = w.fma(FloatVector.fromArray(s.floats(), x, x3 + at), s3);
+                }
+            }
+            FloatVector d = FloatVector.broadcast(s.floats(), scale(data, block));
+            acc0 = s0.fma(d, acc0);
+            acc1 = s1.fma(d, acc1);
+            acc2 = s2.fma(d, acc2);
+            acc3 = s3.fma(d, acc3);
+        }
+        out[outOffset] = Lanes.sum(acc0);
+        out[outOffset + outStride] = Lanes.sum(acc1);
+        out[outOffset + 2 * outStride] = Lanes.sum(acc2);
+        out[outOffset + 3 * outStride] = Lanes.sum(acc3);
+    }
+
+    /**
      * int8 weights widen to int16 lanes and multiply the int16 activations; two chunks of
      * products may share a lane before widening to int32, since |q_w q_x| <= 128 * 127 and
      * twice that still fits in 16 bits. The exact block sum then takes both scales in one FMA.

@@ -10,7 +10,9 @@ import java.util.Random;
  * cycles through enough copies of its matrix (over 256 MB) that weights come from DRAM, as in
  * decode, rather than from the 32 MB L3. Not a test: speed is reported, never asserted.
  *
- * <p>Arguments: [seconds per case, default 2] [batch for the prefill form, default 8].
+ * <p>Arguments: [seconds per case, default 2] [batch for the prefill form, default 8] [threads,
+ * default 1,2] [types, default Q8_0,Q4_0]. With one thread the caller's CPU time is reported too:
+ * on a shared machine it is steadier than wall time.
  */
 public final class MatmulBench {
 
@@ -21,10 +23,14 @@ public final class MatmulBench {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         System.out.printf("species %s, %d cpus%n", VectorWidth.PREFERRED, Runtime.getRuntime().availableProcessors());
         try (Arena arena = Arena.ofShared()) {
-            for (GgmlType type : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q4_0}) {
+        int[] threadCounts = java.util.Arrays.stream((args.length > 2 ? args[2] : "1,2").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        GgmlType[] types = java.util.Arrays.stream((args.length > 3 ? args[3] : "Q8_0,Q4_0").split(","))
+                .map(GgmlType::valueOf).toArray(GgmlType[]::new);
+            for (GgmlType type : types) {
                 for (int[] shape : new int[][] {{2048, 8192}, {8192, 2048}}) {
                     WeightTensor[] copies = copies(arena, type, shape[0], shape[1]);
-                    for (int threads : new int[] {1, 2}) {
+                    for (int threads : threadCounts) {
                         try (WorkerPool pool = new WorkerPool(threads)) {
                             for (Matmul.Activations mode : Matmul.Activations.values()) {
                                 Matmul matmul = new Matmul(pool, mode);
@@ -49,6 +55,8 @@ public final class MatmulBench {
             step(matmul, copies[i++ % copies.length], rows, cols, batch, x, out);
         }
         int calls = 0;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = mx.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long now;
@@ -58,8 +66,11 @@ public final class MatmulBench {
             now = System.nanoTime();
         } while (now < end);
         double ms = (now - start) / 1e6 / calls;
-        System.out.printf("%-5s %5d x %-5d x=%-3s threads %d batch %2d: %8.3f ms/call %6.1f GB/s of weights%n",
-                copies[0].type(), rows, cols, matmul.activations(), threads, batch, ms, bytes / ms / 1e6);
+        double cpuMs = (mx.getCurrentThreadCpuTime() - cpu0) / 1e6 / calls;
+        System.out.printf("%-5s %5d x %-5d x=%-3s threads %d batch %2d: %8.3f ms/call %6.1f GB/s of weights"
+                        + " (caller cpu %.3f ms/call, %.1f GB/s)%n",
+                copies[0].type(), rows, cols, matmul.activations(), threads, batch, ms, bytes / ms / 1e6, cpuMs,
+                bytes / cpuMs / 1e6);
     }
 
     private static void step(Matmul matmul, WeightTensor w, int rows, int cols, int batch, float[] x, float[] out) {
