@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** `exo node`: a headless worker that serves its slice of other machines' models until stopped. */
 @Command(name = "node", mixinStandardHelpOptions = true,
-        description = {"Run a headless exo node until stopped (Ctrl-C or SIGTERM): it connects to its peers,",
-                "loads the slices of models that a tail asks for and serves their forward passes.",
+        description = {"Run a headless exo node that serves slices of models until stopped (Ctrl-C or SIGTERM).",
+                "It connects to its peers, loads the slices of models that a tail asks for (fetching only",
+                "those layers when it lacks the model) and serves their forward passes.",
                 "Logs one line per peer, load and session on stderr."},
         footer = {"", "Examples:", "  exo node --port 5678 --models-dir ~/models",
                 "  exo node --peers 192.168.1.10:5678,192.168.1.11:5678 --memory 12GB"})

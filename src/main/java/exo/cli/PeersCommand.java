@@ -17,8 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** `exo peers`: the nodes this machine sees now. */
 @Command(name = "peers", mixinStandardHelpOptions = true,
-        description = {"List the exo nodes this machine sees now: on the LAN (multicast DNS) and the --peers given,",
-                "each checked with a handshake. This machine does not join the cluster to look."},
+        description = {"List the exo nodes this machine sees now, each checked with a handshake.",
+                "It looks on the LAN (multicast DNS) and at the --peers given; it does not join the cluster to look."},
         footer = {"", "Examples:", "  exo peers", "  exo peers --peers 192.168.1.10:52416 --json"})
 public final class PeersCommand implements Callable<Integer> {
     @Spec
