@@ -5,6 +5,9 @@ import exo.node.LocalMachine;
 import exo.node.NodeConfig;
 import exo.node.NodeIdentity;
 import exo.discovery.DiscoveryMode;
+import exo.discovery.PeerAddress;
+import exo.discovery.manual.StaticPeers;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +35,10 @@ public final class ClusterOptions {
             description = "Static peers to dial, comma separated, for networks where multicast is blocked.")
     List<String> peers = new ArrayList<>();
 
+    @Option(names = "--peers-file", paramLabel = "PATH",
+            description = "More static peers, one HOST:PORT per line ('#' starts a comment); default $EXO_HOME/peers if it exists.")
+    Path peersFile;
+
     @Option(names = "--memory", paramLabel = "SIZE", converter = DeviceArgument.SizeConverter.class,
             description = "This machine's usable memory, instead of the measured figure.")
     Long memory;
@@ -51,14 +58,26 @@ public final class ClusterOptions {
 
     /** Whether this process should look for peers at all (static ones, or on the LAN). */
     boolean looksForPeers() {
-        return !peers.isEmpty() || discovery != DiscoveryMode.STATIC;
+        return !peers.isEmpty() || peersFile != null || discovery != DiscoveryMode.STATIC;
+    }
+
+    /** --peers plus the peers file's entries, as host:port strings. */
+    private List<String> allPeers(ExoHome home) throws IOException {
+        List<String> all = new ArrayList<>(peers);
+        Path file = peersFile != null ? peersFile : home.resolve("peers");
+        if (peersFile != null || Files.isRegularFile(file)) {
+            for (PeerAddress a : StaticPeers.readFile(file)) {
+                all.add((a.host().contains(":") ? "[" + a.host() + "]" : a.host()) + ":" + a.port());
+            }
+        }
+        return all;
     }
 
     NodeConfig toConfig(int defaultPort, Path modelsDir, int threads, ExoHome home) throws IOException {
         String id = nodeId != null ? nodeId : NodeIdentity.loadOrCreate(home);
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
         return new NodeConfig(id, name != null ? name : LocalMachine.hostName(), host,
-                port != null ? port : defaultPort, memory, peers, discovery, modelsDir, threads,
+                port != null ? port : defaultPort, memory, allPeers(home), discovery, modelsDir, threads,
                 key == null || key.isEmpty() ? Optional.empty() : Optional.of(key),
                 Duration.ofMillis(heartbeatMillis));
     }

@@ -1,0 +1,49 @@
+package exo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.discovery.DiscoveryMode;
+import exo.node.ExoHome;
+import exo.node.NodeConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClusterOptionsTest {
+    @TempDir
+    Path home;
+
+    private NodeConfig config(String... args) throws Exception {
+        var parsed = CommandFactory.create().parseArgs(args);
+        NodeCommand node = (NodeCommand) parsed.subcommand().commandSpec().userObject();
+        return node.cluster.toConfig(NodeCommand.DEFAULT_PORT, home, 1, new ExoHome(home));
+    }
+
+    @Test
+    void peersComeFromTheOptionAndThePeersFile() throws Exception {
+        Path file = Files.writeString(home.resolve("my-peers"), "# the rack\n10.0.0.2:52416\n\n[fe80::1]:7000  # v6\n");
+        NodeConfig c = config("node", "--peers", "10.0.0.1:52416", "--peers-file", file.toString(), "--discovery", "static");
+        assertEquals(List.of("10.0.0.1:52416", "10.0.0.2:52416", "[fe80::1]:7000"), c.peers());
+        assertEquals(DiscoveryMode.STATIC, c.discovery());
+        assertEquals(52416, c.port());
+        assertTrue(c.nodeId().startsWith("exo-"), "a stable id is made in the exo home");
+        assertEquals(c.nodeId(), config("node").nodeId(), "and kept");
+    }
+
+    @Test
+    void theDefaultPeersFileIsReadWhenPresent() throws Exception {
+        Files.writeString(home.resolve("peers"), "10.9.9.9:1234\n");
+        assertEquals(List.of("10.9.9.9:1234"), config("node").peers());
+    }
+
+    @Test
+    void aBadEntryNamesTheFileAndLine() throws Exception {
+        Path file = Files.writeString(home.resolve("bad"), "10.0.0.2:52416\nnot-a-peer\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> config("node", "--peers-file", file.toString()));
+        assertTrue(e.getMessage().contains("bad:2:"), e.getMessage());
+    }
+}
