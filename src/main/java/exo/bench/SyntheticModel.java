@@ -18,7 +18,18 @@ import java.util.SplittableRandom;
  * llama.cpp accepts the file; tests feed token ids, not text.
  */
 public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ffn, int vocab, int context,
-                             GgmlType type, long seed) {
+                             GgmlType type, long seed, String architecture) {
+
+    /** A llama-architecture model. */
+    public SyntheticModel(int dim, int layers, int heads, int kvHeads, int ffn, int vocab, int context, GgmlType type,
+                          long seed) {
+        this(dim, layers, heads, kvHeads, ffn, vocab, context, type, seed, "llama");
+    }
+
+    /** The same shape as another architecture: qwen2 adds Q/K/V biases, qwen3 per-head Q/K norms. */
+    public SyntheticModel as(String arch) {
+        return new SyntheticModel(dim, layers, heads, kvHeads, ffn, vocab, context, type, seed, arch);
+    }
 
     /** The Llama-3.2-1B-like shape of the benchmarks in DESIGN.md (vocab 32000). */
     public static SyntheticModel llama1B(GgmlType type) {
@@ -32,25 +43,29 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
         if (dim % 32 != 0 || ffn % 32 != 0) {
             throw new IllegalArgumentException("dim and ffn must be multiples of 32 for quantized types");
         }
+        if (!java.util.Set.of("llama", "qwen2", "qwen3").contains(architecture)) {
+            throw new IllegalArgumentException("no synthetic " + architecture + " models");
+        }
     }
 
     public void write(Path path) throws IOException {
         int headDim = dim / heads;
         int kvDim = kvHeads * headDim;
+        String a = architecture;
         GgufWriter w = new GgufWriter()
-                .putString("general.architecture", "llama")
-                .putString("general.name", "synthetic-" + dim + "x" + layers + "-" + type)
+                .putString("general.architecture", a)
+                .putString("general.name", "synthetic-" + a + "-" + dim + "x" + layers + "-" + type)
                 .putUInt32("general.file_type", fileType(type))
-                .putUInt32("llama.context_length", context)
-                .putUInt32("llama.embedding_length", dim)
-                .putUInt32("llama.block_count", layers)
-                .putUInt32("llama.feed_forward_length", ffn)
-                .putUInt32("llama.rope.dimension_count", headDim)
-                .putUInt32("llama.attention.head_count", heads)
-                .putUInt32("llama.attention.head_count_kv", kvHeads)
-                .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
-                .putFloat32("llama.rope.freq_base", 10000f)
-                .putUInt32("llama.vocab_size", vocab);
+                .putUInt32(a + ".context_length", context)
+                .putUInt32(a + ".embedding_length", dim)
+                .putUInt32(a + ".block_count", layers)
+                .putUInt32(a + ".feed_forward_length", ffn)
+                .putUInt32(a + ".rope.dimension_count", headDim)
+                .putUInt32(a + ".attention.head_count", heads)
+                .putUInt32(a + ".attention.head_count_kv", kvHeads)
+                .putFloat32(a + ".attention.layer_norm_rms_epsilon", 1e-5f)
+                .putFloat32(a + ".rope.freq_base", 10000f)
+                .putUInt32(a + ".vocab_size", vocab);
         addVocabulary(w);
         int salt = 0;
         w.addTensor("token_embd.weight", type, new long[] {dim, vocab}, random(vocab, dim, 1f, salt++));
@@ -60,6 +75,15 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
             w.addTensor(p + "attn_q.weight", type, new long[] {dim, dim}, random(dim, dim, fanIn(dim), salt++));
             w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, random(kvDim, dim, fanIn(dim), salt++));
             w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, random(kvDim, dim, fanIn(dim), salt++));
+            if (a.equals("qwen2")) {
+                w.addF32(p + "attn_q.bias", new long[] {dim}, uniform(dim, 0f, 0.5f, salt++));
+                w.addF32(p + "attn_k.bias", new long[] {kvDim}, uniform(kvDim, 0f, 0.5f, salt++));
+                w.addF32(p + "attn_v.bias", new long[] {kvDim}, uniform(kvDim, 0f, 0.5f, salt++));
+            }
+            if (a.equals("qwen3")) {
+                w.addF32(p + "attn_q_norm.weight", new long[] {headDim}, uniform(headDim, 1f, 0.5f, salt++));
+                w.addF32(p + "attn_k_norm.weight", new long[] {headDim}, uniform(headDim, 1f, 0.5f, salt++));
+            }
             w.addTensor(p + "attn_output.weight", type, new long[] {dim, dim}, random(dim, dim, fanIn(dim), salt++));
             w.addF32(p + "ffn_norm.weight", new long[] {dim}, ones(dim));
             w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, ffn}, random(ffn, dim, fanIn(dim), salt++));
@@ -74,6 +98,16 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
 
     private static float fanIn(int n) {
         return (float) (1 / Math.sqrt(n));
+    }
+
+    /** n values uniform in center +- spread: biases around 0, norm weights around 1. */
+    private float[] uniform(int n, float center, float spread, int salt) {
+        SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + salt);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (center + (rnd.nextDouble() * 2 - 1) * spread);
+        }
+        return a;
     }
 
     private static float[] ones(int n) {

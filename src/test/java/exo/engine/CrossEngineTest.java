@@ -56,8 +56,20 @@ class CrossEngineTest {
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
     void teacherForcedTopTokensAgree(GgmlType type) throws Exception {
-        Path model = dir.resolve("synthetic-" + type + ".gguf");
-        new SyntheticModel(256, 4, 8, 4, 512, 1024, 256, type, 7).write(model);
+        teacherForce(new SyntheticModel(256, 4, 8, 4, 512, 1024, 256, type, 7));
+    }
+
+    /** Qwen2: NeoX-style rope and Q/K/V biases, against llama.cpp's own qwen2 graph. */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "Q8_0"})
+    void qwen2TopTokensAgree(GgmlType type) throws Exception {
+        teacherForce(new SyntheticModel(256, 4, 8, 4, 512, 1024, 256, type, 11).as("qwen2"));
+    }
+
+    private void teacherForce(SyntheticModel synthetic) throws Exception {
+        GgmlType type = synthetic.type();
+        Path model = dir.resolve("synthetic-" + synthetic.architecture() + "-" + type + ".gguf");
+        synthetic.write(model);
         int[] tokens = new int[POSITIONS];
         SplittableRandom rnd = new SplittableRandom(3);
         tokens[0] = 1;
@@ -84,8 +96,8 @@ class CrossEngineTest {
             }
             worstGap = Math.max(worstGap, Math.abs(pj[top] - pc[top]));
         }
-        System.out.printf(Locale.ROOT, "%s: top token agrees at %d/%d positions, largest probability gap %.4f%n",
-                type, agree, POSITIONS, worstGap);
+        System.out.printf(Locale.ROOT, "%s %s: top token agrees at %d/%d positions, largest probability gap %.4f%n",
+                synthetic.architecture(), type, agree, POSITIONS, worstGap);
         assertTrue(agree >= MIN_AGREEMENT * POSITIONS, type + ": agreement " + agree + "/" + POSITIONS);
         assertTrue(worstGap <= MAX_PROBABILITY_GAP, type + ": probability gap " + worstGap);
     }

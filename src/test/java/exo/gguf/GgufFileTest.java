@@ -114,6 +114,22 @@ class GgufFileTest {
         }
     }
 
+    /** Version 2 has version 3's layout (v3 only added big-endian files); both are read. */
+    @Test
+    void readsVersionTwo() throws IOException {
+        Path p = tmp.resolve("v2.gguf");
+        new GgufWriter().putString("general.architecture", "llama").addF32("w", new long[] {2}, new float[] {1, 2})
+                .write(p);
+        byte[] b = Files.readAllBytes(p);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 2);
+        Files.write(p, b);
+        try (GgufFile f = GgufFile.open(p)) {
+            assertEquals(2, f.header().version());
+            assertEquals("llama", f.metadata().getString("general.architecture").orElseThrow());
+            assertEquals(2f, f.tensorData("w").getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 1));
+        }
+    }
+
     @Test
     void rejectsWrongMagic() throws IOException {
         Path p = tmp.resolve("bad.gguf");

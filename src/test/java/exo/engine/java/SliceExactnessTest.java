@@ -60,6 +60,32 @@ class SliceExactnessTest {
         }
     }
 
+    /**
+     * Qwen2 and Qwen3 shapes too (biases, per-head Q/K norms, NeoX rope). llama.cpp b4916 has
+     * no qwen3, so for it this exactness and the stories/qwen2 agreement with llama.cpp are the
+     * checks available here.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2", "qwen3"})
+    void qwenSlicesEqualTheWholeModel(String arch, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path model = dir.resolve(arch + ".gguf");
+        new exo.bench.SyntheticModel(128, 4, 4, 2, 256, 512, 128, exo.gguf.GgmlType.F32, 3).as(arch).write(model);
+        try (WorkerPool pool = new WorkerPool(2); JavaEngine whole = JavaEngine.openWhole(model, pool);
+             JavaEngine head = JavaEngine.open(model, 0, 2, pool, 0); JavaEngine tail = JavaEngine.open(model, 2, 4, pool, 0)) {
+            assertEquals(arch.equals("qwen3"), whole.config().qkNorm());
+            assertEquals(arch.equals("qwen2"), whole.config().qkvBias());
+            int[] tokens = {1, 300, 301, 302, 303};
+            float[] a = ((Activations.Logits) whole.forward("s", 0, new Activations.Tokens(tokens))).last();
+            float[] b = chain(List.of(head, tail), "s", 0, new Activations.Tokens(tokens)).last();
+            for (int pos = tokens.length; pos < tokens.length + 20; pos++) {
+                assertArrayEquals(a, b, arch + " position " + pos);
+                int next = JavaEngineStoriesTest.argmax(a);
+                a = ((Activations.Logits) whole.forward("s", pos, new Activations.Tokens(new int[] {next}))).last();
+                b = chain(List.of(head, tail), "s", pos, new Activations.Tokens(new int[] {next})).last();
+            }
+        }
+    }
+
     @Test
     void aMiddleSliceTakesAndGivesHiddenStates() throws Exception {
         try (WorkerPool pool = new WorkerPool(1);
