@@ -36,7 +36,8 @@ class HeartbeatTest {
                 var up = server.listener().connected(T);
                 var down = server.listener().disconnected(T);
                 long ms = millisBetween(up, down);
-                assertTrue(ms >= 250 && ms <= 1000, "declared dead after " + ms + " ms, expected about 300");
+                // About 300 ms (three 100 ms intervals); the upper bound leaves room for a loaded CI machine.
+                assertTrue(ms >= 250 && ms <= 3000, "declared dead after " + ms + " ms, expected about 300");
                 assertTrue(down.reason().contains("3 heartbeat intervals"), down.reason());
                 log.await(T, "closing connection to node frozen at /127.0.0.1:", "nothing received for 300 ms");
             }
@@ -53,7 +54,7 @@ class HeartbeatTest {
             // test hook: a stops beating but still reads, like a node whose sender is stuck
             ((NettyPeer) toB).channel().pipeline().remove("heartbeat");
             var down = b.listener().disconnected(T);
-            assertTrue(millisBetween(up, down) <= 1500, "declared dead after " + millisBetween(up, down) + " ms");
+            assertTrue(millisBetween(up, down) <= 3000, "declared dead after " + millisBetween(up, down) + " ms");
             assertTrue(down.reason().contains("3 heartbeat intervals"), down.reason());
             assertEquals("b", a.listener().disconnected(T).peer().info().id());
         }
