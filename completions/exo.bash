@@ -212,7 +212,7 @@ function _picocli_exo_chat() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
 
@@ -278,6 +278,12 @@ function _picocli_exo_chat() {
       ;;
     '--peers')
       return
+      ;;
+    '--peers-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--memory')
       return
@@ -398,7 +404,7 @@ function _picocli_exo_node() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--models-dir'"
+  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--models-dir'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 
   type compopt &>/dev/null && compopt +o default
@@ -418,6 +424,12 @@ function _picocli_exo_node() {
       ;;
     '--peers')
       return
+      ;;
+    '--peers-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
     '--memory')
       return
