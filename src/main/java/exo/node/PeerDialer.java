@@ -1,6 +1,9 @@
 package exo.node;
 
+import exo.peer.Peer;
 import exo.peer.PeerNetwork;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +20,8 @@ final class PeerDialer implements AutoCloseable {
 
     private final PeerNetwork network;
     private final List<NodeConfig.HostPort> peers;
+    /** The last dial of each address: a dial still in flight is joined, never repeated. */
+    private final java.util.Map<NodeConfig.HostPort, CompletableFuture<Peer>> dials = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("exo-dialer").daemon().factory());
 
@@ -31,9 +36,9 @@ final class PeerDialer implements AutoCloseable {
         }
     }
 
-    /** Dials every static peer once and waits up to {@code millis} for the handshakes. */
+    /** Dials every static peer not yet connected and waits up to {@code millis} for the handshakes. */
     void dialNow(long millis) {
-        var futures = peers.stream().map(p -> network.connect(p.host(), p.port())).toList();
+        var futures = peers.stream().map(this::dial).toList();
         long deadline = System.currentTimeMillis() + millis;
         for (var f : futures) {
             try {
@@ -46,13 +51,27 @@ final class PeerDialer implements AutoCloseable {
 
     private void dialMissing() {
         for (NodeConfig.HostPort p : peers) {
-            network.connect(p.host(), p.port()).whenComplete((peer, e) -> {
+            dial(p).whenComplete((peer, e) -> {
                 if (e != null) {
                     LOG.log(System.Logger.Level.DEBUG, "peer " + p.host() + ":" + p.port() + " not reachable: "
                             + e.getMessage());
                 }
             });
         }
+    }
+
+    /**
+     * The connection to {@code p}: the dial in flight or the live peer it gave, else a new dial.
+     * Two dials of one address at once would open two connections to one node, and the peer
+     * layer closes one of them, possibly under a message being sent.
+     */
+    private CompletableFuture<Peer> dial(NodeConfig.HostPort p) {
+        return dials.compute(p, (address, last) -> {
+            if (last != null && (!last.isDone() || (!last.isCompletedExceptionally() && last.join().isActive()))) {
+                return last;
+            }
+            return network.connect(p.host(), p.port());
+        });
     }
 
     @Override

@@ -88,11 +88,15 @@ class ClusterIT {
     }
 
     private RingEngine ring(Node tail) throws Exception {
+        return ring(tail, WireDtype.F32);
+    }
+
+    private RingEngine ring(Node tail, WireDtype wire) throws Exception {
         Path model = TestModels.stories260K();
         RingBuilder builder = new RingBuilder(tail, line -> System.out.println("status: " + line));
         Partition plan = builder.plan("stories260K", 5);
         ModelRef ref = new ModelRef("stories260K", "stories260K.gguf", Optional.empty(), "F32", Files.size(model));
-        RingEngine ring = builder.build(plan, ref, model, 512, WireDtype.F32, Duration.ofMinutes(2), Duration.ofMinutes(2));
+        RingEngine ring = builder.build(plan, ref, model, 512, wire, Duration.ofMinutes(2), Duration.ofMinutes(2));
         return ring;
     }
 
@@ -137,6 +141,30 @@ class ClusterIT {
         assertSameRun(expectedTokens, expected, tokens, got);
         ring.release("s1");
         assertTrue(nodes.get(1).awaitLog("session s1 ended", 5_000), nodes.get(1).log());
+    }
+
+    /**
+     * BF16 on the wire rounds the hidden state once per hop: no longer bit-identical, but fed
+     * the same tokens the ring's top token agrees with one machine's nearly everywhere.
+     */
+    @Test
+    void aBf16WireHalvesTheBytesAndKeepsTheTopTokens() throws Exception {
+        startNodes("node-a", "4GB", "node-b", "4GB");
+        RingEngine ring = ring(tail(4L << 30), WireDtype.BF16);
+        List<Integer> expectedTokens = new ArrayList<>();
+        List<float[]> expected = singleMachine(PROMPT, expectedTokens);
+        int agree = 0;
+        boolean anyDifference = false;
+        float[] l = ((Activations.Logits) ring.forward("s", 0, new Activations.Tokens(PROMPT))).last();
+        for (int i = 0; i < STEPS; i++) {
+            anyDifference |= !java.util.Arrays.equals(expected.get(i), l);
+            agree += Sampler.argmax(l) == expectedTokens.get(i) ? 1 : 0;
+            l = ((Activations.Logits) ring.forward("s", PROMPT.length + i,
+                    new Activations.Tokens(new int[] {expectedTokens.get(i)}))).last();
+        }
+        System.out.println("bf16 wire: top token agrees at " + agree + "/" + STEPS + " steps");
+        assertTrue(anyDifference, "bf16 rounding reached the logits");
+        assertTrue(agree >= STEPS * 9 / 10, "agreement " + agree + "/" + STEPS);
     }
 
     @Test

@@ -42,7 +42,7 @@ final class NodeProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-jar", jar.toString(), "node", "--host", "127.0.0.1", "--port", "0", "--node-id", id, "--name", id,
-                "--memory", memory, "--threads", "1", "--heartbeat-ms", "500",
+                "--memory", memory, "--threads", "1", "--heartbeat-ms", "500", "--discovery", "static",
                 "--models-dir", modelsDir.toString()));
         if (!peers.isEmpty()) {
             cmd.add("--peers");
