@@ -29,6 +29,8 @@ public final class ExitCode {
             case NoSuchFileException e -> USAGE;
             case AccessDeniedException e -> USAGE;
             case UserException e -> e.exitCode();
+            // llama.cpp refused or failed on a file exo's own reader accepted: a failure, not a bug.
+            case exo.engine.llamacpp.LlamaCppException e -> FAILURE;
             case IOException e -> FAILURE;
             case IllegalStateException e -> STATE;
             default -> INTERNAL;
