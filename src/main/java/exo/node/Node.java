@@ -40,7 +40,12 @@ public final class Node implements AutoCloseable {
     private final AtomicReference<RingEngine> tail = new AtomicReference<>();
     private final SessionRouter router;
     private final PeerNetwork network;
+    /** A session nobody has used for this long is freed on every node (DESIGN: idle sessions time out). */
+    static final long SESSION_IDLE_MILLIS = TimeUnit.MINUTES.toMillis(30);
+
     private final PeerDialer dialer;
+    private final java.util.concurrent.ScheduledExecutorService idleSweep =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("exo-idle-sweep").daemon().factory());
     private final Discovery discovery;
 
     private Node(NodeConfig config, ExoHome home) throws IOException {
@@ -65,6 +70,8 @@ public final class Node implements AutoCloseable {
         peers.bind(network);
         this.dialer = new PeerDialer(network, config.peers());
         this.discovery = config.discovery() == DiscoveryMode.STATIC ? null : startMdns();
+        idleSweep.scheduleWithFixedDelay(() -> router.releaseIdle(System.currentTimeMillis(), SESSION_IDLE_MILLIS),
+                1, 1, TimeUnit.MINUTES);
     }
 
     /**
@@ -173,6 +180,7 @@ public final class Node implements AutoCloseable {
             discovery.close();
         }
         dialer.close();
+        idleSweep.shutdownNow();
         RingEngine ring = tail.getAndSet(null);
         if (ring != null) {
             ring.close();

@@ -31,6 +31,8 @@ public final class SessionRouter {
     private final ExecutorService compute;
     private final Map<String, PeerMessage.SessionStart> sessions = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** When each session last did anything, for {@link #releaseIdle}. */
+    private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
 
     SessionRouter(String selfId, ShardHost shards, PeerLookup peers, ExecutorService compute) {
         this.selfId = selfId;
@@ -46,6 +48,7 @@ public final class SessionRouter {
             return;
         }
         sessions.put(s.sessionId(), s);
+        lastUsed.put(s.sessionId(), System.currentTimeMillis());
         cancelled.remove(s.sessionId());
         LOG.log(System.Logger.Level.INFO, "session " + s.sessionId() + " started: " + s.modelId() + " layers ["
                 + mine.get().start() + ", " + mine.get().end() + ") of " + s.layers() + ", ring "
@@ -63,6 +66,7 @@ public final class SessionRouter {
                     "node " + selfId + " has no session " + f.sessionId()));
             return;
         }
+        lastUsed.put(f.sessionId(), System.currentTimeMillis());
         compute.execute(() -> run(s, f));
     }
 
@@ -96,6 +100,7 @@ public final class SessionRouter {
     }
 
     public void release(String session, String why) {
+        lastUsed.remove(session);
         if (sessions.remove(session) != null) {
             shards.release(session);
             LOG.log(System.Logger.Level.INFO, "session " + session + " ended: " + why);
@@ -110,6 +115,19 @@ public final class SessionRouter {
                 compute.execute(() -> release(s.sessionId(), "node " + nodeId + " lost (" + reason + ")"));
             }
         }
+    }
+
+    /**
+     * Frees sessions that did nothing since {@code idleMillis} before {@code nowMillis}: a tail
+     * that vanished without a release (its machine slept, its network changed) must not hold
+     * this node's memory for ever.
+     */
+    public void releaseIdle(long nowMillis, long idleMillis) {
+        lastUsed.forEach((session, last) -> {
+            if (nowMillis - last >= idleMillis) {
+                compute.execute(() -> release(session, "idle for " + (nowMillis - last) / 1000 + " s"));
+            }
+        });
     }
 
     public int activeSessions() {
