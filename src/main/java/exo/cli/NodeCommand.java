@@ -49,6 +49,8 @@ public final class NodeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {
             node.close();
+            // java.util.logging closes its handlers in its own shutdown hook, so say it directly.
+            System.err.println("exo node " + node.config().nodeId() + " stopped");
             stopped.countDown();
         }));
         PrintWriter err = spec.commandLine().getErr();
