@@ -20,7 +20,9 @@ import exo.peer.WireDtype;
 import exo.repl.ClusterView;
 import exo.topology.Partition;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
@@ -126,15 +128,29 @@ public final class ChatCommand implements Callable<Integer> {
                 err.println("exo: " + line);
                 err.flush();
             });
-            Partition plan = builder.plan(modelId(), layers);
-            // The tail fetches only its own slice when the model is not on this machine.
-            Path path = local.isPresent() ? local.get() : fetchSlice(plan.tail().shard(), err);
-            GgufMetadata metadata = GgufFile.readHeader(path).metadata();
+            RingEngine ring = null;
+            Set<String> failed = new HashSet<>();
+            Path path = null;
+            GgufMetadata metadata = null;
+            while (ring == null) {
+                Partition plan = builder.plan(modelId(), layers, failed);
+                // The tail fetches only its own slice when the model is not on this machine.
+                path = local.isPresent() ? local.get() : fetchSlice(plan.tail().shard(), err);
+                metadata = GgufFile.readHeader(path).metadata();
+                int ctx = context > 0 ? context : ModelConfig.from(metadata).contextLength();
+                try {
+                    ring = builder.build(plan, modelRef(named, path), path, ctx, wireDtype, Duration.ofMinutes(30),
+                            Duration.ofMinutes(10));
+                } catch (RingBuilder.LoadFailure e) {
+                    // A node that cannot load its slice (it lacks the file, or the memory) is left out.
+                    failed.add(e.nodeId());
+                    err.println("exo: " + e.getMessage() + "; planning again without it");
+                    err.flush();
+                }
+            }
             Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
-            int ctx = context > 0 ? context : ModelConfig.from(metadata).contextLength();
-            RingEngine ring = builder.build(plan, modelRef(named, path), path, ctx, wireDtype, Duration.ofMinutes(30),
-                    Duration.ofMinutes(10));
-            ClusterView view = new ClusterView(() -> describe(builder, ring), () -> peers(node));
+            RingEngine finalRing = ring;
+            ClusterView view = new ClusterView(() -> describe(builder, finalRing), () -> peers(node));
             chat(ring, tokenizer, metadata, sampler, options, view, err);
         }
         return ExitCode.OK;

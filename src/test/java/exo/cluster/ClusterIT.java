@@ -252,4 +252,46 @@ class ClusterIT {
         seen.forEach(n -> assertTrue(n.get("reachable").asBoolean(), peersOut.toString()));
         assertEquals(8L << 30, seen.get(0).get("memory_bytes").asLong());
     }
+
+    /** Runs `exo chat` as a user does, one line piped in; returns exit code, stdout and stderr. */
+    private static String[] chat(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-jar",
+                Path.of(System.getProperty("exo.jar", "target/exo.jar")).toString(), "chat", "--model-file",
+                TestModels.stories260K().toString(), "--temperature", "0", "-n", "30", "--discovery", "static"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        try (var in = p.getOutputStream()) {
+            in.write("Once upon a time\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        var out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        var err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "exo chat did not finish");
+        return new String[] {String.valueOf(p.exitValue()), out.get(), err.get()};
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A node without the model is left out and the chat goes on over the others, answering as one machine would. */
+    @Test
+    void exoChatLeavesOutANodeThatCannotLoadItsSlice() throws Exception {
+        startNodes("node-a", "8GB");
+        Path empty = Files.createDirectories(home.resolve("empty-models"));
+        NodeProcess noModel = NodeProcess.start("node-b", "16GB", home.resolve("node-b"), List.of(), empty, java.util.Map.of());
+        nodes.add(noModel);
+        String[] alone = chat();
+        assertEquals("0", alone[0], alone[2]);
+        String[] ring = chat("--peers", nodes.get(0).address() + "," + noModel.address(), "--memory", "2GB");
+        assertEquals("0", ring[0], ring[2]);
+        assertTrue(ring[2].contains("node-b") && ring[2].contains("planning again without it"), ring[2]);
+        assertTrue(ring[2].contains("node-a (node-a, " + nodes.get(0).address() + "): ready"), ring[2]);
+        assertEquals(alone[1], ring[1]);
+        assertTrue(nodes.get(0).awaitLog("session chat started", 5_000), nodes.get(0).log());
+    }
 }

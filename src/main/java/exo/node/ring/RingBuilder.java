@@ -43,10 +43,17 @@ public final class RingBuilder {
 
     /** The partition over the live peers and this node (planned by node id, tail = this node). */
     public Partition plan(String modelId, int layers) {
+        return plan(modelId, layers, java.util.Set.of());
+    }
+
+    /** As {@link #plan(String, int)}, leaving out the nodes in {@code without} (say, ones that failed to load). */
+    public Partition plan(String modelId, int layers, java.util.Set<String> without) {
         List<DeviceCapabilities> devices = new ArrayList<>();
         devices.add(asPlanned(node.info().id(), node.info().device()));
         for (Peer p : node.network().peers()) {
-            devices.add(asPlanned(p.info().id(), p.info().device()));
+            if (!without.contains(p.info().id())) {
+                devices.add(asPlanned(p.info().id(), p.info().device()));
+            }
         }
         return new RingMemoryWeighted().partition(devices, modelId, layers, node.info().id());
     }
@@ -98,9 +105,10 @@ public final class RingBuilder {
                     e.getValue().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     status.accept(describe(e.getKey()) + ": ready");
                 } catch (ExecutionException ex) {
-                    throw new RingException(describe(e.getKey()) + " could not load its slice: " + ex.getCause().getMessage());
+                    throw new LoadFailure(e.getKey(), describe(e.getKey()) + " could not load its slice: "
+                            + ex.getCause().getMessage());
                 } catch (TimeoutException ex) {
-                    throw new RingException(describe(e.getKey()) + " did not load its slice within "
+                    throw new LoadFailure(e.getKey(), describe(e.getKey()) + " did not load its slice within "
                             + loadTimeout.toSeconds() + " s");
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
@@ -127,6 +135,20 @@ public final class RingBuilder {
             return node.info().address();
         }
         return node.network().peer(nodeId).map(p -> p.info().address()).orElse("");
+    }
+
+    /** A node could not load its slice; the ring can be planned again without it. */
+    public static final class LoadFailure extends RingException {
+        private final String nodeId;
+
+        LoadFailure(String nodeId, String message) {
+            super(message);
+            this.nodeId = nodeId;
+        }
+
+        public String nodeId() {
+            return nodeId;
+        }
     }
 
     static String range(Shard s) {
