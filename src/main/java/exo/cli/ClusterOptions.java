@@ -61,14 +61,12 @@ public final class ClusterOptions {
         return !peers.isEmpty() || peersFile != null || discovery != DiscoveryMode.STATIC;
     }
 
-    /** --peers plus the peers file's entries, as host:port strings. */
-    private List<String> allPeers(ExoHome home) throws IOException {
-        List<String> all = new ArrayList<>(peers);
+    /** --peers plus the peers file's entries. */
+    private List<PeerAddress> allPeers(ExoHome home) throws IOException {
+        List<PeerAddress> all = new ArrayList<>(StaticPeers.parseAll(peers));
         Path file = peersFile != null ? peersFile : home.resolve("peers");
         if (peersFile != null || Files.isRegularFile(file)) {
-            for (PeerAddress a : StaticPeers.readFile(file)) {
-                all.add((a.host().contains(":") ? "[" + a.host() + "]" : a.host()) + ":" + a.port());
-            }
+            all.addAll(StaticPeers.readFile(file));
         }
         return all;
     }

@@ -2,7 +2,7 @@ package exo.cli;
 
 import exo.discovery.DiscoveryMode;
 import exo.node.ClusterSurvey;
-import exo.node.NodeConfig;
+import exo.discovery.manual.StaticPeers;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +30,9 @@ public final class SurveyOptions {
     }
 
     List<ClusterSurvey.Seen> look() throws IOException, InterruptedException {
-        for (String p : peers) {
-            NodeConfig.HostPort.parse(p);
-        }
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
         LogSetup.quiet();
-        return ClusterSurvey.look(multicast(), discovery == DiscoveryMode.MDNS ? List.of() : peers,
+        return ClusterSurvey.look(multicast(), discovery == DiscoveryMode.MDNS ? List.of() : StaticPeers.parseAll(peers),
                 key == null || key.isEmpty() ? Optional.empty() : Optional.of(key), waitMillis);
     }
 }

@@ -2,6 +2,7 @@ package exo.node;
 
 import exo.discovery.DiscoveredNode;
 import exo.discovery.DiscoveryListener;
+import exo.discovery.PeerAddress;
 import exo.discovery.mdns.MdnsConfig;
 import exo.discovery.mdns.MdnsDiscovery;
 import exo.peer.ClusterKey;
@@ -35,7 +36,7 @@ public final class ClusterSurvey {
     private ClusterSurvey() {
     }
 
-    public static List<Seen> look(boolean mdns, List<String> staticPeers, Optional<String> clusterKey, long waitMillis)
+    public static List<Seen> look(boolean mdns, List<PeerAddress> staticPeers, Optional<String> clusterKey, long waitMillis)
             throws IOException, InterruptedException {
         String id = "survey-" + Long.toHexString(System.nanoTime());
         NodeInfo self = new NodeInfo(id, "127.0.0.1", 0, new DeviceCapabilities("exo-peers", 0, 0, 0));
@@ -51,17 +52,16 @@ public final class ClusterSurvey {
                 discovery.start(DiscoveryListener.NONE);
             }
             List<CompletableFuture<Peer>> dialed = new ArrayList<>();
-            for (String p : staticPeers) {
-                NodeConfig.HostPort hp = NodeConfig.HostPort.parse(p);
-                dialed.add(network.connect(hp.host(), hp.port()));
+            for (PeerAddress p : staticPeers) {
+                dialed.add(network.connect(p.host(), p.port()));
             }
             Thread.sleep(mdns ? waitMillis : 0);
             for (int i = 0; i < dialed.size(); i++) {
                 try {
                     Peer peer = dialed.get(i).get(Math.max(1000, waitMillis), TimeUnit.MILLISECONDS);
-                    seen.put(peer.info().id(), new Seen(peer.info(), staticPeers.get(i), Instant.now(), true, "static"));
+                    seen.put(peer.info().id(), new Seen(peer.info(), staticPeers.get(i).toString(), Instant.now(), true, "static"));
                 } catch (Exception e) {
-                    seen.putIfAbsent(staticPeers.get(i), new Seen(null, staticPeers.get(i), null, false, "static"));
+                    seen.putIfAbsent(staticPeers.get(i).toString(), new Seen(null, staticPeers.get(i).toString(), null, false, "static"));
                 }
             }
             if (discovery != null) {

@@ -1,5 +1,6 @@
 package exo.node;
 
+import exo.discovery.PeerAddress;
 import exo.peer.Peer;
 import exo.peer.PeerNetwork;
 import java.util.concurrent.CompletableFuture;
@@ -19,15 +20,15 @@ final class PeerDialer implements AutoCloseable {
     static final long RETRY_SECONDS = 3;
 
     private final PeerNetwork network;
-    private final List<NodeConfig.HostPort> peers;
+    private final List<PeerAddress> peers;
     /** The last dial of each address: a dial still in flight is joined, never repeated. */
-    private final java.util.Map<NodeConfig.HostPort, CompletableFuture<Peer>> dials = new ConcurrentHashMap<>();
+    private final java.util.Map<PeerAddress, CompletableFuture<Peer>> dials = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("exo-dialer").daemon().factory());
 
-    PeerDialer(PeerNetwork network, List<String> peers) {
+    PeerDialer(PeerNetwork network, List<PeerAddress> peers) {
         this.network = network;
-        this.peers = peers.stream().map(NodeConfig.HostPort::parse).toList();
+        this.peers = List.copyOf(peers);
     }
 
     void start() {
@@ -50,7 +51,7 @@ final class PeerDialer implements AutoCloseable {
     }
 
     private void dialMissing() {
-        for (NodeConfig.HostPort p : peers) {
+        for (PeerAddress p : peers) {
             dial(p).whenComplete((peer, e) -> {
                 if (e != null) {
                     LOG.log(System.Logger.Level.DEBUG, "peer " + p.host() + ":" + p.port() + " not reachable: "
@@ -65,7 +66,7 @@ final class PeerDialer implements AutoCloseable {
      * Two dials of one address at once would open two connections to one node, and the peer
      * layer closes one of them, possibly under a message being sent.
      */
-    private CompletableFuture<Peer> dial(NodeConfig.HostPort p) {
+    private CompletableFuture<Peer> dial(PeerAddress p) {
         return dials.compute(p, (address, last) -> {
             if (last != null && (!last.isDone() || (!last.isCompletedExceptionally() && last.join().isActive()))) {
                 return last;

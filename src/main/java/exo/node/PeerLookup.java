@@ -1,5 +1,7 @@
 package exo.node;
 
+import exo.discovery.PeerAddress;
+import exo.discovery.manual.StaticPeers;
 import exo.peer.Peer;
 import exo.peer.PeerNetwork;
 import java.util.Optional;
@@ -33,7 +35,7 @@ final class PeerLookup {
         if (address.isEmpty() || network == null) {
             throw new IllegalStateException("node " + nodeId + " (next in the ring) is not connected");
         }
-        NodeConfig.HostPort hp = NodeConfig.HostPort.parse(address);
+        PeerAddress hp = StaticPeers.parse(address);
         try {
             Peer p = network.connect(hp.host(), hp.port()).get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
             if (!p.info().id().equals(nodeId)) {

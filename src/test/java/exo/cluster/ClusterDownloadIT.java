@@ -62,7 +62,7 @@ class ClusterDownloadIT {
                     nodes.add(n);
                     peers.add(n.address());
                 }
-                NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30, peers, DiscoveryMode.STATIC, null, 1,
+                NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30, exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1,
                         Optional.empty(), Duration.ofMillis(500));
                 try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
                     tail.connectToPeers(20_000);

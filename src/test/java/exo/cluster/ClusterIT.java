@@ -74,7 +74,7 @@ class ClusterIT {
         for (NodeProcess n : nodes) {
             peers.add(n.address());
         }
-        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, memory, peers, DiscoveryMode.STATIC, null, 1,
+        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, memory, exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1,
                 Optional.empty(), Duration.ofMillis(500));
         Node node = Node.start(config, new ExoHome(home.resolve("tail")));
         closeables.add(node);

@@ -43,7 +43,7 @@ public final class RingBench {
                 nodes.add(n);
                 peers.add(n.address());
             }
-            NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 4L << 30, peers, DiscoveryMode.STATIC, null, threads,
+            NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 4L << 30, exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, threads,
                     Optional.empty(), Duration.ofSeconds(1));
             try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
                 tail.connectToPeers(30_000);

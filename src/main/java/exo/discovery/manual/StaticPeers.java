@@ -28,6 +28,11 @@ public final class StaticPeers {
         return List.copyOf(peers);
     }
 
+    /** Parses each entry (the values of a repeated or comma-split option). */
+    public static List<PeerAddress> parseAll(List<String> entries) {
+        return entries.stream().map(e -> parse(e.strip())).toList();
+    }
+
     /** Reads a peers file. */
     public static List<PeerAddress> readFile(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file);
