@@ -108,18 +108,19 @@ public final class ChatCommand implements Callable<Integer> {
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
         ModelSpec named = source.hasFile() ? null : registry.registry().get(requireModel());
         Optional<Path> local = source.hasFile() ? Optional.of(source.resolve(null, registry)) : source.findLocal(model, registry);
-        int layers = named != null ? named.layers()
-                : ModelConfig.from(GgufFile.readHeader(local.orElseThrow()).metadata()).layers();
         if (!cluster.looksForPeers()) {
-            Path path = local.isPresent() ? local.get() : fetchSlice(Shard.whole(modelId(), layers), err);
-            GgufMetadata metadata = GgufFile.readHeader(path).metadata();
-            Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
+            // Without --model-file the model is named, so its layer count is known to fetch it.
+            Path path = local.isPresent() ? local.get() : fetchSlice(Shard.whole(modelId(), named.layers()), err);
             try (WorkerPool pool = new WorkerPool(threads.threads());
                  JavaEngine engine = JavaEngine.open(path, 0, -1, pool, context)) {
-                chat(engine, tokenizer, metadata, sampler, options, ClusterView.alone(modelId(), layers), err);
+                GgufMetadata metadata = engine.file().metadata();
+                chat(engine, Tokenizers.fromMetadata(metadata), metadata, sampler, options,
+                        ClusterView.alone(modelId(), engine.config().layers()), err);
             }
             return ExitCode.OK;
         }
+        GgufMetadata localMetadata = local.isPresent() ? GgufFile.readHeader(local.get()).metadata() : null;
+        int layers = named != null ? named.layers() : ModelConfig.from(localMetadata).layers();
         LogSetup.quiet();
         NodeConfig config = cluster.toConfig(0, null, threads.threads(), home);
         try (Node node = Node.start(config, home)) {
@@ -136,7 +137,7 @@ public final class ChatCommand implements Callable<Integer> {
                 Partition plan = builder.plan(modelId(), layers, failed);
                 // The tail fetches only its own slice when the model is not on this machine.
                 path = local.isPresent() ? local.get() : fetchSlice(plan.tail().shard(), err);
-                metadata = GgufFile.readHeader(path).metadata();
+                metadata = localMetadata != null ? localMetadata : GgufFile.readHeader(path).metadata();
                 int ctx = context > 0 ? context : ModelConfig.from(metadata).contextLength();
                 try {
                     ring = builder.build(plan, modelRef(named, path), path, ctx, wireDtype, Duration.ofMinutes(30),

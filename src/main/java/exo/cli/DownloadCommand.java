@@ -10,6 +10,7 @@ import exo.download.ProgressListener;
 import exo.download.ShardFetcher;
 import exo.download.ShardStore;
 import exo.models.ModelSpec;
+import exo.node.ExoHome;
 import exo.topology.Assignment;
 import exo.topology.RingPlan;
 import exo.models.QuantFile;
@@ -93,7 +94,7 @@ public final class DownloadCommand implements Callable<Integer> {
             ProgressListener progress = progress(spec.commandLine().getErr());
             result = range == null
                     ? new FileDownloader(client, cache).download(file, progress)
-                    : new ShardFetcher(client, cache, ShardStore.fromEnvironment(env))
+                    : new ShardFetcher(client, cache, ShardStore.under(ExoHome.fromEnvironment(env).dir()))
                             .fetch(file, range[0], range[1] + 1, progress);
         } catch (HubException e) {
             throw new UserException(exitCode(e.reason()), e.getMessage());

@@ -2,6 +2,7 @@ package exo.cli;
 
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.function.Function;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -21,20 +22,17 @@ final class LogSetup {
 
     /** For interactive commands: only warnings, so the person's screen holds the conversation. */
     static void quiet() {
-        LogManager.getLogManager().reset();
-        Logger root = Logger.getLogger("");
-        root.setLevel(Level.WARNING);
-        ConsoleHandler handler = new ConsoleHandler();
-        handler.setFormatter(new Formatter() {
-            @Override
-            public String format(LogRecord r) {
-                return "exo: " + formatMessage(r) + System.lineSeparator();
-            }
-        });
-        root.addHandler(handler);
+        install(Level.WARNING, r -> "exo: ");
     }
 
+    /** For long-running commands: exo's own records at INFO (FINE when verbose), timestamped. */
     static void oneLinePerRecord(boolean verbose) {
+        install(verbose ? Level.FINE : Level.INFO,
+                r -> LocalTime.now().format(TIME) + " " + r.getLevel().getName() + " ");
+    }
+
+    /** One console handler for every record, each one line after {@code prefix}; libraries at WARNING. */
+    private static void install(Level exoLevel, Function<LogRecord, String> prefix) {
         LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
         root.setLevel(Level.WARNING);
@@ -43,11 +41,10 @@ final class LogSetup {
         handler.setFormatter(new Formatter() {
             @Override
             public String format(LogRecord r) {
-                return LocalTime.now().format(TIME) + " " + r.getLevel().getName() + " " + formatMessage(r)
-                        + System.lineSeparator();
+                return prefix.apply(r) + formatMessage(r) + System.lineSeparator();
             }
         });
         root.addHandler(handler);
-        Logger.getLogger("exo").setLevel(verbose ? Level.FINE : Level.INFO);
+        Logger.getLogger("exo").setLevel(exoLevel);
     }
 }

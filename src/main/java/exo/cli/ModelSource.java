@@ -46,9 +46,8 @@ public final class ModelSource {
         }
         ModelSpec spec = registry.registry().get(modelId);
         QuantFile q = spec.quant(quant);
-        HubCache cache = HubCache.fromEnvironment(System.getenv());
-        return cache.find(q.repo(), q.file()).orElseThrow(() -> new UserException(ExitCode.USAGE,
+        return findLocal(modelId, registry).orElseThrow(() -> new UserException(ExitCode.USAGE,
                 spec.id() + " " + q.quant() + " (" + q.repo() + "/" + q.file() + ") is not on this machine (looked in "
-                        + cache.root() + "); give --model-file PATH.gguf"));
+                        + HubCache.fromEnvironment(System.getenv()).root() + "); give --model-file PATH.gguf"));
     }
 }

@@ -1,19 +1,17 @@
 package exo.download;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Where shards live: {@code EXO_HOME/shards/ORG--NAME/FILE-PATH-STEM.layers-A-B.gguf}, with A
  * and B the first and last layer held (inclusive, as {@code exo download --layers A-B} names
- * them). EXO_HOME is {@code $EXO_HOME}, else {@code ~/.exo}. The file's folders in the
+ * them). The file's folders in the
  * repository are kept, so two quantizations with the same file name do not collide.
  */
 public record ShardStore(Path root) {
 
-    public static ShardStore fromEnvironment(Map<String, String> env) {
-        String home = env.get("EXO_HOME");
-        Path exoHome = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".exo");
+    /** The store in the exo home directory ({@code exo.node.ExoHome}). */
+    public static ShardStore under(Path exoHome) {
         return new ShardStore(exoHome.resolve("shards"));
     }
 

@@ -134,9 +134,7 @@ public final class Node implements AutoCloseable {
         if (discovery == null) {
             return;
         }
-        while (System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
+        Thread.sleep(Math.max(0, deadline - System.currentTimeMillis()));
         // Nodes seen late are still being dialed: give their handshakes a moment.
         long settle = System.currentTimeMillis() + 2_000;
         while (System.currentTimeMillis() < settle

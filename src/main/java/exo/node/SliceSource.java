@@ -42,7 +42,7 @@ public final class SliceSource {
             return locator.require(model); // throws, naming where it looked
         }
         try (HfClient client = new HfClient(HfSettings.fromEnvironment(env))) {
-            return new ShardFetcher(client, locator.hubCache(), ShardStore.fromEnvironment(env))
+            return new ShardFetcher(client, locator.hubCache(), ShardStore.under(ExoHome.fromEnvironment(env).dir()))
                     .fetch(HubFile.main(model.repo().get(), model.fileName()), shard.start(), shard.end(), progress);
         }
     }

@@ -44,10 +44,6 @@ public final class ChatRepl {
     private final InputReader input;
     private final ClusterView cluster;
 
-    public ChatRepl(Terminal terminal, Conversation conversation, Options options, PrintWriter err) {
-        this(terminal, conversation, options, err, ClusterView.alone("the model", 1));
-    }
-
     public ChatRepl(Terminal terminal, Conversation conversation, Options options, PrintWriter err, ClusterView cluster) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.terminal = Objects.requireNonNull(terminal, "terminal");

@@ -57,7 +57,8 @@ class ChatReplTest {
         try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB,
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, StandardCharsets.UTF_8)) {
             terminalSeen.set(terminal);
-            new ChatRepl(terminal, conversation, options, new PrintWriter(err, true)).run();
+            new ChatRepl(terminal, conversation, options, new PrintWriter(err, true),
+                    ClusterView.alone("stories260K", 5)).run();
             terminal.flush();
         }
         return new Run(out.toString(StandardCharsets.UTF_8), err.toString());

@@ -132,7 +132,7 @@ public final class JavaEngine implements InferenceEngine {
                 throw new IllegalArgumentException("the prompt needs " + (position + n)
                         + " positions but the context holds " + contextLength);
             }
-            cache.truncate(position);
+            cache.setLength(position);
             cache.reserve(position + n);
             float[] x = inputRows(input);
             int dim = config.dim();

@@ -45,10 +45,6 @@ final class KvCache {
         }
     }
 
-    void truncate(int newLength) {
-        length = newLength;
-    }
-
     void setLength(int newLength) {
         length = newLength;
     }

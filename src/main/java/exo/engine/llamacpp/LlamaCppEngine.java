@@ -30,17 +30,15 @@ public final class LlamaCppEngine implements InferenceEngine {
 
     /**
      * Opens {@code path} for layers [start, end); anything but the whole model is refused.
-     * The file is validated by exo's GGUF reader first (one-line errors, exit code 2).
+     * The header is read by exo's GGUF reader first (one-line errors, exit code 2).
      */
     public static LlamaCppEngine open(Path path, int start, int end, ContextOptions options) throws IOException {
-        int layers;
-        String name;
-        try (GgufFile file = GgufFile.open(path)) {
-            String arch = file.metadata().getString("general.architecture").orElse("?");
-            layers = file.metadata().getInt(arch + ".block_count").orElseThrow(() ->
-                    new IllegalArgumentException(path.getFileName() + " lacks " + arch + ".block_count"));
-            name = file.metadata().getString("general.name").orElse(path.getFileName().toString());
-        }
+        // The header is enough here; LlamaCppNative.open checks the tensors lie inside the file.
+        var metadata = GgufFile.readHeader(path).metadata();
+        String arch = metadata.getString("general.architecture").orElse("?");
+        int layers = metadata.getInt(arch + ".block_count").orElseThrow(() ->
+                new IllegalArgumentException(path.getFileName() + " lacks " + arch + ".block_count"));
+        String name = metadata.getString("general.name").orElse(path.getFileName().toString());
         int last = end < 0 ? layers : end;
         Shard shard = new Shard(name, start, last, layers);
         if (!shard.isWhole()) {
