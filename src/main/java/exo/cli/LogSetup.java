@@ -16,6 +16,11 @@ import java.util.logging.Logger;
  */
 final class LogSetup {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /**
+     * java.util.logging holds loggers weakly: a level set on a logger nobody references is lost
+     * when it is collected, and exo's records then fell back to the root's WARNING. Held here.
+     */
+    private static final Logger EXO = Logger.getLogger("exo");
 
     private LogSetup() {
     }
@@ -45,6 +50,6 @@ final class LogSetup {
             }
         });
         root.addHandler(handler);
-        Logger.getLogger("exo").setLevel(exoLevel);
+        EXO.setLevel(exoLevel);
     }
 }
