@@ -120,6 +120,14 @@ public final class GgufFile implements AutoCloseable {
         return data.asSlice(t.offset(), t.byteSize());
     }
 
+    /**
+     * The whole mapped tensor-data section (read-only), for a native library that addresses
+     * tensors by pointer into one buffer; {@link #tensorData} slices lie inside it.
+     */
+    public MemorySegment dataSection() {
+        return data;
+    }
+
     @Override
     public void close() {
         arena.close();

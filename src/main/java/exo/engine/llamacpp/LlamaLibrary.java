@@ -42,10 +42,12 @@ public final class LlamaLibrary {
     private static final String RESOURCE = "de/kherud/llama/Linux/x86_64/libjllama.so";
 
     private final LlamaApi api;
+    private final SymbolLookup symbols;
     private final int buildNumber;
     private final String commit;
 
     private LlamaLibrary(SymbolLookup lookup) {
+        this.symbols = lookup;
         this.buildNumber = lookup.find("LLAMA_BUILD_NUMBER")
                 .map(s -> s.reinterpret(JAVA_INT.byteSize()).get(JAVA_INT, 0))
                 .orElseThrow(() -> new LlamaCppException("libjllama.so has no LLAMA_BUILD_NUMBER: not llama.cpp?"));
@@ -53,7 +55,7 @@ public final class LlamaLibrary {
                 .map(s -> s.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0).reinterpret(64).getString(0))
                 .orElse("unknown");
         if (buildNumber != EXPECTED_BUILD) {
-            throw new LlamaCppException("libjllama.so is llama.cpp build " + buildNumber + " (" + commit
+            throw new LlamaCppException("the llama.cpp library is build " + buildNumber + " (" + commit
                     + "); the struct layouts here are for build " + EXPECTED_BUILD);
         }
         this.api = new LlamaApi(lookup);
@@ -88,6 +90,14 @@ public final class LlamaLibrary {
     }
 
     /**
+     * The library's symbols: besides llama.h it exports all of ggml, which the ggml slice
+     * engine binds ({@code exo.engine.ggml}). Valid for the life of the process.
+     */
+    public SymbolLookup symbols() {
+        return symbols;
+    }
+
+    /**
      * Initialization-on-demand holder: the class initializer runs once, on first access. A failure
      * is kept rather than thrown from the initializer, which would leave only a bare
      * NoClassDefFoundError for later callers.
@@ -109,7 +119,23 @@ public final class LlamaLibrary {
         }
     }
 
+    /**
+     * {@code EXO_LLAMA_LIB} names a llama.cpp library built elsewhere (a CUDA or Vulkan build of
+     * the same llama.cpp build, see native-build/); without it, the jar's own is used.
+     */
     private static SymbolLookup openBundled() {
+        String override = System.getenv("EXO_LLAMA_LIB");
+        if (override != null && !override.isBlank()) {
+            Path lib = Path.of(override);
+            if (!Files.isRegularFile(lib)) {
+                throw new LlamaCppException("EXO_LLAMA_LIB names " + lib + ", which is not a file");
+            }
+            try {
+                return SymbolLookup.libraryLookup(lib, Arena.global());
+            } catch (IllegalArgumentException e) {
+                throw new LlamaCppException("cannot load EXO_LLAMA_LIB " + lib + ": " + e.getMessage(), e);
+            }
+        }
         requireLinuxX86_64();
         Path dir = null;
         Path file = null;
