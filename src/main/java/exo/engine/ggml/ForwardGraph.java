@@ -1,0 +1,176 @@
+package exo.engine.ggml;
+
+import exo.engine.java.ModelConfig;
+import exo.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Builds the ggml graph of one micro-batch through a shard's layers, op for op as llama.cpp
+ * b4916 builds it for llama, mistral, qwen2 and qwen3 ({@code llm_build_llama},
+ * {@code llm_build_qwen2/3}, {@code build_attn} without flash attention), so that a slice
+ * computes what llama.cpp computes for those layers. Shapes in comments are ggml's
+ * [ne0, ne1, ne2]: ne0 is the contiguous dimension.
+ *
+ * <p>One instance per forward pass: its ggml context holds only tensor headers; the graph
+ * allocator places the intermediate tensors in the backend's reused compute buffer.
+ */
+final class ForwardGraph implements AutoCloseable {
+    /** llama.cpp's GGML_KQ_MASK_PAD: the mask's rows are padded to a multiple of this. */
+    static final int MASK_PAD = 64;
+    /** llama_rope_type: LLAMA_ROPE_TYPE_NORM (adjacent pairs) and NEOX (halves). */
+    private static final int ROPE_NORM = 0;
+    private static final int ROPE_NEOX = 2;
+
+    private final GgmlApi api;
+    private final ModelConfig c;
+    private final MemorySegment ctx;
+    final MemorySegment graph;
+    /** Inputs, set after allocation: token ids or hidden state, positions, the causal mask, output row ids. */
+    MemorySegment tokens;
+    MemorySegment hidden;
+    MemorySegment positions;
+    MemorySegment mask;
+    MemorySegment outputRows;
+    /** The result: hidden state [dim, n] or logits [vocab, rows]. */
+    MemorySegment result;
+
+    ForwardGraph(GgmlApi api, ModelConfig c, int layers) {
+        this.api = api;
+        this.c = c;
+        long nodes = graphSize(layers);
+        try (Arena arena = Arena.ofConfined()) {
+            ctx = api.ggml_init(nodes * api.ggml_tensor_overhead() + api.ggml_graph_overhead_custom(nodes, false),
+                    true, arena);
+        }
+        if (MemorySegment.NULL.equals(ctx)) {
+            throw new OutOfMemoryError("ggml_init failed for a graph");
+        }
+        graph = api.ggml_new_graph_custom(ctx, nodes, false);
+    }
+
+    /** Nodes a graph of {@code layers} blocks may need: about 40 per block, with room to spare. */
+    static long graphSize(int layers) {
+        return Math.max(1024, 64L * layers + 256);
+    }
+
+    /**
+     * The graph for {@code n} positions starting at {@code p0}, over the cache's first
+     * {@code kvCells} cells.
+     *
+     * @param head       the shard holds the embedding: the input is token ids
+     * @param tail       the shard holds the output head: the result is logits
+     * @param lastLayerIsModels the shard's last block is the model's last: with {@code oneRow},
+     *                   its output is pruned to the last position as llama.cpp prunes unused outputs
+     * @param oneRow     only the last position's logits are wanted
+     */
+    void build(GgmlWeights w, GgmlKvCache cache, int n, int p0, int kvCells, boolean head, boolean tail,
+               boolean oneRow) {
+        int dim = c.dim();
+        MemorySegment x;
+        if (head) {
+            tokens = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
+            x = api.ggml_get_rows(ctx, w.tokenEmbedding, tokens);                     // [dim, n]
+        } else {
+            hidden = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), dim, n));
+            x = hidden;
+        }
+        positions = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
+        mask = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), kvCells, padMask(n)));
+        boolean prune = tail && oneRow && n > 1;
+        if (prune) {
+            outputRows = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), 1));
+        }
+        for (int l = 0; l < w.layers.length; l++) {
+            boolean last = l == w.layers.length - 1;
+            x = block(w.layers[l], w.ropeFreqs, cache, l, x, n, p0, kvCells, last && prune);
+        }
+        if (tail) {
+            x = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, x, c.normEps()), w.outputNorm);
+            x = api.ggml_mul_mat(ctx, w.output, x);                                      // [vocab, rows]
+        }
+        result = x;
+        api.ggml_set_output(result);
+        api.ggml_build_forward_expand(graph, result);
+    }
+
+    static int padMask(int n) {
+        return (n + MASK_PAD - 1) / MASK_PAD * MASK_PAD;
+    }
+
+    /** One transformer block; {@code pruneToLast} keeps only the last position after attention. */
+    private MemorySegment block(GgmlWeights.Layer w, MemorySegment ropeFreqs, GgmlKvCache cache, int layer,
+                                MemorySegment x, int n, int p0, int kvCells, boolean pruneToLast) {
+        int headDim = c.headDim();
+        int kvDim = c.kvDim();
+        MemorySegment inpSA = x;
+
+        // attention: x += Wo . attend(rope(Wq . norm(x)), rope(Wk . norm(x)), Wv . norm(x))
+        MemorySegment cur = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, x, c.normEps()), w.attnNorm());
+        MemorySegment q = api.ggml_mul_mat(ctx, w.wq(), cur);                           // [qDim, n]
+        MemorySegment k = api.ggml_mul_mat(ctx, w.wk(), cur);                           // [kvDim, n]
+        MemorySegment v = api.ggml_mul_mat(ctx, w.wv(), cur);                           // [kvDim, n]
+        if (!MemorySegment.NULL.equals(w.bq())) {
+            q = api.ggml_add(ctx, q, w.bq());
+            k = api.ggml_add(ctx, k, w.bk());
+            v = api.ggml_add(ctx, v, w.bv());
+        }
+        q = api.ggml_reshape_3d(ctx, q, headDim, c.heads(), n);                        // [headDim, heads, n]
+        k = api.ggml_reshape_3d(ctx, k, headDim, c.kvHeads(), n);                      // [headDim, kvHeads, n]
+        if (!MemorySegment.NULL.equals(w.qNorm())) {
+            q = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, q, c.normEps()), w.qNorm());
+            k = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, k, c.normEps()), w.kNorm());
+        }
+        q = rope(q, ropeFreqs);
+        k = rope(k, ropeFreqs);
+
+        // Store this batch's K and V in the cache (before anything reads it: the graph runs in order).
+        long kRow = cache.keyRowBytes();
+        MemorySegment kSlot = api.ggml_view_2d(ctx, cache.keys(layer), kvDim, n, kRow, p0 * kRow);
+        api.ggml_build_forward_expand(graph, api.ggml_cpy(ctx, k, kSlot));
+        long vRow = cache.valueRowBytes();
+        MemorySegment vSlot = api.ggml_view_2d(ctx, cache.values(layer), n, kvDim, vRow, p0 * 2L);
+        MemorySegment vT = api.ggml_transpose(ctx, api.ggml_reshape_2d(ctx, v, kvDim, n)); // [n, kvDim]
+        api.ggml_build_forward_expand(graph, api.ggml_cpy(ctx, vT, vSlot));
+
+        // softmax(K^T q / sqrt(headDim) + mask) per head, over kvCells cells; query head h uses KV head h / group.
+        MemorySegment qp = api.ggml_permute(ctx, q, 0, 2, 1, 3);                       // [headDim, n, heads]
+        MemorySegment keys = api.ggml_view_3d(ctx, cache.keys(layer), headDim, kvCells, c.kvHeads(),
+                kRow, (long) headDim * 2, 0);                                           // [headDim, cells, kvHeads]
+        MemorySegment kq = api.ggml_mul_mat(ctx, keys, qp);                            // [cells, n, heads]
+        kq = api.ggml_soft_max_ext(ctx, kq, mask, (float) (1.0 / Math.sqrt(headDim)), 0f);
+        MemorySegment values = api.ggml_view_3d(ctx, cache.values(layer), kvCells, headDim, c.kvHeads(),
+                vRow, vRow * headDim, 0);                                               // [cells, headDim, kvHeads]
+        MemorySegment kqv = api.ggml_mul_mat(ctx, values, kq);                         // [headDim, n, heads]
+        cur = api.ggml_cont_2d(ctx, api.ggml_permute(ctx, kqv, 0, 2, 1, 3), c.qDim(), n); // [qDim, n]
+        cur = api.ggml_mul_mat(ctx, w.wo(), cur);                                      // [dim, n]
+        if (pruneToLast) {
+            cur = api.ggml_get_rows(ctx, cur, outputRows);                             // [dim, 1]
+            inpSA = api.ggml_get_rows(ctx, inpSA, outputRows);
+        }
+        MemorySegment ffnIn = api.ggml_add(ctx, cur, inpSA);
+
+        // feed-forward: x += Wdown . (silu(Wgate . norm(x)) * (Wup . norm(x)))
+        cur = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, ffnIn, c.normEps()), w.ffnNorm());
+        MemorySegment up = api.ggml_mul_mat(ctx, w.wUp(), cur);                        // [ffn, n]
+        MemorySegment gate = api.ggml_silu(ctx, api.ggml_mul_mat(ctx, w.wGate(), cur));
+        cur = api.ggml_mul_mat(ctx, w.wDown(), api.ggml_mul(ctx, gate, up));           // [dim, n]
+        return api.ggml_add(ctx, cur, ffnIn);
+    }
+
+    private MemorySegment rope(MemorySegment t, MemorySegment freqs) {
+        // Without YaRN llama.cpp passes ext_factor 0, attn_factor 1, beta_fast 32, beta_slow 1.
+        return api.ggml_rope_ext(ctx, t, positions, freqs, c.ropeDim(), c.neoxRope() ? ROPE_NEOX : ROPE_NORM,
+                c.contextLength(), c.ropeTheta(), c.ropeFreqScale(), 0f, 1f, 32f, 1f);
+    }
+
+    private MemorySegment input(MemorySegment t) {
+        api.ggml_set_input(t);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        api.ggml_free(ctx);
+    }
+}

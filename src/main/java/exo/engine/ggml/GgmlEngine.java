@@ -1,0 +1,268 @@
+package exo.engine.ggml;
+
+import exo.engine.Activations;
+import exo.engine.InferenceEngine;
+import exo.engine.java.ModelConfig;
+import exo.gguf.GgmlType;
+import exo.gguf.GgufFile;
+import exo.topology.Shard;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A slice of a model (layers [start, end)) computed by ggml, the tensor library inside
+ * llama.cpp, through FFM: every tensor type llama.cpp reads (the K-quant mixes people
+ * download), at llama.cpp's speed, with llama.cpp's graph. The weights stay in the
+ * memory-mapped GGUF; each session has an F16 KV cache of this shard's layers.
+ *
+ * <p>It takes and returns the same {@link Activations} as the Java engine, so a ring may mix
+ * engines. Results do not depend on how the model is split: each block computes the same
+ * operations on the same inputs in any shard, and prefill runs in micro-batches of
+ * {@value #UBATCH} positions as llama.cpp's default n_ubatch, so slices [0,a)+[a,n) give
+ * the bits one engine holding [0,n) gives (with the same thread count).
+ */
+public final class GgmlEngine implements InferenceEngine {
+    /** Positions per graph: llama.cpp's default n_ubatch. */
+    static final int UBATCH = 512;
+
+    private final GgmlApi api;
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final Shard shard;
+    private final GgmlWeights weights;
+    private final GgmlBackend backend;
+    private final int contextLength;
+    private final Map<String, GgmlKvCache> sessions = new ConcurrentHashMap<>();
+
+    private GgmlEngine(GgmlApi api, GgufFile file, ModelConfig config, Shard shard, GgmlWeights weights,
+                       GgmlBackend backend, int contextLength) {
+        this.api = api;
+        this.file = file;
+        this.config = config;
+        this.shard = shard;
+        this.weights = weights;
+        this.backend = backend;
+        this.contextLength = contextLength;
+    }
+
+    /**
+     * Opens layers [start, end) of {@code path} ({@code end = -1}: through the last layer) on
+     * {@code threads} CPU threads; {@code contextLength} 0 takes the model's own.
+     *
+     * @throws exo.engine.llamacpp.LlamaCppException when the llama.cpp library cannot be loaded
+     */
+    public static GgmlEngine open(Path path, int start, int end, int threads, int contextLength) throws IOException {
+        GgmlApi api = GgmlApi.bundled();
+        GgufFile file = GgufFile.open(path);
+        GgmlWeights weights = null;
+        try {
+            ModelConfig config = ModelConfig.from(file.metadata());
+            int last = end < 0 ? config.layers() : end;
+            String model = file.metadata().getString("general.name").orElse(path.getFileName().toString());
+            Shard shard = new Shard(model, start, last, config.layers());
+            int ctx = contextLength > 0 ? contextLength : config.contextLength();
+            weights = GgmlWeights.load(api, file, config, shard);
+            GgmlBackend backend = GgmlBackend.open(api, threads);
+            return new GgmlEngine(api, file, config, shard, weights, backend, ctx);
+        } catch (RuntimeException e) {
+            if (weights != null) {
+                weights.close();
+            }
+            file.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The distinct types of the shard's weight matrices (e.g. Q4_K, Q6_K for a Q4_K_M file). */
+    public List<GgmlType> weightTypes() {
+        return weights.types();
+    }
+
+    /** The backend it computes on, for the person: "CPU" here; "Metal" or "CUDA" where the library has them. */
+    public String backendName() {
+        return "CPU";
+    }
+
+    public int threads() {
+        return backend.threads();
+    }
+
+    @Override
+    public Shard shard() {
+        return shard;
+    }
+
+    @Override
+    public int embeddingLength() {
+        return config.dim();
+    }
+
+    @Override
+    public int vocabSize() {
+        return config.vocab();
+    }
+
+    @Override
+    public int contextLength() {
+        return contextLength;
+    }
+
+    @Override
+    public int sessionLength(String session) {
+        GgmlKvCache c = sessions.get(session);
+        return c == null ? 0 : c.length();
+    }
+
+    @Override
+    public synchronized void release(String session) {
+        GgmlKvCache c = sessions.remove(session);
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    /** Bytes held by every session's KV cache. */
+    public synchronized long cacheBytes() {
+        return sessions.values().stream().mapToLong(GgmlKvCache::bytes).sum();
+    }
+
+    /**
+     * One engine computes one graph at a time: the backend's thread pool already uses every
+     * core it was given, and the graph allocator's buffer is shared.
+     */
+    @Override
+    public synchronized Activations forward(String session, int position, Activations input, boolean allLogits) {
+        float[] hiddenIn = null;
+        int[] ids = null;
+        switch (input) {
+            case Activations.Tokens t -> {
+                if (!shard.isFirst()) {
+                    throw new IllegalArgumentException("shard " + shard + " takes hidden states, not tokens");
+                }
+                ids = t.ids();
+                for (int id : ids) {
+                    if (id < 0 || id >= config.vocab()) {
+                        throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of "
+                                + config.vocab());
+                    }
+                }
+            }
+            case Activations.Hidden h -> {
+                if (shard.isFirst()) {
+                    throw new IllegalArgumentException("shard " + shard + " takes tokens, not a hidden state");
+                }
+                if (h.dim() != config.dim()) {
+                    throw new IllegalArgumentException("hidden state of width " + h.dim() + " for a model of "
+                            + config.dim());
+                }
+                hiddenIn = h.data();
+            }
+            case Activations.Logits l -> throw new IllegalArgumentException("logits are not an input");
+        }
+        int n = input.count();
+        if (position + n > contextLength) {
+            throw new IllegalArgumentException("the prompt needs " + (position + n)
+                    + " positions but the context holds " + contextLength);
+        }
+        GgmlKvCache cache = sessions.computeIfAbsent(session,
+                s -> new GgmlKvCache(api, backend.bufferType(), shard.layerCount(), config.kvDim(), contextLength));
+        if (position < 0 || position > cache.length()) {
+            throw new IllegalStateException("session " + session + " holds " + cache.length()
+                    + " positions; cannot run from position " + position);
+        }
+        cache.setLength(position);
+        cache.reserve(position + n);
+
+        int dim = config.dim();
+        int vocab = config.vocab();
+        float[] hiddenOut = shard.isLast() ? null : new float[n * dim];
+        int logitRows = shard.isLast() ? (allLogits ? n : 1) : 0;
+        float[] logits = shard.isLast() ? new float[logitRows * vocab] : null;
+        for (int from = 0; from < n; from += UBATCH) {
+            int m = Math.min(UBATCH, n - from);
+            boolean lastChunk = from + m == n;
+            // Only the chunk with the last position yields logits unless all are wanted.
+            boolean wantLogits = shard.isLast() && (allLogits || lastChunk);
+            float[] out = run(cache, ids, hiddenIn, from, m, position + from, wantLogits, !allLogits);
+            cache.setLength(position + from + m);
+            if (hiddenOut != null) {
+                System.arraycopy(out, 0, hiddenOut, from * dim, m * dim);
+            } else if (allLogits) {
+                System.arraycopy(out, 0, logits, from * vocab, m * vocab);
+            } else if (lastChunk) {
+                System.arraycopy(out, out.length - vocab, logits, 0, vocab);
+            }
+        }
+        return hiddenOut != null ? new Activations.Hidden(hiddenOut, n, dim)
+                : new Activations.Logits(logits, logitRows, vocab);
+    }
+
+    /** One graph over positions [p0, p0 + m), input rows [from, from + m); returns its output floats. */
+    private float[] run(GgmlKvCache cache, int[] ids, float[] hiddenIn, int from, int m, int p0, boolean logits,
+                        boolean oneRow) {
+        int kvCells = Math.min(cache.capacity(), Math.max(GgmlKvCache.PAD, GgmlKvCache.pad(p0 + m)));
+        try (ForwardGraph g = new ForwardGraph(api, config, shard.layerCount())) {
+            // A chunk whose logits nobody wants still runs the head (llama.cpp's pruning keeps it small).
+            g.build(weights, cache, m, p0, kvCells, shard.isFirst(), shard.isLast(), oneRow);
+            backend.allocate(g.graph);
+            if (ids != null) {
+                int[] chunk = Arrays.copyOfRange(ids, from, from + m);
+                api.ggml_backend_tensor_set(g.tokens, MemorySegment.ofArray(chunk), 0, 4L * m);
+            } else {
+                int dim = config.dim();
+                api.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(hiddenIn).asSlice(4L * from * dim),
+                        0, 4L * m * dim);
+            }
+            int[] pos = new int[m];
+            for (int i = 0; i < m; i++) {
+                pos[i] = p0 + i;
+            }
+            api.ggml_backend_tensor_set(g.positions, MemorySegment.ofArray(pos), 0, 4L * m);
+            float[] mask = causalMask(m, p0, kvCells);
+            api.ggml_backend_tensor_set(g.mask, MemorySegment.ofArray(mask), 0, 4L * mask.length);
+            if (g.outputRows != null) {
+                api.ggml_backend_tensor_set(g.outputRows, MemorySegment.ofArray(new int[] {m - 1}), 0, 4);
+            }
+            backend.compute(g.graph);
+            int width = shard.isLast() ? config.vocab() : config.dim();
+            int rows = shard.isLast() && oneRow && m > 1 ? 1 : m;
+            float[] out = new float[rows * width];
+            if (logits || !shard.isLast()) {
+                api.ggml_backend_tensor_get(g.result, MemorySegment.ofArray(out), 0, 4L * out.length);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * llama.cpp's KQ mask: row i (the query at position p0 + i) sees cells at positions
+     * <= p0 + i (0), and not later or empty cells (-inf); rows past m pad the mask to 64.
+     */
+    static float[] causalMask(int m, int p0, int kvCells) {
+        int rows = ForwardGraph.padMask(m);
+        float[] mask = new float[rows * kvCells];
+        Arrays.fill(mask, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < m; i++) {
+            Arrays.fill(mask, i * kvCells, i * kvCells + p0 + i + 1, 0f);
+        }
+        return mask;
+    }
+
+    @Override
+    public synchronized void close() {
+        sessions.values().forEach(GgmlKvCache::close);
+        sessions.clear();
+        backend.close();
+        weights.close();
+        file.close();
+    }
+}

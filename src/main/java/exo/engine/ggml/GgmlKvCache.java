@@ -1,0 +1,160 @@
+package exo.engine.ggml;
+
+import exo.engine.llamacpp.LlamaCppException;
+import exo.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One session's keys and values for a shard's layers, laid out as llama.cpp lays out its
+ * unified cache (F16, the default of llama.cpp's users): per layer, K is position-major rows of
+ * kv_heads x head_dim; V is stored transposed (dimension-major rows of {@code capacity}
+ * positions) so that attention's V x softmax product reads contiguous rows, as llama.cpp does
+ * without flash attention.
+ *
+ * <p>Unlike llama.cpp it does not reserve the whole context at once: capacity starts at 256
+ * positions and doubles, copying what is held, so a short chat on a long-context model stays
+ * small. Capacity is a multiple of 32, llama.cpp's padding of the attended cells.
+ */
+final class GgmlKvCache implements AutoCloseable {
+    static final GgmlType TYPE = GgmlType.F16;
+    private static final int ELEMENT = 2;
+    private static final int INITIAL = 256;
+    static final int PAD = 32;
+
+    private final GgmlApi api;
+    private final MemorySegment bufferType;
+    private final int layers;
+    private final int kvDim;
+    private final int maxPositions;
+    private MemorySegment context;
+    private MemorySegment buffer;
+    private MemorySegment[] keys;
+    private MemorySegment[] values;
+    private int capacity;
+    private int length;
+
+    GgmlKvCache(GgmlApi api, MemorySegment bufferType, int layers, int kvDim, int maxPositions) {
+        this.api = api;
+        this.bufferType = bufferType;
+        this.layers = layers;
+        this.kvDim = kvDim;
+        this.maxPositions = pad(maxPositions);
+        allocate(Math.min(this.maxPositions, INITIAL));
+    }
+
+    static int pad(int n) {
+        return (n + PAD - 1) / PAD * PAD;
+    }
+
+    int length() {
+        return length;
+    }
+
+    void setLength(int length) {
+        this.length = length;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    MemorySegment keys(int layer) {
+        return keys[layer];
+    }
+
+    MemorySegment values(int layer) {
+        return values[layer];
+    }
+
+    /** Bytes of one K row (one position). */
+    long keyRowBytes() {
+        return (long) kvDim * ELEMENT;
+    }
+
+    /** Bytes of one V row (one dimension across {@link #capacity()} positions). */
+    long valueRowBytes() {
+        return (long) capacity * ELEMENT;
+    }
+
+    /** Makes room for positions [0, end), padded to 32 as the attention reads them. */
+    void reserve(int end) {
+        int needed = pad(end);
+        if (needed <= capacity) {
+            return;
+        }
+        if (needed > maxPositions) {
+            throw new IllegalArgumentException("the session needs " + end + " positions; the context holds "
+                    + maxPositions);
+        }
+        MemorySegment oldBuffer = buffer;
+        MemorySegment oldContext = context;
+        int oldCapacity = capacity;
+        allocate(Math.min(maxPositions, Math.max(needed, capacity * 2)));
+        MemorySegment oldBase = base(oldBuffer, oldCapacity);
+        MemorySegment newBase = base(buffer, capacity);
+        long oldLayerBytes = 2L * oldCapacity * kvDim * ELEMENT;
+        long newLayerBytes = 2L * capacity * kvDim * ELEMENT;
+        for (int l = 0; l < layers; l++) {
+            // K: the first oldCapacity rows move as one block.
+            MemorySegment.copy(oldBase, l * oldLayerBytes, newBase, l * newLayerBytes, (long) oldCapacity * kvDim * ELEMENT);
+            // V: each dimension's row of positions moves to its longer row.
+            long oldV = l * oldLayerBytes + (long) oldCapacity * kvDim * ELEMENT;
+            long newV = l * newLayerBytes + (long) capacity * kvDim * ELEMENT;
+            for (int d = 0; d < kvDim; d++) {
+                MemorySegment.copy(oldBase, oldV + (long) d * oldCapacity * ELEMENT,
+                        newBase, newV + (long) d * capacity * ELEMENT, (long) oldCapacity * ELEMENT);
+            }
+        }
+        api.ggml_backend_buffer_free(oldBuffer);
+        api.ggml_free(oldContext);
+    }
+
+    private MemorySegment base(MemorySegment buf, int cap) {
+        return api.ggml_backend_buffer_get_base(buf).reinterpret(2L * layers * cap * kvDim * ELEMENT);
+    }
+
+    /** A context of 2 x layers tensor headers and one zeroed buffer holding them back to back. */
+    private void allocate(int positions) {
+        MemorySegment ctx;
+        try (Arena arena = Arena.ofConfined()) {
+            ctx = api.ggml_init((2L * layers + 1) * api.ggml_tensor_overhead(), true, arena);
+        }
+        if (MemorySegment.NULL.equals(ctx)) {
+            throw new OutOfMemoryError("ggml_init failed for a KV cache");
+        }
+        long layerBytes = 2L * positions * kvDim * ELEMENT;
+        MemorySegment buf = api.ggml_backend_buft_alloc_buffer(bufferType, layers * layerBytes);
+        if (MemorySegment.NULL.equals(buf)) {
+            api.ggml_free(ctx);
+            throw new LlamaCppException("cannot allocate a KV cache of " + (layers * layerBytes >> 20) + " MiB");
+        }
+        // Cells past a session's length are read (masked to weight 0) and must not hold NaNs.
+        api.ggml_backend_buffer_clear(buf, (byte) 0);
+        MemorySegment base = api.ggml_backend_buffer_get_base(buf);
+        MemorySegment[] k = new MemorySegment[layers];
+        MemorySegment[] v = new MemorySegment[layers];
+        for (int l = 0; l < layers; l++) {
+            k[l] = api.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * kvDim);
+            v[l] = api.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * kvDim);
+            long at = base.address() + l * layerBytes;
+            api.ggml_backend_tensor_alloc(buf, k[l], MemorySegment.ofAddress(at));
+            api.ggml_backend_tensor_alloc(buf, v[l], MemorySegment.ofAddress(at + layerBytes / 2));
+        }
+        this.context = ctx;
+        this.buffer = buf;
+        this.keys = k;
+        this.values = v;
+        this.capacity = positions;
+    }
+
+    long bytes() {
+        return 2L * layers * capacity * kvDim * ELEMENT;
+    }
+
+    @Override
+    public void close() {
+        api.ggml_backend_buffer_free(buffer);
+        api.ggml_free(context);
+    }
+}

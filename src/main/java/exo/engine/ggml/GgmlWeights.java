@@ -1,0 +1,166 @@
+package exo.engine.ggml;
+
+import exo.engine.java.ModelConfig;
+import exo.gguf.GgmlType;
+import exo.gguf.GgufFile;
+import exo.gguf.GgufTensorInfo;
+import exo.topology.Shard;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A shard's weights as ggml tensors that point into the memory-mapped GGUF (no copy): one
+ * ggml context holds the tensor headers, one CPU buffer wraps the file's mapped data section.
+ * Only the tensors the shard computes with are made, so a node's resident memory is its layers.
+ * Every shape is checked here, in Java, because ggml aborts the process on a mismatch.
+ */
+final class GgmlWeights implements AutoCloseable {
+
+    /** One block's tensors; {@code bq..bv}, {@code qNorm/kNorm} are NULL where the architecture has none. */
+    record Layer(MemorySegment attnNorm, MemorySegment wq, MemorySegment wk, MemorySegment wv,
+                 MemorySegment bq, MemorySegment bk, MemorySegment bv, MemorySegment qNorm, MemorySegment kNorm,
+                 MemorySegment wo, MemorySegment ffnNorm, MemorySegment wGate, MemorySegment wUp,
+                 MemorySegment wDown) {
+    }
+
+    /** ggml's TENSOR_ALIGNMENT: buffers made from a pointer must start on it. */
+    private static final long TENSOR_ALIGNMENT = 32;
+
+    private final GgmlApi api;
+    private final MemorySegment context;
+    private final MemorySegment buffer;
+    final MemorySegment tokenEmbedding; // [dim, vocab] or NULL unless first
+    final Layer[] layers;               // index 0 = shard.start
+    final MemorySegment outputNorm;     // [dim] or NULL unless last
+    final MemorySegment output;         // [dim, vocab] or NULL unless last; token_embd when tied
+    final MemorySegment ropeFreqs;      // [rope_dim / 2] or NULL
+    private final List<GgmlType> types;
+
+    private GgmlWeights(GgmlApi api, MemorySegment context, MemorySegment buffer, MemorySegment tokenEmbedding,
+                        Layer[] layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs,
+                        List<GgmlType> types) {
+        this.api = api;
+        this.context = context;
+        this.buffer = buffer;
+        this.tokenEmbedding = tokenEmbedding;
+        this.layers = layers;
+        this.outputNorm = outputNorm;
+        this.output = output;
+        this.ropeFreqs = ropeFreqs;
+        this.types = types;
+    }
+
+    /** The distinct tensor types of the matrices, for the engine's description. */
+    List<GgmlType> types() {
+        return types;
+    }
+
+    static GgmlWeights load(GgmlApi api, GgufFile file, ModelConfig c, Shard shard) {
+        MemorySegment data = file.dataSection();
+        if (data.address() % TENSOR_ALIGNMENT != 0) {
+            throw new IllegalArgumentException(file.path().getFileName() + ": tensor data starts at an address not "
+                    + "aligned to " + TENSOR_ALIGNMENT + " bytes (general.alignment below 32?); ggml cannot map it");
+        }
+        int maxTensors = 16 * shard.layerCount() + 8;
+        MemorySegment context;
+        try (Arena arena = Arena.ofConfined()) {
+            context = api.ggml_init(maxTensors * api.ggml_tensor_overhead(), true, arena);
+        }
+        if (MemorySegment.NULL.equals(context)) {
+            throw new OutOfMemoryError("ggml_init failed for the weight headers");
+        }
+        MemorySegment buffer = api.ggml_backend_cpu_buffer_from_ptr(data, Math.max(data.byteSize(), 1));
+        try {
+            Maker in = new Maker(api, file, context, buffer, new ArrayList<>());
+            MemorySegment embedding = shard.isFirst() ? in.matrix("token_embd.weight", c.vocab(), c.dim()) : null;
+            Layer[] layers = new Layer[shard.layerCount()];
+            for (int l = shard.start(); l < shard.end(); l++) {
+                String p = "blk." + l + ".";
+                layers[l - shard.start()] = new Layer(
+                        in.vector(p + "attn_norm.weight", c.dim()),
+                        in.matrix(p + "attn_q.weight", c.qDim(), c.dim()),
+                        in.matrix(p + "attn_k.weight", c.kvDim(), c.dim()),
+                        in.matrix(p + "attn_v.weight", c.kvDim(), c.dim()),
+                        c.qkvBias() ? in.vector(p + "attn_q.bias", c.qDim()) : MemorySegment.NULL,
+                        c.qkvBias() ? in.vector(p + "attn_k.bias", c.kvDim()) : MemorySegment.NULL,
+                        c.qkvBias() ? in.vector(p + "attn_v.bias", c.kvDim()) : MemorySegment.NULL,
+                        c.qkNorm() ? in.vector(p + "attn_q_norm.weight", c.headDim()) : MemorySegment.NULL,
+                        c.qkNorm() ? in.vector(p + "attn_k_norm.weight", c.headDim()) : MemorySegment.NULL,
+                        in.matrix(p + "attn_output.weight", c.dim(), c.qDim()),
+                        in.vector(p + "ffn_norm.weight", c.dim()),
+                        in.matrix(p + "ffn_gate.weight", c.ffn(), c.dim()),
+                        in.matrix(p + "ffn_up.weight", c.ffn(), c.dim()),
+                        in.matrix(p + "ffn_down.weight", c.dim(), c.ffn()));
+            }
+            MemorySegment outputNorm = null;
+            MemorySegment output = null;
+            if (shard.isLast()) {
+                outputNorm = in.vector("output_norm.weight", c.dim());
+                // Models with tied embeddings (Llama 3.2, Qwen2.5 small) have no output.weight.
+                output = file.tensorInfo("output.weight") != null
+                        ? in.matrix("output.weight", c.vocab(), c.dim())
+                        : (embedding != null ? embedding : in.matrix("token_embd.weight", c.vocab(), c.dim()));
+            }
+            MemorySegment ropeFreqs = file.tensorInfo("rope_freqs.weight") != null
+                    ? in.vector("rope_freqs.weight", c.ropeDim() / 2) : MemorySegment.NULL;
+            return new GgmlWeights(api, context, buffer, embedding, layers, outputNorm, output, ropeFreqs,
+                    in.types().stream().distinct().sorted().toList());
+        } catch (RuntimeException e) {
+            api.ggml_backend_buffer_free(buffer);
+            api.ggml_free(context);
+            throw e;
+        }
+    }
+
+    /** Makes the ggml tensor for a GGUF tensor after checking its shape and type. */
+    private record Maker(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment buffer,
+                         List<GgmlType> types) {
+        GgufTensorInfo info(String name) {
+            GgufTensorInfo t = file.tensorInfo(name);
+            if (t == null) {
+                throw new IllegalArgumentException(file.path().getFileName() + " lacks tensor " + name);
+            }
+            return t;
+        }
+
+        MemorySegment matrix(String name, int rows, int cols) {
+            GgufTensorInfo t = info(name);
+            if (t.dim(0) != cols || t.dim(1) != rows || t.rank() > 2 && t.dim(2) * t.dim(3) != 1) {
+                throw new IllegalArgumentException("tensor " + name + " is " + Arrays.toString(t.dims())
+                        + ", expected [" + cols + ", " + rows + "]");
+            }
+            if (cols % t.type().blockSize() != 0) {
+                throw new IllegalArgumentException("tensor " + name + " has rows of " + cols
+                        + " elements, not whole " + t.type() + " blocks");
+            }
+            types.add(t.type());
+            return place(t, api.ggml_new_tensor_2d(context, t.type().id(), cols, rows));
+        }
+
+        MemorySegment vector(String name, int n) {
+            GgufTensorInfo t = info(name);
+            if (t.elements() != n) {
+                throw new IllegalArgumentException("tensor " + name + " has " + t.elements() + " elements, expected " + n);
+            }
+            // ggml multiplies and adds these to F32 activations; llama.cpp's converter always writes them F32.
+            if (t.type() != GgmlType.F32) {
+                throw new IllegalArgumentException("tensor " + name + " is " + t.type() + "; norms and biases must be F32");
+            }
+            return place(t, api.ggml_new_tensor_1d(context, t.type().id(), n));
+        }
+
+        private MemorySegment place(GgufTensorInfo t, MemorySegment tensor) {
+            api.ggml_backend_tensor_alloc(buffer, tensor, file.tensorData(t));
+            return tensor;
+        }
+    }
+
+    @Override
+    public void close() {
+        api.ggml_backend_buffer_free(buffer);
+        api.ggml_free(context);
+    }
+}
