@@ -1,5 +1,6 @@
 package exo.bench;
 
+import exo.engine.ggml.GgmlQuants;
 import exo.engine.java.tensor.Quantizer;
 import exo.gguf.GgmlType;
 import exo.gguf.GgufArray;
@@ -18,22 +19,33 @@ import java.util.SplittableRandom;
  * llama.cpp accepts the file; tests feed token ids, not text.
  */
 public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ffn, int vocab, int context,
-                             GgmlType type, long seed, String architecture) {
+                             QuantMix mix, long seed, String architecture) {
 
-    /** A llama-architecture model. */
+    /** A llama-architecture model with every matrix of {@code type}. */
     public SyntheticModel(int dim, int layers, int heads, int kvHeads, int ffn, int vocab, int context, GgmlType type,
                           long seed) {
-        this(dim, layers, heads, kvHeads, ffn, vocab, context, type, seed, "llama");
+        this(dim, layers, heads, kvHeads, ffn, vocab, context, QuantMix.uniform(type), seed, "llama");
     }
 
     /** The same shape as another architecture: qwen2 adds Q/K/V biases, qwen3 per-head Q/K norms. */
     public SyntheticModel as(String arch) {
-        return new SyntheticModel(dim, layers, heads, kvHeads, ffn, vocab, context, type, seed, arch);
+        return new SyntheticModel(dim, layers, heads, kvHeads, ffn, vocab, context, mix, seed, arch);
+    }
+
+    /** The same shape with the tensor types llama.cpp's quantizer gives {@code quantization} (e.g. Q4_K_M). */
+    public SyntheticModel quantized(String quantization) {
+        return new SyntheticModel(dim, layers, heads, kvHeads, ffn, vocab, context, QuantMix.of(quantization), seed,
+                architecture);
     }
 
     /** The Llama-3.2-1B-like shape of the benchmarks in DESIGN.md (vocab 32000). */
     public static SyntheticModel llama1B(GgmlType type) {
         return new SyntheticModel(2048, 16, 32, 8, 8192, 32000, 2048, type, 1);
+    }
+
+    /** The type of most matrices (the mix's base). */
+    public GgmlType type() {
+        return mix.base();
     }
 
     public SyntheticModel {
@@ -54,8 +66,8 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
         String a = architecture;
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", a)
-                .putString("general.name", "synthetic-" + a + "-" + dim + "x" + layers + "-" + type)
-                .putUInt32("general.file_type", fileType(type))
+                .putString("general.name", "synthetic-" + a + "-" + dim + "x" + layers + "-" + mix.name())
+                .putUInt32("general.file_type", mix.fileType())
                 .putUInt32(a + ".context_length", context)
                 .putUInt32(a + ".embedding_length", dim)
                 .putUInt32(a + ".block_count", layers)
@@ -68,13 +80,13 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
                 .putUInt32(a + ".vocab_size", vocab);
         addVocabulary(w);
         int salt = 0;
-        w.addTensor("token_embd.weight", type, new long[] {dim, vocab}, random(vocab, dim, 1f, salt++));
+        matrix(w, "token_embd.weight", vocab, dim, 1f, salt++);
         for (int l = 0; l < layers; l++) {
             String p = "blk." + l + ".";
             w.addF32(p + "attn_norm.weight", new long[] {dim}, ones(dim));
-            w.addTensor(p + "attn_q.weight", type, new long[] {dim, dim}, random(dim, dim, fanIn(dim), salt++));
-            w.addTensor(p + "attn_k.weight", type, new long[] {dim, kvDim}, random(kvDim, dim, fanIn(dim), salt++));
-            w.addTensor(p + "attn_v.weight", type, new long[] {dim, kvDim}, random(kvDim, dim, fanIn(dim), salt++));
+            matrix(w, p + "attn_q.weight", dim, dim, fanIn(dim), salt++);
+            matrix(w, p + "attn_k.weight", kvDim, dim, fanIn(dim), salt++);
+            matrix(w, p + "attn_v.weight", kvDim, dim, fanIn(dim), salt++);
             if (a.equals("qwen2")) {
                 w.addF32(p + "attn_q.bias", new long[] {dim}, uniform(dim, 0f, 0.5f, salt++));
                 w.addF32(p + "attn_k.bias", new long[] {kvDim}, uniform(kvDim, 0f, 0.5f, salt++));
@@ -84,16 +96,22 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
                 w.addF32(p + "attn_q_norm.weight", new long[] {headDim}, uniform(headDim, 1f, 0.5f, salt++));
                 w.addF32(p + "attn_k_norm.weight", new long[] {headDim}, uniform(headDim, 1f, 0.5f, salt++));
             }
-            w.addTensor(p + "attn_output.weight", type, new long[] {dim, dim}, random(dim, dim, fanIn(dim), salt++));
+            matrix(w, p + "attn_output.weight", dim, dim, fanIn(dim), salt++);
             w.addF32(p + "ffn_norm.weight", new long[] {dim}, ones(dim));
-            w.addTensor(p + "ffn_gate.weight", type, new long[] {dim, ffn}, random(ffn, dim, fanIn(dim), salt++));
-            w.addTensor(p + "ffn_up.weight", type, new long[] {dim, ffn}, random(ffn, dim, fanIn(dim), salt++));
-            w.addTensor(p + "ffn_down.weight", type, new long[] {ffn, dim}, random(dim, ffn, fanIn(ffn), salt++));
+            matrix(w, p + "ffn_gate.weight", ffn, dim, fanIn(dim), salt++);
+            matrix(w, p + "ffn_up.weight", ffn, dim, fanIn(dim), salt++);
+            matrix(w, p + "ffn_down.weight", dim, ffn, fanIn(ffn), salt++);
         }
         w.addF32("output_norm.weight", new long[] {dim}, ones(dim));
         // A wider head than 1/sqrt(dim) separates the top logits, as a trained model's do.
-        w.addTensor("output.weight", type, new long[] {dim, vocab}, random(vocab, dim, 4 * fanIn(dim), salt));
+        matrix(w, "output.weight", vocab, dim, 4 * fanIn(dim), salt);
         w.write(path);
+    }
+
+    /** A rows x cols matrix of the type the mix gives it. */
+    private void matrix(GgufWriter w, String name, int rows, int cols, float scale, int salt) {
+        GgmlType t = mix.typeOf(name, cols, layers, heads / kvHeads, false);
+        w.addTensor(name, t, new long[] {cols, rows}, random(t, rows, cols, scale, salt));
     }
 
     private static float fanIn(int n) {
@@ -117,23 +135,33 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
     }
 
     /** Quantized bytes of a rows x cols matrix, generated row by row when the file is written. */
-    private GgufWriter.TensorBytes random(int rows, int cols, float scale, int salt) {
+    private GgufWriter.TensorBytes random(GgmlType type, int rows, int cols, float scale, int salt) {
         return () -> {
             SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + salt);
             long rowBytes = type.byteSize(cols);
             MemorySegment out = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes * rows)]);
             float[] row = new float[cols];
+            GgmlQuants native_ = JAVA_ENCODED.contains(type) ? null : GgmlQuants.bundled();
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < cols; c++) {
                     row[c] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
                 }
-                encode(row, out, r * rowBytes);
+                if (native_ == null) {
+                    encode(type, row, out, r * rowBytes);
+                } else {
+                    MemorySegment.copy(MemorySegment.ofArray(native_.quantize(type, row, 1, cols)), 0, out,
+                            r * rowBytes, rowBytes);
+                }
             }
             return out;
         };
     }
 
-    private void encode(float[] row, MemorySegment out, long offset) {
+    /** Types exo encodes itself, bit for bit as llama.cpp does; the others go through llama.cpp's quantizer. */
+    private static final java.util.Set<GgmlType> JAVA_ENCODED =
+            java.util.EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+
+    private static void encode(GgmlType type, float[] row, MemorySegment out, long offset) {
         switch (type) {
             case F32 -> MemorySegment.copy(row, 0, out, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), offset, row.length);
             case F16 -> Quantizer.toF16(row, 0, row.length, out, offset);
@@ -142,18 +170,6 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
             case Q4_0 -> Quantizer.toQ4_0(row, 0, row.length, out, offset);
             default -> throw new IllegalArgumentException("no synthetic models of type " + type);
         }
-    }
-
-    /** llama_ftype numbers for general.file_type (llama.h). */
-    private static int fileType(GgmlType t) {
-        return switch (t) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q4_0 -> 2;
-            case Q8_0 -> 7;
-            case BF16 -> 32;
-            default -> throw new IllegalArgumentException("no file type for " + t);
-        };
     }
 
     private void addVocabulary(GgufWriter w) {

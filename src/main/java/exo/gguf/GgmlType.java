@@ -60,6 +60,11 @@ public enum GgmlType {
         return bytesPerBlock;
     }
 
+    /** Block-quantized (more than one element per block), as opposed to F32, F16, BF16 and the integers. */
+    public boolean isQuantized() {
+        return blockSize > 1;
+    }
+
     /** Whether the engine can build a tensor of this type. */
     public boolean computable() {
         return switch (this) {

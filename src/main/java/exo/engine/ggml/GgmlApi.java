@@ -84,6 +84,7 @@ final class GgmlApi {
     private final MethodHandle bufferClear;
     private final MethodHandle tensorAlloc;
     private final MethodHandle tensorSet;
+    private final MethodHandle tensorSetMayLog;
     private final MethodHandle tensorGet;
     private final MethodHandle gallocrNew;
     private final MethodHandle gallocrAllocGraph;
@@ -93,6 +94,7 @@ final class GgmlApi {
     private final MethodHandle threadpoolFree;
     private final MethodHandle quantizeChunk;
     private final MethodHandle quantizeRequiresImatrix;
+    private final MethodHandle repackBufferType;
     private final SymbolLookup symbols;
     private final Linker linker;
 
@@ -151,6 +153,8 @@ final class GgmlApi {
         tensorAlloc = bind("ggml_backend_tensor_alloc", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
         tensorSet = bind("ggml_backend_tensor_set",
                 FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG), heap);
+        // A repacking buffer logs from set_tensor, and an upcall is not allowed inside a critical call.
+        tensorSetMayLog = bind("ggml_backend_tensor_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
         tensorGet = bind("ggml_backend_tensor_get",
                 FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG), heap);
         gallocrNew = bind("ggml_gallocr_new", FunctionDescriptor.of(ADDRESS, ADDRESS));
@@ -162,6 +166,10 @@ final class GgmlApi {
         quantizeChunk = bind("ggml_quantize_chunk", FunctionDescriptor.of(JAVA_LONG,
                 JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS), heap);
         quantizeRequiresImatrix = bind("ggml_quantize_requires_imatrix", FunctionDescriptor.of(JAVA_BOOLEAN, JAVA_INT));
+        // C++ linkage, so the mangled name: ggml_backend_buffer_type_t ggml_backend_cpu_aarch64_buffer_type(void).
+        // It exists where ggml was built with GGML_CPU_AARCH64 (the repacked Q4_0 kernels); absent is fine.
+        repackBufferType = lookup.find("_Z36ggml_backend_cpu_aarch64_buffer_typev")
+                .map(s -> linker.downcallHandle(s, FunctionDescriptor.of(ADDRESS))).orElse(null);
         long overhead = ggml_tensor_overhead();
         if (overhead != EXPECTED_TENSOR_OVERHEAD) {
             throw new LlamaCppException("the llama.cpp library's ggml_tensor is " + overhead
@@ -592,10 +600,36 @@ final class GgmlApi {
         }
     }
 
+    /** {@link #ggml_backend_tensor_set} for native {@code data}, into a buffer that may log (a repacking one). */
+    void ggml_backend_tensor_set_native(MemorySegment tensor, MemorySegment data, long offset, long size) {
+        try {
+            tensorSetMayLog.invokeExact(tensor, data, offset, size);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** {@code void ggml_backend_tensor_get(const struct ggml_tensor * tensor, void * data, size_t offset, size_t size);} */
     void ggml_backend_tensor_get(MemorySegment tensor, MemorySegment data, long offset, long size) {
         try {
             tensorGet.invokeExact(tensor, data, offset, size);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code ggml_backend_cpu_aarch64_buffer_type()}: weights placed in a buffer of this type are
+     * repacked on {@link #ggml_backend_tensor_set} into interleaved rows (Q4_0 as 8x8 blocks on
+     * AVX2) that the CPU backend multiplies faster; llama.cpp puts Q4_0 matrices there. NULL when
+     * the library lacks it.
+     */
+    MemorySegment ggml_backend_cpu_aarch64_buffer_type() {
+        if (repackBufferType == null) {
+            return MemorySegment.NULL;
+        }
+        try {
+            return (MemorySegment) repackBufferType.invokeExact();
         } catch (Throwable t) {
             throw unexpected(t);
         }

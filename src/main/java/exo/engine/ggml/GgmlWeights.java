@@ -32,6 +32,7 @@ final class GgmlWeights implements AutoCloseable {
     private final GgmlApi api;
     private final MemorySegment context;
     private final MemorySegment buffer;
+    private final MemorySegment repacked;
     final MemorySegment tokenEmbedding; // [dim, vocab] or NULL unless first
     final Layer[] layers;               // index 0 = shard.start
     final MemorySegment outputNorm;     // [dim] or NULL unless last
@@ -39,12 +40,14 @@ final class GgmlWeights implements AutoCloseable {
     final MemorySegment ropeFreqs;      // [rope_dim / 2] or NULL
     private final List<GgmlType> types;
 
-    private GgmlWeights(GgmlApi api, MemorySegment context, MemorySegment buffer, MemorySegment tokenEmbedding,
+    private GgmlWeights(GgmlApi api, MemorySegment context, MemorySegment buffer, MemorySegment repacked,
+                        MemorySegment tokenEmbedding,
                         Layer[] layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs,
                         List<GgmlType> types) {
         this.api = api;
         this.context = context;
         this.buffer = buffer;
+        this.repacked = repacked;
         this.tokenEmbedding = tokenEmbedding;
         this.layers = layers;
         this.outputNorm = outputNorm;
@@ -73,8 +76,9 @@ final class GgmlWeights implements AutoCloseable {
             throw new OutOfMemoryError("ggml_init failed for the weight headers");
         }
         MemorySegment buffer = api.ggml_backend_cpu_buffer_from_ptr(data, Math.max(data.byteSize(), 1));
+        MemorySegment repacked = MemorySegment.NULL;
         try {
-            Maker in = new Maker(api, file, context, buffer, new ArrayList<>());
+            Maker in = new Maker(api, file, context, buffer, new ArrayList<>(), new ArrayList<>());
             MemorySegment embedding = shard.isFirst() ? in.matrix("token_embd.weight", c.vocab(), c.dim()) : null;
             Layer[] layers = new Layer[shard.layerCount()];
             for (int l = shard.start(); l < shard.end(); l++) {
@@ -106,18 +110,60 @@ final class GgmlWeights implements AutoCloseable {
             }
             MemorySegment ropeFreqs = file.tensorInfo("rope_freqs.weight") != null
                     ? in.vector("rope_freqs.weight", c.ropeDim() / 2) : MemorySegment.NULL;
-            return new GgmlWeights(api, context, buffer, embedding, layers, outputNorm, output, ropeFreqs,
+            repacked = repack(api, file, in.repack());
+            return new GgmlWeights(api, context, buffer, repacked, embedding, layers, outputNorm, output, ropeFreqs,
                     in.types().stream().distinct().sorted().toList());
         } catch (RuntimeException e) {
+            if (!MemorySegment.NULL.equals(repacked)) {
+                api.ggml_backend_buffer_free(repacked);
+            }
             api.ggml_backend_buffer_free(buffer);
             api.ggml_free(context);
             throw e;
         }
     }
 
+    /** A matrix to be copied into the repacking buffer instead of read in place. */
+    private record Repack(GgufTensorInfo info, MemorySegment tensor) {
+    }
+
+    /**
+     * Copies the Q4_0 matrices into a buffer of ggml's repacking type, as llama.cpp does when it
+     * loads a Q4_0 file on a CPU with AVX2: the repacked layout computes faster, and a slice
+     * then gives llama.cpp's bits. Those matrices cost memory instead of staying mapped.
+     */
+    private static MemorySegment repack(GgmlApi api, GgufFile file, List<Repack> matrices) {
+        if (matrices.isEmpty()) {
+            return MemorySegment.NULL;
+        }
+        MemorySegment type = api.ggml_backend_cpu_aarch64_buffer_type();
+        long size = 0;
+        for (Repack r : matrices) {
+            size += align(r.info().byteSize());
+        }
+        MemorySegment buf = api.ggml_backend_buft_alloc_buffer(type, size);
+        if (MemorySegment.NULL.equals(buf)) {
+            throw new exo.engine.llamacpp.LlamaCppException("cannot allocate " + (size >> 20)
+                    + " MiB for repacked Q4_0 weights");
+        }
+        long base = api.ggml_backend_buffer_get_base(buf).address();
+        long at = 0;
+        for (Repack r : matrices) {
+            api.ggml_backend_tensor_alloc(buf, r.tensor(), MemorySegment.ofAddress(base + at));
+            MemorySegment bytes = file.tensorData(r.info());
+            api.ggml_backend_tensor_set_native(r.tensor(), bytes, 0, bytes.byteSize());
+            at += align(r.info().byteSize());
+        }
+        return buf;
+    }
+
+    private static long align(long n) {
+        return (n + 63) & ~63L;
+    }
+
     /** Makes the ggml tensor for a GGUF tensor after checking its shape and type. */
     private record Maker(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment buffer,
-                         List<GgmlType> types) {
+                         List<GgmlType> types, List<Repack> repack) {
         GgufTensorInfo info(String name) {
             GgufTensorInfo t = file.tensorInfo(name);
             if (t == null) {
@@ -137,7 +183,14 @@ final class GgmlWeights implements AutoCloseable {
                         + " elements, not whole " + t.type() + " blocks");
             }
             types.add(t.type());
-            return place(t, api.ggml_new_tensor_2d(context, t.type().id(), cols, rows));
+            MemorySegment tensor = api.ggml_new_tensor_2d(context, t.type().id(), cols, rows);
+            // The repacked Q4_0 kernel takes rows in groups of 8 (ggml_aarch64_get_optimal_repack_type on AVX2).
+            if (t.type() == GgmlType.Q4_0 && rows % 8 == 0 && !name.equals("token_embd.weight")
+                    && !MemorySegment.NULL.equals(api.ggml_backend_cpu_aarch64_buffer_type())) {
+                repack.add(new Repack(t, tensor));
+                return tensor;
+            }
+            return place(t, tensor);
         }
 
         MemorySegment vector(String name, int n) {
@@ -160,6 +213,9 @@ final class GgmlWeights implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!MemorySegment.NULL.equals(repacked)) {
+            api.ggml_backend_buffer_free(repacked);
+        }
         api.ggml_backend_buffer_free(buffer);
         api.ggml_free(context);
     }
