@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
 import exo.gguf.GgufMetadata;
@@ -67,6 +66,8 @@ public final class ChatCommand implements Callable<Integer> {
     SamplingOptions sampling;
     @Mixin
     ThreadsOption threads;
+    @Mixin
+    EngineOption engine;
 
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file).")
     String model;
@@ -111,18 +112,18 @@ public final class ChatCommand implements Callable<Integer> {
         if (!cluster.looksForPeers()) {
             // Without --model-file the model is named, so its layer count is known to fetch it.
             Path path = local.isPresent() ? local.get() : fetchSlice(Shard.whole(modelId(), named.layers()), err);
+            GgufMetadata metadata = GgufFile.readHeader(path).metadata();
             try (WorkerPool pool = new WorkerPool(threads.threads());
-                 JavaEngine engine = JavaEngine.open(path, 0, -1, pool, context)) {
-                GgufMetadata metadata = engine.file().metadata();
+                 InferenceEngine engine = this.engine.openWhole(path, threads.threads(), pool, context).engine()) {
                 chat(engine, Tokenizers.fromMetadata(metadata), metadata, sampler, options,
-                        ClusterView.alone(modelId(), engine.config().layers()), err);
+                        ClusterView.alone(modelId(), engine.shard().layers()), err);
             }
             return ExitCode.OK;
         }
         GgufMetadata localMetadata = local.isPresent() ? GgufFile.readHeader(local.get()).metadata() : null;
         int layers = named != null ? named.layers() : ModelConfig.from(localMetadata).layers();
         LogSetup.quiet();
-        NodeConfig config = cluster.toConfig(0, null, threads.threads(), home);
+        NodeConfig config = cluster.toConfig(0, null, threads.threads(), engine.kind, home);
         try (Node node = Node.start(config, home)) {
             node.awaitPeers(waitMillis);
             RingBuilder builder = new RingBuilder(node, line -> {

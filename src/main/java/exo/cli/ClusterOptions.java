@@ -8,6 +8,7 @@ import exo.discovery.DiscoveryMode;
 import exo.discovery.PeerAddress;
 import exo.discovery.manual.StaticPeers;
 import java.nio.file.Files;
+import exo.engine.select.EngineKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,12 +72,13 @@ public final class ClusterOptions {
         return all;
     }
 
-    NodeConfig toConfig(int defaultPort, Path modelsDir, int threads, ExoHome home) throws IOException {
+    NodeConfig toConfig(int defaultPort, Path modelsDir, int threads, EngineKind engine, ExoHome home)
+            throws IOException {
         String id = nodeId != null ? nodeId : NodeIdentity.loadOrCreate(home);
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
         return new NodeConfig(id, name != null ? name : LocalMachine.hostName(), host,
                 port != null ? port : defaultPort, memory, allPeers(home), discovery, modelsDir, threads,
                 key == null || key.isEmpty() ? Optional.empty() : Optional.of(key),
-                Duration.ofMillis(heartbeatMillis));
+                Duration.ofMillis(heartbeatMillis), engine);
     }
 }

@@ -31,6 +31,8 @@ public final class NodeCommand implements Callable<Integer> {
     ClusterOptions cluster;
     @Mixin
     ThreadsOption threads;
+    @Mixin
+    EngineOption engine;
 
     @Option(names = "--models-dir", paramLabel = "DIR",
             description = "Where this node looks for the GGUF files it is asked to load (default: $EXO_HOME/models).")
@@ -44,7 +46,7 @@ public final class NodeCommand implements Callable<Integer> {
         LogSetup.oneLinePerRecord(verbose);
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
         NodeConfig config = cluster.toConfig(DEFAULT_PORT, modelsDir != null ? modelsDir : home.resolve("models"),
-                threads.threads(), home);
+                threads.threads(), engine.kind, home);
         Node node = Node.start(config, home);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {

@@ -56,9 +56,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--context"}, paramLabel = "N", description = "Context length (default: the model's).")
     int context;
 
-    @Option(names = "--engine", paramLabel = "java|llama.cpp", defaultValue = "java", converter = EngineKind.Converter.class,
-            description = "Which engine computes (default: ${DEFAULT-VALUE}); llama.cpp runs whole models only.")
-    EngineKind engineKind;
+    @Mixin
+    EngineOption engine;
 
     @Override
     public Integer call() throws Exception {
@@ -74,20 +73,23 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GgufMetadata metadata = GgufFile.readHeader(path).metadata();
         Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
-        try (WorkerPool pool = new WorkerPool(engineKind == EngineKind.JAVA ? threads.threads() : 1);
-             InferenceEngine engine = engineKind.open(path, pool, threads.threads(), context)) {
-            int[] ids = chat
-                    ? ChatTemplates.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(prompt)), true)
-                    : tokenizer.encode(prompt, true, false);
-            Generator generator = new Generator(engine, tokenizer, "run");
-            GenerationStats stats = generator.generate(ids, maxTokens, sampler, (id, text) -> {
-                out.print(text);
+        try (WorkerPool pool = new WorkerPool(threads.threads())) {
+            EngineOption.Opened opened = this.engine.openWhole(path, threads.threads(), pool, context);
+            try (InferenceEngine engine = opened.engine()) {
+                int[] ids = chat
+                        ? ChatTemplates.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(prompt)), true)
+                        : tokenizer.encode(prompt, true, false);
+                Generator generator = new Generator(engine, tokenizer, "run");
+                GenerationStats stats = generator.generate(ids, maxTokens, sampler, (id, text) -> {
+                    out.print(text);
+                    out.flush();
+                }, () -> false);
+                out.println();
                 out.flush();
-            }, () -> false);
-            out.println();
-            out.flush();
-            err.println(stats.summary());
-            err.flush();
+                opened.announce(this.engine.kind, err);
+                err.println(stats.summary());
+                err.flush();
+            }
         }
         return ExitCode.OK;
     }

@@ -1,6 +1,8 @@
 package exo.node;
 
+import exo.engine.EngineFactory;
 import exo.engine.java.tensor.WorkerPool;
+import exo.engine.select.Engines;
 import exo.node.ring.RingEngine;
 import exo.node.ring.ShardLoads;
 import exo.discovery.DiscoveredNode;
@@ -33,6 +35,7 @@ public final class Node implements AutoCloseable {
 
     private final NodeConfig config;
     private final WorkerPool pool;
+    private final Engines engines;
     private final ShardHost shards;
     private final ExecutorService compute;
     private final ExecutorService loading;
@@ -51,7 +54,10 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, ExoHome home) throws IOException {
         this.config = config;
         this.pool = new WorkerPool(config.threads());
-        this.shards = new ShardHost(SliceSource.fromEnvironment(config.modelsDir(), System.getenv()), pool);
+        this.engines = Engines.resolve(config.engine(), config.threads(), pool);
+        LOG.log(System.Logger.Level.INFO, "engine " + engines.describe() + engines.fallbackReason()
+                .map(r -> " because ggml is unavailable: " + r).orElse(""));
+        this.shards = new ShardHost(SliceSource.fromEnvironment(config.modelsDir(), System.getenv()), engines);
         this.compute = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("exo-compute").daemon().factory());
         this.loading = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("exo-loader").daemon().factory());
         long memory = config.memoryBytes() != null ? config.memoryBytes() : LocalMachine.usableMemoryBytes();
@@ -157,6 +163,11 @@ public final class Node implements AutoCloseable {
 
     public ShardLoads loads() {
         return loads;
+    }
+
+    /** The engine this node computes its slices with, and the tail its own. */
+    public EngineFactory engines() {
+        return engines;
     }
 
     public WorkerPool pool() {

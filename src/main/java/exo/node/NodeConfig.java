@@ -2,6 +2,7 @@ package exo.node;
 
 import exo.discovery.DiscoveryMode;
 import exo.discovery.PeerAddress;
+import exo.engine.select.EngineKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,10 +17,19 @@ import java.util.Optional;
  * @param discovery   how peers are found: multicast DNS, the static list, or both
  * @param clusterKey  the shared secret, when the cluster has one
  * @param modelsDir   where this node looks for GGUF files named in load requests
+ * @param engine      which engine computes its slices ({@code auto}: ggml where it loads)
  */
 public record NodeConfig(String nodeId, String name, String host, int port, Long memoryBytes, List<PeerAddress> peers,
                          DiscoveryMode discovery, Path modelsDir, int threads, Optional<String> clusterKey,
-                         Duration heartbeat) {
+                         Duration heartbeat, EngineKind engine) {
+
+    /** A node on the Java engine. */
+    public NodeConfig(String nodeId, String name, String host, int port, Long memoryBytes, List<PeerAddress> peers,
+                      DiscoveryMode discovery, Path modelsDir, int threads, Optional<String> clusterKey,
+                      Duration heartbeat) {
+        this(nodeId, name, host, port, memoryBytes, peers, discovery, modelsDir, threads, clusterKey, heartbeat,
+                EngineKind.JAVA);
+    }
 
     public NodeConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -29,6 +39,7 @@ public record NodeConfig(String nodeId, String name, String host, int port, Long
         Objects.requireNonNull(clusterKey, "clusterKey");
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(heartbeat, "heartbeat");
+        Objects.requireNonNull(engine, "engine");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);
         }

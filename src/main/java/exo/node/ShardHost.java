@@ -1,8 +1,7 @@
 package exo.node;
 
 import exo.engine.InferenceEngine;
-import exo.engine.java.JavaEngine;
-import exo.engine.java.tensor.WorkerPool;
+import exo.engine.EngineFactory;
 import exo.peer.ModelRef;
 import exo.topology.Shard;
 import java.io.IOException;
@@ -17,12 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ShardHost implements AutoCloseable {
     private final SliceSource source;
-    private final WorkerPool pool;
+    private final EngineFactory factory;
     private final Map<String, InferenceEngine> engines = new ConcurrentHashMap<>();
 
-    public ShardHost(SliceSource source, WorkerPool pool) {
+    public ShardHost(SliceSource source, EngineFactory engines) {
         this.source = source;
-        this.pool = pool;
+        this.factory = engines;
     }
 
     static String key(String model, int start, int end) {
@@ -38,7 +37,7 @@ public final class ShardHost implements AutoCloseable {
             return loaded;
         }
         Path file = source.slice(model, shard, progress);
-        JavaEngine engine = JavaEngine.open(file, shard.start(), shard.end(), pool, contextLength);
+        InferenceEngine engine = factory.open(file, shard.start(), shard.end(), contextLength);
         if (engine.shard().layers() != shard.layers()) {
             engine.close();
             throw new IllegalArgumentException(file.getFileName() + " has " + engine.shard().layers()

@@ -20,7 +20,7 @@ class ClusterOptionsTest {
     private NodeConfig config(String... args) throws Exception {
         var parsed = CommandFactory.create().parseArgs(args);
         NodeCommand node = (NodeCommand) parsed.subcommand().commandSpec().userObject();
-        return node.cluster.toConfig(NodeCommand.DEFAULT_PORT, home, 1, new ExoHome(home));
+        return node.cluster.toConfig(NodeCommand.DEFAULT_PORT, home, 1, node.engine.kind, new ExoHome(home));
     }
 
     private static List<String> peers(NodeConfig c) {
@@ -36,6 +36,16 @@ class ClusterOptionsTest {
         assertEquals(52416, c.port());
         assertTrue(c.nodeId().startsWith("exo-"), "a stable id is made in the exo home");
         assertEquals(c.nodeId(), config("node").nodeId(), "and kept");
+    }
+
+    @Test
+    void theEngineIsAutoUnlessNamed() throws Exception {
+        assertEquals(exo.engine.select.EngineKind.AUTO, config("node").engine());
+        assertEquals(exo.engine.select.EngineKind.GGML, config("node", "--engine", "GGML").engine());
+        assertEquals(exo.engine.select.EngineKind.JAVA, config("node", "--engine", "java").engine());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(picocli.CommandLine.ParameterException.class,
+                () -> config("node", "--engine", "cuda"));
+        assertTrue(e.getMessage().contains("'cuda' is not an engine (auto, ggml, java, llama.cpp)"), e.getMessage());
     }
 
     @Test

@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
  * Runs {@code exo} as a separate JVM on the test classpath with an environment of the test's
  * choosing (HF_ENDPOINT and the cache folders cannot be set inside this JVM), output to files.
  */
-final class ExoProcess implements AutoCloseable {
+public final class ExoProcess implements AutoCloseable {
     private final Process process;
     private final Path stdout;
     private final Path stderr;
 
     /** The exit code and what the process printed. */
-    record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, String out, String err) {
     }
 
     private ExoProcess(Process process, Path stdout, Path stderr) {
@@ -27,7 +27,7 @@ final class ExoProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    static ExoProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+    public static ExoProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String flags = System.getProperty("exo.jvm.flags",
@@ -48,13 +48,13 @@ final class ExoProcess implements AutoCloseable {
         return new ExoProcess(p, out, err);
     }
 
-    static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    public static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         try (ExoProcess p = start(workDir, env, args)) {
             return p.await(60);
         }
     }
 
-    Result await(int seconds) throws IOException, InterruptedException {
+    public Result await(int seconds) throws IOException, InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException("exo did not finish in " + seconds + " s; stderr: " + Files.readString(stderr));
         }
@@ -63,7 +63,7 @@ final class ExoProcess implements AutoCloseable {
         return new Result(process.exitValue(), Files.readString(stdout), err);
     }
 
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

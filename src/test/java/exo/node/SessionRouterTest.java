@@ -24,7 +24,7 @@ class SessionRouterTest {
     void idleSessionsAreFreed() throws Exception {
         ExecutorService compute = Executors.newSingleThreadExecutor();
         try (WorkerPool pool = new WorkerPool(1);
-             ShardHost shards = new ShardHost(SliceSource.fromEnvironment(null, Map.of()), pool)) {
+             ShardHost shards = new ShardHost(SliceSource.fromEnvironment(null, Map.of()), exo.engine.select.Engines.resolve(exo.engine.select.EngineKind.JAVA, 1, pool))) {
             SessionRouter router = new SessionRouter("me", shards, new PeerLookup(), compute);
             router.start(session("old"));
             router.start(session("new"));
@@ -44,7 +44,7 @@ class SessionRouterTest {
     void aSessionThatLeavesThisNodeOutIsIgnored() {
         ExecutorService compute = Executors.newSingleThreadExecutor();
         try (WorkerPool pool = new WorkerPool(1);
-             ShardHost shards = new ShardHost(SliceSource.fromEnvironment(null, Map.of()), pool)) {
+             ShardHost shards = new ShardHost(SliceSource.fromEnvironment(null, Map.of()), exo.engine.select.Engines.resolve(exo.engine.select.EngineKind.JAVA, 1, pool))) {
             SessionRouter router = new SessionRouter("someone-else", shards, new PeerLookup(), compute);
             router.start(session("s"));
             assertFalse(router.knows("s"));

@@ -78,6 +78,19 @@ public final class GgmlEngine implements InferenceEngine {
         }
     }
 
+    /**
+     * Why ggml cannot run on this machine (the llama.cpp library does not load, is another
+     * build, or lacks a symbol), or empty when it can.
+     */
+    public static java.util.Optional<String> unavailableReason() {
+        try {
+            GgmlApi.bundled();
+            return java.util.Optional.empty();
+        } catch (RuntimeException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
+    }
+
     public ModelConfig config() {
         return config;
     }

@@ -50,7 +50,7 @@ public final class LlamaLibrary {
         this.symbols = lookup;
         this.buildNumber = lookup.find("LLAMA_BUILD_NUMBER")
                 .map(s -> s.reinterpret(JAVA_INT.byteSize()).get(JAVA_INT, 0))
-                .orElseThrow(() -> new LlamaCppException("libjllama.so has no LLAMA_BUILD_NUMBER: not llama.cpp?"));
+                .orElseThrow(() -> new LlamaCppException("the llama.cpp library has no LLAMA_BUILD_NUMBER: not llama.cpp?"));
         this.commit = lookup.find("LLAMA_COMMIT")
                 .map(s -> s.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0).reinterpret(64).getString(0))
                 .orElse("unknown");

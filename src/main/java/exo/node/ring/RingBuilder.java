@@ -1,7 +1,6 @@
 package exo.node.ring;
 
 import exo.engine.InferenceEngine;
-import exo.engine.java.JavaEngine;
 import exo.node.Node;
 import exo.peer.ModelRef;
 import exo.peer.Peer;
@@ -96,8 +95,7 @@ public final class RingBuilder {
         }
         Assignment mine = partition.tail();
         status.accept(describe(node.info().id()) + ": loading layers " + range(mine.shard()));
-        InferenceEngine local = JavaEngine.open(localFile, mine.shard().start(), mine.shard().end(), node.pool(),
-                contextLength);
+        InferenceEngine local = node.engines().open(localFile, mine.shard().start(), mine.shard().end(), contextLength);
         try {
             long deadline = System.nanoTime() + loadTimeout.toNanos();
             for (var e : loads.entrySet()) {

@@ -1,0 +1,59 @@
+package exo.cli;
+
+import exo.engine.select.EngineKind;
+import exo.engine.select.Engines;
+import exo.engine.java.tensor.WorkerPool;
+import exo.engine.InferenceEngine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code --engine auto|ggml|java|llama.cpp}, shared by the commands that compute. */
+final class EngineOption {
+    @Option(names = "--engine", paramLabel = "auto|ggml|java|llama.cpp", defaultValue = "auto",
+            converter = Converter.class,
+            description = {"Which engine computes (default: ${DEFAULT-VALUE}: ggml where llama.cpp's library loads, "
+                    + "else java). ggml runs any GGUF llama.cpp reads, also as a slice of a ring; java is exo's own, "
+                    + "portable engine (F32, F16, BF16, Q8_0, Q4_0, K-quants); llama.cpp runs whole models only."})
+    EngineKind kind = EngineKind.AUTO;
+
+    /** Resolves the choice on this machine. */
+    Engines resolve(int threads, WorkerPool pool) {
+        return Engines.resolve(kind, threads, pool);
+    }
+
+    /** Opens the whole model at {@code path} with the engine chosen on this machine. */
+    Opened openWhole(Path path, int threads, WorkerPool pool, int context) throws IOException {
+        Engines engines = resolve(threads, pool);
+        return new Opened(engines.open(path, 0, -1, context), engines);
+    }
+
+    /** An open engine and how it was chosen. */
+    record Opened(InferenceEngine engine, Engines engines) {
+        /**
+         * Under auto, says which engine was picked and why; called once the model is open and has
+         * answered, so that a refused file or prompt is still reported in one line alone.
+         */
+        void announce(EngineKind asked, PrintWriter err) {
+            if (asked == EngineKind.AUTO) {
+                err.println("exo: engine " + engines.describe() + engines.fallbackReason()
+                        .map(r -> " because ggml is unavailable: " + r).orElse(""));
+                err.flush();
+            }
+        }
+    }
+
+    static final class Converter implements ITypeConverter<EngineKind> {
+        @Override
+        public EngineKind convert(String value) {
+            try {
+                return EngineKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package exo.engine.select;
+
+import exo.engine.EngineFactory;
+import exo.engine.InferenceEngine;
+import exo.engine.ggml.GgmlEngine;
+import exo.engine.java.JavaEngine;
+import exo.engine.java.tensor.WorkerPool;
+import exo.engine.llamacpp.ContextOptions;
+import exo.engine.llamacpp.LlamaCppEngine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The engine factory of a command or node: the kind the person chose, resolved once ({@code auto}
+ * becomes ggml where the llama.cpp library loads, else the Java engine, and says why).
+ */
+public final class Engines implements EngineFactory {
+    /** llama.cpp allocates its whole KV cache at once, so its whole-model engine gets a modest default. */
+    private static final int LLAMA_CPP_DEFAULT_CONTEXT = 4096;
+
+    private final EngineKind kind;
+    private final int threads;
+    private final WorkerPool pool;
+    private final String fallbackReason;
+
+    private Engines(EngineKind kind, int threads, WorkerPool pool, String fallbackReason) {
+        this.kind = kind;
+        this.threads = threads;
+        this.pool = pool;
+        this.fallbackReason = fallbackReason;
+    }
+
+    /**
+     * Resolves {@code chosen} on this machine. The Java engine computes on {@code pool} (the
+     * caller's, which outlives the engines); ggml and llama.cpp start {@code threads} threads of
+     * their own.
+     *
+     * @throws exo.engine.llamacpp.LlamaCppException when ggml or llama.cpp was named and the
+     *     library cannot be loaded (under auto that falls back instead)
+     */
+    public static Engines resolve(EngineKind chosen, int threads, WorkerPool pool) {
+        Objects.requireNonNull(chosen, "chosen");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        Optional<String> unavailable = GgmlEngine.unavailableReason();
+        return switch (chosen) {
+            case AUTO -> unavailable.isEmpty()
+                    ? new Engines(EngineKind.GGML, threads, pool, null)
+                    : new Engines(EngineKind.JAVA, threads, pool, unavailable.get());
+            case GGML, LLAMA_CPP -> {
+                if (unavailable.isPresent()) {
+                    throw new exo.engine.llamacpp.LlamaCppException("the " + chosen + " engine cannot run here: "
+                            + unavailable.get());
+                }
+                yield new Engines(chosen, threads, pool, null);
+            }
+            case JAVA -> new Engines(EngineKind.JAVA, threads, pool, null);
+        };
+    }
+
+    /** The engine that will run: never {@link EngineKind#AUTO}. */
+    public EngineKind kind() {
+        return kind;
+    }
+
+    /** Why auto chose the Java engine, when it did because ggml could not load. */
+    public Optional<String> fallbackReason() {
+        return Optional.ofNullable(fallbackReason);
+    }
+
+    @Override
+    public InferenceEngine open(Path file, int start, int end, int contextLength) throws IOException {
+        return switch (kind) {
+            case GGML -> GgmlEngine.open(file, start, end, threads, contextLength);
+            case JAVA -> JavaEngine.open(file, start, end, pool, contextLength);
+            case LLAMA_CPP -> LlamaCppEngine.open(file, start, end,
+                    ContextOptions.of(threads, contextLength > 0 ? contextLength : LLAMA_CPP_DEFAULT_CONTEXT));
+            case AUTO -> throw new IllegalStateException("auto is resolved before use");
+        };
+    }
+
+    @Override
+    public String describe() {
+        return switch (kind) {
+            case GGML -> "ggml (CPU, " + threads + (threads == 1 ? " thread)" : " threads)");
+            case JAVA -> "java (" + pool.threads() + (pool.threads() == 1 ? " thread)" : " threads)");
+            case LLAMA_CPP -> "llama.cpp (whole models, CPU, " + threads + (threads == 1 ? " thread)" : " threads)");
+            case AUTO -> "auto";
+        };
+    }
+}
