@@ -40,6 +40,7 @@ final class TestTensors {
             case BF16Tensor t -> BF16Tensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q8_0Tensor t -> Q8_0Tensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q4_0Tensor t -> Q4_0Tensor.dot(width, t.data(), offset, x, xOffset, n);
+            case Q4_KTensor t -> Q4_KTensor.dot(width, t.data(), offset, x, xOffset, n);
         };
     }
 
