@@ -142,6 +142,7 @@ public final class Matmul {
         VectorWidth width = VectorWidth.PREFERRED;
         return switch (w) {
             case Q4_KTensor t -> Q4_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
+            case Q5_KTensor t -> Q5_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
             case Q6_KTensor t -> Q6_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
         };
     }

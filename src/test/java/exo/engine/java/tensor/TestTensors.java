@@ -41,6 +41,7 @@ final class TestTensors {
             case Q8_0Tensor t -> Q8_0Tensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q4_0Tensor t -> Q4_0Tensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q4_KTensor t -> Q4_KTensor.dot(width, t.data(), offset, x, xOffset, n);
+            case Q5_KTensor t -> Q5_KTensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q6_KTensor t -> Q6_KTensor.dot(width, t.data(), offset, x, xOffset, n);
         };
     }
