@@ -7,7 +7,7 @@ package exo.engine.java.tensor;
  * here: {@link Matmul} always meets them with f32 activations.
  */
 public sealed interface KQuantTensor extends WeightTensor
-        permits Q4_KTensor, Q5_KTensor, Q6_KTensor {
+        permits Q2_KTensor, Q3_KTensor, Q4_KTensor, Q5_KTensor, Q6_KTensor {
 
     /** Weights per super-block ({@code QK_K} in ggml-common.h). */
     int QK_K = 256;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dot products must agree with those floats.
  */
 class KQuantTensorTest {
-    static final GgmlType[] TYPES = {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
+    static final GgmlType[] TYPES = {GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K};
     private static final int PER_ROW = 512;
 
     private static final GgmlQuants LLAMA = GgmlQuants.bundled();

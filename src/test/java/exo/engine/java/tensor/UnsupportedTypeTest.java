@@ -16,7 +16,7 @@ class UnsupportedTypeTest {
                 () -> WeightTensor.of(GgmlType.IQ2_XS, MemorySegment.ofArray(new byte[74]), 256));
         // The message names the type, what the engine does compute, and what to do instead.
         assertTrue(e.getMessage().contains("IQ2_XS"), e.getMessage());
-        assertTrue(e.getMessage().contains("Q4_K"), e.getMessage());
+        assertTrue(e.getMessage().contains("Q2_K-Q6_K"), e.getMessage());
         assertTrue(e.getMessage().contains("--engine"), e.getMessage());
         assertTrue(e.getMessage().contains("--quant"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
