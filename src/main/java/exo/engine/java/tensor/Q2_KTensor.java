@@ -109,10 +109,12 @@ public record Q2_KTensor(MemorySegment data, long elements) implements KQuantTen
     }
 
     /**
-     * Per half: one load of qs[l] yields the quants of four sub-blocks (weights l, l + 32,
-     * l + 64, l + 96); per sub-block q*x and x are summed. A load never spans two sub-blocks
-     * (byte species hold at most 16 lanes); after each 16 positions the sums take their scales
-     * and mins, and after the super-block d and dmin, as in {@link #dotScalar}.
+     * One sub-block of 16 at a time (s: half h = s / 8, k = s / 2 % 4, positions l0 = 16 (s % 2)
+     * onward): qs bytes widen to int lanes and bits 2k, 2k+1 are picked by a variable shift;
+     * q*x and x are summed in float lanes, then take the scale and min, and per super-block d
+     * and dmin, as {@link #dotScalar}. A byte species holds at most 16 lanes, so a load never
+     * spans two sub-blocks; a small loop body keeps C2 within its inlining budget, past which
+     * Vector API calls stop being intrinsics and box.
      */
     static float dot(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int n) {
         Species s = width.species();
@@ -125,32 +127,27 @@ public record Q2_KTensor(MemorySegment data, long elements) implements KQuantTen
         for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
             FloatVector scaled = zero;
             FloatVector mins = zero;
-            for (int half = 0; half < 2; half++) {
-                long qs = block + QS + 32 * half;
-                int xh = xOffset + i + 128 * half;
-                for (int l0 = 0; l0 < 32; l0 += 16) {
-                    FloatVector[] qx = {zero, zero, zero, zero};
-                    FloatVector[] xs = {zero, zero, zero, zero};
-                    for (int l = l0; l < l0 + 16; l += step) {
-                        ByteVector q = ByteVector.fromMemorySegment(s.bytes(), data, qs + l, ORDER);
-                        for (int p = 0; p < parts; p++) {
-                            int xi = xh + l + p * lanes;
-                            IntVector qv = (IntVector) q.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
-                            for (int k = 0; k < 4; k++) {
-                                FloatVector w = (FloatVector) qv.lanewise(VectorOperators.LSHR, 2 * k).and(3)
-                                        .convert(VectorOperators.I2F, 0);
-                                FloatVector xv = FloatVector.fromArray(s.floats(), x, xi + 32 * k);
-                                qx[k] = w.fma(xv, qx[k]);
-                                xs[k] = xs[k].add(xv);
-                            }
-                        }
-                    }
-                    for (int k = 0; k < 4; k++) {
-                        int sc = data.get(BYTE, block + 8 * half + l0 / 16 + 2 * k) & 0xFF;
-                        scaled = qx[k].fma(FloatVector.broadcast(s.floats(), sc & 0xF), scaled);
-                        mins = xs[k].fma(FloatVector.broadcast(s.floats(), sc >> 4), mins);
+            for (int sub = 0; sub < 16; sub++) {
+                int half = sub >> 3;
+                int k = (sub >> 1) & 3;
+                long qs = block + QS + 32 * half + (sub & 1) * 16;
+                int xs0 = xOffset + i + sub * 16;
+                FloatVector qx = zero;
+                FloatVector xs = zero;
+                for (int l = 0; l < 16; l += step) {
+                    ByteVector packed = ByteVector.fromMemorySegment(s.bytes(), data, qs + l, ORDER);
+                    for (int p = 0; p < parts; p++) {
+                        IntVector a = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
+                        FloatVector q = (FloatVector) a.lanewise(VectorOperators.LSHR, 2 * k).and(3)
+                                .convert(VectorOperators.I2F, 0);
+                        FloatVector xv = FloatVector.fromArray(s.floats(), x, xs0 + l + p * lanes);
+                        qx = q.fma(xv, qx);
+                        xs = xs.add(xv);
                     }
                 }
+                int sc = data.get(BYTE, block + sub) & 0xFF;
+                scaled = qx.fma(FloatVector.broadcast(s.floats(), sc & 0xF), scaled);
+                mins = xs.fma(FloatVector.broadcast(s.floats(), sc >> 4), mins);
             }
             acc = scaled.fma(FloatVector.broadcast(s.floats(), d(data, block)), acc);
             acc = mins.fma(FloatVector.broadcast(s.floats(), -dmin(data, block)), acc);

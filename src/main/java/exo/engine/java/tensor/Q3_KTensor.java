@@ -113,10 +113,12 @@ public record Q3_KTensor(MemorySegment data, long elements) implements KQuantTen
     }
 
     /**
-     * Per half: one load each of qs[l] and hmask[l] yields the quants of four sub-blocks
-     * (weights l, l + 32, l + 64, l + 96), as (2 bits | high bit << 2) - 4. Byte species hold
-     * at most 16 lanes, so a load never spans two sub-blocks; after each 16 positions the four
-     * sums take their scales, and after the super-block d, as in {@link #dotScalar}.
+     * One sub-block of 16 at a time (s: half h = s / 8, k = s / 2 % 4, positions l0 = 16 (s % 2)
+     * onward): qs and hmask bytes widen to int lanes, bits 2k, 2k+1 and the high bit 4h + k
+     * are picked by variable shifts, (2 bits | high << 2) - 4; q*x is summed in float lanes,
+     * then takes the scale, and per super-block d, as {@link #dotScalar}. A byte species holds
+     * at most 16 lanes, so a load never spans two sub-blocks; a small loop body keeps C2 within
+     * its inlining budget, past which Vector API calls stop being intrinsics and box.
      */
     static float dot(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int n) {
         Species s = width.species();
@@ -128,45 +130,32 @@ public record Q3_KTensor(MemorySegment data, long elements) implements KQuantTen
         long block = (offset / QK_K) * BLOCK_BYTES;
         for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
             FloatVector scaled = zero;
-            for (int half = 0; half < 2; half++) {
-                long qs = block + QS + 32 * half;
-                int xh = xOffset + i + 128 * half;
-                for (int l0 = 0; l0 < 32; l0 += 16) {
-                    FloatVector s0 = zero;
-                    FloatVector s1 = zero;
-                    FloatVector s2 = zero;
-                    FloatVector s3 = zero;
-                    for (int l = l0; l < l0 + 16; l += step) {
-                        ByteVector q = ByteVector.fromMemorySegment(s.bytes(), data, qs + l, ORDER);
-                        ByteVector m = ByteVector.fromMemorySegment(s.bytes(), data, block + l, ORDER);
-                        for (int p = 0; p < parts; p++) {
-                            int xi = xh + l + p * lanes;
-                            IntVector qv = (IntVector) q.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
-                            // hmask bits 4h..4h+3, each moved to bit 2 of its quant.
-                            IntVector hv = ((IntVector) m.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p))
-                                    .lanewise(VectorOperators.LSHR, 4 * half).lanewise(VectorOperators.LSHL, 2);
-                            s0 = quants(qv, hv, 0).fma(FloatVector.fromArray(s.floats(), x, xi), s0);
-                            s1 = quants(qv, hv, 1).fma(FloatVector.fromArray(s.floats(), x, xi + 32), s1);
-                            s2 = quants(qv, hv, 2).fma(FloatVector.fromArray(s.floats(), x, xi + 64), s2);
-                            s3 = quants(qv, hv, 3).fma(FloatVector.fromArray(s.floats(), x, xi + 96), s3);
-                        }
+            for (int sub = 0; sub < 16; sub++) {
+                int half = sub >> 3;
+                int k = (sub >> 1) & 3;
+                int l0 = (sub & 1) * 16;
+                long qs = block + QS + 32 * half + l0;
+                long hm = block + l0;
+                int bit = 4 * half + k;
+                int xs0 = xOffset + i + sub * 16;
+                FloatVector qx = zero;
+                for (int l = 0; l < 16; l += step) {
+                    ByteVector lo = ByteVector.fromMemorySegment(s.bytes(), data, qs + l, ORDER);
+                    ByteVector hi = ByteVector.fromMemorySegment(s.bytes(), data, hm + l, ORDER);
+                    for (int p = 0; p < parts; p++) {
+                        IntVector a = (IntVector) lo.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
+                        IntVector h = (IntVector) hi.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
+                        IntVector q = a.lanewise(VectorOperators.LSHR, 2 * k).and(3)
+                                .or(h.lanewise(VectorOperators.LSHR, bit).and(1).lanewise(VectorOperators.LSHL, 2))
+                                .sub(4);
+                        FloatVector xv = FloatVector.fromArray(s.floats(), x, xs0 + l + p * lanes);
+                        qx = ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(xv, qx);
                     }
-                    int sub = 8 * half + l0 / 16;
-                    scaled = s0.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub)), scaled);
-                    scaled = s1.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub + 2)), scaled);
-                    scaled = s2.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub + 4)), scaled);
-                    scaled = s3.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub + 6)), scaled);
                 }
+                scaled = qx.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub)), scaled);
             }
             acc = scaled.fma(FloatVector.broadcast(s.floats(), d(data, block)), acc);
         }
         return Lanes.sum(acc);
-    }
-
-    /** Quants k of a load: bits 2k, 2k+1 of qv, bit k + 2 of hv (already shifted), less 4. */
-    private static FloatVector quants(IntVector qv, IntVector hv, int k) {
-        IntVector q = qv.lanewise(VectorOperators.LSHR, 2 * k).and(3)
-                .or(hv.lanewise(VectorOperators.LSHR, k).and(4)).sub(4);
-        return (FloatVector) q.convert(VectorOperators.I2F, 0);
     }
 }

@@ -135,9 +135,11 @@ public record Q4_KTensor(MemorySegment data, long elements) implements KQuantTen
     }
 
     /**
-     * Each load of packed bytes feeds two sub-blocks: low nibbles (sub-block 2c) and high
-     * nibbles (2c + 1). Per sub-block, q*x and x are summed in float lanes; per super-block
-     * the sums take the integer scales and mins, then d and dmin, as {@link #dotScalar}.
+     * One sub-block of 32 at a time: its quants are the low (even s) or high (odd s) nibbles
+     * of 32 bytes, widened to int lanes; q*x and x are summed in float lanes, then take the
+     * sub-block's scale and min, and per super-block d and dmin, as {@link #dotScalar}. Each
+     * byte is loaded twice, once per nibble: loads are cheap, and a small loop body keeps C2
+     * within its inlining budget, beyond which Vector API calls stop being intrinsics and box.
      */
     static float dot(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int n) {
         Species s = width.species();
@@ -150,33 +152,25 @@ public record Q4_KTensor(MemorySegment data, long elements) implements KQuantTen
         for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
             FloatVector scaled = zero;
             FloatVector mins = zero;
-            for (int c = 0; c < 4; c++) {
-                FloatVector qxLo = zero;
-                FloatVector qxHi = zero;
-                FloatVector xsLo = zero;
-                FloatVector xsHi = zero;
-                long qs = block + QS + c * 32;
-                int xc = xOffset + i + c * 64;
+            for (int sub = 0; sub < 8; sub++) {
+                FloatVector qx = zero;
+                FloatVector xs = zero;
+                long qs = block + QS + (sub >> 1) * 32;
+                int shift = 4 * (sub & 1);
+                int xs0 = xOffset + i + sub * 32;
                 for (int j = 0; j < 32; j += step) {
                     ByteVector packed = ByteVector.fromMemorySegment(s.bytes(), data, qs + j, ORDER);
                     for (int p = 0; p < parts; p++) {
-                        int xi = xc + j + p * lanes;
                         IntVector u = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
-                        FloatVector lo = (FloatVector) u.and(0x0F).convert(VectorOperators.I2F, 0);
-                        FloatVector hi = (FloatVector) u.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
-                        FloatVector xLo = FloatVector.fromArray(s.floats(), x, xi);
-                        FloatVector xHi = FloatVector.fromArray(s.floats(), x, xi + 32);
-                        qxLo = lo.fma(xLo, qxLo);
-                        qxHi = hi.fma(xHi, qxHi);
-                        xsLo = xsLo.add(xLo);
-                        xsHi = xsHi.add(xHi);
+                        FloatVector q = (FloatVector) u.lanewise(VectorOperators.LSHR, shift).and(0x0F)
+                                .convert(VectorOperators.I2F, 0);
+                        FloatVector xv = FloatVector.fromArray(s.floats(), x, xs0 + j + p * lanes);
+                        qx = q.fma(xv, qx);
+                        xs = xs.add(xv);
                     }
                 }
-                long sc = block + SCALES;
-                scaled = qxLo.fma(FloatVector.broadcast(s.floats(), scale(data, sc, 2 * c)), scaled);
-                scaled = qxHi.fma(FloatVector.broadcast(s.floats(), scale(data, sc, 2 * c + 1)), scaled);
-                mins = xsLo.fma(FloatVector.broadcast(s.floats(), min(data, sc, 2 * c)), mins);
-                mins = xsHi.fma(FloatVector.broadcast(s.floats(), min(data, sc, 2 * c + 1)), mins);
+                scaled = qx.fma(FloatVector.broadcast(s.floats(), scale(data, block + SCALES, sub)), scaled);
+                mins = xs.fma(FloatVector.broadcast(s.floats(), min(data, block + SCALES, sub)), mins);
             }
             acc = scaled.fma(FloatVector.broadcast(s.floats(), d(data, block)), acc);
             acc = mins.fma(FloatVector.broadcast(s.floats(), -dmin(data, block)), acc);

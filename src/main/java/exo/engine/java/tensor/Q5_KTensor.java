@@ -100,7 +100,10 @@ public record Q5_KTensor(MemorySegment data, long elements) implements KQuantTen
         return low | ((data.get(BYTE, block + QH + l) >> (j / 32)) & 1) << 4;
     }
 
-    /** {@link Q4_KTensor#dot} with the fifth bit: qh[l] loads beside qs[l] and its bits 2c, 2c+1 join. */
+    /**
+     * {@link Q4_KTensor#dot} with the fifth bit: one sub-block of 32 at a time, qh[l] loaded
+     * beside the packed byte, its bit s moved to bit 4.
+     */
     static float dot(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int n) {
         Species s = width.species();
         int lanes = s.floats().length();
@@ -112,40 +115,28 @@ public record Q5_KTensor(MemorySegment data, long elements) implements KQuantTen
         for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
             FloatVector scaled = zero;
             FloatVector mins = zero;
-            for (int c = 0; c < 4; c++) {
-                FloatVector qxLo = zero;
-                FloatVector qxHi = zero;
-                FloatVector xsLo = zero;
-                FloatVector xsHi = zero;
-                long qs = block + QS + c * 32;
-                int xc = xOffset + i + c * 64;
+            for (int sub = 0; sub < 8; sub++) {
+                FloatVector qx = zero;
+                FloatVector xs = zero;
+                long qs = block + QS + (sub >> 1) * 32;
+                int shift = 4 * (sub & 1);
+                int xs0 = xOffset + i + sub * 32;
                 for (int j = 0; j < 32; j += step) {
                     ByteVector packed = ByteVector.fromMemorySegment(s.bytes(), data, qs + j, ORDER);
                     ByteVector high = ByteVector.fromMemorySegment(s.bytes(), data, block + QH + j, ORDER);
                     for (int p = 0; p < parts; p++) {
-                        int xi = xc + j + p * lanes;
                         IntVector u = (IntVector) packed.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
                         IntVector h = (IntVector) high.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
-                        // Bit 2c of h moved to bit 4, and bit 2c + 1 likewise.
-                        IntVector h0 = h.lanewise(VectorOperators.LSHR, 2 * c).and(1).lanewise(VectorOperators.LSHL, 4);
-                        IntVector h1 = h.lanewise(VectorOperators.LSHR, 2 * c + 1).and(1)
-                                .lanewise(VectorOperators.LSHL, 4);
-                        FloatVector lo = (FloatVector) u.and(0x0F).or(h0).convert(VectorOperators.I2F, 0);
-                        FloatVector hi = (FloatVector) u.lanewise(VectorOperators.LSHR, 4).or(h1)
-                                .convert(VectorOperators.I2F, 0);
-                        FloatVector xLo = FloatVector.fromArray(s.floats(), x, xi);
-                        FloatVector xHi = FloatVector.fromArray(s.floats(), x, xi + 32);
-                        qxLo = lo.fma(xLo, qxLo);
-                        qxHi = hi.fma(xHi, qxHi);
-                        xsLo = xsLo.add(xLo);
-                        xsHi = xsHi.add(xHi);
+                        IntVector q5 = u.lanewise(VectorOperators.LSHR, shift).and(0x0F)
+                                .or(h.lanewise(VectorOperators.LSHR, sub).and(1).lanewise(VectorOperators.LSHL, 4));
+                        FloatVector xv = FloatVector.fromArray(s.floats(), x, xs0 + j + p * lanes);
+                        qx = ((FloatVector) q5.convert(VectorOperators.I2F, 0)).fma(xv, qx);
+                        xs = xs.add(xv);
                     }
                 }
                 long sc = block + SCALES;
-                scaled = qxLo.fma(FloatVector.broadcast(s.floats(), Q4_KTensor.scale(data, sc, 2 * c)), scaled);
-                scaled = qxHi.fma(FloatVector.broadcast(s.floats(), Q4_KTensor.scale(data, sc, 2 * c + 1)), scaled);
-                mins = xsLo.fma(FloatVector.broadcast(s.floats(), Q4_KTensor.min(data, sc, 2 * c)), mins);
-                mins = xsHi.fma(FloatVector.broadcast(s.floats(), Q4_KTensor.min(data, sc, 2 * c + 1)), mins);
+                scaled = qx.fma(FloatVector.broadcast(s.floats(), Q4_KTensor.scale(data, sc, sub)), scaled);
+                mins = xs.fma(FloatVector.broadcast(s.floats(), Q4_KTensor.min(data, sc, sub)), mins);
             }
             acc = scaled.fma(FloatVector.broadcast(s.floats(), Q4_KTensor.d(data, block)), acc);
             acc = mins.fma(FloatVector.broadcast(s.floats(), -Q4_KTensor.dmin(data, block)), acc);

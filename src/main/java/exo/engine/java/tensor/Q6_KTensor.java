@@ -102,10 +102,13 @@ public record Q6_KTensor(MemorySegment data, long elements) implements KQuantTen
     }
 
     /**
-     * Per half: one load each of ql[l], ql[l + 32] and qh[l] yields the quants of four
-     * sub-blocks (weights l, l + 32, l + 64, l + 96). A load never spans two sub-blocks, as
-     * byte species hold at most 16 lanes; after each 16 positions the four sums take their
-     * scales, and after the super-block the sum takes d, as in {@link #dotScalar}.
+     * One sub-block of 16 at a time (s: half h = s / 8, quarter k = s / 2 % 4, positions
+     * l0 = 16 (s % 2) onward): its ql and qh bytes widen to int lanes, the nibble and the two
+     * high bits are picked by variable shifts; q*x is summed in float lanes, then takes the
+     * scale, and per super-block d, as {@link #dotScalar}. A byte species holds at most 16
+     * lanes, so a load never spans two sub-blocks. One sub-block per pass (rather than the
+     * four that share a qh byte) keeps the loop body small: past C2's inlining budget, Vector
+     * API calls stop being intrinsics and box.
      */
     static float dot(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int n) {
         Species s = width.species();
@@ -117,48 +120,32 @@ public record Q6_KTensor(MemorySegment data, long elements) implements KQuantTen
         long block = (offset / QK_K) * BLOCK_BYTES;
         for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
             FloatVector scaled = zero;
-            for (int half = 0; half < 2; half++) {
-                long ql = block + 64 * half;
-                long qh = block + QH + 32 * half;
-                int xh = xOffset + i + 128 * half;
-                for (int l0 = 0; l0 < 32; l0 += 16) {
-                    FloatVector s0 = zero;
-                    FloatVector s1 = zero;
-                    FloatVector s2 = zero;
-                    FloatVector s3 = zero;
-                    for (int l = l0; l < l0 + 16; l += step) {
-                        ByteVector a = ByteVector.fromMemorySegment(s.bytes(), data, ql + l, ORDER);
-                        ByteVector b = ByteVector.fromMemorySegment(s.bytes(), data, ql + l + 32, ORDER);
-                        ByteVector h = ByteVector.fromMemorySegment(s.bytes(), data, qh + l, ORDER);
-                        for (int p = 0; p < parts; p++) {
-                            int xi = xh + l + p * lanes;
-                            IntVector av = (IntVector) a.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
-                            IntVector bv = (IntVector) b.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
-                            IntVector hv = (IntVector) h.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
-                            IntVector q0 = av.and(0xF).or(hv.and(3).lanewise(VectorOperators.LSHL, 4));
-                            IntVector q1 = bv.and(0xF).or(hv.and(0xC).lanewise(VectorOperators.LSHL, 2));
-                            IntVector q2 = av.lanewise(VectorOperators.LSHR, 4).or(hv.and(0x30));
-                            IntVector q3 = bv.lanewise(VectorOperators.LSHR, 4)
-                                    .or(hv.lanewise(VectorOperators.LSHR, 2).and(0x30));
-                            s0 = toFloat(q0.sub(32)).fma(FloatVector.fromArray(s.floats(), x, xi), s0);
-                            s1 = toFloat(q1.sub(32)).fma(FloatVector.fromArray(s.floats(), x, xi + 32), s1);
-                            s2 = toFloat(q2.sub(32)).fma(FloatVector.fromArray(s.floats(), x, xi + 64), s2);
-                            s3 = toFloat(q3.sub(32)).fma(FloatVector.fromArray(s.floats(), x, xi + 96), s3);
-                        }
+            for (int sub = 0; sub < 16; sub++) {
+                int half = sub >> 3;
+                int k = (sub >> 1) & 3;
+                int l0 = (sub & 1) * 16;
+                long ql = block + 64 * half + 32 * (k & 1) + l0;
+                long qh = block + QH + 32 * half + l0;
+                int nibble = 4 * (k >> 1);
+                int xs0 = xOffset + i + sub * 16;
+                FloatVector qx = zero;
+                for (int l = 0; l < 16; l += step) {
+                    ByteVector lo = ByteVector.fromMemorySegment(s.bytes(), data, ql + l, ORDER);
+                    ByteVector hi = ByteVector.fromMemorySegment(s.bytes(), data, qh + l, ORDER);
+                    for (int p = 0; p < parts; p++) {
+                        IntVector a = (IntVector) lo.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
+                        IntVector h = (IntVector) hi.convertShape(VectorOperators.ZERO_EXTEND_B2I, s.ints(), p);
+                        IntVector q = a.lanewise(VectorOperators.LSHR, nibble).and(0xF)
+                                .or(h.lanewise(VectorOperators.LSHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4))
+                                .sub(32);
+                        FloatVector xv = FloatVector.fromArray(s.floats(), x, xs0 + l + p * lanes);
+                        qx = ((FloatVector) q.convert(VectorOperators.I2F, 0)).fma(xv, qx);
                     }
-                    int sub = 8 * half + l0 / 16;
-                    scaled = s0.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub)), scaled);
-                    scaled = s1.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub + 2)), scaled);
-                    scaled = s2.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub + 4)), scaled);
-                    scaled = s3.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub + 6)), scaled);
                 }
+                scaled = qx.fma(FloatVector.broadcast(s.floats(), scale(data, block, sub)), scaled);
             }
             acc = scaled.fma(FloatVector.broadcast(s.floats(), d(data, block)), acc);
         }
         return Lanes.sum(acc);
-    }
-
-    private static FloatVector toFloat(IntVector v) {
-        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 }
