@@ -8,8 +8,9 @@ import java.util.Objects;
  *
  * <p>With {@link Activations#Q8}, a Q8_0 or Q4_0 matrix meets activations quantized once per
  * call to 8 bits ({@link Q8Activation}) in integer dot products, as llama.cpp computes; other
- * types, and {@link Activations#F32}, use f32 activations. One instance per forward pass: it
- * holds the quantized activations between calls and is not thread-safe.
+ * types (the K-quants among them), and {@link Activations#F32}, use f32 activations. One
+ * instance per forward pass: it holds the quantized activations between calls and is not
+ * thread-safe.
  */
 public final class Matmul {
 
@@ -53,6 +54,13 @@ public final class Matmul {
         } else if (w instanceof QuantizedTensor q) {
             checkBlocks(q, cols);
             pool.forRange(rows, chunk(rows), (start, end) -> rowsF32(q, cols, start, end, x, xOffset, out, outOffset));
+        } else if (w instanceof KQuantTensor k) {
+            checkBlocks(k, cols);
+            pool.forRange(rows, chunk(rows), (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    out[outOffset + r] = dotK(k, (long) r * cols, x, xOffset, cols);
+                }
+            });
         } else {
             pool.forRange(rows, chunk(rows), (start, end) -> {
                 for (int r = start; r < end; r++) {
@@ -122,9 +130,38 @@ public final class Matmul {
      */
     private static final int ROW_BLOCK = 16;
 
-    private static void checkBlocks(QuantizedTensor w, int cols) {
-        if (cols % 32 != 0) {
-            throw new IllegalArgumentException(w.type() + " rows must be whole blocks of 32, got " + cols);
+    private static void checkBlocks(WeightTensor w, int cols) {
+        int block = w.type().blockSize();
+        if (cols % block != 0) {
+            throw new IllegalArgumentException(w.type() + " rows must be whole blocks of " + block + ", got " + cols);
+        }
+    }
+
+    /** One row of a K-quant matrix against f32 activations, at the preferred width. */
+    private static float dotK(KQuantTensor w, long offset, float[] x, int xOffset, int cols) {
+        VectorWidth width = VectorWidth.PREFERRED;
+        return switch (w) {
+            case Q2_KTensor t -> Q2_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
+            case Q3_KTensor t -> Q3_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
+            case Q4_KTensor t -> Q4_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
+            case Q5_KTensor t -> Q5_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
+            case Q6_KTensor t -> Q6_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
+        };
+    }
+
+    /**
+     * The batched loop of {@link #colsF32} for K-quants, one x row per kernel call: rows in
+     * blocks of {@link #ROW_BLOCK} so that a block's weights stay in cache across the batch.
+     */
+    private static void colsK(KQuantTensor w, int rows, int cols, int batch, int r0, int r1, float[] x,
+                              float[] out) {
+        for (int rb = r0; rb < r1; rb += ROW_BLOCK) {
+            int re = Math.min(r1, rb + ROW_BLOCK);
+            for (int b = 0; b < batch; b++) {
+                for (int r = rb; r < re; r++) {
+                    out[b * rows + r] = dotK(w, (long) r * cols, x, b * cols, cols);
+                }
+            }
         }
     }
 
@@ -155,6 +192,9 @@ public final class Matmul {
         } else if (w instanceof QuantizedTensor q) {
             checkBlocks(q, cols);
             pool.forRange(rows, chunk(rows), (start, end) -> colsF32(q, rows, cols, batch, start, end, x, out));
+        } else if (w instanceof KQuantTensor k) {
+            checkBlocks(k, cols);
+            pool.forRange(rows, chunk(rows), (start, end) -> colsK(k, rows, cols, batch, start, end, x, out));
         } else {
             pool.forRange(rows, chunk(rows), (start, end) -> {
                 for (int r = start; r < end; r++) {

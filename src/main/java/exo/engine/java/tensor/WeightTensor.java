@@ -9,9 +9,11 @@ import java.util.Objects;
  * (normally a slice of a memory-mapped GGUF file); nothing is copied to the heap. Rows are a
  * caller's notion: a row of a {@code rows x cols} matrix starts at element {@code row * cols}.
  *
- * <p>For quantized types, offsets and lengths must be whole blocks (32 elements).
+ * <p>For quantized types, offsets and lengths must be whole blocks (32 elements; 256 for the
+ * K-quants).
  */
-public sealed interface WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, QuantizedTensor {
+public sealed interface WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, QuantizedTensor,
+        KQuantTensor {
 
     GgmlType type();
 
@@ -47,8 +49,14 @@ public sealed interface WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, Q
             case BF16 -> new BF16Tensor(data, elements);
             case Q8_0 -> new Q8_0Tensor(data, elements);
             case Q4_0 -> new Q4_0Tensor(data, elements);
+            case Q2_K -> new Q2_KTensor(data, elements);
+            case Q3_K -> new Q3_KTensor(data, elements);
+            case Q4_K -> new Q4_KTensor(data, elements);
+            case Q5_K -> new Q5_KTensor(data, elements);
+            case Q6_K -> new Q6_KTensor(data, elements);
             default -> throw new IllegalArgumentException("tensors of type " + type
-                    + " cannot be computed with; supported: F32, F16, BF16, Q8_0, Q4_0");
+                    + " cannot be computed by the java engine (it computes F32, F16, BF16, Q8_0, Q4_0, Q2_K-Q6_K);"
+                    + " use --engine ggml, or another --quant");
         };
     }
 

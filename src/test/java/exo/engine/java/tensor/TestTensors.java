@@ -40,6 +40,11 @@ final class TestTensors {
             case BF16Tensor t -> BF16Tensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q8_0Tensor t -> Q8_0Tensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q4_0Tensor t -> Q4_0Tensor.dot(width, t.data(), offset, x, xOffset, n);
+            case Q2_KTensor t -> Q2_KTensor.dot(width, t.data(), offset, x, xOffset, n);
+            case Q3_KTensor t -> Q3_KTensor.dot(width, t.data(), offset, x, xOffset, n);
+            case Q4_KTensor t -> Q4_KTensor.dot(width, t.data(), offset, x, xOffset, n);
+            case Q5_KTensor t -> Q5_KTensor.dot(width, t.data(), offset, x, xOffset, n);
+            case Q6_KTensor t -> Q6_KTensor.dot(width, t.data(), offset, x, xOffset, n);
         };
     }
 

@@ -11,11 +11,29 @@ import org.junit.jupiter.api.Test;
 class UnsupportedTypeTest {
     @Test
     void typesWithoutKernelsAreRefusedClearly() {
-        assertFalse(GgmlType.Q4_K.computable());
+        assertFalse(GgmlType.IQ2_XS.computable());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WeightTensor.of(GgmlType.Q4_K, MemorySegment.ofArray(new byte[144]), 256));
-        assertTrue(e.getMessage().contains("Q4_K"), e.getMessage());
+                () -> WeightTensor.of(GgmlType.IQ2_XS, MemorySegment.ofArray(new byte[74]), 256));
+        // The message names the type, what the engine does compute, and what to do instead.
+        assertTrue(e.getMessage().contains("IQ2_XS"), e.getMessage());
+        assertTrue(e.getMessage().contains("Q2_K-Q6_K"), e.getMessage());
+        assertTrue(e.getMessage().contains("--engine"), e.getMessage());
+        assertTrue(e.getMessage().contains("--quant"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> WeightTensor.of(GgmlType.Q8_0, MemorySegment.ofArray(new byte[33]), 32));
+        assertThrows(IllegalArgumentException.class,
+                () -> WeightTensor.of(GgmlType.Q4_K, MemorySegment.ofArray(new byte[143]), 256));
+    }
+
+    @Test
+    void everyComputableTypeBuildsATensorAndNoOtherDoes() {
+        for (GgmlType type : GgmlType.values()) {
+            MemorySegment data = MemorySegment.ofArray(new byte[(int) type.byteSize(256)]);
+            if (type.computable()) {
+                WeightTensor.of(type, data, 256);
+            } else {
+                assertThrows(IllegalArgumentException.class, () -> WeightTensor.of(type, data, 256), type.name());
+            }
+        }
     }
 }
