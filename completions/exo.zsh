@@ -216,7 +216,8 @@ function _picocli_exo_chat() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
 
@@ -258,6 +259,11 @@ function _picocli_exo_chat() {
       ;;
     '-t'|'--threads')
       return
+      ;;
+    '--engine')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
+      return $?
       ;;
     '--system')
       return
@@ -408,8 +414,9 @@ function _picocli_exo_node() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--models-dir'"
+  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--engine' '--models-dir'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
+  local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -448,6 +455,11 @@ function _picocli_exo_node() {
       ;;
     '-t'|'--threads')
       return
+      ;;
+    '--engine')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
+      return $?
       ;;
     '--models-dir')
       local IFS=$'\n'
@@ -574,7 +586,7 @@ function _picocli_exo_run() {
   local commands=""
   local flag_opts="'--chat' '-h' '--help' '-V' '--version'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine'"
-  local javallamacpp_option_args=("java" "llama.cpp") # --engine values
+  local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -626,7 +638,7 @@ function _picocli_exo_run() {
       ;;
     '--engine')
       local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${javallamacpp_option_args[@]}" ) )
+      COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
       return $?
       ;;
   esac

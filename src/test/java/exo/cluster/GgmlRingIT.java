@@ -55,12 +55,20 @@ class GgmlRingIT {
     }
 
     private void startNode(String id, String memory, Path models, String engine) throws Exception {
-        List<String> peers = nodes.stream().map(NodeProcess::address).toList();
+        List<String> peers = addresses();
         nodes.add(NodeProcess.start(id, memory, home.resolve(id), peers, models, Map.of(), engine));
     }
 
+    private List<String> addresses() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (NodeProcess n : nodes) {
+            out.add(n.address());
+        }
+        return out;
+    }
+
     private RingEngine ring(Path model, String id, int layers, EngineKind tailEngine) throws Exception {
-        List<String> peers = nodes.stream().map(NodeProcess::address).toList();
+        List<String> peers = addresses();
         NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30,
                 exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1, Optional.empty(),
                 Duration.ofMillis(500), tailEngine);

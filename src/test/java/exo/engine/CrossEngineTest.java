@@ -59,6 +59,13 @@ class CrossEngineTest {
         teacherForce(new SyntheticModel(256, 4, 8, 4, 512, 1024, 256, type, 7));
     }
 
+    /** The K-quant mixes people download, with llama.cpp's own quantizer's bytes and per-tensor types. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Q4_K_M", "Q5_K_M", "Q3_K_M", "Q6_K", "Q2_K"})
+    void kQuantMixTopTokensAgree(String quant) throws Exception {
+        teacherForce(new SyntheticModel(256, 4, 8, 4, 512, 1024, 256, GgmlType.F32, 7).quantized(quant));
+    }
+
     /** Qwen2: NeoX-style rope and Q/K/V biases, against llama.cpp's own qwen2 graph. */
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "Q8_0"})
@@ -68,7 +75,7 @@ class CrossEngineTest {
 
     private void teacherForce(SyntheticModel synthetic) throws Exception {
         GgmlType type = synthetic.type();
-        Path model = dir.resolve("synthetic-" + synthetic.architecture() + "-" + type + ".gguf");
+        Path model = dir.resolve("synthetic-" + synthetic.architecture() + "-" + synthetic.mix().name() + ".gguf");
         synthetic.write(model);
         int[] tokens = new int[POSITIONS];
         SplittableRandom rnd = new SplittableRandom(3);
