@@ -525,8 +525,9 @@ function _picocli_exo_plan() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms'"
+  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms' '--engine'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
+  local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -565,6 +566,11 @@ function _picocli_exo_plan() {
       ;;
     '--wait-ms')
       return
+      ;;
+    '--engine')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
+      return $?
       ;;
   esac
 

@@ -41,7 +41,8 @@ public final class PeersCommand implements Callable<Integer> {
                 if (s.node() != null) {
                     o.put("id", s.node().id()).put("name", s.node().name())
                             .put("memory_bytes", s.node().device().memoryBytes()).put("cores", s.node().device().cores())
-                            .put("flops", s.node().device().flops());
+                            .put("flops", s.node().device().flops())
+                            .put("engine", s.node().device().engine().isEmpty() ? null : s.node().device().engine());
                 }
                 o.put("address", s.address()).put("source", s.source()).put("reachable", s.reachable());
                 if (s.lastSeen() != null) {
@@ -53,10 +54,11 @@ public final class PeersCommand implements Callable<Integer> {
             out.println("no peers seen (waited " + survey.waitMillis + " ms; multicast " + (survey.multicast() ? "on" : "off")
                     + ")");
         } else {
-            Table t = new Table("id", "name", "address", "memory", "cores", "gflops", "last seen", "reachable");
+            Table t = new Table("id", "name", "address", "engine", "memory", "cores", "gflops", "last seen", "reachable");
             for (ClusterSurvey.Seen s : seen) {
                 var n = s.node();
                 t.row(n == null ? "?" : n.id(), n == null ? "?" : n.name(), s.address(),
+                        n == null || n.device().engine().isEmpty() ? "?" : n.device().engine(),
                         n == null ? "?" : ByteSize.format(n.device().memoryBytes()),
                         n == null ? "?" : String.valueOf(n.device().cores()),
                         n == null ? "?" : String.format(Locale.ROOT, "%.1f", n.device().flops() / 1e9),

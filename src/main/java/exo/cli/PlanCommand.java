@@ -3,6 +3,8 @@ package exo.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import exo.engine.select.EngineKind;
+import exo.engine.select.Engines;
 import exo.models.ModelSpec;
 import exo.models.QuantFile;
 import exo.node.ClusterSurvey;
@@ -31,6 +33,8 @@ import picocli.CommandLine.Spec;
                 "  exo plan llama-3.1-8b --quant Q8_0 --context 8192 --json",
                 "", "Memory needed per machine: its layers' weights (+ token embedding on the head, output "
                 + "norm and head on the tail) + F32 KV cache for --context tokens + 256 MiB runtime overhead.",
+                "Engine: what computes a machine's layers and where (ggml/CPU, java): this machine's from "
+                + "--engine, a live node's as it advertises, '-' for a machine given with --device.",
                 "Exit status 1 when some machine is short of memory."})
 public final class PlanCommand implements Callable<Integer> {
     @Spec
@@ -52,11 +56,18 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     SurveyOptions survey;
 
+    @Option(names = "--engine", paramLabel = "auto|ggml|java|llama.cpp", defaultValue = "auto",
+            converter = EngineOption.Converter.class,
+            description = "The engine this machine would compute with (default: ${DEFAULT-VALUE}); the other "
+                    + "machines' engines are what they advertise.")
+    EngineKind engine;
+
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = registry.registry().get(model);
         QuantFile q = spec.quant(quant);
-        RingPlan plan = this.plan.compute(spec, q, this.plan.devices.isEmpty() ? liveNodes() : List.of());
+        RingPlan plan = this.plan.compute(spec, q, this.plan.devices.isEmpty() ? liveNodes() : List.of(),
+                Engines.labelOnThisMachine(engine));
         int context = this.plan.context(spec);
         PrintWriter out = this.spec.commandLine().getOut();
         if (json.json) {
@@ -80,7 +91,7 @@ public final class PlanCommand implements Callable<Integer> {
                 var d = s.node().device();
                 String name = names.add(d.name()) ? d.name() : s.node().id();
                 names.add(name);
-                out.add(new DeviceCapabilities(name, d.memoryBytes(), d.cores(), d.flops()));
+                out.add(new DeviceCapabilities(name, d.memoryBytes(), d.cores(), d.flops(), d.engine()));
             }
         }
         return out;
@@ -98,11 +109,12 @@ public final class PlanCommand implements Callable<Integer> {
     private static void printTable(PrintWriter out, ModelSpec spec, QuantFile q, RingPlan plan, int context) {
         out.printf("%s (%s), %s, %d layers, context %d%n", spec.id(), spec.name(), q.quant(), spec.layers(),
                 context);
-        Table t = new Table("#", "machine", "role", "memory", "layers", "count", "weights", "kv cache", "needs", "fits");
+        Table t = new Table("#", "machine", "role", "engine", "memory", "layers", "count", "weights", "kv cache", "needs",
+                "fits");
         for (RingPlan.Node n : plan.nodes()) {
             var a = n.assignment();
             t.row(String.valueOf(a.position()), a.device().name(), a.role().label(),
-                    ByteSize.format(a.device().memoryBytes()), layers(n), String.valueOf(a.shard().layerCount()),
+                    a.device().engine().isEmpty() ? "-" : a.device().engine(), ByteSize.format(a.device().memoryBytes()), layers(n), String.valueOf(a.shard().layerCount()),
                     ByteSize.format(n.weightBytes()), ByteSize.format(n.kvBytes()), ByteSize.format(n.requiredBytes()),
                     fit(n));
         }
@@ -129,6 +141,7 @@ public final class PlanCommand implements Callable<Integer> {
             var a = n.assignment();
             nodes.addObject().put("name", a.device().name()).put("memory_bytes", a.device().memoryBytes())
                     .put("position", a.position()).put("role", a.role().label())
+                    .put("engine", a.device().engine().isEmpty() ? null : a.device().engine())
                     .put("start_layer", a.shard().start()).put("end_layer", a.shard().end())
                     .put("layer_count", a.shard().layerCount()).put("weight_bytes", n.weightBytes())
                     .put("kv_bytes", n.kvBytes()).put("required_bytes", n.requiredBytes()).put("fits", n.fits())

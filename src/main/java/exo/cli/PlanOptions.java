@@ -52,14 +52,17 @@ public final class PlanOptions {
     }
 
     RingPlan compute(ModelSpec spec, QuantFile q) {
-        return compute(spec, q, List.of());
+        return compute(spec, q, List.of(), "");
     }
 
-    /** The plan over {@code --device}s, or with none over this machine and the {@code live} nodes. */
-    RingPlan compute(ModelSpec spec, QuantFile q, List<DeviceCapabilities> live) {
+    /**
+     * The plan over {@code --device}s, or with none over this machine and the {@code live} nodes;
+     * this machine computes with {@code selfEngine} ("" when it does not matter).
+     */
+    RingPlan compute(ModelSpec spec, QuantFile q, List<DeviceCapabilities> live, String selfEngine) {
         int context = context(spec);
         String tailName = tail != null && tail.equals(DeviceArgument.SELF) ? selfName() : tail;
-        List<DeviceCapabilities> machines = machines();
+        List<DeviceCapabilities> machines = machines(selfEngine);
         if (devices.isEmpty()) {
             machines = new ArrayList<>(machines);
             machines.addAll(live);
@@ -70,14 +73,14 @@ public final class PlanOptions {
         return RingPlan.check(partition, estimate);
     }
 
-    private List<DeviceCapabilities> machines() {
+    private List<DeviceCapabilities> machines(String selfEngine) {
         List<DeviceArgument> given = devices.isEmpty() ? List.of(new DeviceArgument(DeviceArgument.SELF, null)) : devices;
         List<DeviceCapabilities> out = new ArrayList<>();
         for (DeviceArgument d : given) {
             if (d.isSelf()) {
                 long mem = d.memoryBytes() != null ? d.memoryBytes()
                         : memory != null ? memory : LocalMachine.usableMemoryBytes();
-                out.add(new DeviceCapabilities(selfName(), mem, LocalMachine.cores(), 0));
+                out.add(new DeviceCapabilities(selfName(), mem, LocalMachine.cores(), 0, selfEngine));
             } else {
                 out.add(DeviceCapabilities.hypothetical(d.name(), d.memoryBytes()));
             }

@@ -62,7 +62,8 @@ public final class Node implements AutoCloseable {
         this.loading = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("exo-loader").daemon().factory());
         long memory = config.memoryBytes() != null ? config.memoryBytes() : LocalMachine.usableMemoryBytes();
         double flops = FlopsProbe.cachedOrMeasure(home, pool);
-        DeviceCapabilities device = new DeviceCapabilities(config.name(), memory, LocalMachine.cores(), flops);
+        DeviceCapabilities device = new DeviceCapabilities(config.name(), memory, LocalMachine.cores(), flops,
+                engines.label());
         NodeInfo self = new NodeInfo(config.nodeId(), LocalMachine.advertisedHost(config.host()), config.port(), device);
         PeerConfig peerConfig = PeerConfig.of(self).withBind(config.host(), config.port())
                 .withHeartbeatInterval(config.heartbeat());

@@ -16,7 +16,7 @@ import java.util.Optional;
 public sealed interface PeerMessage {
 
     /** The version this build speaks; a peer with another one is refused at the handshake. */
-    int PROTOCOL_VERSION = 1;
+    int PROTOCOL_VERSION = 2;
     /** Bytes of the random nonce in a {@link Hello}. */
     int NONCE_BYTES = 32;
 

@@ -5,12 +5,19 @@ import java.util.Objects;
 /**
  * What a machine offers the ring. {@code memoryBytes} is the memory usable for a shard
  * (measured, or given by the user because total memory misleads on some systems);
- * {@code cores} and {@code flops} are 0 when unknown (hypothetical devices).
+ * {@code cores} and {@code flops} are 0 when unknown (hypothetical devices); {@code engine}
+ * says what computes its slices ("ggml/CPU", "java"), "" when unknown.
  */
-public record DeviceCapabilities(String name, long memoryBytes, int cores, double flops) {
+public record DeviceCapabilities(String name, long memoryBytes, int cores, double flops, String engine) {
+
+    /** A machine whose engine is not known. */
+    public DeviceCapabilities(String name, long memoryBytes, int cores, double flops) {
+        this(name, memoryBytes, cores, flops, "");
+    }
 
     public DeviceCapabilities {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(engine, "engine");
         if (name.isBlank()) {
             throw new IllegalArgumentException("a device needs a name");
         }
@@ -20,6 +27,11 @@ public record DeviceCapabilities(String name, long memoryBytes, int cores, doubl
         if (cores < 0 || flops < 0 || Double.isNaN(flops)) {
             throw new IllegalArgumentException("device " + name + " has negative cores or flops");
         }
+    }
+
+    /** The same machine, computing with {@code engine}. */
+    public DeviceCapabilities withEngine(String engine) {
+        return new DeviceCapabilities(name, memoryBytes, cores, flops, engine);
     }
 
     public static DeviceCapabilities hypothetical(String name, long memoryBytes) {

@@ -95,6 +95,10 @@ class PlanCommandTest {
         assertEquals("head+tail", n.get(0).get("role").asText());
         assertEquals(2 * GB, n.get(0).get("memory_bytes").asLong());
         assertEquals(5, n.get(0).get("layer_count").asInt());
+        assertEquals("ggml/CPU", n.get(0).get("engine").asText(), "auto picks ggml where llama.cpp's library loads");
+        JsonNode java = new ObjectMapper().readTree(CliRun.of("plan", "stories-260k", "--memory", "2GB", "--json",
+                "--discovery", "static", "--engine", "java").out()).get("nodes");
+        assertEquals("java", java.get(0).get("engine").asText());
     }
 
     @Test
@@ -104,6 +108,8 @@ class PlanCommandTest {
         JsonNode n = new ObjectMapper().readTree(r.out()).get("nodes");
         assertEquals(2, n.size());
         assertEquals(8 * GB, n.get(1).get("memory_bytes").asLong());
+        assertTrue(n.get(0).get("engine").isNull(), "a hypothetical machine's engine is unknown");
+        assertEquals("ggml/CPU", n.get(1).get("engine").asText());
     }
 
     @Test

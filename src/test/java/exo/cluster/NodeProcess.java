@@ -44,11 +44,16 @@ final class NodeProcess implements AutoCloseable {
     /** A node on {@code engine} (the tests above compare with the Java engine, so that is their default). */
     static NodeProcess start(String id, String memory, Path home, List<String> peers, Path modelsDir,
                              java.util.Map<String, String> env, String engine) throws IOException {
+        return start(id, memory, home, peers, modelsDir, env, engine, 1);
+    }
+
+    static NodeProcess start(String id, String memory, Path home, List<String> peers, Path modelsDir,
+                             java.util.Map<String, String> env, String engine, int threads) throws IOException {
         Path jar = Path.of(System.getProperty("exo.jar", "target/exo.jar"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-jar", jar.toString(), "node", "--host", "127.0.0.1", "--port", "0", "--node-id", id, "--name", id,
-                "--memory", memory, "--threads", "1", "--heartbeat-ms", "500", "--discovery", "static",
+                "--memory", memory, "--threads", String.valueOf(threads), "--heartbeat-ms", "500", "--discovery", "static",
                 "--models-dir", modelsDir.toString(), "--engine", engine));
         if (!peers.isEmpty()) {
             cmd.add("--peers");

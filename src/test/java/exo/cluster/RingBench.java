@@ -2,7 +2,6 @@ package exo.cluster;
 
 import exo.engine.Activations;
 import exo.engine.InferenceEngine;
-import exo.engine.java.JavaEngine;
 import exo.engine.sampling.Sampler;
 import exo.discovery.DiscoveryMode;
 import exo.node.ExoHome;
@@ -22,8 +21,9 @@ import java.util.Optional;
 
 /**
  * Decode speed of one machine against a ring of real node processes on loopback, for a GGUF.
- * Usage: RingBench MODEL.gguf NODES TOKENS [THREADS]. Run after `mvn package` (it starts
- * target/exo.jar); the model's directory is the nodes' models directory.
+ * Usage: RingBench MODEL.gguf NODES TOKENS [THREADS] [ENGINE]. Run after `mvn package` (it starts
+ * target/exo.jar); the model's directory is the nodes' models directory. Every node and the
+ * tail compute with ENGINE (default java) on THREADS threads.
  */
 public final class RingBench {
     public static void main(String[] args) throws Exception {
@@ -31,6 +31,7 @@ public final class RingBench {
         int nodeCount = Integer.parseInt(args[1]);
         int tokens = Integer.parseInt(args[2]);
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        String engineName = args.length > 4 ? args[4] : "java";
         Path home = Files.createTempDirectory("ringbench");
         String id = model.getFileName().toString().replaceFirst("\\.gguf$", "");
         ModelRef ref = new ModelRef(id, model.getFileName().toString(), Optional.empty(), "local", Files.size(model));
@@ -39,17 +40,17 @@ public final class RingBench {
         try {
             for (int i = 0; i < nodeCount - 1; i++) {
                 NodeProcess n = NodeProcess.start("node-" + i, "4GB", home.resolve("n" + i), peers, model.getParent(),
-                        java.util.Map.of());
+                        java.util.Map.of(), engineName, threads);
                 nodes.add(n);
                 peers.add(n.address());
             }
             NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 4L << 30, exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, threads,
-                    Optional.empty(), Duration.ofSeconds(1));
+                    Optional.empty(), Duration.ofSeconds(1), exo.engine.select.EngineKind.parse(engineName));
             try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
                 tail.connectToPeers(30_000);
                 InferenceEngine engine;
                 if (nodeCount == 1) {
-                    engine = JavaEngine.open(model, 0, -1, tail.pool(), 1024);
+                    engine = tail.engines().open(model, 0, -1, 1024);
                 } else {
                     RingBuilder b = new RingBuilder(tail, s -> { });
                     var plan = b.plan(id, exo.engine.java.ModelConfig.from(exo.gguf.GgufFile.readHeader(model).metadata()).layers());
@@ -57,7 +58,7 @@ public final class RingBench {
                     System.out.println("ring: " + ((RingEngine) engine).ring());
                 }
                 int[] prompt = {1, 403, 407, 261, 378};
-                for (int round = 0; round < 2; round++) {
+                for (int round = 0; round < 3; round++) {
                     String session = "bench-" + round;
                     float[] l = ((Activations.Logits) engine.forward(session, 0, new Activations.Tokens(prompt))).last();
                     long t0 = System.nanoTime();

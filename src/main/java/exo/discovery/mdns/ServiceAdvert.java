@@ -43,6 +43,9 @@ public record ServiceAdvert(NodeInfo node, int protocolVersion, String clusterFi
         txt.put("mem", Long.toString(node.device().memoryBytes()));
         txt.put("cores", Integer.toString(node.device().cores()));
         txt.put("flops", Double.toString(node.device().flops()));
+        if (!node.device().engine().isEmpty()) {
+            txt.put("engine", node.device().engine());
+        }
         txt.put("ckf", clusterFingerprint);
         txt.put("seq", Long.toString(seq));
         return txt;
@@ -63,7 +66,7 @@ public record ServiceAdvert(NodeInfo node, int protocolVersion, String clusterFi
         double flops = txt.containsKey("flops") ? parseDouble(txt, "flops") : 0;
         String ckf = txt.get("ckf");
         long seq = txt.containsKey("seq") ? parseLong(txt, "seq") : 0;
-        var device = new DeviceCapabilities(name.isBlank() ? id : name, mem, cores, flops);
+        var device = new DeviceCapabilities(name.isBlank() ? id : name, mem, cores, flops, txt.getOrDefault("engine", ""));
         return new ServiceAdvert(new NodeInfo(id, host, port, device), version,
                 ckf == null || ckf.isEmpty() ? ClusterFingerprint.NONE : ckf, seq);
     }

@@ -82,6 +82,27 @@ public final class Engines implements EngineFactory {
         };
     }
 
+    /**
+     * The short form other machines are told, for plans and peer lists: engine and backend,
+     * "ggml/CPU", "java" or "llama.cpp/CPU".
+     */
+    public String label() {
+        return label(kind);
+    }
+
+    /** The {@link #label()} {@code chosen} would have on this machine, without starting an engine. */
+    public static String labelOnThisMachine(EngineKind chosen) {
+        return label(chosen != EngineKind.AUTO ? chosen
+                : GgmlEngine.unavailableReason().isEmpty() ? EngineKind.GGML : EngineKind.JAVA);
+    }
+
+    private static String label(EngineKind kind) {
+        return switch (kind) {
+            case GGML, LLAMA_CPP -> kind.label() + "/CPU";
+            case JAVA, AUTO -> kind.label();
+        };
+    }
+
     @Override
     public String describe() {
         return switch (kind) {

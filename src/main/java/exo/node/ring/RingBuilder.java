@@ -58,7 +58,7 @@ public final class RingBuilder {
     }
 
     private static DeviceCapabilities asPlanned(String id, DeviceCapabilities d) {
-        return new DeviceCapabilities(id, d.memoryBytes(), d.cores(), d.flops());
+        return new DeviceCapabilities(id, d.memoryBytes(), d.cores(), d.flops(), d.engine());
     }
 
     /** A node's name for the person: its device name and id. */

@@ -44,7 +44,7 @@ import java.util.Optional;
  * <pre>
  * type  message        fields
  * 0x01  Hello          'E' 'X' 'O' u8 version | node: str id, str host, u16 port, str name,
- *                      i64 memory, i32 cores, f64 flops | u8[] nonce (32) | u8[] key fingerprint (0 or 8)
+ *                      i64 memory, i32 cores, f64 flops, str engine | u8[] nonce (32) | u8[] key fingerprint (0 or 8)
  * 0x02  HelloProof     u8[] hmac (32)
  * 0x10  LoadShard      i64 request | str model, str file, opt str repo, str quant, i64 size |
  *                      i32 start, i32 end, i32 layers | i32 context | dtype wire
@@ -146,7 +146,8 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
                 w.u8(HELLO).u8(MAGIC[0]).u8(MAGIC[1]).u8(MAGIC[2]).u8(h.protocolVersion());
                 NodeInfo n = h.node();
                 w.string(n.id()).string(n.host()).u16(n.port()).string(n.device().name())
-                        .i64(n.device().memoryBytes()).i32(n.device().cores()).f64(n.device().flops());
+                        .i64(n.device().memoryBytes()).i32(n.device().cores()).f64(n.device().flops())
+                        .string(n.device().engine());
                 w.bytes(h.nonce()).bytes(h.keyFingerprint());
             }
             case HelloProof p -> w.u8(HELLO_PROOF).bytes(p.mac());
@@ -234,7 +235,8 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
         String id = r.string("node id");
         String host = r.string("host");
         int port = r.u16("port");
-        var device = new DeviceCapabilities(r.string("device name"), r.i64("memory"), r.i32("cores"), r.f64("flops"));
+        var device = new DeviceCapabilities(r.string("device name"), r.i64("memory"), r.i32("cores"), r.f64("flops"),
+                r.string("engine"));
         return new Hello(version, new NodeInfo(id, host, port, device), r.bytes("nonce"), r.bytes("key fingerprint"));
     }
 

@@ -31,6 +31,14 @@ class ServiceAdvertTest {
     }
 
     @Test
+    void aNodeSaysWhichEngineComputesItsSlices() {
+        var node = new NodeInfo("a1b2-c3", "10.0.0.7", 52415, new DeviceCapabilities("studio", 1L << 34, 8, 1e11, "ggml/CPU"));
+        Map<String, String> txt = new ServiceAdvert(node, 1, ClusterFingerprint.NONE, 3).toTxt();
+        assertEquals("ggml/CPU", txt.get("engine"));
+        assertEquals("ggml/CPU", ServiceAdvert.fromTxt(txt, "10.0.0.7").node().device().engine());
+    }
+
+    @Test
     void theHostComesFromWhereTheAdvertWasHeard() {
         var txt = new ServiceAdvert(NODE, 1, ClusterFingerprint.NONE, 0).toTxt();
         assertEquals("192.168.1.9", ServiceAdvert.fromTxt(txt, "192.168.1.9").node().host());

@@ -190,7 +190,7 @@ class HandshakeTest {
             try (Socket s = new Socket("127.0.0.1", server.network().port())) {
                 s.setSoTimeout(5000);
                 s.getOutputStream().write(hello);
-                log.await(T, "closing connection to peer at /127.0.0.1:", "peer speaks protocol version 9, this node speaks 1");
+                log.await(T, "closing connection to peer at /127.0.0.1:", "peer speaks protocol version 9, this node speaks " + PeerMessage.PROTOCOL_VERSION);
                 InputStream in = s.getInputStream();
                 while (in.read() >= 0) {
                     // until the server closes

@@ -29,7 +29,7 @@ class HeartbeatTest {
         try (Cluster c = new Cluster(); LogCapture log = LogCapture.peer()) {
             var server = c.start("server", cfg -> cfg.withHeartbeatInterval(BEAT));
             byte[] hello = PeerMessageCodecTest.encode(
-                    new PeerMessage.Hello(1, Samples.node("frozen"), new byte[32], new byte[0]));
+                    new PeerMessage.Hello(PeerMessage.PROTOCOL_VERSION, Samples.node("frozen"), new byte[32], new byte[0]));
             // a real socket that says Hello and then nothing, as a hung process would
             try (Socket frozen = new Socket("127.0.0.1", server.network().port())) {
                 frozen.getOutputStream().write(hello);

@@ -189,10 +189,10 @@ class PeerMessageCodecTest {
     @Test
     void aWrongVersionClosesTheConnection() {
         byte[] hello = encode(Samples.all().get(0));
-        hello[8] = 2;
+        hello[8] = 1;
         EmbeddedChannel in = decoder(MAX);
         in.writeInbound(buf(hello));
-        assertClosedWith(in, "peer speaks protocol version 2, this node speaks 1");
+        assertClosedWith(in, "peer speaks protocol version 1, this node speaks 2");
     }
 
     @Test

@@ -56,7 +56,7 @@ final class Samples {
         var hidden = new Activations.Hidden(randomFloats(3 * 8, 2), 3, 8);
         return List.of(
                 new Hello(PeerMessage.PROTOCOL_VERSION, new NodeInfo("node-a", "10.0.0.5", 5678,
-                        new DeviceCapabilities("Lämp mini PC", 16L << 30, 4, 2.5e11)), nonce, new byte[0]),
+                        new DeviceCapabilities("Lämp mini PC", 16L << 30, 4, 2.5e11, "ggml/CPU")), nonce, new byte[0]),
                 new Hello(PeerMessage.PROTOCOL_VERSION, node("b"), nonce, key.fingerprint()),
                 new HelloProof(key.proof(nonce, "a", "b")),
                 new LoadShard(7, model, new Shard("llama-3.2-1b", 0, 8, 16), 4096, WireDtype.F32),
