@@ -42,6 +42,11 @@ final class GgmlApi {
     static final long EXPECTED_TENSOR_OVERHEAD = 368;
     /** Bytes reserved for {@code struct ggml_threadpool_params} (528 in b4916: a 512-entry cpumask and five fields). */
     static final long THREADPOOL_PARAMS_BYTES = 1024;
+    /**
+     * Offset of {@code uint32_t poll} in {@code struct ggml_threadpool_params} (b4916: after
+     * {@code bool cpumask[512]}, {@code int n_threads} and {@code enum ggml_sched_priority prio}).
+     */
+    static final long THREADPOOL_PARAMS_POLL = 520;
 
     private final MethodHandle init;
     private final MethodHandle free;

@@ -6,7 +6,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Where a slice's graphs are computed: ggml's CPU backend with a thread pool that lives as long
- * as the engine (not one spawned per graph), and a graph allocator that reuses one compute
+ * as the engine (not one spawned per graph; in an OpenMP build such as the bundled one, libgomp's
+ * team plays that part), and a graph allocator that reuses one compute
  * buffer for every graph's intermediate tensors. Another backend (Metal, CUDA) would differ only
  * in how {@link #open} makes the backend and which buffer type it allocates from.
  *
@@ -43,6 +44,10 @@ final class GgmlBackend implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment params = arena.allocate(GgmlApi.THREADPOOL_PARAMS_BYTES, 64);
             api.ggml_threadpool_params_init(params, threads);
+            // No polling between graphs: idle workers sleep instead of spinning, so a node between
+            // tokens leaves its cores to others. (The bundled library is built with OpenMP, whose
+            // own team computes and spins per GOMP_SPINCOUNT; this pool serves builds without it.)
+            params.set(java.lang.foreign.ValueLayout.JAVA_INT, GgmlApi.THREADPOOL_PARAMS_POLL, 0);
             pool = api.ggml_threadpool_new(params);
         }
         if (MemorySegment.NULL.equals(pool)) {

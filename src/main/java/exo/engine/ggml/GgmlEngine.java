@@ -38,6 +38,8 @@ public final class GgmlEngine implements InferenceEngine {
     private final GgmlBackend backend;
     private final int contextLength;
     private final Map<String, GgmlKvCache> sessions = new ConcurrentHashMap<>();
+    /** Set by close: native memory is gone, and a second close or a late forward must not touch it. */
+    private boolean closed;
 
     private GgmlEngine(GgmlApi api, GgufFile file, ModelConfig config, Shard shard, GgmlWeights weights,
                        GgmlBackend backend, int contextLength) {
@@ -137,6 +139,9 @@ public final class GgmlEngine implements InferenceEngine {
 
     @Override
     public synchronized void release(String session) {
+        if (closed) {
+            return;
+        }
         GgmlKvCache c = sessions.remove(session);
         if (c != null) {
             c.close();
@@ -154,6 +159,9 @@ public final class GgmlEngine implements InferenceEngine {
      */
     @Override
     public synchronized Activations forward(String session, int position, Activations input, boolean allLogits) {
+        if (closed) {
+            throw new IllegalStateException("the ggml engine for " + shard + " is closed");
+        }
         float[] hiddenIn = null;
         int[] ids = null;
         switch (input) {
@@ -272,6 +280,10 @@ public final class GgmlEngine implements InferenceEngine {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         sessions.values().forEach(GgmlKvCache::close);
         sessions.clear();
         backend.close();

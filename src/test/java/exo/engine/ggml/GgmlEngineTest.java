@@ -126,6 +126,17 @@ class GgmlEngineTest {
         }
     }
 
+    @Test
+    void closingTwiceIsHarmlessAndAClosedEngineRefusesWork() throws Exception {
+        GgmlEngine e = GgmlEngine.open(TestModels.stories260K(), 0, -1, 1, 64);
+        e.forward("s", 0, new Activations.Tokens(PROMPT));
+        e.close();
+        e.close();
+        e.release("s");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> e.forward("s", 0, new Activations.Tokens(PROMPT)));
+    }
+
     record Compared(int[] expected, int[] actual, double maxDiff) {
     }
 
