@@ -154,6 +154,7 @@ function compReplyArray() {
 # to generate possible options and subcommands for the last specified subcommand.
 function _complete_exo() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} download" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_exo; return $?; fi
@@ -164,23 +165,25 @@ function _complete_exo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
-  local cmds0=(chat)
-  local cmds1=(download)
-  local cmds2=(models)
-  local cmds3=(node)
-  local cmds4=(peers)
-  local cmds5=(plan)
-  local cmds6=(run)
-  local cmds7=(tokenize)
+  local cmds0=(bench)
+  local cmds1=(chat)
+  local cmds2=(download)
+  local cmds3=(models)
+  local cmds4=(node)
+  local cmds5=(peers)
+  local cmds6=(plan)
+  local cmds7=(run)
+  local cmds8=(tokenize)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_run; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_plan; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_peers; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_node; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_models; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_download; return $?; fi
-  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_chat; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_peers; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_node; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_models; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_download; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_chat; return $?; fi
+  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_bench; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
   _picocli_exo; return $?;
@@ -191,9 +194,84 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="chat download models node peers plan run tokenize"
+  local commands="bench chat download models node peers plan run tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `bench` subcommand.
+function _picocli_exo_bench() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--compare' '--memory-bandwidth' '--json' '--csv' '--md' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--sessions' '-o' '--output' '--plot'"
+  local ENGINE_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--quant')
+      return
+      ;;
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--synthetic')
+      return
+      ;;
+    '-p'|'--n-prompt')
+      return
+      ;;
+    '-n'|'--n-gen')
+      return
+      ;;
+    '-r'|'--repetitions')
+      return
+      ;;
+    '-t'|'--threads')
+      return
+      ;;
+    '--engine')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENGINE_option_args[@]}" ) )
+      return $?
+      ;;
+    '--sessions')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--plot')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -18,24 +18,41 @@ import java.util.SplittableRandom;
  * vocabulary is a SentencePiece one (unk, bos, eos, 256 byte tokens, filler pieces) so that
  * llama.cpp accepts the file; tests feed token ids, not text.
  */
-public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ffn, int vocab, int context,
-                             QuantMix mix, long seed, String architecture) {
+public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int headDim, int ffn, int vocab, int context,
+                             QuantMix mix, long seed, String architecture, boolean tiedEmbeddings) {
 
-    /** A llama-architecture model with every matrix of {@code type}. */
+    /** A llama-architecture model with every matrix of {@code type} and heads of dim / heads. */
     public SyntheticModel(int dim, int layers, int heads, int kvHeads, int ffn, int vocab, int context, GgmlType type,
                           long seed) {
-        this(dim, layers, heads, kvHeads, ffn, vocab, context, QuantMix.uniform(type), seed, "llama");
+        this(dim, layers, heads, kvHeads, dim / heads, ffn, vocab, context, QuantMix.uniform(type), seed, "llama", false);
     }
 
     /** The same shape as another architecture: qwen2 adds Q/K/V biases, qwen3 per-head Q/K norms. */
     public SyntheticModel as(String arch) {
-        return new SyntheticModel(dim, layers, heads, kvHeads, ffn, vocab, context, mix, seed, arch);
+        return new SyntheticModel(dim, layers, heads, kvHeads, headDim, ffn, vocab, context, mix, seed, arch,
+                tiedEmbeddings);
     }
 
     /** The same shape with the tensor types llama.cpp's quantizer gives {@code quantization} (e.g. Q4_K_M). */
     public SyntheticModel quantized(String quantization) {
-        return new SyntheticModel(dim, layers, heads, kvHeads, ffn, vocab, context, QuantMix.of(quantization), seed,
-                architecture);
+        return new SyntheticModel(dim, layers, heads, kvHeads, headDim, ffn, vocab, context, QuantMix.of(quantization),
+                seed, architecture, tiedEmbeddings);
+    }
+
+    /**
+     * A model of {@code spec}'s exact shape (models.yaml) in {@code quantization}'s tensor types,
+     * with random weights. Mistral files are written as llama, as its published GGUFs are; the
+     * context is capped at 8192 since nothing here needs more.
+     */
+    public static SyntheticModel of(exo.models.ModelSpec spec, String quantization) {
+        var s = spec.shape();
+        String arch = switch (spec.architecture()) {
+            case LLAMA, MISTRAL -> "llama";
+            case QWEN2 -> "qwen2";
+            case QWEN3 -> "qwen3";
+        };
+        return new SyntheticModel(s.embedding(), s.layers(), s.heads(), s.kvHeads(), s.headDim(), s.ffn(), s.vocab(),
+                Math.min(spec.context(), 8192), QuantMix.of(quantization), 1, arch, s.tiedEmbeddings());
     }
 
     /** The Llama-3.2-1B-like shape of the benchmarks in DESIGN.md (vocab 32000). */
@@ -49,7 +66,7 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
     }
 
     public SyntheticModel {
-        if (dim % heads != 0 || heads % kvHeads != 0 || vocab < 260) {
+        if (heads % kvHeads != 0 || vocab < 260 || headDim < 2 || headDim % 2 != 0) {
             throw new IllegalArgumentException("inconsistent synthetic shape");
         }
         if (dim % 32 != 0 || ffn % 32 != 0) {
@@ -61,7 +78,15 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
     }
 
     public void write(Path path) throws IOException {
-        int headDim = dim / heads;
+        writer().write(path);
+    }
+
+    /**
+     * The file as a writer whose tensors are generated only when it writes: its tensor list and
+     * {@link GgufWriter#fileSize()} cost nothing.
+     */
+    public GgufWriter writer() {
+        int qDim = heads * headDim;
         int kvDim = kvHeads * headDim;
         String a = architecture;
         GgufWriter w = new GgufWriter()
@@ -78,17 +103,20 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
                 .putFloat32(a + ".attention.layer_norm_rms_epsilon", 1e-5f)
                 .putFloat32(a + ".rope.freq_base", 10000f)
                 .putUInt32(a + ".vocab_size", vocab);
+        if (headDim != dim / heads) {
+            w.putUInt32(a + ".attention.key_length", headDim).putUInt32(a + ".attention.value_length", headDim);
+        }
         addVocabulary(w);
         int salt = 0;
         matrix(w, "token_embd.weight", vocab, dim, 1f, salt++);
         for (int l = 0; l < layers; l++) {
             String p = "blk." + l + ".";
             w.addF32(p + "attn_norm.weight", new long[] {dim}, ones(dim));
-            matrix(w, p + "attn_q.weight", dim, dim, fanIn(dim), salt++);
+            matrix(w, p + "attn_q.weight", qDim, dim, fanIn(dim), salt++);
             matrix(w, p + "attn_k.weight", kvDim, dim, fanIn(dim), salt++);
             matrix(w, p + "attn_v.weight", kvDim, dim, fanIn(dim), salt++);
             if (a.equals("qwen2")) {
-                w.addF32(p + "attn_q.bias", new long[] {dim}, uniform(dim, 0f, 0.5f, salt++));
+                w.addF32(p + "attn_q.bias", new long[] {qDim}, uniform(qDim, 0f, 0.5f, salt++));
                 w.addF32(p + "attn_k.bias", new long[] {kvDim}, uniform(kvDim, 0f, 0.5f, salt++));
                 w.addF32(p + "attn_v.bias", new long[] {kvDim}, uniform(kvDim, 0f, 0.5f, salt++));
             }
@@ -96,21 +124,23 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int ff
                 w.addF32(p + "attn_q_norm.weight", new long[] {headDim}, uniform(headDim, 1f, 0.5f, salt++));
                 w.addF32(p + "attn_k_norm.weight", new long[] {headDim}, uniform(headDim, 1f, 0.5f, salt++));
             }
-            matrix(w, p + "attn_output.weight", dim, dim, fanIn(dim), salt++);
+            matrix(w, p + "attn_output.weight", dim, qDim, fanIn(qDim), salt++);
             w.addF32(p + "ffn_norm.weight", new long[] {dim}, ones(dim));
             matrix(w, p + "ffn_gate.weight", ffn, dim, fanIn(dim), salt++);
             matrix(w, p + "ffn_up.weight", ffn, dim, fanIn(dim), salt++);
             matrix(w, p + "ffn_down.weight", dim, ffn, fanIn(ffn), salt++);
         }
         w.addF32("output_norm.weight", new long[] {dim}, ones(dim));
-        // A wider head than 1/sqrt(dim) separates the top logits, as a trained model's do.
-        matrix(w, "output.weight", vocab, dim, 4 * fanIn(dim), salt);
-        w.write(path);
+        if (!tiedEmbeddings) {
+            // A wider head than 1/sqrt(dim) separates the top logits, as a trained model's do.
+            matrix(w, "output.weight", vocab, dim, 4 * fanIn(dim), salt);
+        }
+        return w;
     }
 
     /** A rows x cols matrix of the type the mix gives it. */
     private void matrix(GgufWriter w, String name, int rows, int cols, float scale, int salt) {
-        GgmlType t = mix.typeOf(name, cols, layers, heads / kvHeads, false);
+        GgmlType t = mix.typeOf(name, cols, layers, heads / kvHeads, tiedEmbeddings);
         w.addTensor(name, t, new long[] {cols, rows}, random(t, rows, cols, scale, salt));
     }
 

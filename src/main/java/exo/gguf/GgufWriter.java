@@ -107,10 +107,9 @@ public final class GgufWriter {
         return addTensor(name, GgmlType.F32, dims, seg);
     }
 
-    public void write(Path target) throws IOException {
-        int alignment = metadata.containsKey(GgufHeader.ALIGNMENT_KEY)
-                ? (int) new GgufMetadata(metadata).getLong(GgufHeader.ALIGNMENT_KEY).orElseThrow()
-                : GgufHeader.DEFAULT_ALIGNMENT;
+    /** The tensors as they will be laid out: names, shapes, types and offsets in the data section. */
+    public List<GgufTensorInfo> tensorInfos() {
+        int alignment = alignment();
         List<GgufTensorInfo> laidOut = new ArrayList<>();
         long offset = 0;
         for (PendingTensor t : tensors) {
@@ -118,6 +117,27 @@ public final class GgufWriter {
             laidOut.add(new GgufTensorInfo(t.info().name(), t.info().dims(), t.info().type(), offset));
             offset += t.info().byteSize();
         }
+        return laidOut;
+    }
+
+    /** The size {@link #write} will give the file, computed without producing any tensor's bytes. */
+    public long fileSize() {
+        int alignment = alignment();
+        List<GgufTensorInfo> laidOut = tensorInfos();
+        long dataStart = GgufHeader.alignUp(encodeHeader(laidOut, alignment).remaining(), alignment);
+        long end = laidOut.isEmpty() ? 0 : laidOut.getLast().offset() + laidOut.getLast().byteSize();
+        return GgufHeader.alignUp(dataStart + end, alignment);
+    }
+
+    private int alignment() {
+        return metadata.containsKey(GgufHeader.ALIGNMENT_KEY)
+                ? (int) new GgufMetadata(metadata).getLong(GgufHeader.ALIGNMENT_KEY).orElseThrow()
+                : GgufHeader.DEFAULT_ALIGNMENT;
+    }
+
+    public void write(Path target) throws IOException {
+        int alignment = alignment();
+        List<GgufTensorInfo> laidOut = tensorInfos();
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, target.getFileName().toString(), ".part");
