@@ -61,6 +61,6 @@ public final class SyntheticFiles {
     }
 
     static String size(long bytes) {
-        return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+        return BenchReport.gib(bytes);
     }
 }

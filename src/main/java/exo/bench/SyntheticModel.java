@@ -69,7 +69,7 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
         if (heads % kvHeads != 0 || vocab < 260 || headDim < 2 || headDim % 2 != 0) {
             throw new IllegalArgumentException("inconsistent synthetic shape");
         }
-        if (dim % 32 != 0 || ffn % 32 != 0) {
+        if (mix.base().isQuantized() && (dim % 32 != 0 || ffn % 32 != 0)) {
             throw new IllegalArgumentException("dim and ffn must be multiples of 32 for quantized types");
         }
         if (!java.util.Set.of("llama", "qwen2", "qwen3").contains(architecture)) {

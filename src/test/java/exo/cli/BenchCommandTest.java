@@ -151,6 +151,36 @@ class BenchCommandTest {
         }
     }
 
+    /** --synthetic writes the model once under the exo home, says where and how large, then reuses it. */
+    @Test
+    void syntheticModelsAreWrittenOnceAndReused() throws Exception {
+        Map<String, String> env = Map.of("EXO_HOME", tmp.resolve("home").toString());
+        String[] args = {"bench", "--synthetic", "stories-260k", "--quant", "F32", "--engine", "ggml", "-r", "1",
+            "-p", "8", "-n", "2", "--json"};
+        ExoProcess.Result first = ExoProcess.run(tmp, env, args);
+        assertEquals(0, first.exitCode(), first.err());
+        Path file = tmp.resolve("home/synthetic/stories-260k-F32.gguf");
+        assertTrue(first.err().contains("writing a synthetic stories-260k F32 (random weights, 1.1 MiB) to " + file),
+                first.err());
+        assertTrue(Files.size(file) > 1_000_000, "the stories260K shape in F32");
+        assertEquals(2, new ObjectMapper().readTree(first.out()).get("results").size(), "pp8 and tg2");
+        ExoProcess.Result second = ExoProcess.run(tmp, env, args);
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.err().contains("using the synthetic stories-260k F32 at " + file), second.err());
+        assertFalse(second.err().contains("writing"), second.err());
+    }
+
+    @Test
+    void aSyntheticModelThatDoesNotFitIsRefusedBeforeAnythingIsWritten() throws Exception {
+        var spec = exo.models.ModelRegistry.load(Path.of("models.yaml")).get("llama-3.1-8b");
+        var files = new exo.bench.SyntheticFiles(tmp.resolve("synthetic"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> files.ensure(spec, "Q4_K_M", 1L << 30, line -> { }));
+        assertTrue(e.getMessage().startsWith("a synthetic llama-3.1-8b Q4_K_M needs 4.5"), e.getMessage());
+        assertTrue(e.getMessage().contains("of memory to run; this machine has 1.00 GiB available"), e.getMessage());
+        assertFalse(Files.exists(files.path(spec, "Q4_K_M")));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
