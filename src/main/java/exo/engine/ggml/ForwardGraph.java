@@ -59,10 +59,10 @@ final class ForwardGraph implements AutoCloseable {
      * {@code kvCells} cells.
      *
      * @param head       the shard holds the embedding: the input is token ids
-     * @param tail       the shard holds the output head: the result is logits
-     * @param lastLayerIsModels the shard's last block is the model's last: with {@code oneRow},
-     *                   its output is pruned to the last position as llama.cpp prunes unused outputs
-     * @param oneRow     only the last position's logits are wanted
+     * @param tail       the shard holds the output head (and so the model's last block): the
+     *                   result is logits
+     * @param oneRow     only the last position's logits are wanted: on a tail, the last block's
+     *                   output is pruned to that position, as llama.cpp prunes unused outputs
      */
     void build(GgmlWeights w, GgmlKvCache cache, int n, int p0, int kvCells, boolean head, boolean tail,
                boolean oneRow) {
