@@ -1,7 +1,5 @@
 package exo.bench;
 
-import java.util.Locale;
-
 /**
  * One test of {@code exo bench}, named as llama-bench names them: {@code ppN} processes a prompt
  * of N tokens in one batch, {@code tgN} generates N tokens one at a time.
@@ -31,10 +29,5 @@ public record BenchTest(Kind kind, int tokens) {
     /** Positions of the context the test fills. */
     public int positions() {
         return kind == Kind.PROMPT ? tokens : tokens + 1;
-    }
-
-    @Override
-    public String toString() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

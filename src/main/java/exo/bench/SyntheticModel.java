@@ -55,11 +55,6 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
                 Math.min(spec.context(), 8192), QuantMix.of(quantization), 1, arch, s.tiedEmbeddings());
     }
 
-    /** The Llama-3.2-1B-like shape of the benchmarks in DESIGN.md (vocab 32000). */
-    public static SyntheticModel llama1B(GgmlType type) {
-        return new SyntheticModel(2048, 16, 32, 8, 8192, 32000, 2048, type, 1);
-    }
-
     /** The type of most matrices (the mix's base). */
     public GgmlType type() {
         return mix.base();

@@ -23,14 +23,6 @@ public record NodeConfig(String nodeId, String name, String host, int port, Long
                          DiscoveryMode discovery, Path modelsDir, int threads, Optional<String> clusterKey,
                          Duration heartbeat, EngineKind engine) {
 
-    /** A node on the Java engine. */
-    public NodeConfig(String nodeId, String name, String host, int port, Long memoryBytes, List<PeerAddress> peers,
-                      DiscoveryMode discovery, Path modelsDir, int threads, Optional<String> clusterKey,
-                      Duration heartbeat) {
-        this(nodeId, name, host, port, memoryBytes, peers, discovery, modelsDir, threads, clusterKey, heartbeat,
-                EngineKind.JAVA);
-    }
-
     public NodeConfig {
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(name, "name");

@@ -29,11 +29,6 @@ public record DeviceCapabilities(String name, long memoryBytes, int cores, doubl
         }
     }
 
-    /** The same machine, computing with {@code engine}. */
-    public DeviceCapabilities withEngine(String engine) {
-        return new DeviceCapabilities(name, memoryBytes, cores, flops, engine);
-    }
-
     public static DeviceCapabilities hypothetical(String name, long memoryBytes) {
         return new DeviceCapabilities(name, memoryBytes, 0, 0);
     }

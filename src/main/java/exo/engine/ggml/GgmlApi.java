@@ -2,6 +2,7 @@ package exo.engine.ggml;
 
 import exo.engine.llamacpp.LlamaCppException;
 import exo.engine.llamacpp.LlamaLibrary;
+import exo.engine.llamacpp.NativeBinding;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -75,7 +76,6 @@ final class GgmlApi {
     private final MethodHandle buildForwardExpand;
     private final MethodHandle setInput;
     private final MethodHandle setOutput;
-    private final MethodHandle rowSize;
     private final MethodHandle cpuInit;
     private final MethodHandle cpuSetNThreads;
     private final MethodHandle cpuSetThreadpool;
@@ -100,12 +100,10 @@ final class GgmlApi {
     private final MethodHandle quantizeChunk;
     private final MethodHandle quantizeRequiresImatrix;
     private final MethodHandle repackBufferType;
-    private final SymbolLookup symbols;
-    private final Linker linker;
+    private final NativeBinding binding;
 
     GgmlApi(SymbolLookup lookup) {
-        this.symbols = lookup;
-        this.linker = Linker.nativeLinker();
+        this.binding = new NativeBinding(lookup);
         // Heap arrays may be passed straight to these: they copy and return without calling back.
         Linker.Option heap = Linker.Option.critical(true);
         init = bind("ggml_init", FunctionDescriptor.of(ADDRESS, INIT_PARAMS));
@@ -142,7 +140,6 @@ final class GgmlApi {
         buildForwardExpand = bind("ggml_build_forward_expand", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
         setInput = bind("ggml_set_input", FunctionDescriptor.ofVoid(ADDRESS));
         setOutput = bind("ggml_set_output", FunctionDescriptor.ofVoid(ADDRESS));
-        rowSize = bind("ggml_row_size", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG));
         cpuInit = bind("ggml_backend_cpu_init", FunctionDescriptor.of(ADDRESS));
         cpuSetNThreads = bind("ggml_backend_cpu_set_n_threads", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
         cpuSetThreadpool = bind("ggml_backend_cpu_set_threadpool", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
@@ -174,7 +171,7 @@ final class GgmlApi {
         // C++ linkage, so the mangled name: ggml_backend_buffer_type_t ggml_backend_cpu_aarch64_buffer_type(void).
         // It exists where ggml was built with GGML_CPU_AARCH64 (the repacked Q4_0 kernels); absent is fine.
         repackBufferType = lookup.find("_Z36ggml_backend_cpu_aarch64_buffer_typev")
-                .map(s -> linker.downcallHandle(s, FunctionDescriptor.of(ADDRESS))).orElse(null);
+                .map(s -> Linker.nativeLinker().downcallHandle(s, FunctionDescriptor.of(ADDRESS))).orElse(null);
         long overhead = ggml_tensor_overhead();
         if (overhead != EXPECTED_TENSOR_OVERHEAD) {
             throw new LlamaCppException("the llama.cpp library's ggml_tensor is " + overhead
@@ -210,9 +207,7 @@ final class GgmlApi {
 
     /** A handle for {@code name} with the given signature, for functions bound only where used (dequantizers). */
     MethodHandle bind(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = symbols.find(name).orElseThrow(() -> new LlamaCppException(
-                "the llama.cpp library lacks " + name + " (expected build " + LlamaLibrary.EXPECTED_BUILD + ")"));
-        return linker.downcallHandle(symbol, descriptor, options);
+        return binding.bind(name, descriptor, options);
     }
 
     // ---- ggml.h: contexts ----
@@ -252,15 +247,6 @@ final class GgmlApi {
     long ggml_graph_overhead_custom(long size, boolean grads) {
         try {
             return (long) graphOverheadCustom.invokeExact(size, grads);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** {@code size_t ggml_row_size(enum ggml_type type, int64_t ne);} bytes of ne elements. */
-    long ggml_row_size(int type, long ne) {
-        try {
-            return (long) rowSize.invokeExact(type, ne);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -721,18 +707,7 @@ final class GgmlApi {
         }
     }
 
-    /** A downcall cannot throw a checked exception of its own; anything here is a binding bug. */
     static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException("ggml downcall failed", t);
-    }
-
-    private MethodHandle bind(String name, FunctionDescriptor descriptor) {
-        return bind(name, descriptor, new Linker.Option[0]);
+        return NativeBinding.unexpected(t);
     }
 }

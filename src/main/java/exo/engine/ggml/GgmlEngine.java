@@ -3,14 +3,12 @@ package exo.engine.ggml;
 import exo.engine.Activations;
 import exo.engine.InferenceEngine;
 import exo.engine.java.ModelConfig;
-import exo.gguf.GgmlType;
 import exo.gguf.GgufFile;
 import exo.topology.Shard;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -93,24 +91,6 @@ public final class GgmlEngine implements InferenceEngine {
         }
     }
 
-    public ModelConfig config() {
-        return config;
-    }
-
-    /** The distinct types of the shard's weight matrices (e.g. Q4_K, Q6_K for a Q4_K_M file). */
-    public List<GgmlType> weightTypes() {
-        return weights.types();
-    }
-
-    /** The backend it computes on, for the person: "CPU" here; "Metal" or "CUDA" where the library has them. */
-    public String backendName() {
-        return "CPU";
-    }
-
-    public int threads() {
-        return backend.threads();
-    }
-
     @Override
     public Shard shard() {
         return shard;
@@ -146,11 +126,6 @@ public final class GgmlEngine implements InferenceEngine {
         if (c != null) {
             c.close();
         }
-    }
-
-    /** Bytes held by every session's KV cache. */
-    public synchronized long cacheBytes() {
-        return sessions.values().stream().mapToLong(GgmlKvCache::bytes).sum();
     }
 
     /**

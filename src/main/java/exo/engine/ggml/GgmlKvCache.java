@@ -148,10 +148,6 @@ final class GgmlKvCache implements AutoCloseable {
         this.capacity = positions;
     }
 
-    long bytes() {
-        return 2L * layers * capacity * kvDim * ELEMENT;
-    }
-
     @Override
     public void close() {
         api.ggml_backend_buffer_free(buffer);

@@ -1,6 +1,7 @@
 package exo.engine.ggml;
 
 import exo.engine.java.ModelConfig;
+import exo.engine.java.ShardTensors;
 import exo.gguf.GgmlType;
 import exo.gguf.GgufFile;
 import exo.gguf.GgufTensorInfo;
@@ -8,7 +9,6 @@ import exo.topology.Shard;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,12 +38,10 @@ final class GgmlWeights implements AutoCloseable {
     final MemorySegment outputNorm;     // [dim] or NULL unless last
     final MemorySegment output;         // [dim, vocab] or NULL unless last; token_embd when tied
     final MemorySegment ropeFreqs;      // [rope_dim / 2] or NULL
-    private final List<GgmlType> types;
 
     private GgmlWeights(GgmlApi api, MemorySegment context, MemorySegment buffer, MemorySegment repacked,
                         MemorySegment tokenEmbedding,
-                        Layer[] layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs,
-                        List<GgmlType> types) {
+                        Layer[] layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs) {
         this.api = api;
         this.context = context;
         this.buffer = buffer;
@@ -53,12 +51,6 @@ final class GgmlWeights implements AutoCloseable {
         this.outputNorm = outputNorm;
         this.output = output;
         this.ropeFreqs = ropeFreqs;
-        this.types = types;
-    }
-
-    /** The distinct tensor types of the matrices, for the engine's description. */
-    List<GgmlType> types() {
-        return types;
     }
 
     static GgmlWeights load(GgmlApi api, GgufFile file, ModelConfig c, Shard shard) {
@@ -78,7 +70,7 @@ final class GgmlWeights implements AutoCloseable {
         MemorySegment buffer = api.ggml_backend_cpu_buffer_from_ptr(data, Math.max(data.byteSize(), 1));
         MemorySegment repacked = MemorySegment.NULL;
         try {
-            Maker in = new Maker(api, file, context, buffer, new ArrayList<>(), new ArrayList<>());
+            Maker in = new Maker(api, file, context, buffer, new ArrayList<>());
             MemorySegment embedding = shard.isFirst() ? in.matrix("token_embd.weight", c.vocab(), c.dim()) : null;
             Layer[] layers = new Layer[shard.layerCount()];
             for (int l = shard.start(); l < shard.end(); l++) {
@@ -103,16 +95,15 @@ final class GgmlWeights implements AutoCloseable {
             MemorySegment output = null;
             if (shard.isLast()) {
                 outputNorm = in.vector("output_norm.weight", c.dim());
-                // Models with tied embeddings (Llama 3.2, Qwen2.5 small) have no output.weight.
-                output = file.tensorInfo("output.weight") != null
-                        ? in.matrix("output.weight", c.vocab(), c.dim())
-                        : (embedding != null ? embedding : in.matrix("token_embd.weight", c.vocab(), c.dim()));
+                String name = ShardTensors.outputName(file);
+                // A tied head on a shard that is also the head is the embedding tensor already made.
+                output = name.equals("token_embd.weight") && embedding != null
+                        ? embedding : in.matrix(name, c.vocab(), c.dim());
             }
             MemorySegment ropeFreqs = file.tensorInfo("rope_freqs.weight") != null
                     ? in.vector("rope_freqs.weight", c.ropeDim() / 2) : MemorySegment.NULL;
             repacked = repack(api, file, in.repack());
-            return new GgmlWeights(api, context, buffer, repacked, embedding, layers, outputNorm, output, ropeFreqs,
-                    in.types().stream().distinct().sorted().toList());
+            return new GgmlWeights(api, context, buffer, repacked, embedding, layers, outputNorm, output, ropeFreqs);
         } catch (RuntimeException e) {
             if (!MemorySegment.NULL.equals(repacked)) {
                 api.ggml_backend_buffer_free(repacked);
@@ -163,26 +154,13 @@ final class GgmlWeights implements AutoCloseable {
 
     /** Makes the ggml tensor for a GGUF tensor after checking its shape and type. */
     private record Maker(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment buffer,
-                         List<GgmlType> types, List<Repack> repack) {
-        GgufTensorInfo info(String name) {
-            GgufTensorInfo t = file.tensorInfo(name);
-            if (t == null) {
-                throw new IllegalArgumentException(file.path().getFileName() + " lacks tensor " + name);
-            }
-            return t;
-        }
-
+                         List<Repack> repack) {
         MemorySegment matrix(String name, int rows, int cols) {
-            GgufTensorInfo t = info(name);
-            if (t.dim(0) != cols || t.dim(1) != rows || t.rank() > 2 && t.dim(2) * t.dim(3) != 1) {
-                throw new IllegalArgumentException("tensor " + name + " is " + Arrays.toString(t.dims())
-                        + ", expected [" + cols + ", " + rows + "]");
-            }
+            GgufTensorInfo t = ShardTensors.matrix(file, name, rows, cols);
             if (cols % t.type().blockSize() != 0) {
                 throw new IllegalArgumentException("tensor " + name + " has rows of " + cols
                         + " elements, not whole " + t.type() + " blocks");
             }
-            types.add(t.type());
             MemorySegment tensor = api.ggml_new_tensor_2d(context, t.type().id(), cols, rows);
             // The repacked Q4_0 kernel takes rows in groups of 8 (ggml_aarch64_get_optimal_repack_type on AVX2).
             if (t.type() == GgmlType.Q4_0 && rows % 8 == 0 && !name.equals("token_embd.weight")
@@ -194,10 +172,7 @@ final class GgmlWeights implements AutoCloseable {
         }
 
         MemorySegment vector(String name, int n) {
-            GgufTensorInfo t = info(name);
-            if (t.elements() != n) {
-                throw new IllegalArgumentException("tensor " + name + " has " + t.elements() + " elements, expected " + n);
-            }
+            GgufTensorInfo t = ShardTensors.vector(file, name, n);
             // ggml multiplies and adds these to F32 activations; llama.cpp's converter always writes them F32.
             if (t.type() != GgmlType.F32) {
                 throw new IllegalArgumentException("tensor " + name + " is " + t.type() + "; norms and biases must be F32");

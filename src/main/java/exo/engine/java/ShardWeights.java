@@ -4,7 +4,6 @@ import exo.engine.java.tensor.WeightTensor;
 import exo.gguf.GgufFile;
 import exo.gguf.GgufTensorInfo;
 import exo.topology.Shard;
-import java.util.Arrays;
 
 /**
  * The weights one shard needs, read in place from a memory-mapped GGUF: its blocks, the token
@@ -44,40 +43,22 @@ record ShardWeights(
         Matrix output = null;
         if (shard.isLast()) {
             outputNorm = in.vector("output_norm.weight", c.dim());
-            // Models with tied embeddings (Llama 3.2, Qwen2.5 small) have no output.weight.
-            output = file.tensorInfo("output.weight") != null
-                    ? in.matrix("output.weight", c.vocab(), c.dim())
-                    : in.matrix("token_embd.weight", c.vocab(), c.dim());
+            output = in.matrix(ShardTensors.outputName(file), c.vocab(), c.dim());
         }
         float[] ropeFreqs = file.tensorInfo("rope_freqs.weight") != null
                 ? in.vector("rope_freqs.weight", c.ropeDim() / 2) : null;
         return new ShardWeights(embedding, layers, outputNorm, output, ropeFreqs);
     }
 
-    /** Looks tensors up by name and checks their shapes, naming the tensor on any mismatch. */
+    /** Makes the Java engine's tensors from the checked GGUF tensors. */
     private record Loader(GgufFile file) {
-        GgufTensorInfo info(String name) {
-            GgufTensorInfo t = file.tensorInfo(name);
-            if (t == null) {
-                throw new IllegalArgumentException(file.path().getFileName() + " lacks tensor " + name);
-            }
-            return t;
-        }
-
         Matrix matrix(String name, int rows, int cols) {
-            GgufTensorInfo t = info(name);
-            if (t.dim(0) != cols || t.dim(1) != rows || t.rank() > 2 && t.dim(2) * t.dim(3) != 1) {
-                throw new IllegalArgumentException("tensor " + name + " is " + Arrays.toString(t.dims())
-                        + ", expected [" + cols + ", " + rows + "]");
-            }
+            GgufTensorInfo t = ShardTensors.matrix(file, name, rows, cols);
             return new Matrix(name, WeightTensor.of(t.type(), file.tensorData(t), t.elements()), rows, cols);
         }
 
         float[] vector(String name, int n) {
-            GgufTensorInfo t = info(name);
-            if (t.elements() != n) {
-                throw new IllegalArgumentException("tensor " + name + " has " + t.elements() + " elements, expected " + n);
-            }
+            GgufTensorInfo t = ShardTensors.vector(file, name, n);
             float[] out = new float[n];
             WeightTensor.of(t.type(), file.tensorData(t), n).dequantize(0, out, 0, n);
             return out;

@@ -2,7 +2,6 @@ package exo.engine.llamacpp;
 
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.SymbolLookup;
@@ -44,8 +43,7 @@ final class LlamaApi {
     private final MethodHandle kvSelfClear;
 
     LlamaApi(SymbolLookup lookup) {
-        Linker linker = Linker.nativeLinker();
-        Binder b = new Binder(linker, lookup);
+        NativeBinding b = new NativeBinding(lookup);
         backendInit = b.bind("llama_backend_init", FunctionDescriptor.ofVoid());
         logSet = b.bind("llama_log_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
         modelDefaultParams = b.bind("llama_model_default_params", FunctionDescriptor.of(LlamaLayouts.MODEL_PARAMS));
@@ -298,23 +296,7 @@ final class LlamaApi {
         }
     }
 
-    /** A downcall cannot throw a checked exception of its own; anything here is a binding bug. */
     private static RuntimeException unexpected(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException("llama.cpp downcall failed", t);
-    }
-
-    /** Looks a symbol up and links it, naming the symbol when it is missing. */
-    private record Binder(Linker linker, SymbolLookup lookup) {
-        MethodHandle bind(String name, FunctionDescriptor descriptor) {
-            MemorySegment symbol = lookup.find(name).orElseThrow(() -> new LlamaCppException(
-                    "llama.cpp library lacks " + name + " (expected build " + LlamaLibrary.EXPECTED_BUILD + ")"));
-            return linker.downcallHandle(symbol, descriptor);
-        }
+        return NativeBinding.unexpected(t);
     }
 }

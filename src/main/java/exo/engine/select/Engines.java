@@ -45,12 +45,16 @@ public final class Engines implements EngineFactory {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        Optional<String> unavailable = GgmlEngine.unavailableReason();
+        // Only the native engines look at the native library: --engine java never loads it.
         return switch (chosen) {
-            case AUTO -> unavailable.isEmpty()
-                    ? new Engines(EngineKind.GGML, threads, pool, null)
-                    : new Engines(EngineKind.JAVA, threads, pool, unavailable.get());
+            case AUTO -> {
+                Optional<String> unavailable = GgmlEngine.unavailableReason();
+                yield unavailable.isEmpty()
+                        ? new Engines(EngineKind.GGML, threads, pool, null)
+                        : new Engines(EngineKind.JAVA, threads, pool, unavailable.get());
+            }
             case GGML, LLAMA_CPP -> {
+                Optional<String> unavailable = GgmlEngine.unavailableReason();
                 if (unavailable.isPresent()) {
                     throw new exo.engine.llamacpp.LlamaCppException("the " + chosen + " engine cannot run here: "
                             + unavailable.get());

@@ -1,0 +1,48 @@
+package exo.engine.java;
+
+import exo.gguf.GgufFile;
+import exo.gguf.GgufTensorInfo;
+import java.util.Arrays;
+
+/**
+ * The GGUF tensors a shard computes with, looked up by name and checked against the model's
+ * shape, naming the tensor on any mismatch. Shared by every engine that reads a shard from a
+ * GGUF file, so they accept and refuse the same files.
+ */
+public final class ShardTensors {
+    private ShardTensors() {
+    }
+
+    /** Tensor {@code name}, which the file must have. */
+    public static GgufTensorInfo require(GgufFile file, String name) {
+        GgufTensorInfo t = file.tensorInfo(name);
+        if (t == null) {
+            throw new IllegalArgumentException(file.path().getFileName() + " lacks tensor " + name);
+        }
+        return t;
+    }
+
+    /** A {@code rows x cols} matrix (GGUF dims {cols, rows}). */
+    public static GgufTensorInfo matrix(GgufFile file, String name, int rows, int cols) {
+        GgufTensorInfo t = require(file, name);
+        if (t.dim(0) != cols || t.dim(1) != rows || t.rank() > 2 && t.dim(2) * t.dim(3) != 1) {
+            throw new IllegalArgumentException("tensor " + name + " is " + Arrays.toString(t.dims())
+                    + ", expected [" + cols + ", " + rows + "]");
+        }
+        return t;
+    }
+
+    /** A vector of {@code n} elements (a norm's weights, a bias). */
+    public static GgufTensorInfo vector(GgufFile file, String name, int n) {
+        GgufTensorInfo t = require(file, name);
+        if (t.elements() != n) {
+            throw new IllegalArgumentException("tensor " + name + " has " + t.elements() + " elements, expected " + n);
+        }
+        return t;
+    }
+
+    /** The output head's tensor: token_embd.weight doubles as it in models with tied embeddings (Llama 3.2, Qwen2.5 small). */
+    public static String outputName(GgufFile file) {
+        return file.tensorInfo("output.weight") != null ? "output.weight" : "token_embd.weight";
+    }
+}
