@@ -215,8 +215,10 @@ function _picocli_exo_bench() {
 
   local commands=""
   local flag_opts="'--compare' '--memory-bandwidth' '--json' '--csv' '--md' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--sessions' '-o' '--output' '--plot'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--sessions' '--nodes' '--wait-ms' '--wire-dtype' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
   local ENGINE_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
+  local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
+  local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -258,6 +260,49 @@ function _picocli_exo_bench() {
       ;;
     '--sessions')
       return
+      ;;
+    '--nodes')
+      return
+      ;;
+    '--wait-ms')
+      return
+      ;;
+    '--wire-dtype')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${f32bf16f16_option_args[@]}" ) )
+      return $?
+      ;;
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--node-id')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--peers')
+      return
+      ;;
+    '--peers-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--memory')
+      return
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '--discovery')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
+      return $?
       ;;
     '-o'|'--output')
       local IFS=$'\n'

@@ -22,8 +22,9 @@ public record BenchReport(List<BenchRow> rows, OptionalDouble bandwidth) {
     }
 
     /** Columns of the table forms; the CSV and JSON carry each figure separately. */
-    public static final List<String> COLUMNS = List.of("model", "size", "params", "engine", "backend", "threads",
-            "nodes", "sessions", "test", "t/s", "per session", "ttft ms", "vs llama.cpp", "of bandwidth");
+    static final List<String> COLUMNS = List.of("model", "size", "params", "engine", "backend", "threads",
+            "nodes", "sessions", "test", "t/s", "per session", "ttft ms", "vs llama.cpp", "of bandwidth", "hop ms",
+            "wire/token", "busy");
 
     /** Fills in each row's ratio to the llama.cpp row of the same threads, nodes, sessions and test. */
     public static List<BenchRow> withRatios(List<BenchRow> rows) {
@@ -37,7 +38,28 @@ public record BenchReport(List<BenchRow> rows, OptionalDouble bandwidth) {
         return out;
     }
 
+    /** The ring's columns, shown only when some row ran through a ring. */
+    private static final int RING_COLUMNS = 3;
+
+    /** The table's columns: {@link #COLUMNS}, without the ring's when every row ran on one machine. */
+    public List<String> columns() {
+        return throughRing() ? COLUMNS : COLUMNS.subList(0, COLUMNS.size() - RING_COLUMNS);
+    }
+
+    private boolean throughRing() {
+        return rows.stream().anyMatch(r -> r.ring().isPresent());
+    }
+
+    /** One list of strings per row, as many as {@link #columns()}. */
     public List<List<String>> cells() {
+        List<List<String>> out = new ArrayList<>();
+        for (List<String> row : allCells()) {
+            out.add(row.subList(0, columns().size()));
+        }
+        return out;
+    }
+
+    private List<List<String>> allCells() {
         List<List<String>> out = new ArrayList<>();
         for (BenchRow r : rows) {
             out.add(List.of(r.model(), gib(r.sizeBytes()), params(r.parameters()), r.engine(), r.backend(),
@@ -45,15 +67,18 @@ public record BenchReport(List<BenchRow> rows, OptionalDouble bandwidth) {
                     fmt("%.2f ± %.2f", r.tokensPerSecond(), r.stddev()), fmt("%.2f", r.perSession()),
                     fmt("%.1f", r.ttftMillis()),
                     r.vsLlamaCpp().isPresent() ? fmt("%.2f", r.vsLlamaCpp().getAsDouble()) : "-",
-                    r.bandwidthShare().isPresent() ? fmt("%.0f%%", 100 * r.bandwidthShare().getAsDouble()) : "-"));
+                    r.bandwidthShare().isPresent() ? fmt("%.0f%%", 100 * r.bandwidthShare().getAsDouble()) : "-",
+                    r.ring().map(g -> fmt("%.2f", g.hopMillis())).orElse("-"),
+                    r.ring().map(g -> bytes(g.wireBytesPerToken())).orElse("-"),
+                    r.ring().map(RingFigures::busy).orElse("-")));
         }
         return out;
     }
 
     public String markdown() {
         StringBuilder b = new StringBuilder();
-        b.append("| ").append(String.join(" | ", COLUMNS)).append(" |\n");
-        b.append("|").append(COLUMNS.stream().map(c -> " --- ").collect(Collectors.joining("|"))).append("|\n");
+        b.append("| ").append(String.join(" | ", columns())).append(" |\n");
+        b.append("|").append(columns().stream().map(c -> " --- ").collect(Collectors.joining("|"))).append("|\n");
         for (List<String> row : cells()) {
             b.append("| ").append(String.join(" | ", row)).append(" |\n");
         }
@@ -63,7 +88,7 @@ public record BenchReport(List<BenchRow> rows, OptionalDouble bandwidth) {
 
     public static final List<String> CSV_COLUMNS = List.of("model", "size_bytes", "parameters", "engine", "backend",
             "threads", "nodes", "sessions", "test", "tokens_per_second", "stddev", "per_session_tokens_per_second",
-            "ttft_ms", "vs_llama_cpp", "bandwidth_share");
+            "ttft_ms", "vs_llama_cpp", "bandwidth_share", "hop_ms", "wire_bytes_per_token", "node_compute_shares");
 
     public String csv() {
         StringBuilder b = new StringBuilder(String.join(",", CSV_COLUMNS)).append('\n');
@@ -73,7 +98,11 @@ public record BenchReport(List<BenchRow> rows, OptionalDouble bandwidth) {
                     String.valueOf(r.sessions()), r.test(), fmt("%.4f", r.tokensPerSecond()), fmt("%.4f", r.stddev()),
                     fmt("%.4f", r.perSession()), fmt("%.3f", r.ttftMillis()),
                     r.vsLlamaCpp().isPresent() ? fmt("%.4f", r.vsLlamaCpp().getAsDouble()) : "",
-                    r.bandwidthShare().isPresent() ? fmt("%.4f", r.bandwidthShare().getAsDouble()) : "")).append('\n');
+                    r.bandwidthShare().isPresent() ? fmt("%.4f", r.bandwidthShare().getAsDouble()) : "",
+                    r.ring().map(g -> fmt("%.4f", g.hopMillis())).orElse(""),
+                    r.ring().map(g -> fmt("%.1f", g.wireBytesPerToken())).orElse(""),
+                    r.ring().map(g -> quote(g.nodes().stream().map(n -> n.node() + "=" + fmt("%.4f", n.computeShare()))
+                            .collect(Collectors.joining(";")))).orElse(""))).append('\n');
         }
         return b.toString();
     }
@@ -103,6 +132,19 @@ public record BenchReport(List<BenchRow> rows, OptionalDouble bandwidth) {
             } else {
                 o.putNull("bandwidth_share");
             }
+            if (r.ring().isPresent()) {
+                RingFigures g = r.ring().get();
+                ObjectNode ring = o.putObject("ring").put("hop_ms", g.hopMillis())
+                        .put("wire_bytes_per_token", g.wireBytesPerToken());
+                ArrayNode nodes = ring.putArray("nodes");
+                for (RingFigures.NodeShare n : g.nodes()) {
+                    nodes.addObject().put("node", n.node()).put("layers", n.layers())
+                            .put("compute_share", n.computeShare()).put("queue_share", n.queueShare())
+                            .put("waiting_share", n.waitingShare());
+                }
+            } else {
+                o.putNull("ring");
+            }
         }
         try {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
@@ -117,6 +159,11 @@ public record BenchReport(List<BenchRow> rows, OptionalDouble bandwidth) {
 
     private static String fmt(String f, Object... args) {
         return String.format(Locale.ROOT, f, args);
+    }
+
+    /** A byte count per token: B below 1 KiB, KiB above. */
+    static String bytes(double b) {
+        return b >= 1024 ? fmt("%.1f KiB", b / 1024) : fmt("%.0f B", b);
     }
 
     static String gib(long bytes) {

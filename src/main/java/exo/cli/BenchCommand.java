@@ -8,23 +8,37 @@ import exo.bench.BenchTest;
 import exo.bench.MemoryBandwidth;
 import exo.bench.ModelFacts;
 import exo.bench.SyntheticFiles;
+import exo.bench.RingFigures;
 import exo.engine.InferenceEngine;
+import exo.engine.java.ModelConfig;
+import exo.gguf.GgufFile;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.select.EngineKind;
 import exo.engine.select.Engines;
 import exo.models.ModelSpec;
 import exo.node.ExoHome;
 import exo.node.LocalMachine;
+import exo.node.Node;
+import exo.node.ring.RingBuilder;
+import exo.node.ring.RingEngine;
+import exo.node.ring.RingStats;
+import exo.peer.RingEntry;
+import exo.peer.WireDtype;
+import exo.topology.Partition;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -38,16 +52,22 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure prompt processing (ppN) and generation (tgN) speed of MODEL on this machine, "
                 + "per engine and thread count, as llama-bench does: a warm-up that is not counted, then each test "
-                + "repeated from an empty context. The table goes to stdout, progress to stderr."},
+                + "repeated from an empty context. The table goes to stdout, progress to stderr.",
+                "With peers (found on the LAN or given with --peers) the tests run through the planned ring, this "
+                + "machine its tail; --nodes 1,2,3 measures rings of the first K machines of the plan."},
         footer = {"", "Examples:",
                 "  exo bench --model-file model.gguf",
                 "  exo bench --model-file model.gguf --compare -p 128,512 -n 64 -t 1,2",
                 "  exo bench --synthetic llama-3.2-1b --quant Q4_K_M --memory-bandwidth --md",
                 "  exo bench --model-file model.gguf -n 64 -p 0 --sessions 1,2,4 --json --output runs.json",
+                "  exo bench llama-3.2-1b --peers 192.168.1.20:52416 --nodes 1,2",
                 "", "Columns: t/s is the mean ± standard deviation over the repetitions (with several sessions, all "
                 + "of them together; per session is one stream's share), ttft ms the time to the first token (the "
                 + "prompt's prefill for pp, the first step for tg), vs llama.cpp the ratio to llama.cpp in the same "
-                + "test, of bandwidth the weights read per token x t/s over the measured read bandwidth."})
+                + "test, of bandwidth the weights read per token x t/s over the measured read bandwidth. Through a "
+                + "ring: hop ms is a round trip less the nodes' own time, over its hops (serialization, network, "
+                + "event loops); wire/token the token ids and hidden states sent per token over all hops; busy each "
+                + "node's share of the test's time spent computing, head first (the rest it waits for the others)."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -91,6 +111,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sessions", paramLabel = "K", split = ",", defaultValue = "1",
             description = "Concurrent generation streams for tg tests (default: ${DEFAULT-VALUE}).")
     List<Integer> sessions;
+
+    @Option(names = "--nodes", paramLabel = "K", split = ",",
+            description = "Ring sizes to measure: rings of this machine and the first K-1 other machines of the plan "
+                    + "(default: every machine that answered; 1 is this machine alone).")
+    List<Integer> nodeCounts;
+
+    @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "5000",
+            description = "How long to wait for peers to answer before planning (default: ${DEFAULT-VALUE}).")
+    long waitMillis;
+
+    @Option(names = "--wire-dtype", paramLabel = "f32|bf16|f16", defaultValue = "f32", converter = WireDtypeConverter.class,
+            description = "How hidden states travel between machines (default: ${DEFAULT-VALUE}).")
+    WireDtype wireDtype;
+
+    @Mixin
+    ClusterOptions cluster;
 
     @Option(names = "--memory-bandwidth", description = "Measure this machine's read bandwidth and show the share of "
             + "it each row's weight stream reached.")
@@ -137,9 +173,13 @@ public final class BenchCommand implements Callable<Integer> {
             status(err, String.format(Locale.ROOT, "memory read bandwidth: %.1f GB/s", bw.getAsDouble() / 1e9));
         }
         List<BenchRow> rows = new ArrayList<>();
-        for (EngineKind kind : engineKinds()) {
-            for (int t : threadCounts) {
-                rows.addAll(measure(kind, t, file, facts, tests, context, err));
+        if (throughRing(threadCounts)) {
+            rows.addAll(measureRings(threadCounts.getFirst(), file, facts, tests, context, err));
+        } else {
+            for (EngineKind kind : engineKinds()) {
+                for (int t : threadCounts) {
+                    rows.addAll(measure(kind, t, file, facts, tests, context, err));
+                }
             }
         }
         if (rows.isEmpty()) {
@@ -190,12 +230,125 @@ public final class BenchCommand implements Callable<Integer> {
                         BenchRunner.Measured m = runner.measure(test, repetitions, k);
                         rows.add(new BenchRow(facts.name(), facts.sizeBytes(), facts.parameters(), name, backend,
                                 threads, 1, k, test.name(), m.mean(), m.stddev(), m.perSession(), m.ttftMillis(),
-                                OptionalDouble.empty(), OptionalDouble.empty()));
+                                OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty()));
                     }
                 }
             }
         }
         return rows;
+    }
+
+    /**
+     * Whether to look for peers: always with --nodes; otherwise when the cluster options look for
+     * them and one engine at one thread count is measured (--compare and lists compare this machine).
+     */
+    private boolean throughRing(List<Integer> threadCounts) {
+        boolean single = !compare && engineKinds().size() == 1 && threadCounts.size() == 1;
+        if (nodeCounts != null && !single) {
+            throw new IllegalArgumentException("--nodes measures one engine at one thread count: give one --engine and "
+                    + "one --threads, without --compare");
+        }
+        return nodeCounts != null || (single && cluster.looksForPeers());
+    }
+
+    /** Rings of the first k machines of the plan for each --nodes k (k = 1 is this machine alone). */
+    private List<BenchRow> measureRings(int threads, Path file, ModelFacts facts, List<BenchTest> tests, int context,
+                                        PrintWriter err) throws Exception {
+        EngineKind kind = engineKinds().getFirst();
+        ExoHome home = ExoHome.fromEnvironment(System.getenv());
+        LogSetup.quiet();
+        List<BenchRow> rows = new ArrayList<>();
+        try (Node node = Node.start(cluster.toConfig(0, null, threads, kind, home), home)) {
+            status(err, "looking for peers");
+            node.awaitPeers(waitMillis);
+            int machines = 1 + node.network().peers().size();
+            List<Integer> counts = nodeCounts != null ? List.copyOf(new LinkedHashSet<>(nodeCounts)) : List.of(machines);
+            for (int k : counts) {
+                if (k < 1 || k > machines) {
+                    throw new UserException(ExitCode.USAGE, "--nodes " + k + " needs " + k + " machines; "
+                            + (machines == 1 ? "no peer answered" : "this one and " + (machines - 1) + " peers answered"));
+                }
+            }
+            if (machines == 1) {
+                status(err, "no peers answered; measuring this machine alone");
+            }
+            for (int k : counts) {
+                rows.addAll(k == 1 ? measure(kind, threads, file, facts, tests, context, err)
+                        : measureRing(node, k, threads, file, facts, tests, context, err));
+            }
+        }
+        return rows;
+    }
+
+    private List<BenchRow> measureRing(Node node, int k, int threads, Path file, ModelFacts facts,
+                                       List<BenchTest> tests, int context, PrintWriter err) throws Exception {
+        ModelSpec named = model != null ? registry.registry().get(model) : null;
+        String id = model != null ? model : facts.name();
+        int layers = ModelConfig.from(GgufFile.readHeader(file).metadata()).layers();
+        RingBuilder builder = new RingBuilder(node, line -> status(err, line));
+        // The first k machines of the whole plan: the others are left out, and the k are planned again.
+        List<String> planned = builder.plan(id, layers).ring().stream().map(a -> a.device().name()).toList();
+        List<String> others = planned.subList(0, planned.size() - 1);
+        List<String> first = others.subList(0, Math.min(k - 1, others.size()));
+        Set<String> without = new HashSet<>();
+        node.network().peers().forEach(p -> {
+            if (!first.contains(p.info().id())) {
+                without.add(p.info().id());
+            }
+        });
+        Partition plan = builder.plan(id, layers, without);
+        if (plan.ring().size() != k) {
+            throw new UserException(ExitCode.USAGE, "--nodes " + k + ": the plan holds " + facts.name() + " on "
+                    + plan.ring().size() + " machines only (the others are left out for memory)");
+        }
+        List<BenchRow> rows = new ArrayList<>();
+        try (RingEngine ring = builder.build(plan, source.ringModel(named, id, file), file, context, wireDtype,
+                Duration.ofMinutes(30), Duration.ofMinutes(10))) {
+            String engines = String.join("+", new LinkedHashSet<>(plan.ring().stream()
+                    .map(a -> engineName(node, a.device().name())).toList()));
+            List<String> names = nodeNames(node, ring.ring());
+            BenchRunner runner = new BenchRunner(ring, line -> status(err, k + " nodes: " + line));
+            runner.warmUp();
+            for (BenchTest test : tests) {
+                List<Integer> streams = test.kind() == BenchTest.Kind.GENERATE ? sessions : List.of(1);
+                for (int s : streams) {
+                    RingStats.Snapshot before = ring.stats();
+                    long t0 = System.nanoTime();
+                    BenchRunner.Measured m = runner.measure(test, repetitions, s);
+                    long wall = System.nanoTime() - t0;
+                    RingFigures figures = figures(ring.stats().minus(before), wall, names, ring.ring());
+                    rows.add(new BenchRow(facts.name(), facts.sizeBytes(), facts.parameters(), engines, "CPU", threads,
+                            k, s, test.name(), m.mean(), m.stddev(), m.perSession(), m.ttftMillis(),
+                            OptionalDouble.empty(), OptionalDouble.empty(), Optional.of(figures)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static RingFigures figures(RingStats.Snapshot d, long wallNanos, List<String> names, List<RingEntry> ring) {
+        List<RingFigures.NodeShare> shares = new ArrayList<>();
+        for (int i = 0; i < ring.size(); i++) {
+            RingEntry e = ring.get(i);
+            shares.add(new RingFigures.NodeShare(names.get(i), e.start() + "-" + (e.end() - 1),
+                    (double) d.computeNanos()[i] / wallNanos, (double) d.queueNanos()[i] / wallNanos));
+        }
+        return new RingFigures(d.hopMillis(), d.wireBytesPerToken(), shares);
+    }
+
+    /** Each ring node's name, or its id where two nodes share a name (several nodes on one host). */
+    private static List<String> nodeNames(Node node, List<RingEntry> ring) {
+        List<String> names = ring.stream().map(e -> e.nodeId().equals(node.info().id()) ? node.info().name()
+                : node.network().peer(e.nodeId()).map(p -> p.info().name()).orElse(e.nodeId())).toList();
+        return names.stream().distinct().count() == names.size() ? names
+                : ring.stream().map(RingEntry::nodeId).toList();
+    }
+
+    /** The engine a ring node runs, as it advertised it ("ggml/CPU" becomes "ggml"). */
+    private static String engineName(Node node, String nodeId) {
+        String label = nodeId.equals(node.info().id()) ? node.info().device().engine()
+                : node.network().peer(nodeId).map(p -> p.info().device().engine()).orElse("?");
+        return label.isEmpty() ? "?" : label.contains("/") ? label.substring(0, label.indexOf('/')) : label;
     }
 
     private Path modelFile(PrintWriter err) throws IOException {
@@ -282,7 +435,7 @@ public final class BenchCommand implements Callable<Integer> {
         } else if (format.md) {
             text = report.markdown();
         } else {
-            Table t = new Table(BenchReport.COLUMNS.toArray(String[]::new));
+            Table t = new Table(report.columns().toArray(String[]::new));
             report.cells().forEach(row -> t.row(row.toArray(String[]::new)));
             java.io.StringWriter s = new java.io.StringWriter();
             PrintWriter w = new PrintWriter(s);

@@ -141,7 +141,7 @@ public final class ChatCommand implements Callable<Integer> {
                 metadata = localMetadata != null ? localMetadata : GgufFile.readHeader(path).metadata();
                 int ctx = context > 0 ? context : ModelConfig.from(metadata).contextLength();
                 try {
-                    ring = builder.build(plan, modelRef(named, path), path, ctx, wireDtype, Duration.ofMinutes(30),
+                    ring = builder.build(plan, source.ringModel(named, modelId(), path), path, ctx, wireDtype, Duration.ofMinutes(30),
                             Duration.ofMinutes(10));
                 } catch (RingBuilder.LoadFailure e) {
                     // A node that cannot load its slice (it lacks the file, or the memory) is left out.
@@ -184,15 +184,6 @@ public final class ChatCommand implements Callable<Integer> {
     /** The id the ring's nodes know the model by: the models.yaml id, or the file's name without .gguf. */
     private String modelId() {
         return model != null ? model : source.modelFile.getFileName().toString().replaceFirst("\\.gguf$", "");
-    }
-
-    /** What the other nodes load: a named model's published file (fetched if they lack it), or this file by name. */
-    private ModelRef modelRef(ModelSpec named, Path path) throws IOException {
-        if (named != null) {
-            QuantFile q = named.quant(source.quant);
-            return new ModelRef(named.id(), q.file(), Optional.of(q.repo()), q.quant(), q.size());
-        }
-        return new ModelRef(modelId(), path.getFileName().toString(), Optional.empty(), "local", Files.size(path));
     }
 
     /** Fetches {@code shard}'s tensors of the named model into a shard file, showing progress. */

@@ -3,6 +3,7 @@ package exo.cli;
 import exo.download.HubCache;
 import exo.models.ModelSpec;
 import exo.models.QuantFile;
+import exo.peer.ModelRef;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,5 +50,18 @@ public final class ModelSource {
         return findLocal(modelId, registry).orElseThrow(() -> new UserException(ExitCode.USAGE,
                 spec.id() + " " + q.quant() + " (" + q.repo() + "/" + q.file() + ") is not on this machine (looked in "
                         + HubCache.fromEnvironment(System.getenv()).root() + "); give --model-file PATH.gguf"));
+    }
+
+    /**
+     * What the other nodes of a ring load: a named model's published file (fetched where they
+     * lack it), or, for --model-file, a file of the same name under their models directory.
+     */
+    ModelRef ringModel(ModelSpec named, String modelId, Path path) throws java.io.IOException {
+        if (named != null) {
+            QuantFile q = named.quant(quant);
+            return new ModelRef(named.id(), q.file(), java.util.Optional.of(q.repo()), q.quant(), q.size());
+        }
+        return new ModelRef(modelId, path.getFileName().toString(), java.util.Optional.empty(), "local",
+                Files.size(path));
     }
 }

@@ -2,6 +2,7 @@ package exo.node;
 
 import exo.engine.Activations;
 import exo.engine.InferenceEngine;
+import exo.peer.HopTrace;
 import exo.peer.Payload;
 import exo.peer.Peer;
 import exo.peer.PeerMessage;
@@ -15,7 +16,8 @@ import java.util.concurrent.ExecutorService;
 /**
  * Runs this node's slice of other nodes' sessions: remembers each session's pinned ring
  * (from SessionStart), runs every Forward through the matching shard on the compute thread,
- * and sends the output to the next node of that ring. Errors go to the session's tail, which
+ * and sends the output to the next node of that ring, with this node's queueing and compute
+ * time added to the forward's trace. Errors go to the session's tail, which
  * owns the conversation. One compute thread serves all sessions in arrival order, so while
  * this node works on one session its neighbours work on others.
  */
@@ -67,10 +69,11 @@ public final class SessionRouter {
             return;
         }
         lastUsed.put(f.sessionId(), System.currentTimeMillis());
-        compute.execute(() -> run(s, f));
+        long arrived = System.nanoTime();
+        compute.execute(() -> run(s, f, arrived));
     }
 
-    private void run(PeerMessage.SessionStart s, PeerMessage.Forward f) {
+    private void run(PeerMessage.SessionStart s, PeerMessage.Forward f, long arrived) {
         String session = s.sessionId();
         if (cancelled.contains(session) || !sessions.containsKey(session)) {
             return;
@@ -80,10 +83,12 @@ public final class SessionRouter {
             InferenceEngine engine = shards.engine(s.modelId(), mine.start(), mine.end()).orElseThrow(() ->
                     new IllegalStateException("layers [" + mine.start() + ", " + mine.end() + ") of " + s.modelId()
                             + " are not loaded on " + selfId));
+            long started = System.nanoTime();
             Activations out = engine.forward(session, f.position(), f.payload().toActivations());
+            HopTrace spent = new HopTrace(started - arrived, System.nanoTime() - started);
             RingEntry next = s.after(selfId).orElseThrow();
             Peer peer = peers.peerOrDial(next.nodeId(), next.address(), DIAL_TIMEOUT_MILLIS);
-            peer.sendForward(new PeerMessage.Forward(session, f.position(), Payload.of(out, s.wireDtype())));
+            peer.sendForward(f.next(Payload.of(out, s.wireDtype()), spent));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "session " + session + " failed on " + selfId + ": " + e.getMessage());
             tail(s).ifPresent(p -> p.sendError(new PeerMessage.Error(Optional.of(session), "forward-failed",

@@ -16,6 +16,9 @@ public sealed interface Payload permits Payload.TokenIds, Payload.HiddenState {
     /** Token positions covered. */
     int count();
 
+    /** Bytes of ids or values this payload puts on the wire, without the frame around them. */
+    int valueBytes();
+
     /** The payload of {@code activations} (tokens or hidden state; logits never travel). */
     static Payload of(Activations activations, WireDtype dtype) {
         return switch (activations) {
@@ -50,6 +53,11 @@ public sealed interface Payload permits Payload.TokenIds, Payload.HiddenState {
         @Override
         public int count() {
             return ids.length;
+        }
+
+        @Override
+        public int valueBytes() {
+            return ids.length * Integer.BYTES;
         }
 
         @Override
@@ -96,6 +104,11 @@ public sealed interface Payload permits Payload.TokenIds, Payload.HiddenState {
         @Override
         public byte[] data() {
             return data.clone();
+        }
+
+        @Override
+        public int valueBytes() {
+            return data.length;
         }
 
         /** The wire bytes without a copy, for the codec; read-only. */

@@ -16,7 +16,7 @@ import java.util.Optional;
 public sealed interface PeerMessage {
 
     /** The version this build speaks; a peer with another one is refused at the handshake. */
-    int PROTOCOL_VERSION = 2;
+    int PROTOCOL_VERSION = 3;
     /** Bytes of the random nonce in a {@link Hello}. */
     int NONCE_BYTES = 32;
 
@@ -191,12 +191,32 @@ public sealed interface PeerMessage {
         }
     }
 
-    /** Run {@code payload} at positions [position, position + count) of the session. */
-    record Forward(String sessionId, int position, Payload payload) implements PeerMessage {
+    /**
+     * Run {@code payload} at positions [position, position + count) of the session.
+     * {@code trace} holds one entry per node the forward has passed through, in ring order.
+     */
+    record Forward(String sessionId, int position, Payload payload, List<HopTrace> trace) implements PeerMessage {
         public Forward {
             Fields.sessionId(sessionId);
             Fields.nonNegative(position, "position");
             Objects.requireNonNull(payload, "payload");
+            trace = List.copyOf(trace);
+            if (trace.size() > HopTrace.MAX_HOPS) {
+                throw new IllegalArgumentException("a forward traced through " + trace.size() + " nodes; at most "
+                        + HopTrace.MAX_HOPS);
+            }
+        }
+
+        /** A forward leaving the node that starts it. */
+        public Forward(String sessionId, int position, Payload payload) {
+            this(sessionId, position, payload, List.of());
+        }
+
+        /** The output of this node's layers, sent on with this node's entry added to the trace. */
+        public Forward next(Payload output, HopTrace mine) {
+            List<HopTrace> t = new java.util.ArrayList<>(trace);
+            t.add(mine);
+            return new Forward(sessionId, position, output, t);
         }
     }
 

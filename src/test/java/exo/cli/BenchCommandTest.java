@@ -30,8 +30,9 @@ class BenchCommandTest {
         return TestModels.stories260K().toString();
     }
 
+    /** exo bench alone on this machine: static discovery with no peers does not look for a ring. */
     private static CliRun bench(String... args) {
-        List<String> all = new ArrayList<>(List.of("bench"));
+        List<String> all = new ArrayList<>(List.of("bench", "--discovery", "static"));
         all.addAll(Arrays.asList(args));
         return CliRun.of(all.toArray(String[]::new));
     }
@@ -56,6 +57,11 @@ class BenchCommandTest {
         assertRefused(bench("--model-file", stories(), "--plot", tmp.resolve("x.txt").toString()), ".png or .svg");
         assertRefused(bench("--synthetic", "llama-3.2-1b", "--model-file", stories()), "--synthetic names the model");
         assertRefused(bench(), "name a model");
+        assertRefused(bench("--model-file", stories(), "--nodes", "1,2", "--compare"), "--nodes measures one engine");
+        assertRefused(bench("--model-file", stories(), "--nodes", "2", "-t", "1,2"), "--nodes measures one engine");
+        CliRun alone = bench("--model-file", stories(), "--nodes", "2", "-t", "1", "-r", "1");
+        assertEquals(2, alone.exitCode(), alone.err());
+        assertEquals("exo: --nodes 2 needs 2 machines; no peer answered", alone.err().strip().lines().toList().getLast());
         assertEquals(2, bench("--model-file", stories(), "--engine", "cuda").exitCode());
         assertEquals(2, bench("--model-file", stories(), "--json", "--csv").exitCode());
     }
@@ -115,6 +121,7 @@ class BenchCommandTest {
         assertEquals("", mdRun.out(), "the report went to the file");
         List<String> mdLines = Files.readAllLines(md);
         assertTrue(mdLines.getFirst().startsWith("| model | size | params | engine |"), mdLines.getFirst());
+        assertTrue(mdLines.getFirst().endsWith("| of bandwidth |"), "no ring columns without a ring: " + mdLines.getFirst());
         assertEquals(10, mdLines.size(), String.join("\n", mdLines));
         byte[] image = Files.readAllBytes(png);
         assertTrue(image.length > 1000 && image[1] == 'P' && image[2] == 'N' && image[3] == 'G', "a PNG");
@@ -156,7 +163,7 @@ class BenchCommandTest {
     void syntheticModelsAreWrittenOnceAndReused() throws Exception {
         Map<String, String> env = Map.of("EXO_HOME", tmp.resolve("home").toString());
         String[] args = {"bench", "--synthetic", "stories-260k", "--quant", "F32", "--engine", "ggml", "-r", "1",
-            "-p", "8", "-n", "2", "--json"};
+            "-p", "8", "-n", "2", "--json", "--discovery", "static"};
         ExoProcess.Result first = ExoProcess.run(tmp, env, args);
         assertEquals(0, first.exitCode(), first.err());
         Path file = tmp.resolve("home/synthetic/stories-260k-F32.gguf");

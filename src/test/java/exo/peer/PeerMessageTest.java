@@ -82,6 +82,12 @@ class PeerMessageTest {
         assertThrows(IllegalArgumentException.class, () -> new ShardProgress(1, 10, 5));
         assertThrows(IllegalArgumentException.class, () -> new Forward("", 0, new Payload.TokenIds(new int[] {1})));
         assertThrows(IllegalArgumentException.class, () -> new Forward("s", -1, new Payload.TokenIds(new int[] {1})));
+        assertThrows(IllegalArgumentException.class, () -> new exo.peer.HopTrace(-1, 0));
+        Forward first = new Forward("s", 3, new Payload.TokenIds(new int[] {1}));
+        Forward second = first.next(new Payload.TokenIds(new int[] {2}), new exo.peer.HopTrace(5, 7));
+        assertEquals(java.util.List.of(new exo.peer.HopTrace(5, 7)), second.trace());
+        assertEquals(3, second.position());
+        assertEquals(java.util.List.of(), first.trace(), "the forward it came from is unchanged");
         assertThrows(IllegalArgumentException.class, () -> new Payload.TokenIds(new int[0]));
         assertThrows(IllegalArgumentException.class, () -> new Error(Optional.empty(), "Bad Code", "x"));
         assertThrows(IllegalArgumentException.class,

@@ -37,7 +37,12 @@ public final class RingEngine implements InferenceEngine {
     private final WireDtype wireDtype;
     private final long maxWaitMillis;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
-    private final Map<String, CompletableFuture<Activations>> waiting = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Arrival>> waiting = new ConcurrentHashMap<>();
+    private final RingStats stats;
+
+    /** A hidden state that came round, and when it came (for the round trip). */
+    private record Arrival(PeerMessage.Forward forward, long nanos) {
+    }
 
     /**
      * @param ring     head first; the last entry is this node, whose layers {@code local} runs
@@ -53,6 +58,7 @@ public final class RingEngine implements InferenceEngine {
         this.local = local;
         this.wireDtype = wireDtype;
         this.maxWaitMillis = maxWait.toMillis();
+        this.stats = new RingStats(this.ring.size());
         RingEntry last = this.ring.getLast();
         if (!last.nodeId().equals(selfId) || last.start() != local.shard().start() || last.end() != layers) {
             throw new IllegalArgumentException("the ring must end with this node running the last layers");
@@ -61,6 +67,11 @@ public final class RingEngine implements InferenceEngine {
 
     public List<RingEntry> ring() {
         return ring;
+    }
+
+    /** Where this ring's time went so far: compute per node, queueing, hops, bytes on the wire. */
+    public RingStats.Snapshot stats() {
+        return stats.snapshot();
     }
 
     public boolean owns(String session) {
@@ -101,15 +112,26 @@ public final class RingEngine implements InferenceEngine {
             throw new IllegalArgumentException("a ring takes token ids");
         }
         start(session);
-        CompletableFuture<Activations> back = new CompletableFuture<>();
+        CompletableFuture<Arrival> back = new CompletableFuture<>();
         if (waiting.putIfAbsent(session, back) != null) {
             throw new IllegalStateException("session " + session + " already has a forward in flight");
         }
         try {
             RingEntry head = ring.getFirst();
-            peer(head).sendForward(new PeerMessage.Forward(session, position, Payload.of(tokens, wireDtype)));
-            Activations hidden = back.get(maxWaitMillis, TimeUnit.MILLISECONDS);
-            return local.forward(session, position, hidden, allLogits);
+            Payload ids = Payload.of(tokens, wireDtype);
+            long sent = System.nanoTime();
+            peer(head).sendForward(new PeerMessage.Forward(session, position, ids));
+            Arrival hidden = back.get(maxWaitMillis, TimeUnit.MILLISECONDS);
+            // Every hop after the first carries a hidden state of the same shape as the one that arrived.
+            long bytes = ids.valueBytes() + (long) (ring.size() - 1) * hidden.forward().payload().valueBytes();
+            stats.add(tokens.ids().length, hidden.nanos() - sent, hidden.forward().trace(), bytes, ring.size());
+            long computing = System.nanoTime();
+            stats.tailStarted(computing);
+            try {
+                return local.forward(session, position, hidden.forward().payload().toActivations(), allLogits);
+            } finally {
+                stats.tailFinished(computing, System.nanoTime());
+            }
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new RingException(e.getCause().getMessage());
         } catch (TimeoutException e) {
@@ -139,9 +161,9 @@ public final class RingEngine implements InferenceEngine {
 
     /** The hidden state of a session came round to the tail. */
     public void deliver(PeerMessage.Forward f) {
-        CompletableFuture<Activations> w = waiting.get(f.sessionId());
+        CompletableFuture<Arrival> w = waiting.get(f.sessionId());
         if (w != null) {
-            w.complete(f.payload().toActivations());
+            w.complete(new Arrival(f, System.nanoTime()));
         }
     }
 

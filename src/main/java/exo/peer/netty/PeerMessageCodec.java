@@ -1,6 +1,7 @@
 package exo.peer.netty;
 
 import exo.engine.FinishReason;
+import exo.peer.HopTrace;
 import exo.peer.ModelRef;
 import exo.peer.Payload;
 import exo.peer.PeerMessage;
@@ -53,7 +54,8 @@ import java.util.Optional;
  * 0x13  ShardProgress  i64 request | i64 done | i64 total
  * 0x20  SessionStart   str session | str model | u32 n, n x (str node, i32 start, i32 end, str address) | i32 layers | dtype wire
  * 0x21  Forward        str session | i32 position | u8 kind: 0 = i32[] token ids,
- *                      1 = dtype, u32 count, u32 dim, count x dim raw values
+ *                      1 = dtype, u32 count, u32 dim, count x dim raw values |
+ *                      u8 n, n x (i64 queue nanos, i64 compute nanos): one trace entry per node passed
  * 0x22  Token          str session | i32 token | u8 finish: 0 none, 1 stop, 2 length, 3 cancelled
  * 0x23  Release        str session
  * 0x24  Cancel         str session
@@ -72,9 +74,9 @@ import java.util.Optional;
  * 00 00 00 00 00 00 00 07    sequence 7
  * 00 00 01 8B CF E5 68 00    sender millis 1700000000000
  * </pre>
- * {@code Forward("s1", position 0, token ids [1, 15043])}, 26 bytes:
+ * {@code Forward("s1", position 0, token ids [1, 15043])}, 27 bytes:
  * <pre>
- * 00 00 00 16                length 22
+ * 00 00 00 17                length 23
  * 21                         type Forward
  * 00 02 73 31                session "s1" (u16 length 2, UTF-8)
  * 00 00 00 00                position 0
@@ -82,10 +84,11 @@ import java.util.Optional;
  * 00 00 00 02                2 ids
  * 00 00 00 01                id 1
  * 00 00 3A C3                id 15043
+ * 00                         no trace entries yet
  * </pre>
- * A Forward of a hidden state of 64 tokens x 2048 for session "s1" carries 23 bytes besides
- * the values (length 4, type 1, session 4, position 4, kind 1, dtype 1, count 4, dim 4) and
- * 524,288 value bytes in F32, 262,144 in F16 or BF16.
+ * A Forward of a hidden state of 64 tokens x 2048 for session "s1" carries 24 bytes besides
+ * the values (length 4, type 1, session 4, position 4, kind 1, dtype 1, count 4, dim 4, trace 1),
+ * 16 per node it has passed, and 524,288 value bytes in F32, 262,144 in F16 or BF16.
  *
  * <p>Decoding fails with a {@link WireException} (the connection is then closed) on an
  * unknown type, a wrong magic or version, a field cut short, bytes left over, or values a
@@ -176,6 +179,10 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
                     case Payload.HiddenState h -> w.u8(1).u8(dtypeCode(h.dtype())).i32(h.count()).i32(h.dim())
                             .raw(h.bytes());
                 }
+                w.u8(f.trace().size());
+                for (HopTrace t : f.trace()) {
+                    w.i64(t.queueNanos()).i64(t.computeNanos());
+                }
             }
             case Token t -> w.u8(TOKEN).string(t.sessionId()).i32(t.tokenId()).u8(t.finish().map(PeerMessageCodec::finishCode).orElse(0));
             case Release r -> w.u8(RELEASE).string(r.sessionId());
@@ -206,7 +213,7 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
                 case SHARD_FAILED -> new ShardFailed(r.i64("request"), r.string("reason"));
                 case SHARD_PROGRESS -> new ShardProgress(r.i64("request"), r.i64("done"), r.i64("total"));
                 case SESSION_START -> readSessionStart(r);
-                case FORWARD -> new Forward(r.string("session"), r.i32("position"), readPayload(r));
+                case FORWARD -> new Forward(r.string("session"), r.i32("position"), readPayload(r), readTrace(r));
                 case TOKEN -> new Token(r.string("session"), r.i32("token"), finish(r.u8("finish")));
                 case RELEASE -> new Release(r.string("session"));
                 case CANCEL -> new Cancel(r.string("session"));
@@ -260,6 +267,15 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
             ring.add(new RingEntry(r.string("ring node"), r.i32("ring start"), r.i32("ring end"), r.string("ring address")));
         }
         return new SessionStart(session, model, ring, r.i32("layers"), dtype(r.u8("wire dtype")));
+    }
+
+    private static List<HopTrace> readTrace(WireReader r) {
+        int n = r.u8("trace entries");
+        List<HopTrace> trace = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            trace.add(new HopTrace(r.i64("queue nanos"), r.i64("compute nanos")));
+        }
+        return trace;
     }
 
     private static Payload readPayload(WireReader r) {

@@ -106,7 +106,7 @@ class PeerMessageCodecTest {
 
     @Test
     void forwardOfTwoTokensIsTheBytesDrawnInTheJavadoc() {
-        assertEquals("00000016" + "21" + "00027331" + "00000000" + "00" + "00000002" + "00000001" + "00003ac3",
+        assertEquals("00000017" + "21" + "00027331" + "00000000" + "00" + "00000002" + "00000001" + "00003ac3" + "00",
                 HexFormat.of().formatHex(encode(new Forward("s1", 0, new Payload.TokenIds(new int[] {1, 15043})))));
     }
 
@@ -192,7 +192,7 @@ class PeerMessageCodecTest {
         hello[8] = 1;
         EmbeddedChannel in = decoder(MAX);
         in.writeInbound(buf(hello));
-        assertClosedWith(in, "peer speaks protocol version 1, this node speaks 2");
+        assertClosedWith(in, "peer speaks protocol version 1, this node speaks " + PeerMessage.PROTOCOL_VERSION);
     }
 
     @Test
@@ -243,9 +243,13 @@ class PeerMessageCodecTest {
         float[] values = {1.5f, -2.0f};
         var fwd = new Forward("s", 4, Payload.HiddenState.of(new exo.engine.Activations.Hidden(values, 1, 2),
                 exo.peer.WireDtype.BF16));
-        // type, session "s", position 4, kind 1, dtype 2 (BF16), count 1, dim 2, 3fc0 c000
-        assertArrayEquals(HexFormat.of().parseHex("00000016" + "21" + "000173" + "00000004" + "01" + "02" + "00000001"
-                + "00000002" + "3fc0c000"), encode(fwd));
+        // type, session "s", position 4, kind 1, dtype 2 (BF16), count 1, dim 2, 3fc0 c000, no trace
+        assertArrayEquals(HexFormat.of().parseHex("00000017" + "21" + "000173" + "00000004" + "01" + "02" + "00000001"
+                + "00000002" + "3fc0c000" + "00"), encode(fwd));
+        // each node it passed adds its queue and compute nanos
+        var traced = fwd.next(fwd.payload(), new exo.peer.HopTrace(1, 2));
+        assertArrayEquals(HexFormat.of().parseHex("00000027" + "21" + "000173" + "00000004" + "01" + "02" + "00000001"
+                + "00000002" + "3fc0c000" + "01" + "0000000000000001" + "0000000000000002"), encode(traced));
     }
 
     private void assertClosedWith(EmbeddedChannel ch, String... parts) {

@@ -3,6 +3,7 @@ package exo.peer.netty;
 import exo.engine.Activations;
 import exo.engine.FinishReason;
 import exo.peer.ClusterKey;
+import exo.peer.HopTrace;
 import exo.peer.ModelRef;
 import exo.peer.Payload;
 import exo.peer.PeerMessage;
@@ -71,6 +72,8 @@ final class Samples {
                 new Forward("chat-1", 3, Payload.HiddenState.of(hidden, WireDtype.F32)),
                 new Forward("chat-1", 3, Payload.HiddenState.of(hidden, WireDtype.F16)),
                 new Forward("chat-1", 3, Payload.HiddenState.of(hidden, WireDtype.BF16)),
+                new Forward("chat-1", 3, Payload.HiddenState.of(hidden, WireDtype.F32),
+                        List.of(new HopTrace(1_500, 2_000_000), new HopTrace(0, 3_000_000))),
                 new Token("chat-1", 15043, Optional.empty()),
                 new Token("chat-1", 2, Optional.of(FinishReason.STOP)),
                 new Token("chat-1", 9, Optional.of(FinishReason.LENGTH)),
