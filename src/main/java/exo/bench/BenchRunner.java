@@ -6,6 +6,8 @@ import exo.engine.sampling.Sampler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -74,23 +76,34 @@ public final class BenchRunner {
             return new double[] {r[0], r[0], r[1]};
         }
         ExecutorService pool = Executors.newFixedThreadPool(sessions, Thread.ofPlatform().daemon().factory());
+        // Every stream runs its first token, then they all generate from the same moment.
+        long[] start = new long[1];
+        CyclicBarrier together = new CyclicBarrier(sessions, () -> start[0] = System.nanoTime());
         try {
             List<Future<double[]>> streams = new ArrayList<>();
-            long t0 = System.nanoTime();
             for (int i = 0; i < sessions; i++) {
-                streams.add(pool.submit(() -> generate(test.tokens())));
+                streams.add(pool.submit(() -> generate(test.tokens(), together)));
             }
             double perSession = 0;
             double ttft = 0;
+            RuntimeException failure = null;
             for (Future<double[]> f : streams) {
-                double[] r = f.get();
-                perSession += r[0];
-                ttft += r[1];
+                try {
+                    double[] r = f.get();
+                    perSession += r[0];
+                    ttft += r[1];
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // The stream that failed first says why; the others only saw the barrier break.
+                    if (failure == null || failure instanceof StreamsBroken) {
+                        failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    }
+                }
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (failure != null) {
+                throw failure;
+            }
+            double seconds = (System.nanoTime() - start[0]) / 1e9;
             return new double[] {(double) sessions * test.tokens() / seconds, perSession / sessions, ttft / sessions};
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
@@ -101,8 +114,38 @@ public final class BenchRunner {
 
     /** A session that starts from one token and generates {@code n} greedily: {tokens/s, ms to the first}. */
     private double[] generate(int n) {
+        return generate(n, null);
+    }
+
+    /** Another stream failed before they all started generating. */
+    private static final class StreamsBroken extends IllegalStateException {
+        StreamsBroken() {
+            super("another stream failed");
+        }
+    }
+
+    /** As {@link #generate(int)}, the generation timed from when every stream at {@code together} is ready. */
+    private double[] generate(int n, CyclicBarrier together) {
         String s = nextSession();
-        float[] logits = ((Activations.Logits) engine.forward(s, 0, new Activations.Tokens(tokens(1)))).last();
+        float[] logits;
+        try {
+            logits = ((Activations.Logits) engine.forward(s, 0, new Activations.Tokens(tokens(1)))).last();
+        } catch (RuntimeException e) {
+            if (together != null) {
+                together.reset(); // the streams waiting for this one give up
+            }
+            throw e;
+        }
+        if (together != null) {
+            try {
+                together.await();
+            } catch (BrokenBarrierException e) {
+                throw new StreamsBroken();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StreamsBroken();
+            }
+        }
         long t0 = System.nanoTime();
         long first = 0;
         for (int i = 0; i < n; i++) {

@@ -39,6 +39,7 @@ public final class RingEngine implements InferenceEngine {
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<Arrival>> waiting = new ConcurrentHashMap<>();
     private final RingStats stats;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A hidden state that came round, and when it came (for the round trip). */
     private record Arrival(PeerMessage.Forward forward, long nanos) {
@@ -199,9 +200,12 @@ public final class RingEngine implements InferenceEngine {
         }
     }
 
-    /** Releases every session on every node and closes the tail's own slice. */
+    /** Releases every session on every node and closes the tail's own slice; once, however often it is called. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (String s : List.copyOf(started)) {
             release(s);
         }
