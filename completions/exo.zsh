@@ -219,8 +219,9 @@ function _picocli_exo_bench() {
 
   local commands=""
   local flag_opts="'--compare' '--memory-bandwidth' '--json' '--csv' '--md' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--sessions' '--nodes' '--wait-ms' '--wire-dtype' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--gpu' '--sessions' '--nodes' '--wait-ms' '--wire-dtype' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
   local ENGINE_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
+  local autooff_option_args=("AUTO" "OFF") # --gpu values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 
@@ -260,6 +261,11 @@ function _picocli_exo_bench() {
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENGINE_option_args[@]}" ) )
+      return $?
+      ;;
+    '--gpu')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
       ;;
     '--sessions')
@@ -339,8 +345,9 @@ function _picocli_exo_chat() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
+  local autooff_option_args=("AUTO" "OFF") # --gpu values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
 
@@ -386,6 +393,11 @@ function _picocli_exo_chat() {
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
+      return $?
+      ;;
+    '--gpu')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
       ;;
     '--system')
@@ -537,9 +549,10 @@ function _picocli_exo_node() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--engine' '--models-dir'"
+  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--engine' '--gpu' '--models-dir'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
+  local autooff_option_args=("AUTO" "OFF") # --gpu values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -582,6 +595,11 @@ function _picocli_exo_node() {
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
+      return $?
+      ;;
+    '--gpu')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
       ;;
     '--models-dir')
@@ -648,9 +666,10 @@ function _picocli_exo_plan() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms' '--engine'"
+  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms' '--engine' '--gpu'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
+  local autooff_option_args=("AUTO" "OFF") # --gpu values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -695,6 +714,11 @@ function _picocli_exo_plan() {
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
       return $?
       ;;
+    '--gpu')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
+      return $?
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -714,8 +738,9 @@ function _picocli_exo_run() {
 
   local commands=""
   local flag_opts="'--chat' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine' '--gpu'"
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
+  local autooff_option_args=("AUTO" "OFF") # --gpu values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -768,6 +793,11 @@ function _picocli_exo_run() {
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
+      return $?
+      ;;
+    '--gpu')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
       ;;
   esac

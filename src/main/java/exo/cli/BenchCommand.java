@@ -104,6 +104,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Engines to measure: auto, ggml, java, llama.cpp (default: auto).")
     List<EngineKind> engines;
 
+    @Option(names = "--gpu", paramLabel = "auto|off", defaultValue = "auto", converter = EngineOption.GpuConverter.class,
+            description = "Whether ggml computes on a GPU (default: ${DEFAULT-VALUE}: the first one llama.cpp's library "
+                    + "has a backend for; off: the CPU).")
+    exo.engine.GpuMode gpu;
+
     @Option(names = "--compare", description = "Every engine that can run the file (ggml, llama.cpp, java), with the "
             + "ratio to llama.cpp in its own column.")
     boolean compare;
@@ -207,7 +212,7 @@ public final class BenchCommand implements Callable<Integer> {
             Engines engines;
             InferenceEngine engine;
             try {
-                engines = Engines.resolve(kind, threads, pool);
+                engines = Engines.resolve(kind, gpu, threads, pool);
                 engine = engines.open(file, 0, -1, context);
             } catch (RuntimeException e) {
                 String why = "the " + kind + " engine cannot run " + file.getFileName() + ": " + ExitCode.message(e);
@@ -218,8 +223,8 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(why, e);
             }
             String label = engines.label();
-            String name = label.contains("/") ? label.substring(0, label.indexOf('/')) : label;
-            String backend = label.contains("/") ? label.substring(label.indexOf('/') + 1) : "CPU";
+            String name = part(label, 0);
+            String backend = part(label, 1);
             try (engine) {
                 BenchRunner runner = new BenchRunner(engine, line -> status(err, name + ", " + threads
                         + (threads == 1 ? " thread: " : " threads: ") + line));
@@ -258,7 +263,7 @@ public final class BenchCommand implements Callable<Integer> {
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
         LogSetup.quiet();
         List<BenchRow> rows = new ArrayList<>();
-        try (Node node = Node.start(cluster.toConfig(0, null, threads, kind, home), home)) {
+        try (Node node = Node.start(cluster.toConfig(0, null, threads, kind, gpu, home), home)) {
             status(err, "looking for peers");
             node.awaitPeers(waitMillis);
             int machines = 1 + node.network().peers().size();
@@ -304,8 +309,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchRow> rows = new ArrayList<>();
         try (RingEngine ring = builder.build(plan, source.ringModel(named, id, file), file, context, wireDtype,
                 Duration.ofMinutes(30), Duration.ofMinutes(10))) {
-            String engines = String.join("+", new LinkedHashSet<>(plan.ring().stream()
-                    .map(a -> engineName(node, a.device().name())).toList()));
+            List<String> labels = plan.ring().stream().map(a -> engineLabel(node, a.device().name())).toList();
+            String engines = String.join("+", new LinkedHashSet<>(labels.stream().map(l -> part(l, 0)).toList()));
+            String backends = String.join("+", new LinkedHashSet<>(labels.stream().map(l -> part(l, 1)).toList()));
             List<String> names = nodeNames(node, ring.ring());
             BenchRunner runner = new BenchRunner(ring, line -> status(err, k + " nodes: " + line));
             runner.warmUp();
@@ -317,7 +323,7 @@ public final class BenchCommand implements Callable<Integer> {
                     BenchRunner.Measured m = runner.measure(test, repetitions, s);
                     long wall = System.nanoTime() - t0;
                     RingFigures figures = figures(ring.stats().minus(before), wall, names, ring.ring());
-                    rows.add(new BenchRow(facts.name(), facts.sizeBytes(), facts.parameters(), engines, "CPU", threads,
+                    rows.add(new BenchRow(facts.name(), facts.sizeBytes(), facts.parameters(), engines, backends, threads,
                             k, s, test.name(), m.mean(), m.stddev(), m.perSession(), m.ttftMillis(),
                             OptionalDouble.empty(), OptionalDouble.empty(), Optional.of(figures)));
                 }
@@ -344,11 +350,20 @@ public final class BenchCommand implements Callable<Integer> {
                 : ring.stream().map(RingEntry::nodeId).toList();
     }
 
-    /** The engine a ring node runs, as it advertised it ("ggml/CPU" becomes "ggml"). */
-    private static String engineName(Node node, String nodeId) {
+    /** The engine a ring node runs, as it advertised it: "ggml/CPU", "ggml/Metal", "java". */
+    private static String engineLabel(Node node, String nodeId) {
         String label = nodeId.equals(node.info().id()) ? node.info().device().engine()
-                : node.network().peer(nodeId).map(p -> p.info().device().engine()).orElse("?");
-        return label.isEmpty() ? "?" : label.contains("/") ? label.substring(0, label.indexOf('/')) : label;
+                : node.network().peer(nodeId).map(p -> p.info().device().engine()).orElse("");
+        return label.isEmpty() ? "?" : label;
+    }
+
+    /** The engine (0) or backend (1) of a label; the Java engine's backend is the CPU. */
+    private static String part(String label, int which) {
+        int slash = label.indexOf('/');
+        if (slash < 0) {
+            return which == 0 ? label : "CPU";
+        }
+        return which == 0 ? label.substring(0, slash) : label.substring(slash + 1);
     }
 
     private Path modelFile(PrintWriter err) throws IOException {

@@ -123,7 +123,7 @@ public final class ChatCommand implements Callable<Integer> {
         GgufMetadata localMetadata = local.isPresent() ? GgufFile.readHeader(local.get()).metadata() : null;
         int layers = named != null ? named.layers() : ModelConfig.from(localMetadata).layers();
         LogSetup.quiet();
-        NodeConfig config = cluster.toConfig(0, null, threads.threads(), engine.kind, home);
+        NodeConfig config = cluster.toConfig(0, null, threads.threads(), engine.kind, engine.gpu, home);
         try (Node node = Node.start(config, home)) {
             node.awaitPeers(waitMillis);
             RingBuilder builder = new RingBuilder(node, line -> {

@@ -5,10 +5,11 @@ import exo.node.LocalMachine;
 import exo.node.NodeConfig;
 import exo.node.NodeIdentity;
 import exo.discovery.DiscoveryMode;
+import exo.engine.GpuMode;
+import exo.engine.select.EngineKind;
 import exo.discovery.PeerAddress;
 import exo.discovery.manual.StaticPeers;
 import java.nio.file.Files;
-import exo.engine.select.EngineKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,13 +73,13 @@ public final class ClusterOptions {
         return all;
     }
 
-    NodeConfig toConfig(int defaultPort, Path modelsDir, int threads, EngineKind engine, ExoHome home)
+    NodeConfig toConfig(int defaultPort, Path modelsDir, int threads, EngineKind engine, GpuMode gpu, ExoHome home)
             throws IOException {
         String id = nodeId != null ? nodeId : NodeIdentity.loadOrCreate(home);
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
         return new NodeConfig(id, name != null ? name : LocalMachine.hostName(), host,
                 port != null ? port : defaultPort, memory, allPeers(home), discovery, modelsDir, threads,
                 key == null || key.isEmpty() ? Optional.empty() : Optional.of(key),
-                Duration.ofMillis(heartbeatMillis), engine);
+                Duration.ofMillis(heartbeatMillis), engine, gpu);
     }
 }

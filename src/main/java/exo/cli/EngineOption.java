@@ -1,5 +1,6 @@
 package exo.cli;
 
+import exo.engine.GpuMode;
 import exo.engine.select.EngineKind;
 import exo.engine.select.Engines;
 import exo.engine.java.tensor.WorkerPool;
@@ -20,9 +21,14 @@ final class EngineOption {
                     + "portable engine (F32, F16, BF16, Q8_0, Q4_0, K-quants); llama.cpp runs whole models only."})
     EngineKind kind = EngineKind.AUTO;
 
+    @Option(names = "--gpu", paramLabel = "auto|off", defaultValue = "auto", converter = GpuConverter.class,
+            description = {"Whether ggml computes on a GPU (default: ${DEFAULT-VALUE}: the first one llama.cpp's "
+                    + "library has a backend for, as Metal on a Mac; off: the CPU)."})
+    GpuMode gpu = GpuMode.AUTO;
+
     /** Resolves the choice on this machine. */
     Engines resolve(int threads, WorkerPool pool) {
-        return Engines.resolve(kind, threads, pool);
+        return Engines.resolve(kind, gpu, threads, pool);
     }
 
     /** Opens the whole model at {@code path} with the engine chosen on this machine. */
@@ -42,6 +48,17 @@ final class EngineOption {
                 err.println("exo: engine " + engines.describe() + engines.fallbackReason()
                         .map(r -> " because ggml is unavailable: " + r).orElse(""));
                 err.flush();
+            }
+        }
+    }
+
+    static final class GpuConverter implements ITypeConverter<GpuMode> {
+        @Override
+        public GpuMode convert(String value) {
+            try {
+                return GpuMode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
         }
     }

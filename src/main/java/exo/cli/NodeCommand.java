@@ -46,7 +46,7 @@ public final class NodeCommand implements Callable<Integer> {
         LogSetup.oneLinePerRecord(verbose);
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
         NodeConfig config = cluster.toConfig(DEFAULT_PORT, modelsDir != null ? modelsDir : home.resolve("models"),
-                threads.threads(), engine.kind, home);
+                threads.threads(), engine.kind, engine.gpu, home);
         Node node = Node.start(config, home);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {

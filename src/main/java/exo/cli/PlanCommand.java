@@ -62,12 +62,16 @@ public final class PlanCommand implements Callable<Integer> {
                     + "machines' engines are what they advertise.")
     EngineKind engine;
 
+    @Option(names = "--gpu", paramLabel = "auto|off", defaultValue = "auto", converter = EngineOption.GpuConverter.class,
+            description = "Whether this machine's ggml would compute on a GPU (default: ${DEFAULT-VALUE}).")
+    exo.engine.GpuMode gpu;
+
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = registry.registry().get(model);
         QuantFile q = spec.quant(quant);
         RingPlan plan = this.plan.compute(spec, q, this.plan.devices.isEmpty() ? liveNodes() : List.of(),
-                Engines.labelOnThisMachine(engine));
+                Engines.labelOnThisMachine(engine, gpu));
         int context = this.plan.context(spec);
         PrintWriter out = this.spec.commandLine().getOut();
         if (json.json) {

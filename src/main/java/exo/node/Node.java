@@ -54,7 +54,7 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, ExoHome home) throws IOException {
         this.config = config;
         this.pool = new WorkerPool(config.threads());
-        this.engines = Engines.resolve(config.engine(), config.threads(), pool);
+        this.engines = Engines.resolve(config.engine(), config.gpu(), config.threads(), pool);
         LOG.log(System.Logger.Level.INFO, "engine " + engines.describe() + engines.fallbackReason()
                 .map(r -> " because ggml is unavailable: " + r).orElse(""));
         this.shards = new ShardHost(SliceSource.fromEnvironment(config.modelsDir(), System.getenv()), engines);

@@ -2,6 +2,7 @@ package exo.node;
 
 import exo.discovery.DiscoveryMode;
 import exo.discovery.PeerAddress;
+import exo.engine.GpuMode;
 import exo.engine.select.EngineKind;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +19,11 @@ import java.util.Optional;
  * @param clusterKey  the shared secret, when the cluster has one
  * @param modelsDir   where this node looks for GGUF files named in load requests
  * @param engine      which engine computes its slices ({@code auto}: ggml where it loads)
+ * @param gpu         whether ggml may compute on a GPU ({@code auto}: the first it has a backend for)
  */
 public record NodeConfig(String nodeId, String name, String host, int port, Long memoryBytes, List<PeerAddress> peers,
                          DiscoveryMode discovery, Path modelsDir, int threads, Optional<String> clusterKey,
-                         Duration heartbeat, EngineKind engine) {
+                         Duration heartbeat, EngineKind engine, GpuMode gpu) {
 
     public NodeConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -32,6 +34,7 @@ public record NodeConfig(String nodeId, String name, String host, int port, Long
         Objects.requireNonNull(discovery, "discovery");
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(gpu, "gpu");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);
         }

@@ -20,7 +20,7 @@ class ClusterOptionsTest {
     private NodeConfig config(String... args) throws Exception {
         var parsed = CommandFactory.create().parseArgs(args);
         NodeCommand node = (NodeCommand) parsed.subcommand().commandSpec().userObject();
-        return node.cluster.toConfig(NodeCommand.DEFAULT_PORT, home, 1, node.engine.kind, new ExoHome(home));
+        return node.cluster.toConfig(NodeCommand.DEFAULT_PORT, home, 1, node.engine.kind, node.engine.gpu, new ExoHome(home));
     }
 
     private static List<String> peers(NodeConfig c) {

@@ -49,4 +49,20 @@ class EngineChoiceTest {
         assertTrue(named.err().startsWith("exo: the ggml engine cannot run here: "), named.err());
         assertFalse(named.err().contains("\tat "), named.err());
     }
+
+    /** --gpu off computes on the CPU as auto does on a machine without a GPU; anything else is refused. */
+    @Test
+    void gpuOffAndAutoTellTheSameStoryHereAndOtherValuesAreRefused() {
+        for (String gpu : new String[] {"off", "auto"}) {
+            CliRun r = CliRun.of("run", "--model-file", TestModels.stories260K().toString(), "--prompt",
+                    "Once upon a time", "--temperature", "0", "-n", "20", "--gpu", gpu);
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.out().startsWith(STORY), r.out());
+            assertTrue(r.err().startsWith("exo: engine ggml (CPU, "), "no GPU on this machine: " + r.err());
+        }
+        CliRun bad = CliRun.of("run", "--model-file", TestModels.stories260K().toString(), "--prompt", "x",
+                "--gpu", "on");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--gpu takes auto or off, not 'on'"), bad.err());
+    }
 }

@@ -3,6 +3,7 @@ package exo.engine.ggml;
 import exo.engine.llamacpp.LlamaCppException;
 import exo.engine.llamacpp.LlamaLibrary;
 import exo.engine.llamacpp.NativeBinding;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -100,6 +101,21 @@ final class GgmlApi {
     private final MethodHandle quantizeChunk;
     private final MethodHandle quantizeRequiresImatrix;
     private final MethodHandle repackBufferType;
+    private final MethodHandle devCount;
+    private final MethodHandle devGet;
+    private final MethodHandle devName;
+    private final MethodHandle devDescription;
+    private final MethodHandle devType;
+    private final MethodHandle devMemory;
+    private final MethodHandle devInit;
+    private final MethodHandle devBufferType;
+    private final MethodHandle backendName;
+    private final MethodHandle backendSupportsOp;
+    private final MethodHandle buftIsHost;
+    private final MethodHandle graphNNodes;
+    private final MethodHandle graphNode;
+    private final MethodHandle opDesc;
+    private final MethodHandle allocCtxTensors;
     private final NativeBinding binding;
 
     GgmlApi(SymbolLookup lookup) {
@@ -172,6 +188,21 @@ final class GgmlApi {
         // It exists where ggml was built with GGML_CPU_AARCH64 (the repacked Q4_0 kernels); absent is fine.
         repackBufferType = lookup.find("_Z36ggml_backend_cpu_aarch64_buffer_typev")
                 .map(s -> Linker.nativeLinker().downcallHandle(s, FunctionDescriptor.of(ADDRESS))).orElse(null);
+        devCount = bind("ggml_backend_dev_count", FunctionDescriptor.of(JAVA_LONG));
+        devGet = bind("ggml_backend_dev_get", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
+        devName = bind("ggml_backend_dev_name", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        devDescription = bind("ggml_backend_dev_description", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        devType = bind("ggml_backend_dev_type", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        devMemory = bind("ggml_backend_dev_memory", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS));
+        devInit = bind("ggml_backend_dev_init", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+        devBufferType = bind("ggml_backend_dev_buffer_type", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        backendName = bind("ggml_backend_name", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        backendSupportsOp = bind("ggml_backend_supports_op", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS, ADDRESS));
+        buftIsHost = bind("ggml_backend_buft_is_host", FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
+        graphNNodes = bind("ggml_graph_n_nodes", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        graphNode = bind("ggml_graph_node", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+        opDesc = bind("ggml_op_desc", FunctionDescriptor.of(ADDRESS, ADDRESS));
+        allocCtxTensors = bind("ggml_backend_alloc_ctx_tensors_from_buft", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
         long overhead = ggml_tensor_overhead();
         if (overhead != EXPECTED_TENSOR_OVERHEAD) {
             throw new LlamaCppException("the llama.cpp library's ggml_tensor is " + overhead
@@ -470,6 +501,157 @@ final class GgmlApi {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    // ---- ggml-backend.h: devices ----
+
+    /** {@code enum ggml_backend_dev_type} of b4916: CPU, GPU, ACCEL (an accelerator used beside the CPU, as BLAS). */
+    static final int DEVICE_CPU = 0;
+    static final int DEVICE_GPU = 1;
+
+    /** {@code size_t ggml_backend_dev_count(void);} the devices of every backend built into the library. */
+    long ggml_backend_dev_count() {
+        try {
+            return (long) devCount.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ggml_backend_dev_t ggml_backend_dev_get(size_t index);} */
+    MemorySegment ggml_backend_dev_get(long index) {
+        try {
+            return (MemorySegment) devGet.invokeExact(index);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code const char * ggml_backend_dev_name(ggml_backend_dev_t device);} */
+    String ggml_backend_dev_name(MemorySegment device) {
+        try {
+            return cString((MemorySegment) devName.invokeExact(device));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code const char * ggml_backend_dev_description(ggml_backend_dev_t device);} */
+    String ggml_backend_dev_description(MemorySegment device) {
+        try {
+            return cString((MemorySegment) devDescription.invokeExact(device));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code enum ggml_backend_dev_type ggml_backend_dev_type(ggml_backend_dev_t device);} */
+    int ggml_backend_dev_type(MemorySegment device) {
+        try {
+            return (int) devType.invokeExact(device);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code void ggml_backend_dev_memory(ggml_backend_dev_t device, size_t * free, size_t * total);} as {free, total}. */
+    long[] ggml_backend_dev_memory(MemorySegment device) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(JAVA_LONG);
+            MemorySegment total = arena.allocate(JAVA_LONG);
+            devMemory.invokeExact(device, free, total);
+            return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ggml_backend_t ggml_backend_dev_init(ggml_backend_dev_t device, const char * params);} NULL on failure. */
+    MemorySegment ggml_backend_dev_init(MemorySegment device) {
+        try {
+            return (MemorySegment) devInit.invokeExact(device, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ggml_backend_buffer_type_t ggml_backend_dev_buffer_type(ggml_backend_dev_t device);} */
+    MemorySegment ggml_backend_dev_buffer_type(MemorySegment device) {
+        try {
+            return (MemorySegment) devBufferType.invokeExact(device);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code const char * ggml_backend_name(ggml_backend_t backend);} */
+    String ggml_backend_name(MemorySegment backend) {
+        try {
+            return cString((MemorySegment) backendName.invokeExact(backend));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code bool ggml_backend_supports_op(ggml_backend_t backend, const struct ggml_tensor * op);} */
+    boolean ggml_backend_supports_op(MemorySegment backend, MemorySegment op) {
+        try {
+            return (boolean) backendSupportsOp.invokeExact(backend, op);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code bool ggml_backend_buft_is_host(ggml_backend_buffer_type_t buft);} whether the CPU can address its memory. */
+    boolean ggml_backend_buft_is_host(MemorySegment bufferType) {
+        try {
+            return (boolean) buftIsHost.invokeExact(bufferType);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code int ggml_graph_n_nodes(struct ggml_cgraph * cgraph);} */
+    int ggml_graph_n_nodes(MemorySegment graph) {
+        try {
+            return (int) graphNNodes.invokeExact(graph);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code struct ggml_tensor * ggml_graph_node(struct ggml_cgraph * cgraph, int i);} */
+    MemorySegment ggml_graph_node(MemorySegment graph, int i) {
+        try {
+            return (MemorySegment) graphNode.invokeExact(graph, i);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code const char * ggml_op_desc(const struct ggml_tensor * t);} the op's name, unary ops by their own. */
+    String ggml_op_desc(MemorySegment tensor) {
+        try {
+            return cString((MemorySegment) opDesc.invokeExact(tensor));
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code ggml_backend_buffer_t ggml_backend_alloc_ctx_tensors_from_buft(struct ggml_context * ctx,
+     * ggml_backend_buffer_type_t buft);} one buffer for every tensor of {@code ctx}; NULL on failure.
+     */
+    MemorySegment ggml_backend_alloc_ctx_tensors_from_buft(MemorySegment context, MemorySegment bufferType) {
+        try {
+            return (MemorySegment) allocCtxTensors.invokeExact(context, bufferType);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static String cString(MemorySegment p) {
+        return MemorySegment.NULL.equals(p) ? "" : p.reinterpret(4096).getString(0);
     }
 
     // ---- ggml-cpu.h and ggml-backend.h ----

@@ -5,11 +5,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Where a slice's graphs are computed: ggml's CPU backend with a thread pool that lives as long
- * as the engine (not one spawned per graph; in an OpenMP build such as the bundled one, libgomp's
- * team plays that part), and a graph allocator that reuses one compute
- * buffer for every graph's intermediate tensors. Another backend (Metal, CUDA) would differ only
- * in how {@link #open} makes the backend and which buffer type it allocates from.
+ * Where a slice's graphs are computed: a ggml device's backend, and a graph allocator that
+ * reuses one compute buffer of that device for every graph's intermediate tensors. On the CPU
+ * the backend has a thread pool that lives as long as the engine (not one spawned per graph;
+ * in an OpenMP build such as the bundled one, libgomp's team plays that part). A GPU (Metal,
+ * CUDA, Vulkan) differs only in how the backend is made and which buffer type it allocates
+ * from, and in that its graphs are checked op by op before they run, since ggml aborts the
+ * process on an op a backend lacks.
  *
  * <p>Not thread-safe: the allocator and the backend serve one graph at a time; the engine
  * serialises its forward passes.
@@ -21,17 +23,22 @@ final class GgmlBackend implements AutoCloseable {
     private final MemorySegment bufferType;
     private final MemorySegment allocator;
     private final int threads;
+    private final String name;
+    private final boolean cpu;
 
-    private GgmlBackend(GgmlApi api, MemorySegment backend, MemorySegment threadpool, MemorySegment allocator,
-                        int threads) {
+    private GgmlBackend(GgmlApi api, MemorySegment backend, MemorySegment threadpool, MemorySegment bufferType,
+                        int threads, boolean cpu) {
         this.api = api;
         this.backend = backend;
         this.threadpool = threadpool;
-        this.bufferType = api.ggml_backend_cpu_buffer_type();
-        this.allocator = allocator;
+        this.bufferType = bufferType;
+        this.allocator = api.ggml_gallocr_new(bufferType);
         this.threads = threads;
+        this.name = api.ggml_backend_name(backend);
+        this.cpu = cpu;
     }
 
+    /** The CPU backend with {@code threads} threads. */
     static GgmlBackend open(GgmlApi api, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -56,12 +63,36 @@ final class GgmlBackend implements AutoCloseable {
         }
         api.ggml_backend_cpu_set_n_threads(backend, threads);
         api.ggml_backend_cpu_set_threadpool(backend, pool);
-        MemorySegment allocator = api.ggml_gallocr_new(api.ggml_backend_cpu_buffer_type());
-        return new GgmlBackend(api, backend, pool, allocator, threads);
+        return new GgmlBackend(api, backend, pool, api.ggml_backend_cpu_buffer_type(), threads, true);
+    }
+
+    /** The backend of {@code device}: the CPU one with {@code threads} threads, or a GPU's. */
+    static GgmlBackend open(GgmlApi api, GgmlDevices.Device device, int threads) {
+        if (device.kind() == GgmlDevices.Kind.CPU) {
+            return open(api, threads);
+        }
+        MemorySegment handle = GgmlDevices.handle(api, device);
+        MemorySegment backend = api.ggml_backend_dev_init(handle);
+        if (MemorySegment.NULL.equals(backend)) {
+            throw new LlamaCppException("ggml could not start " + device.name() + " (" + device.description()
+                    + "); run with --gpu off to compute on the CPU");
+        }
+        return new GgmlBackend(api, backend, MemorySegment.NULL, api.ggml_backend_dev_buffer_type(handle), threads,
+                false);
     }
 
     int threads() {
         return threads;
+    }
+
+    /** ggml's name of the backend: "CPU", "Metal", "CUDA0". */
+    String name() {
+        return name;
+    }
+
+    /** Whether this is the CPU backend, which reads weights in place from the mapped file. */
+    boolean isCpu() {
+        return cpu;
     }
 
     /** The buffer type weights, caches and intermediate tensors of this backend live in. */
@@ -72,14 +103,30 @@ final class GgmlBackend implements AutoCloseable {
     /** Gives every tensor of {@code graph} without memory a place in the (reused) compute buffer. */
     void allocate(MemorySegment graph) {
         if (!api.ggml_gallocr_alloc_graph(allocator, graph)) {
-            throw new LlamaCppException("ggml could not allocate the compute buffer (out of memory?)");
+            throw new LlamaCppException("ggml could not allocate the compute buffer on " + name
+                    + " (out of memory?)");
         }
     }
 
     void compute(MemorySegment graph) {
+        if (!cpu) {
+            requireSupported(graph);
+        }
         int status = api.ggml_backend_graph_compute(backend, graph);
         if (status != 0) {
-            throw new LlamaCppException("ggml graph compute failed with status " + status);
+            throw new LlamaCppException("ggml graph compute on " + name + " failed with status " + status);
+        }
+    }
+
+    /** Refuses a graph with an op this backend cannot compute, which ggml would abort the process over. */
+    private void requireSupported(MemorySegment graph) {
+        int n = api.ggml_graph_n_nodes(graph);
+        for (int i = 0; i < n; i++) {
+            MemorySegment node = api.ggml_graph_node(graph, i);
+            if (!api.ggml_backend_supports_op(backend, node)) {
+                throw new LlamaCppException("the " + name + " backend cannot compute " + api.ggml_op_desc(node)
+                        + " for this model; run with --gpu off to compute on the CPU");
+            }
         }
     }
 
@@ -87,6 +134,8 @@ final class GgmlBackend implements AutoCloseable {
     public void close() {
         api.ggml_gallocr_free(allocator);
         api.ggml_backend_free(backend);
-        api.ggml_threadpool_free(threadpool);
+        if (!MemorySegment.NULL.equals(threadpool)) {
+            api.ggml_threadpool_free(threadpool);
+        }
     }
 }

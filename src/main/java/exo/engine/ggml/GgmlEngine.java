@@ -1,6 +1,7 @@
 package exo.engine.ggml;
 
 import exo.engine.Activations;
+import exo.engine.GpuMode;
 import exo.engine.InferenceEngine;
 import exo.engine.java.ModelConfig;
 import exo.gguf.GgufFile;
@@ -57,25 +58,53 @@ public final class GgmlEngine implements InferenceEngine {
      * @throws exo.engine.llamacpp.LlamaCppException when the llama.cpp library cannot be loaded
      */
     public static GgmlEngine open(Path path, int start, int end, int threads, int contextLength) throws IOException {
+        return open(path, start, end, threads, contextLength, GpuMode.OFF);
+    }
+
+    /**
+     * As {@link #open(Path, int, int, int, int)}, on the first GPU the library has a backend for
+     * when {@code gpu} is {@link GpuMode#AUTO} (the CPU where it has none).
+     */
+    public static GgmlEngine open(Path path, int start, int end, int threads, int contextLength, GpuMode gpu)
+            throws IOException {
         GgmlApi api = GgmlApi.bundled();
+        GgmlDevices.Device device = GgmlDevices.choose(GgmlDevices.list(api), gpu);
+        return open(api, device, device.kind() != GgmlDevices.Kind.CPU, path, start, end, threads, contextLength);
+    }
+
+    /**
+     * @param upload copy the weights into the device's buffers and look the embedding up on the
+     *               host, as for a GPU (tests ask for it on the CPU, where it gives the same bits)
+     */
+    static GgmlEngine open(GgmlApi api, GgmlDevices.Device device, boolean upload, Path path, int start, int end,
+                           int threads, int contextLength) throws IOException {
         GgufFile file = GgufFile.open(path);
         GgmlWeights weights = null;
+        GgmlBackend backend = null;
         try {
             ModelConfig config = ModelConfig.from(file.metadata());
             int last = end < 0 ? config.layers() : end;
             String model = file.metadata().getString("general.name").orElse(path.getFileName().toString());
             Shard shard = new Shard(model, start, last, config.layers());
             int ctx = contextLength > 0 ? contextLength : config.contextLength();
-            weights = GgmlWeights.load(api, file, config, shard);
-            GgmlBackend backend = GgmlBackend.open(api, threads);
+            backend = GgmlBackend.open(api, device, threads);
+            weights = GgmlWeights.load(api, file, config, shard, upload ? backend.bufferType() : null);
             return new GgmlEngine(api, file, config, shard, weights, backend, ctx);
         } catch (RuntimeException e) {
             if (weights != null) {
                 weights.close();
             }
+            if (backend != null) {
+                backend.close();
+            }
             file.close();
             throw e;
         }
+    }
+
+    /** ggml's name of the backend computing: "CPU", "Metal", "CUDA0". */
+    public String backendName() {
+        return backend.name();
     }
 
     /**
@@ -208,9 +237,14 @@ public final class GgmlEngine implements InferenceEngine {
         int kvCells = Math.min(cache.capacity(), Math.max(GgmlKvCache.PAD, GgmlKvCache.pad(p0 + m)));
         try (ForwardGraph g = new ForwardGraph(api, config, shard.layerCount())) {
             // A chunk whose logits nobody wants still runs the head (llama.cpp's pruning keeps it small).
-            g.build(weights, cache, m, p0, kvCells, shard.isFirst(), shard.isLast(), oneRow);
+            // A head whose weights went to a GPU gets its embedding rows from the host, as a hidden state.
+            boolean hostEmbedding = ids != null && weights.tokenEmbedding == null;
+            g.build(weights, cache, m, p0, kvCells, shard.isFirst() && !hostEmbedding, shard.isLast(), oneRow);
             backend.allocate(g.graph);
-            if (ids != null) {
+            if (hostEmbedding) {
+                float[] rows = weights.embed(Arrays.copyOfRange(ids, from, from + m));
+                api.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
+            } else if (ids != null) {
                 int[] chunk = Arrays.copyOfRange(ids, from, from + m);
                 api.ggml_backend_tensor_set(g.tokens, MemorySegment.ofArray(chunk), 0, 4L * m);
             } else {

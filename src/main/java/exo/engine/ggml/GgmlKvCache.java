@@ -14,7 +14,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Unlike llama.cpp it does not reserve the whole context at once: capacity starts at 256
  * positions and doubles, copying what is held, so a short chat on a long-context model stays
- * small. Capacity is a multiple of 32, llama.cpp's padding of the attended cells.
+ * small. Capacity is a multiple of 32, llama.cpp's padding of the attended cells. A GPU's
+ * cache, which the CPU cannot copy, is made whole at once.
  */
 final class GgmlKvCache implements AutoCloseable {
     static final GgmlType TYPE = GgmlType.F16;
@@ -40,7 +41,8 @@ final class GgmlKvCache implements AutoCloseable {
         this.layers = layers;
         this.kvDim = kvDim;
         this.maxPositions = pad(maxPositions);
-        allocate(Math.min(this.maxPositions, INITIAL));
+        // A cache the CPU can address grows by copying; a GPU's is made whole at once, as llama.cpp makes it.
+        allocate(api.ggml_backend_buft_is_host(bufferType) ? Math.min(this.maxPositions, INITIAL) : this.maxPositions);
     }
 
     static int pad(int n) {

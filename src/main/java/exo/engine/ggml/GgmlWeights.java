@@ -12,8 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A shard's weights as ggml tensors that point into the memory-mapped GGUF (no copy): one
- * ggml context holds the tensor headers, one CPU buffer wraps the file's mapped data section.
+ * A shard's weights as ggml tensors. For the CPU they point into the memory-mapped GGUF (no
+ * copy): one ggml context holds the tensor headers, one CPU buffer wraps the file's mapped data
+ * section. For a GPU they are uploaded into one buffer of the device, and the head's embedding
+ * rows are looked up on the host (as llama.cpp keeps its input layer on the CPU): a GPU backend
+ * may lack get_rows for the embedding's type, and the table need not take device memory.
  * Only the tensors the shard computes with are made, so a node's resident memory is its layers.
  * Every shape is checked here, in Java, because ggml aborts the process on a mismatch.
  */
@@ -33,16 +36,20 @@ final class GgmlWeights implements AutoCloseable {
     private final MemorySegment context;
     private final MemorySegment buffer;
     private final MemorySegment repacked;
-    final MemorySegment tokenEmbedding; // [dim, vocab] or NULL unless first
+    private final GgufFile file;
+    private final int dim;
+    final MemorySegment tokenEmbedding; // [dim, vocab] or NULL unless first and read in place
     final Layer[] layers;               // index 0 = shard.start
     final MemorySegment outputNorm;     // [dim] or NULL unless last
     final MemorySegment output;         // [dim, vocab] or NULL unless last; token_embd when tied
     final MemorySegment ropeFreqs;      // [rope_dim / 2] or NULL
 
-    private GgmlWeights(GgmlApi api, MemorySegment context, MemorySegment buffer, MemorySegment repacked,
-                        MemorySegment tokenEmbedding,
+    private GgmlWeights(GgmlApi api, GgufFile file, int dim, MemorySegment context, MemorySegment buffer,
+                        MemorySegment repacked, MemorySegment tokenEmbedding,
                         Layer[] layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs) {
         this.api = api;
+        this.file = file;
+        this.dim = dim;
         this.context = context;
         this.buffer = buffer;
         this.repacked = repacked;
@@ -53,9 +60,18 @@ final class GgmlWeights implements AutoCloseable {
         this.ropeFreqs = ropeFreqs;
     }
 
+    /** The CPU's weights: read in place from the mapped file. */
     static GgmlWeights load(GgmlApi api, GgufFile file, ModelConfig c, Shard shard) {
+        return load(api, file, c, shard, null);
+    }
+
+    /**
+     * @param upload the buffer type to copy the weights into (a GPU's), or null to read them in
+     *               place from the mapped file with the CPU
+     */
+    static GgmlWeights load(GgmlApi api, GgufFile file, ModelConfig c, Shard shard, MemorySegment upload) {
         MemorySegment data = file.dataSection();
-        if (data.address() % TENSOR_ALIGNMENT != 0) {
+        if (upload == null && data.address() % TENSOR_ALIGNMENT != 0) {
             throw new IllegalArgumentException(file.path().getFileName() + ": tensor data starts at an address not "
                     + "aligned to " + TENSOR_ALIGNMENT + " bytes (general.alignment below 32?); ggml cannot map it");
         }
@@ -67,11 +83,17 @@ final class GgmlWeights implements AutoCloseable {
         if (MemorySegment.NULL.equals(context)) {
             throw new OutOfMemoryError("ggml_init failed for the weight headers");
         }
-        MemorySegment buffer = api.ggml_backend_cpu_buffer_from_ptr(data, Math.max(data.byteSize(), 1));
+        MemorySegment buffer = upload == null
+                ? api.ggml_backend_cpu_buffer_from_ptr(data, Math.max(data.byteSize(), 1)) : MemorySegment.NULL;
         MemorySegment repacked = MemorySegment.NULL;
         try {
-            Maker in = new Maker(api, file, context, buffer, new ArrayList<>());
-            MemorySegment embedding = shard.isFirst() ? in.matrix("token_embd.weight", c.vocab(), c.dim()) : null;
+            Maker in = new Maker(api, file, context, buffer, upload == null, new ArrayList<>(), new ArrayList<>());
+            // Uploaded weights leave the embedding on the host: it is looked up there (see embed).
+            MemorySegment embedding = shard.isFirst() && upload == null
+                    ? in.matrix("token_embd.weight", c.vocab(), c.dim()) : null;
+            if (shard.isFirst() && upload != null) {
+                ShardTensors.matrix(file, "token_embd.weight", c.vocab(), c.dim());
+            }
             Layer[] layers = new Layer[shard.layerCount()];
             for (int l = shard.start(); l < shard.end(); l++) {
                 String p = "blk." + l + ".";
@@ -102,19 +124,77 @@ final class GgmlWeights implements AutoCloseable {
             }
             MemorySegment ropeFreqs = file.tensorInfo("rope_freqs.weight") != null
                     ? in.vector("rope_freqs.weight", c.ropeDim() / 2) : MemorySegment.NULL;
+            if (upload != null) {
+                buffer = upload(api, file, context, upload, in.uploads());
+            }
             repacked = repack(api, file, in.repack());
-            return new GgmlWeights(api, context, buffer, repacked, embedding, layers, outputNorm, output, ropeFreqs);
+            return new GgmlWeights(api, file, c.dim(), context, buffer, repacked, embedding, layers, outputNorm,
+                    output, ropeFreqs);
         } catch (RuntimeException e) {
             if (!MemorySegment.NULL.equals(repacked)) {
                 api.ggml_backend_buffer_free(repacked);
             }
-            api.ggml_backend_buffer_free(buffer);
+            if (!MemorySegment.NULL.equals(buffer)) {
+                api.ggml_backend_buffer_free(buffer);
+            }
             api.ggml_free(context);
             throw e;
         }
     }
 
-    /** A matrix to be copied into the repacking buffer instead of read in place. */
+    /** One buffer of {@code type} for every tensor made, and each tensor's bytes copied in from the file. */
+    private static MemorySegment upload(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment type,
+                                        List<Repack> tensors) {
+        MemorySegment buf = api.ggml_backend_alloc_ctx_tensors_from_buft(context, type);
+        if (MemorySegment.NULL.equals(buf)) {
+            long bytes = tensors.stream().mapToLong(t -> t.info().byteSize()).sum();
+            throw new exo.engine.llamacpp.LlamaCppException("cannot allocate " + (bytes >> 20)
+                    + " MiB of device memory for the weights; run with --gpu off to compute on the CPU");
+        }
+        for (Repack t : tensors) {
+            MemorySegment bytes = file.tensorData(t.info());
+            api.ggml_backend_tensor_set_native(t.tensor(), bytes, 0, bytes.byteSize());
+        }
+        return buf;
+    }
+
+    /**
+     * For a head whose weights were uploaded ({@link #tokenEmbedding} is then NULL): the
+     * embedding rows of {@code ids}, decoded on the host as ggml's get_rows decodes them
+     * (the same {@code dequantize_row_*} for quantized types; half and bfloat16 widen exactly).
+     */
+    float[] embed(int[] ids) {
+        GgufTensorInfo info = file.tensorInfo("token_embd.weight");
+        MemorySegment table = file.tensorData(info);
+        long rowBytes = info.type().byteSize(dim);
+        float[] out = new float[ids.length * dim];
+        for (int i = 0; i < ids.length; i++) {
+            MemorySegment row = table.asSlice(ids[i] * rowBytes, rowBytes);
+            float[] values = switch (info.type()) {
+                case F32 -> row.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED);
+                case F16 -> {
+                    float[] f = new float[dim];
+                    for (int j = 0; j < dim; j++) {
+                        f[j] = Float.float16ToFloat(row.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2L * j));
+                    }
+                    yield f;
+                }
+                case BF16 -> {
+                    float[] f = new float[dim];
+                    for (int j = 0; j < dim; j++) {
+                        f[j] = Float.intBitsToFloat(
+                                row.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2L * j) << 16);
+                    }
+                    yield f;
+                }
+                default -> GgmlQuants.bundled().dequantize(info.type(), row, dim);
+            };
+            System.arraycopy(values, 0, out, i * dim, dim);
+        }
+        return out;
+    }
+
+    /** A tensor to be copied into a buffer (a repacking one, or a GPU's) instead of read in place. */
     private record Repack(GgufTensorInfo info, MemorySegment tensor) {
     }
 
@@ -152,9 +232,12 @@ final class GgmlWeights implements AutoCloseable {
         return (n + 63) & ~63L;
     }
 
-    /** Makes the ggml tensor for a GGUF tensor after checking its shape and type. */
-    private record Maker(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment buffer,
-                         List<Repack> repack) {
+    /**
+     * Makes the ggml tensor for a GGUF tensor after checking its shape and type: in place in
+     * the mapped file's buffer, or (for a GPU) listed in {@code uploads} to be copied once all are made.
+     */
+    private record Maker(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment buffer, boolean inPlace,
+                         List<Repack> repack, List<Repack> uploads) {
         MemorySegment matrix(String name, int rows, int cols) {
             GgufTensorInfo t = ShardTensors.matrix(file, name, rows, cols);
             if (cols % t.type().blockSize() != 0) {
@@ -163,7 +246,7 @@ final class GgmlWeights implements AutoCloseable {
             }
             MemorySegment tensor = api.ggml_new_tensor_2d(context, t.type().id(), cols, rows);
             // The repacked Q4_0 kernel takes rows in groups of 8 (ggml_aarch64_get_optimal_repack_type on AVX2).
-            if (t.type() == GgmlType.Q4_0 && rows % 8 == 0 && !name.equals("token_embd.weight")
+            if (inPlace && t.type() == GgmlType.Q4_0 && rows % 8 == 0 && !name.equals("token_embd.weight")
                     && !MemorySegment.NULL.equals(api.ggml_backend_cpu_aarch64_buffer_type())) {
                 repack.add(new Repack(t, tensor));
                 return tensor;
@@ -181,7 +264,11 @@ final class GgmlWeights implements AutoCloseable {
         }
 
         private MemorySegment place(GgufTensorInfo t, MemorySegment tensor) {
-            api.ggml_backend_tensor_alloc(buffer, tensor, file.tensorData(t));
+            if (inPlace) {
+                api.ggml_backend_tensor_alloc(buffer, tensor, file.tensorData(t));
+            } else {
+                uploads.add(new Repack(t, tensor));
+            }
             return tensor;
         }
     }

@@ -32,14 +32,38 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * {@link NativeLog}'s. de.kherud's own JNI loader extracts and loads a second, separate copy when
  * its {@code LlamaModel} is used; the two copies are loaded {@code RTLD_LOCAL} and share nothing.
  *
- * <p>Only Linux x86-64 is supported for now.
+ * <p>The jar carries a library for Linux (x86-64, arm64), macOS (arm64 with Metal, x86-64) and
+ * Windows (x86-64); each is a build of the same llama.cpp, and the checks at load (build number,
+ * struct sizes) hold on every 64-bit one. Only Linux x86-64 is tested here.
  */
 public final class LlamaLibrary {
 
     /** {@code LLAMA_BUILD_NUMBER} of the llama.cpp inside de.kherud:llama 4.2.0 (commit c6af2161). */
     public static final int EXPECTED_BUILD = 4916;
 
-    private static final String RESOURCE = "de/kherud/llama/Linux/x86_64/libjllama.so";
+    /**
+     * Where the jar keeps the library for {@code os.name} and {@code os.arch} (as Java reports
+     * them), or empty where it has none.
+     */
+    static java.util.Optional<String> resourceFor(String osName, String osArch) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
+        String cpu = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
+                : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : null;
+        if (cpu == null) {
+            return java.util.Optional.empty();
+        }
+        if (os.startsWith("linux")) {
+            return java.util.Optional.of("de/kherud/llama/Linux/" + cpu + "/libjllama.so");
+        }
+        if (os.startsWith("mac") || os.startsWith("darwin")) {
+            return java.util.Optional.of("de/kherud/llama/Mac/" + cpu + "/libjllama.dylib");
+        }
+        if (os.startsWith("windows") && cpu.equals("x86_64")) {
+            return java.util.Optional.of("de/kherud/llama/Windows/x86_64/jllama.dll");
+        }
+        return java.util.Optional.empty();
+    }
 
     private final LlamaApi api;
     private final SymbolLookup symbols;
@@ -136,35 +160,29 @@ public final class LlamaLibrary {
                 throw new LlamaCppException("cannot load EXO_LLAMA_LIB " + lib + ": " + e.getMessage(), e);
             }
         }
-        requireLinuxX86_64();
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        String resource = resourceFor(os, arch).orElseThrow(() -> new LlamaCppException("de.kherud:llama has no "
+                + "llama.cpp library for " + os + " " + arch + "; set EXO_LLAMA_LIB to one of build " + EXPECTED_BUILD));
         Path dir = null;
         Path file = null;
         try {
             dir = Files.createTempDirectory("exo-llamacpp-ffm-"); // rwx------ on POSIX
-            file = dir.resolve("libjllama.so");
-            try (InputStream in = LlamaLibrary.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+            try (InputStream in = LlamaLibrary.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new LlamaCppException("class path lacks " + RESOURCE + " (is de.kherud:llama 4.2.0 there?)");
+                    throw new LlamaCppException("class path lacks " + resource + " (is de.kherud:llama 4.2.0 there?)");
                 }
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
             return SymbolLookup.libraryLookup(file, Arena.global());
         } catch (IOException e) {
-            throw new LlamaCppException("cannot extract " + RESOURCE + ": " + e.getMessage(), e);
+            throw new LlamaCppException("cannot extract " + resource + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) { // libraryLookup: dlopen failed
             throw new LlamaCppException("cannot load " + file + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(file);
             deleteQuietly(dir);
-        }
-    }
-
-    private static void requireLinuxX86_64() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
-            throw new LlamaCppException("llama.cpp through FFM supports only Linux x86-64 so far, not "
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         }
     }
 

@@ -2,6 +2,8 @@ package exo.engine.select;
 
 import exo.engine.EngineFactory;
 import exo.engine.InferenceEngine;
+import exo.engine.GpuMode;
+import exo.engine.ggml.GgmlDevices;
 import exo.engine.ggml.GgmlEngine;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
@@ -21,12 +23,14 @@ public final class Engines implements EngineFactory {
     private static final int LLAMA_CPP_DEFAULT_CONTEXT = 4096;
 
     private final EngineKind kind;
+    private final GpuMode gpu;
     private final int threads;
     private final WorkerPool pool;
     private final String fallbackReason;
 
-    private Engines(EngineKind kind, int threads, WorkerPool pool, String fallbackReason) {
+    private Engines(EngineKind kind, GpuMode gpu, int threads, WorkerPool pool, String fallbackReason) {
         this.kind = kind;
+        this.gpu = gpu;
         this.threads = threads;
         this.pool = pool;
         this.fallbackReason = fallbackReason;
@@ -41,7 +45,13 @@ public final class Engines implements EngineFactory {
      *     library cannot be loaded (under auto that falls back instead)
      */
     public static Engines resolve(EngineKind chosen, int threads, WorkerPool pool) {
+        return resolve(chosen, GpuMode.AUTO, threads, pool);
+    }
+
+    /** As {@link #resolve(EngineKind, int, WorkerPool)}, with ggml on a GPU only where {@code gpu} allows. */
+    public static Engines resolve(EngineKind chosen, GpuMode gpu, int threads, WorkerPool pool) {
         Objects.requireNonNull(chosen, "chosen");
+        Objects.requireNonNull(gpu, "gpu");
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -50,8 +60,8 @@ public final class Engines implements EngineFactory {
             case AUTO -> {
                 Optional<String> unavailable = GgmlEngine.unavailableReason();
                 yield unavailable.isEmpty()
-                        ? new Engines(EngineKind.GGML, threads, pool, null)
-                        : new Engines(EngineKind.JAVA, threads, pool, unavailable.get());
+                        ? new Engines(EngineKind.GGML, gpu, threads, pool, null)
+                        : new Engines(EngineKind.JAVA, gpu, threads, pool, unavailable.get());
             }
             case GGML, LLAMA_CPP -> {
                 Optional<String> unavailable = GgmlEngine.unavailableReason();
@@ -59,9 +69,9 @@ public final class Engines implements EngineFactory {
                     throw new exo.engine.llamacpp.LlamaCppException("the " + chosen + " engine cannot run here: "
                             + unavailable.get());
                 }
-                yield new Engines(chosen, threads, pool, null);
+                yield new Engines(chosen, gpu, threads, pool, null);
             }
-            case JAVA -> new Engines(EngineKind.JAVA, threads, pool, null);
+            case JAVA -> new Engines(EngineKind.JAVA, gpu, threads, pool, null);
         };
     }
 
@@ -78,7 +88,7 @@ public final class Engines implements EngineFactory {
     @Override
     public InferenceEngine open(Path file, int start, int end, int contextLength) throws IOException {
         return switch (kind) {
-            case GGML -> GgmlEngine.open(file, start, end, threads, contextLength);
+            case GGML -> GgmlEngine.open(file, start, end, threads, contextLength, gpu);
             case JAVA -> JavaEngine.open(file, start, end, pool, contextLength);
             case LLAMA_CPP -> LlamaCppEngine.open(file, start, end,
                     ContextOptions.of(threads, contextLength > 0 ? contextLength : LLAMA_CPP_DEFAULT_CONTEXT));
@@ -88,21 +98,22 @@ public final class Engines implements EngineFactory {
 
     /**
      * The short form other machines are told, for plans and peer lists: engine and backend,
-     * "ggml/CPU", "java" or "llama.cpp/CPU".
+     * "ggml/CPU", "ggml/Metal", "java" or "llama.cpp/CPU".
      */
     public String label() {
-        return label(kind);
+        return label(kind, gpu);
     }
 
     /** The {@link #label()} {@code chosen} would have on this machine, without starting an engine. */
-    public static String labelOnThisMachine(EngineKind chosen) {
+    public static String labelOnThisMachine(EngineKind chosen, GpuMode gpu) {
         return label(chosen != EngineKind.AUTO ? chosen
-                : GgmlEngine.unavailableReason().isEmpty() ? EngineKind.GGML : EngineKind.JAVA);
+                : GgmlEngine.unavailableReason().isEmpty() ? EngineKind.GGML : EngineKind.JAVA, gpu);
     }
 
-    private static String label(EngineKind kind) {
+    private static String label(EngineKind kind, GpuMode gpu) {
         return switch (kind) {
-            case GGML, LLAMA_CPP -> kind.label() + "/CPU";
+            case GGML -> kind.label() + "/" + GgmlDevices.choose(gpu).name();
+            case LLAMA_CPP -> kind.label() + "/CPU";
             case JAVA, AUTO -> kind.label();
         };
     }
@@ -110,7 +121,11 @@ public final class Engines implements EngineFactory {
     @Override
     public String describe() {
         return switch (kind) {
-            case GGML -> "ggml (CPU, " + threads + (threads == 1 ? " thread)" : " threads)");
+            case GGML -> {
+                String device = GgmlDevices.choose(gpu).name();
+                yield device.equals("CPU") ? "ggml (CPU, " + threads + (threads == 1 ? " thread)" : " threads)")
+                        : "ggml (" + device + ")";
+            }
             case JAVA -> "java (" + pool.threads() + (pool.threads() == 1 ? " thread)" : " threads)");
             case LLAMA_CPP -> "llama.cpp (whole models, CPU, " + threads + (threads == 1 ? " thread)" : " threads)");
             case AUTO -> "auto";
