@@ -166,6 +166,7 @@ function _complete_exo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} peers" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
@@ -177,9 +178,11 @@ function _complete_exo() {
   local cmds5=(peers)
   local cmds6=(plan)
   local cmds7=(run)
-  local cmds8=(tokenize)
+  local cmds8=(template)
+  local cmds9=(tokenize)
 
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_template; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_run; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_plan; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_peers; return $?; fi
@@ -198,7 +201,7 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="bench chat download models node peers plan run tokenize"
+  local commands="bench chat download models node peers plan run template tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -345,7 +348,7 @@ function _picocli_exo_chat() {
 
   local commands=""
   local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
@@ -398,6 +401,12 @@ function _picocli_exo_chat() {
     '--gpu')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
+      return $?
+      ;;
+    '--chat-template-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
     '--system')
@@ -738,7 +747,7 @@ function _picocli_exo_run() {
 
   local commands=""
   local flag_opts="'--chat' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine' '--gpu'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine' '--gpu' '--chat-template-file'"
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
 
@@ -799,6 +808,66 @@ function _picocli_exo_run() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
+      ;;
+    '--chat-template-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `template` subcommand.
+function _picocli_exo_template() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-generation-prompt' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--chat-template-file' '--messages' '--bos-token' '--eos-token'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--quant')
+      return
+      ;;
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--chat-template-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--messages')
+      return
+      ;;
+    '--bos-token')
+      return
+      ;;
+    '--eos-token')
+      return
       ;;
   esac
 

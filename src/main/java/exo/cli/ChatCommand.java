@@ -30,7 +30,6 @@ import exo.repl.ChatRepl;
 import exo.repl.Conversation;
 import exo.tokenizer.Tokenizer;
 import exo.tokenizer.Tokenizers;
-import exo.tokenizer.chat.ChatTemplates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +67,8 @@ public final class ChatCommand implements Callable<Integer> {
     ThreadsOption threads;
     @Mixin
     EngineOption engine;
+    @Mixin
+    TemplateOption template;
 
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file).")
     String model;
@@ -161,7 +162,7 @@ public final class ChatCommand implements Callable<Integer> {
     private void chat(InferenceEngine engine, Tokenizer tokenizer, GgufMetadata metadata, Sampler sampler,
                       ChatRepl.Options options, ClusterView view, PrintWriter err) throws IOException {
         Conversation conversation = new Conversation(new Generator(engine, tokenizer, "chat"), tokenizer,
-                ChatTemplates.forModel(metadata, tokenizer), sampler, engine.contextLength(), system);
+                template.forModel(metadata, tokenizer), sampler, engine.contextLength(), system);
         // dumb(true): piped input gets a plain line reader instead of a warning.
         try (Terminal terminal = TerminalBuilder.builder().name("exo").system(true).dumb(true)
                 .encoding(StandardCharsets.UTF_8).build()) {

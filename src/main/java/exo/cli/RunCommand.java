@@ -10,7 +10,6 @@ import exo.gguf.GgufMetadata;
 import exo.tokenizer.Tokenizer;
 import exo.tokenizer.Tokenizers;
 import exo.tokenizer.chat.ChatMessage;
-import exo.tokenizer.chat.ChatTemplates;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +58,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     EngineOption engine;
 
+    @Mixin
+    TemplateOption template;
+
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1) {
@@ -77,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
             EngineOption.Opened opened = this.engine.openWhole(path, threads.threads(), pool, context);
             try (InferenceEngine engine = opened.engine()) {
                 int[] ids = chat
-                        ? ChatTemplates.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(prompt)), true)
+                        ? template.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(prompt)), true)
                         : tokenizer.encode(prompt, true, false);
                 Generator generator = new Generator(engine, tokenizer, "run");
                 GenerationStats stats = generator.generate(ids, maxTokens, sampler, (id, text) -> {
