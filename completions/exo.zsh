@@ -222,7 +222,7 @@ function _picocli_exo_bench() {
 
   local commands=""
   local flag_opts="'--compare' '--memory-bandwidth' '--json' '--csv' '--md' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--gpu' '--sessions' '--nodes' '--wait-ms' '--wire-dtype' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--gpu' '--sessions' '--nodes' '--wire-dtype' '--wait-ms' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
   local ENGINE_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
@@ -277,13 +277,13 @@ function _picocli_exo_bench() {
     '--nodes')
       return
       ;;
-    '--wait-ms')
-      return
-      ;;
     '--wire-dtype')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${f32bf16f16_option_args[@]}" ) )
       return $?
+      ;;
+    '--wait-ms')
+      return
       ;;
     '--host')
       return

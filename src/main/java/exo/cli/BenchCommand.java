@@ -122,13 +122,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: every machine that answered; 1 is this machine alone).")
     List<Integer> nodeCounts;
 
-    @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "5000",
-            description = "How long to wait for peers to answer before planning (default: ${DEFAULT-VALUE}).")
-    long waitMillis;
-
-    @Option(names = "--wire-dtype", paramLabel = "f32|bf16|f16", defaultValue = "f32", converter = WireDtypeConverter.class,
-            description = "How hidden states travel between machines (default: ${DEFAULT-VALUE}).")
-    WireDtype wireDtype;
+    @Mixin
+    RingOptions ringOptions;
 
     @Mixin
     ClusterOptions cluster;
@@ -265,7 +260,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchRow> rows = new ArrayList<>();
         try (Node node = Node.start(cluster.toConfig(0, null, threads, kind, gpu, home), home)) {
             status(err, "looking for peers");
-            node.awaitPeers(waitMillis);
+            node.awaitPeers(ringOptions.waitMillis);
             int machines = 1 + node.network().peers().size();
             List<Integer> counts = nodeCounts != null ? List.copyOf(new LinkedHashSet<>(nodeCounts)) : List.of(machines);
             for (int k : counts) {
@@ -307,7 +302,7 @@ public final class BenchCommand implements Callable<Integer> {
                     + plan.ring().size() + " machines only (the others are left out for memory)");
         }
         List<BenchRow> rows = new ArrayList<>();
-        try (RingEngine ring = builder.build(plan, source.ringModel(named, id, file), file, context, wireDtype,
+        try (RingEngine ring = builder.build(plan, source.ringModel(named, id, file), file, context, ringOptions.wireDtype,
                 Duration.ofMinutes(30), Duration.ofMinutes(10))) {
             List<String> labels = plan.ring().stream().map(a -> engineLabel(node, a.device().name())).toList();
             String engines = String.join("+", new LinkedHashSet<>(labels.stream().map(l -> part(l, 0)).toList()));

@@ -292,6 +292,8 @@ class ClusterIT {
         assertTrue(ring[2].contains("node-b") && ring[2].contains("planning again without it"), ring[2]);
         assertTrue(ring[2].contains("node-a (node-a, " + nodes.get(0).address() + "): ready"), ring[2]);
         assertEquals(alone[1], ring[1]);
-        assertTrue(nodes.get(0).awaitLog("session chat started", 5_000), nodes.get(0).log());
+        // The chat's session has an id of its own ("chat-" and 16 hex digits of this process), never plain "chat".
+        assertTrue(nodes.get(0).awaitLog("started: stories260K", 5_000), nodes.get(0).log());
+        assertTrue(nodes.get(0).log().matches("(?s).*session chat-[0-9a-f]{16}-1 started.*"), nodes.get(0).log());
     }
 }

@@ -1,0 +1,219 @@
+package exo.cli;
+
+import exo.download.ProgressListener;
+import exo.engine.InferenceEngine;
+import exo.engine.java.ModelConfig;
+import exo.engine.java.tensor.WorkerPool;
+import exo.gguf.GgufFile;
+import exo.gguf.GgufMetadata;
+import exo.models.ModelSpec;
+import exo.models.QuantFile;
+import exo.node.ExoHome;
+import exo.node.Node;
+import exo.node.NodeConfig;
+import exo.node.SliceSource;
+import exo.node.ring.RingBuilder;
+import exo.node.ring.RingEngine;
+import exo.peer.ModelRef;
+import exo.peer.RingEntry;
+import exo.peer.WireDtype;
+import exo.repl.ClusterView;
+import exo.tokenizer.Tokenizer;
+import exo.tokenizer.Tokenizers;
+import exo.topology.Partition;
+import exo.topology.Shard;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Opens the model a chat or a server talks to: on this machine alone, or, with peers, as the
+ * tail of a ring over them (planned by memory; a node that cannot load its slice is left out
+ * and the ring planned again). Where the model is not on this machine, only this machine's
+ * slice is fetched. What it opened is closed with it.
+ */
+final class ModelStartup implements AutoCloseable {
+    private final InferenceEngine engine;
+    private final GgufMetadata metadata;
+    private final Tokenizer tokenizer;
+    private final ClusterView view;
+    private final Node node;
+    private final WorkerPool pool;
+
+    private ModelStartup(InferenceEngine engine, GgufMetadata metadata, ClusterView view, Node node, WorkerPool pool) {
+        this.engine = engine;
+        this.metadata = metadata;
+        this.tokenizer = Tokenizers.fromMetadata(metadata);
+        this.view = view;
+        this.node = node;
+        this.pool = pool;
+    }
+
+    /** What a command says about the model and how to reach peers. */
+    record Request(ModelSource source, RegistryOption registry, String model, int threads, EngineOption engine,
+                   ClusterOptions cluster, int context, WireDtype wireDtype, long waitMillis) {
+
+        /** The id the ring's nodes know the model by: the models.yaml id, or the file's name without .gguf. */
+        String modelId() {
+            return model != null ? model : source.modelFile.getFileName().toString().replaceFirst("\\.gguf$", "");
+        }
+    }
+
+    static ModelStartup open(Request r, PrintWriter err) throws Exception {
+        if (r.context() < 0) {
+            throw new IllegalArgumentException("--context must be positive");
+        }
+        ExoHome home = ExoHome.fromEnvironment(System.getenv());
+        ModelSpec named = r.source().hasFile() ? null : r.registry().registry().get(requireModel(r));
+        Optional<Path> local = r.source().hasFile() ? Optional.of(r.source().resolve(null, r.registry()))
+                : r.source().findLocal(r.model(), r.registry());
+        if (!r.cluster().looksForPeers()) {
+            // Without --model-file the model is named, so its layer count is known to fetch it.
+            Path path = local.isPresent() ? local.get() : fetchSlice(r, Shard.whole(r.modelId(), named.layers()), err);
+            GgufMetadata metadata = GgufFile.readHeader(path).metadata();
+            WorkerPool pool = new WorkerPool(r.threads());
+            try {
+                InferenceEngine engine = r.engine().openWhole(path, r.threads(), pool, r.context()).engine();
+                return new ModelStartup(engine, metadata, ClusterView.alone(r.modelId(), engine.shard().layers()),
+                        null, pool);
+            } catch (RuntimeException | IOException e) {
+                pool.close();
+                throw e;
+            }
+        }
+        GgufMetadata localMetadata = local.isPresent() ? GgufFile.readHeader(local.get()).metadata() : null;
+        int layers = named != null ? named.layers() : ModelConfig.from(localMetadata).layers();
+        LogSetup.quiet();
+        NodeConfig config = r.cluster().toConfig(0, null, r.threads(), r.engine().kind, r.engine().gpu, home);
+        Node node = Node.start(config, home);
+        try {
+            node.awaitPeers(r.waitMillis());
+            RingBuilder builder = new RingBuilder(node, line -> {
+                err.println("exo: " + line);
+                err.flush();
+            });
+            Set<String> failed = new HashSet<>();
+            while (true) {
+                Partition plan = builder.plan(r.modelId(), layers, failed);
+                // The tail fetches only its own slice when the model is not on this machine.
+                Path path = local.isPresent() ? local.get() : fetchSlice(r, plan.tail().shard(), err);
+                GgufMetadata metadata = localMetadata != null ? localMetadata : GgufFile.readHeader(path).metadata();
+                int ctx = r.context() > 0 ? r.context() : ModelConfig.from(metadata).contextLength();
+                try {
+                    RingEngine ring = builder.build(plan, r.source().ringModel(named, r.modelId(), path), path, ctx,
+                            r.wireDtype(), Duration.ofMinutes(30), Duration.ofMinutes(10));
+                    ClusterView view = new ClusterView(() -> describe(builder, ring), () -> peers(node));
+                    return new ModelStartup(ring, metadata, view, node, null);
+                } catch (RingBuilder.LoadFailure e) {
+                    // A node that cannot load its slice (it lacks the file, or the memory) is left out.
+                    failed.add(e.nodeId());
+                    err.println("exo: " + e.getMessage() + "; planning again without it");
+                    err.flush();
+                }
+            }
+        } catch (Exception e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    InferenceEngine engine() {
+        return engine;
+    }
+
+    GgufMetadata metadata() {
+        return metadata;
+    }
+
+    Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    ClusterView view() {
+        return view;
+    }
+
+    /** The ring's nodes in order with their layers and engines, head first; one entry alone. */
+    java.util.List<RingNode> ring() {
+        if (!(engine instanceof RingEngine ring)) {
+            return java.util.List.of(new RingNode("this machine", 0, engine.shard().layers(), ""));
+        }
+        return ring.ring().stream().map(e -> new RingNode(name(e.nodeId()), e.start(), e.end(), engineOf(e.nodeId())))
+                .toList();
+    }
+
+    /** One node of the ring as a page or API shows it. */
+    record RingNode(String name, int start, int end, String engine) {
+    }
+
+    private String name(String nodeId) {
+        if (node == null || nodeId.equals(node.info().id())) {
+            return "this machine";
+        }
+        return node.network().peer(nodeId).map(p -> p.info().name()).orElse(nodeId);
+    }
+
+    private String engineOf(String nodeId) {
+        if (node == null || nodeId.equals(node.info().id())) {
+            return node == null ? "" : node.info().device().engine();
+        }
+        return node.network().peer(nodeId).map(p -> p.info().device().engine()).orElse("");
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        if (node != null) {
+            node.close();
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    private static String requireModel(Request r) {
+        if (r.model() == null) {
+            throw new IllegalArgumentException("name a model (see exo models) or give --model-file PATH.gguf");
+        }
+        return r.model();
+    }
+
+    /** Fetches {@code shard}'s tensors of the named model into a shard file, showing progress. */
+    private static Path fetchSlice(Request r, Shard shard, PrintWriter err) throws IOException {
+        QuantFile q = r.registry().registry().get(requireModel(r)).quant(r.source().quant);
+        err.println("exo: fetching layers " + shard.start() + "-" + (shard.end() - 1) + " of " + r.model() + " ("
+                + q.repo() + "/" + q.file() + ")");
+        err.flush();
+        ModelRef ref = new ModelRef(r.model(), q.file(), Optional.of(q.repo()), q.quant(), q.size());
+        return SliceSource.fromEnvironment(null, System.getenv()).slice(ref, shard, ProgressListener.console(err));
+    }
+
+    private static String describe(RingBuilder builder, RingEngine ring) {
+        StringBuilder b = new StringBuilder();
+        for (RingEntry e : ring.ring()) {
+            b.append(String.format(java.util.Locale.ROOT, "  layers %d-%d  %s%n", e.start(), e.end() - 1,
+                    builder.describe(e.nodeId())));
+        }
+        b.append("  ring: ").append(String.join(" -> ", ring.ring().stream().map(RingEntry::nodeId).toList()))
+                .append(" -> ").append(ring.ring().getFirst().nodeId());
+        return b.toString();
+    }
+
+    private static String peers(Node node) {
+        var peers = node.network().peers();
+        if (peers.isEmpty()) {
+            return "no peers connected";
+        }
+        StringBuilder b = new StringBuilder();
+        for (var p : peers) {
+            var i = p.info();
+            b.append(String.format(java.util.Locale.ROOT, "  %s  %s  %s  %s memory, %d cores%n", i.id(), i.name(),
+                    i.address(), ByteSize.format(i.device().memoryBytes()), i.device().cores()));
+        }
+        return b.toString().stripTrailing();
+    }
+}

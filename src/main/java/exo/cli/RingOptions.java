@@ -1,0 +1,15 @@
+package exo.cli;
+
+import exo.peer.WireDtype;
+import picocli.CommandLine.Option;
+
+/** How this machine, as the tail, forms a ring: how long it listens for peers, how hidden states travel. */
+final class RingOptions {
+    @Option(names = "--wire-dtype", paramLabel = "f32|bf16|f16", defaultValue = "f32", converter = WireDtypeConverter.class,
+            description = "How hidden states travel between machines: f32 (exact, default) or bf16/f16 (half the bytes).")
+    WireDtype wireDtype;
+
+    @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "5000",
+            description = "How long to wait for peers to answer before planning (default: ${DEFAULT-VALUE}).")
+    long waitMillis;
+}
