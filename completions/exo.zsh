@@ -166,6 +166,7 @@ function _complete_exo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} peers" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
 
@@ -178,11 +179,13 @@ function _complete_exo() {
   local cmds5=(peers)
   local cmds6=(plan)
   local cmds7=(run)
-  local cmds8=(template)
-  local cmds9=(tokenize)
+  local cmds8=(serve)
+  local cmds9=(template)
+  local cmds10=(tokenize)
 
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_template; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_template; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_serve; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_run; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_plan; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_peers; return $?; fi
@@ -201,7 +204,7 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="bench chat download models node peers plan run template tokenize"
+  local commands="bench chat download models node peers plan run serve template tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -814,6 +817,144 @@ function _picocli_exo_run() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `serve` subcommand.
+function _picocli_exo_serve() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue'"
+  local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
+  local autooff_option_args=("AUTO" "OFF") # --gpu values
+  local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
+  local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--quant')
+      return
+      ;;
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--temperature')
+      return
+      ;;
+    '--top-k')
+      return
+      ;;
+    '--top-p')
+      return
+      ;;
+    '--min-p')
+      return
+      ;;
+    '--repeat-penalty')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '-t'|'--threads')
+      return
+      ;;
+    '--engine')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
+      return $?
+      ;;
+    '--gpu')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
+      return $?
+      ;;
+    '--chat-template-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--node-id')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--peers')
+      return
+      ;;
+    '--peers-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--memory')
+      return
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '--discovery')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
+      return $?
+      ;;
+    '--wire-dtype')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${f32bf16f16_option_args[@]}" ) )
+      return $?
+      ;;
+    '--wait-ms')
+      return
+      ;;
+    '-c'|'--context')
+      return
+      ;;
+    '--http-host')
+      return
+      ;;
+    '--http-port')
+      return
+      ;;
+    '--api-key')
+      return
+      ;;
+    '--max-sessions')
+      return
+      ;;
+    '--queue')
+      return
       ;;
   esac
 

@@ -63,6 +63,32 @@ public final class ExoProcess implements AutoCloseable {
         return new Result(process.exitValue(), Files.readString(stdout), err);
     }
 
+    /**
+     * Waits until the process's stderr has a line matching {@code pattern} (a server saying where
+     * it listens) and returns the match.
+     */
+    public java.util.regex.Matcher awaitStderr(java.util.regex.Pattern pattern, int seconds)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher m = pattern.matcher(Files.readString(stderr));
+            if (m.find()) {
+                return m;
+            }
+            if (!process.isAlive()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("exo did not print " + pattern + " in " + seconds + " s; stderr: "
+                + Files.readString(stderr));
+    }
+
+    /** What the process wrote to stderr so far. */
+    public String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);

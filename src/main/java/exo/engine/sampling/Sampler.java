@@ -39,6 +39,22 @@ public final class Sampler {
                 }
             }
         }
+        if ((params.presencePenalty() != 0f || params.frequencyPenalty() != 0f) && params.repeatLastN() > 0
+                && historyLength > 0) {
+            if (l == logits) {
+                l = logits.clone();
+            }
+            java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+            for (int i = Math.max(0, historyLength - params.repeatLastN()); i < historyLength; i++) {
+                counts.merge(history[i], 1, Integer::sum);
+            }
+            for (var e : counts.entrySet()) {
+                int t = e.getKey();
+                if (t >= 0 && t < l.length) {
+                    l[t] -= e.getValue() * params.frequencyPenalty() + params.presencePenalty();
+                }
+            }
+        }
         if (params.greedy()) {
             return argmax(l);
         }

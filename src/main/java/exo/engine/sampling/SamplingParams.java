@@ -10,13 +10,24 @@ package exo.engine.sampling;
  * @param repeatPenalty divide positive (multiply negative) logits of recently seen tokens (1 = off)
  * @param repeatLastN   how many recent tokens the penalty looks at
  * @param seed          makes a sampled run repeatable
+ * @param presencePenalty  subtracted from the logit of every token seen in the window (OpenAI's and llama.cpp's; 0 = off)
+ * @param frequencyPenalty subtracted once per time a token was seen in the window (0 = off)
  */
 public record SamplingParams(float temperature, int topK, float topP, float minP, float repeatPenalty,
-                             int repeatLastN, long seed) {
+                             int repeatLastN, long seed, float presencePenalty, float frequencyPenalty) {
 
     public static final SamplingParams GREEDY = new SamplingParams(0f, 0, 1f, 0f, 1f, 64, 0);
 
+    /** Without presence and frequency penalties. */
+    public SamplingParams(float temperature, int topK, float topP, float minP, float repeatPenalty, int repeatLastN,
+                          long seed) {
+        this(temperature, topK, topP, minP, repeatPenalty, repeatLastN, seed, 0f, 0f);
+    }
+
     public SamplingParams {
+        if (!(presencePenalty >= -2 && presencePenalty <= 2) || !(frequencyPenalty >= -2 && frequencyPenalty <= 2)) {
+            throw new IllegalArgumentException("presence and frequency penalties must be between -2 and 2");
+        }
         if (!(temperature >= 0) || Float.isInfinite(temperature)) {
             throw new IllegalArgumentException("--temperature must be 0 or more, not " + temperature);
         }

@@ -1,0 +1,116 @@
+package exo.cli;
+
+import exo.serve.HttpApi;
+import exo.serve.ServedModel;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** `exo serve`: the model behind OpenAI's HTTP API, on this machine or as the tail of a ring. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve MODEL over HTTP with OpenAI's API (POST /v1/chat/completions, POST /v1/completions, "
+                + "GET /v1/models, GET /health), on this machine or, with peers, as the tail of a ring as exo chat "
+                + "forms it. Every request is a session of its own; one log line per request goes to stderr."},
+        footer = {"", "Examples:", "  exo serve llama-3.2-1b",
+                "  exo serve --model-file model.gguf --http-port 8080 --api-key secret",
+                "  curl http://127.0.0.1:52415/v1/chat/completions -H 'Content-Type: application/json' \\",
+                "      -d '{\"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}'"})
+public final class ServeCommand implements Callable<Integer> {
+    /** exo's own API port. */
+    static final int DEFAULT_HTTP_PORT = 52415;
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ModelSource source;
+    @Mixin
+    RegistryOption registry;
+    @Mixin
+    SamplingOptions sampling;
+    @Mixin
+    ThreadsOption threads;
+    @Mixin
+    EngineOption engine;
+    @Mixin
+    TemplateOption template;
+    @Mixin
+    ClusterOptions cluster;
+    @Mixin
+    RingOptions ring;
+
+    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file).")
+    String model;
+
+    @Option(names = {"-c", "--context"}, paramLabel = "N", description = "Context length (default: the model's).")
+    int context;
+
+    @Option(names = "--http-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address the HTTP server listens on (default: ${DEFAULT-VALUE}, this machine only).")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "52415",
+            description = "Port of the HTTP server (default: ${DEFAULT-VALUE}; 0 = any free port).")
+    int httpPort;
+
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Require 'Authorization: Bearer KEY' on every request (default: $EXO_API_KEY; none = open).")
+    String apiKey;
+
+    @Option(names = "--max-sessions", paramLabel = "N", defaultValue = "4",
+            description = "Requests generating at once (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(names = "--queue", paramLabel = "N", defaultValue = "32",
+            description = "Requests waiting for a turn before more are refused with 429 (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Override
+    public Integer call() throws Exception {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("--http-port must be between 0 and 65535, not " + httpPort);
+        }
+        if (maxSessions < 1 || maxSessions > 1024) {
+            throw new IllegalArgumentException("--max-sessions must be between 1 and 1024, not " + maxSessions);
+        }
+        if (queue < 0) {
+            throw new IllegalArgumentException("--queue must not be negative, not " + queue);
+        }
+        String key = apiKey != null ? apiKey : System.getenv("EXO_API_KEY");
+        key = key == null || key.isEmpty() ? null : key;
+        PrintWriter err = spec.commandLine().getErr();
+        ModelStartup.Request request = new ModelStartup.Request(source, registry, model, threads.threads(), engine,
+                cluster, context, ring.wireDtype, ring.waitMillis);
+        ModelStartup started = ModelStartup.open(request, err);
+        HttpApi api;
+        try {
+            ServedModel served = new ServedModel(request.modelId(), started.engine(), started.tokenizer(),
+                    template.forModel(started.metadata(), started.tokenizer()), sampling.params());
+            api = HttpApi.start(httpHost, httpPort, served, key, maxSessions, queue, err);
+        } catch (Exception e) {
+            started.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {
+            api.close();
+            started.close();
+            stopped.countDown();
+        }));
+        if (key == null && !InetAddress.getByName(httpHost).isLoopbackAddress()) {
+            err.println("exo: warning: serving on " + httpHost + " without --api-key: anyone who can reach this "
+                    + "machine can use the model");
+        }
+        err.println("exo: serving " + request.modelId() + " at http://" + httpHost + ":" + api.port()
+                + " (OpenAI API under /v1)");
+        err.flush();
+        stopped.await();
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,207 @@
+package exo.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The HTTP side of {@code exo serve}: routes, the API key, the body limit, admission and one
+ * log line per request. Each request runs on a thread of its own; streamed answers go out as
+ * server-sent events, flushed per piece, and a client that goes away cancels its generation,
+ * which frees its session on every node.
+ */
+public final class HttpApi implements AutoCloseable {
+    /** The largest request body read; a bigger one is refused with 413. */
+    static final int MAX_BODY_BYTES = 8 << 20;
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final ServedModel model;
+    private final OpenAiApi openAi;
+    private final Admission admission;
+    private final String apiKey;
+    private final PrintWriter log;
+
+    private HttpApi(HttpServer server, ServedModel model, Admission admission, String apiKey, PrintWriter log) {
+        this.server = server;
+        this.model = model;
+        this.openAi = new OpenAiApi(model);
+        this.admission = admission;
+        this.apiKey = apiKey;
+        this.log = log;
+        this.threads = Executors.newCachedThreadPool(Thread.ofPlatform().name("exo-http-", 0).daemon().factory());
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+    }
+
+    /**
+     * Starts serving {@code model} on {@code host:port} (port 0: any free one).
+     *
+     * @param apiKey required as "Authorization: Bearer KEY" on every request, or null for none
+     */
+    public static HttpApi start(String host, int port, ServedModel model, String apiKey, int maxSessions,
+                                int queue, PrintWriter log) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        HttpApi api = new HttpApi(server, model, new Admission(maxSessions, queue), apiKey, log);
+        server.start();
+        return api;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        long t0 = System.nanoTime();
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        int status;
+        try {
+            status = route(ex, method, path);
+        } catch (ApiError e) {
+            status = e.status;
+            respond(ex, e.status, OpenAiApi.error(e));
+        } catch (RuntimeException e) {
+            status = 500;
+            respond(ex, 500, OpenAiApi.error(new ApiError(500, "server_error", null, null,
+                    "internal error: " + e.getMessage())));
+        } finally {
+            ex.close();
+        }
+        synchronized (log) {
+            log.printf(Locale.ROOT, "exo: %s %s %d %.0f ms%n", method, path, status, (System.nanoTime() - t0) / 1e6);
+            log.flush();
+        }
+    }
+
+    private int route(HttpExchange ex, String method, String path) throws IOException {
+        if (path.equals("/health") && method.equals("GET")) {
+            return respond(ex, 200, OpenAiApi.JSON.createObjectNode().put("status", "ok"));
+        }
+        authorize(ex);
+        return switch (method + " " + path) {
+            case "GET /v1/models" -> respond(ex, 200, openAi.models());
+            case "POST /v1/chat/completions" -> complete(ex, openAi.parseChat(body(ex)));
+            case "POST /v1/completions" -> complete(ex, openAi.parseCompletion(body(ex)));
+            default -> throw new ApiError(404, "invalid_request_error", null, "not_found",
+                    "no " + method + " " + path + " here");
+        };
+    }
+
+    private void authorize(HttpExchange ex) {
+        if (apiKey == null) {
+            return;
+        }
+        String given = ex.getRequestHeaders().getFirst("Authorization");
+        if (given == null || !java.security.MessageDigest.isEqual(("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiError(401, "invalid_request_error", null, "invalid_api_key",
+                    "this server needs an API key: send Authorization: Bearer KEY");
+        }
+    }
+
+    private static JsonNode body(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new ApiError(413, "invalid_request_error", null, "request_too_large",
+                        "the request body is over " + (MAX_BODY_BYTES >> 20) + " MiB");
+            }
+            return OpenAiApi.parse(bytes);
+        }
+    }
+
+    private int complete(HttpExchange ex, OpenAiApi.Call call) throws IOException {
+        try (AutoCloseable turn = admission.enter()) {
+            return call.stream() ? stream(ex, call) : whole(ex, call);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "server_error", null, null, "the server is stopping");
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int whole(HttpExchange ex, OpenAiApi.Call call) throws IOException {
+        ServedModel.Result r = model.generate(call.request(), piece -> { }, () -> false);
+        return respond(ex, 200, openAi.whole(call, OpenAiApi.newId(call.chat() ? "chatcmpl-" : "cmpl-"), r));
+    }
+
+    private int stream(HttpExchange ex, OpenAiApi.Call call) throws IOException {
+        String id = OpenAiApi.newId(call.chat() ? "chatcmpl-" : "cmpl-");
+        model.checkFits(call.request()); // refused with a status while one can still be sent
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        AtomicBoolean gone = new AtomicBoolean();
+        boolean[] first = {true};
+        ServedModel.Result r;
+        try {
+            r = model.generate(call.request(), piece -> {
+                if (!gone.get()) {
+                    gone.set(!event(out, openAi.chunk(call, id, piece, null, first[0]).toString()));
+                    first[0] = false;
+                }
+            }, gone::get);
+        } catch (RuntimeException e) {
+            // The status is sent already: the error goes as an event, as OpenAI streams one.
+            ApiError error = e instanceof ApiError a ? a : new ApiError(500, "server_error", null, null,
+                    "generation failed: " + e.getMessage());
+            event(out, OpenAiApi.error(error).toString());
+            return error.status;
+        }
+        if (gone.get()) {
+            return 499; // the client closed the connection; its session is already freed
+        }
+        boolean sent = event(out, openAi.chunk(call, id, first[0] && call.chat() ? "" : null, r.finishReason(),
+                first[0]).toString());
+        if (sent && call.includeUsage()) {
+            sent = event(out, openAi.usageChunk(call, id, r).toString());
+        }
+        if (sent) {
+            event(out, "[DONE]");
+        }
+        return 200;
+    }
+
+    /** Writes one server-sent event; false when the client is gone. */
+    private static boolean event(OutputStream out, String data) {
+        try {
+            out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int respond(HttpExchange ex, int status, ObjectNode json) throws IOException {
+        byte[] bytes = (json.toString() + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+        return status;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}
