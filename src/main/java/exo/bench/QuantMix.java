@@ -120,8 +120,23 @@ public record QuantMix(String name, GgmlType base, boolean llamaCppRules) {
         return i < n / 8 || i >= 7 * n / 8 || (i - n / 8) % 3 == 2;
     }
 
+    /** The name of a general.file_type number, as "Q4_K_M", for the types this class knows. */
+    public static java.util.Optional<String> nameOfFileType(int fileType) {
+        for (String n : new String[] {"F32", "F16", "Q4_0", "Q8_0", "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S",
+            "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K", "BF16"}) {
+            if (fileType(n) == fileType) {
+                return java.util.Optional.of(n);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** llama_ftype numbers for general.file_type (llama.h). */
     public int fileType() {
+        return fileType(name);
+    }
+
+    private static int fileType(String name) {
         return switch (name) {
             case "F32" -> 0;
             case "F16" -> 1;

@@ -43,9 +43,12 @@ final class ModelStartup implements AutoCloseable {
     private final ClusterView view;
     private final Node node;
     private final WorkerPool pool;
+    private final Path file;
 
-    private ModelStartup(InferenceEngine engine, GgufMetadata metadata, ClusterView view, Node node, WorkerPool pool) {
+    private ModelStartup(InferenceEngine engine, Path file, GgufMetadata metadata, ClusterView view, Node node,
+                         WorkerPool pool) {
         this.engine = engine;
+        this.file = file;
         this.metadata = metadata;
         this.tokenizer = Tokenizers.fromMetadata(metadata);
         this.view = view;
@@ -78,7 +81,7 @@ final class ModelStartup implements AutoCloseable {
             WorkerPool pool = new WorkerPool(r.threads());
             try {
                 InferenceEngine engine = r.engine().openWhole(path, r.threads(), pool, r.context()).engine();
-                return new ModelStartup(engine, metadata, ClusterView.alone(r.modelId(), engine.shard().layers()),
+                return new ModelStartup(engine, path, metadata, ClusterView.alone(r.modelId(), engine.shard().layers()),
                         null, pool);
             } catch (RuntimeException | IOException e) {
                 pool.close();
@@ -107,7 +110,7 @@ final class ModelStartup implements AutoCloseable {
                     RingEngine ring = builder.build(plan, r.source().ringModel(named, r.modelId(), path), path, ctx,
                             r.wireDtype(), Duration.ofMinutes(30), Duration.ofMinutes(10));
                     ClusterView view = new ClusterView(() -> describe(builder, ring), () -> peers(node));
-                    return new ModelStartup(ring, metadata, view, node, null);
+                    return new ModelStartup(ring, path, metadata, view, node, null);
                 } catch (RingBuilder.LoadFailure e) {
                     // A node that cannot load its slice (it lacks the file, or the memory) is left out.
                     failed.add(e.nodeId());
@@ -123,6 +126,11 @@ final class ModelStartup implements AutoCloseable {
 
     InferenceEngine engine() {
         return engine;
+    }
+
+    /** This machine's GGUF of the model: the whole file, or the slice it fetched. */
+    Path file() {
+        return file;
     }
 
     GgufMetadata metadata() {

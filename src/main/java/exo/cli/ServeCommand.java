@@ -1,6 +1,7 @@
 package exo.cli;
 
 import exo.serve.HttpApi;
+import exo.serve.ModelCard;
 import exo.serve.ServedModel;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -91,7 +92,8 @@ public final class ServeCommand implements Callable<Integer> {
         HttpApi api;
         try {
             ServedModel served = new ServedModel(request.modelId(), started.engine(), started.tokenizer(),
-                    template.forModel(started.metadata(), started.tokenizer()), sampling.params());
+                    template.forModel(started.metadata(), started.tokenizer()), sampling.params(),
+                    ModelCard.of(started.file()));
             api = HttpApi.start(httpHost, httpPort, served, key, maxSessions, queue, err);
         } catch (Exception e) {
             started.close();

@@ -29,6 +29,7 @@ public final class HttpApi implements AutoCloseable {
     private final ExecutorService threads;
     private final ServedModel model;
     private final OpenAiApi openAi;
+    private final OllamaApi ollama;
     private final Admission admission;
     private final String apiKey;
     private final PrintWriter log;
@@ -37,6 +38,7 @@ public final class HttpApi implements AutoCloseable {
         this.server = server;
         this.model = model;
         this.openAi = new OpenAiApi(model);
+        this.ollama = new OllamaApi(model);
         this.admission = admission;
         this.apiKey = apiKey;
         this.log = log;
@@ -67,15 +69,17 @@ public final class HttpApi implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
         int status;
+        // Ollama's clients expect its error shape on its paths; everyone else gets OpenAI's.
+        boolean ollamaPath = path.startsWith("/api/");
         try {
             status = route(ex, method, path);
         } catch (ApiError e) {
             status = e.status;
-            respond(ex, e.status, OpenAiApi.error(e));
+            respond(ex, e.status, ollamaPath ? OllamaApi.error(e) : OpenAiApi.error(e));
         } catch (RuntimeException e) {
             status = 500;
-            respond(ex, 500, OpenAiApi.error(new ApiError(500, "server_error", null, null,
-                    "internal error: " + e.getMessage())));
+            ApiError error = new ApiError(500, "server_error", null, null, "internal error: " + e.getMessage());
+            respond(ex, 500, ollamaPath ? OllamaApi.error(error) : OpenAiApi.error(error));
         } finally {
             ex.close();
         }
@@ -94,6 +98,13 @@ public final class HttpApi implements AutoCloseable {
             case "GET /v1/models" -> respond(ex, 200, openAi.models());
             case "POST /v1/chat/completions" -> complete(ex, openAi.parseChat(body(ex)));
             case "POST /v1/completions" -> complete(ex, openAi.parseCompletion(body(ex)));
+            case "POST /apply-template" -> respond(ex, 200, OpenAiApi.JSON.createObjectNode()
+                    .put("prompt", openAi.renderTemplate(body(ex))));
+            case "GET /api/tags" -> respond(ex, 200, ollama.tags());
+            case "GET /api/version" -> respond(ex, 200, ollama.version());
+            case "POST /api/show" -> respond(ex, 200, ollama.show(body(ex)));
+            case "POST /api/chat" -> ollamaGenerate(ex, ollama.parseChat(body(ex)));
+            case "POST /api/generate" -> ollamaGenerate(ex, ollama.parseGenerate(body(ex)));
             default -> throw new ApiError(404, "invalid_request_error", null, "not_found",
                     "no " + method + " " + path + " here");
         };
@@ -176,6 +187,59 @@ public final class HttpApi implements AutoCloseable {
             event(out, "[DONE]");
         }
         return 200;
+    }
+
+    /** Ollama's /api/chat and /api/generate: NDJSON lines while streaming, else one object. */
+    private int ollamaGenerate(HttpExchange ex, OllamaApi.Call call) throws IOException {
+        try (AutoCloseable turn = admission.enter()) {
+            long t0 = System.nanoTime();
+            if (!call.stream()) {
+                ServedModel.Result r = model.generate(call.request(), piece -> { }, () -> false);
+                ObjectNode last = ollama.line(call, r.text(), r, System.nanoTime() - t0);
+                return respond(ex, 200, last);
+            }
+            model.checkFits(call.request());
+            ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            AtomicBoolean gone = new AtomicBoolean();
+            ServedModel.Result r;
+            try {
+                r = model.generate(call.request(), piece -> {
+                    if (!gone.get()) {
+                        gone.set(!line(out, ollama.line(call, piece, null, 0).toString()));
+                    }
+                }, gone::get);
+            } catch (RuntimeException e) {
+                ApiError error = e instanceof ApiError a ? a : new ApiError(500, "server_error", null, null,
+                        "generation failed: " + e.getMessage());
+                line(out, OllamaApi.error(error).toString());
+                return error.status;
+            }
+            if (gone.get()) {
+                return 499;
+            }
+            line(out, ollama.line(call, "", r, System.nanoTime() - t0).toString());
+            return 200;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "server_error", null, null, "the server is stopping");
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes one NDJSON line; false when the client is gone. */
+    private static boolean line(OutputStream out, String json) {
+        try {
+            out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Writes one server-sent event; false when the client is gone. */

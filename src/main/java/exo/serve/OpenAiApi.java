@@ -94,6 +94,16 @@ final class OpenAiApi {
                 stream(body), includeUsage(body), false);
     }
 
+    /** llama.cpp server's /apply-template: the prompt a conversation renders to, without generating. */
+    String renderTemplate(JsonNode body) {
+        requireObject(body);
+        try {
+            return model.template().render(ChatMessages.fromJson(body.path("messages")), true);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("messages", e.getMessage());
+        }
+    }
+
     ObjectNode models() {
         ObjectNode root = JSON.createObjectNode().put("object", "list");
         root.putArray("data").addObject().put("id", model.id()).put("object", "model").put("created", created)

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * @param defaults sampling when a request names none (the server's command line)
  */
 public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
-                   SamplingParams defaults) {
+                          SamplingParams defaults, ModelCard card) {
 
     /** What to generate: the prompt's tokens and how. */
     record Request(int[] prompt, int maxTokens, SamplingParams sampling, List<String> stops) {

@@ -193,4 +193,57 @@ class ServeTest {
         assertFalse(server.stderr().contains("POST /v1/completions 500"), server.stderr());
         assertEquals(200, post("/v1/completions", "{\"prompt\": \"Once\", \"max_tokens\": 3}").statusCode());
     }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Ollama's endpoints, in the shapes its API documentation gives. */
+    @Test
+    void ollamasApi() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        assertTrue(json.readTree(get("/api/version").body()).get("version").isTextual());
+        JsonNode tag = json.readTree(get("/api/tags").body()).get("models").get(0);
+        assertEquals("stories260K:latest", tag.get("name").asText());
+        assertEquals("gguf", tag.get("details").get("format").asText());
+        assertEquals("llama", tag.get("details").get("family").asText());
+        assertEquals(1185376, tag.get("size").asLong());
+        JsonNode show = json.readTree(post("/api/show", "{\"model\": \"stories260K\"}").body());
+        assertEquals("292.8K", show.get("details").get("parameter_size").asText());
+        assertEquals("completion", show.get("capabilities").get(0).asText());
+
+        HttpResponse<String> generate = post("/api/generate", "{\"model\": \"stories260K\", \"prompt\": \"" + PROMPT
+                + "\", \"raw\": true, \"stream\": false, \"options\": {\"temperature\": 0, \"num_predict\": 20}}");
+        assertEquals(200, generate.statusCode(), generate.body());
+        JsonNode g = json.readTree(generate.body());
+        assertEquals(run(), g.get("response").asText());
+        assertTrue(g.get("done").asBoolean());
+        assertEquals("length", g.get("done_reason").asText());
+        assertEquals(20, g.get("eval_count").asInt());
+        assertEquals(5, g.get("prompt_eval_count").asInt());
+
+        // streamed by default, one JSON object per line, the last with done and the counts
+        HttpResponse<String> chat = post("/api/chat", "{\"model\": \"stories260K:latest\", \"messages\": [{\"role\": "
+                + "\"user\", \"content\": \"" + PROMPT + "\"}], \"options\": {\"temperature\": 0, \"num_predict\": 20}}");
+        assertEquals(200, chat.statusCode(), chat.body());
+        assertEquals("application/x-ndjson", chat.headers().firstValue("Content-Type").orElse(""));
+        StringBuilder text = new StringBuilder();
+        JsonNode last = null;
+        for (String line : chat.body().strip().split("\n")) {
+            last = json.readTree(line);
+            text.append(last.get("message").get("content").asText());
+        }
+        assertTrue(last.get("done").asBoolean(), chat.body());
+        assertEquals(20, last.get("eval_count").asInt());
+        assertEquals(run("--chat"), text.toString());
+
+        HttpResponse<String> unknown = post("/api/chat", "{\"model\": \"llama3\", \"messages\": []}");
+        assertEquals(404, unknown.statusCode());
+        assertTrue(json.readTree(unknown.body()).get("error").asText().contains("llama3"), unknown.body());
+
+        JsonNode template = json.readTree(post("/apply-template", "{\"messages\": [{\"role\": \"user\", "
+                + "\"content\": \"Hi\"}]}").body());
+        assertTrue(template.get("prompt").asText().contains("Hi"), template.toString());
+    }
 }

@@ -1,0 +1,203 @@
+package exo.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import exo.engine.sampling.SamplingParams;
+import exo.tokenizer.chat.ChatMessage;
+import exo.tokenizer.chat.ChatMessages;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ollama's API for the tools built on it: {@code /api/chat} and {@code /api/generate} (NDJSON
+ * streaming by default, {@code "stream": false} for one object), {@code /api/tags},
+ * {@code /api/show} and {@code /api/version}, in the shapes Ollama's API documentation gives.
+ * Errors are Ollama's {@code {"error": "..."}}.
+ */
+final class OllamaApi {
+    /** The Ollama API version these shapes follow. */
+    static final String VERSION = "0.5.7";
+
+    private final ServedModel model;
+    private final String modifiedAt = OffsetDateTime.now().toString();
+
+    OllamaApi(ServedModel model) {
+        this.model = model;
+    }
+
+    /** A parsed /api/chat or /api/generate: what to generate and whether to stream. */
+    record Call(ServedModel.Request request, boolean stream, boolean chat) {
+    }
+
+    Call parseChat(JsonNode body) {
+        requireObject(body);
+        checkModel(body);
+        List<ChatMessage> messages;
+        try {
+            messages = ChatMessages.fromJson(body.path("messages"));
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("messages", e.getMessage());
+        }
+        if (messages.isEmpty()) {
+            throw ApiError.badRequest("messages", "messages must hold at least one message");
+        }
+        int[] prompt;
+        try {
+            prompt = model.chatPrompt(messages);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("messages", e.getMessage());
+        }
+        return new Call(request(prompt, body.path("options")), body.path("stream").asBoolean(true), true);
+    }
+
+    Call parseGenerate(JsonNode body) {
+        requireObject(body);
+        checkModel(body);
+        JsonNode p = body.path("prompt");
+        if (!p.isTextual()) {
+            throw ApiError.badRequest("prompt", "prompt must be a string");
+        }
+        int[] prompt;
+        if (body.path("raw").asBoolean(false)) {
+            prompt = model.textPrompt(p.asText());
+        } else {
+            // Ollama wraps a prompt in the model's template, with the system message when given.
+            List<ChatMessage> messages = new ArrayList<>();
+            if (body.path("system").isTextual()) {
+                messages.add(ChatMessage.system(body.get("system").asText()));
+            }
+            messages.add(ChatMessage.user(p.asText()));
+            try {
+                prompt = model.chatPrompt(messages);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.badRequest("prompt", e.getMessage());
+            }
+        }
+        return new Call(request(prompt, body.path("options")), body.path("stream").asBoolean(true), false);
+    }
+
+    /** One NDJSON line: a piece of the answer, or the last line with the counts. */
+    ObjectNode line(Call call, String text, ServedModel.Result done, long totalNanos) {
+        ObjectNode o = OpenAiApi.JSON.createObjectNode().put("model", model.id())
+                .put("created_at", OffsetDateTime.now().toString());
+        if (call.chat()) {
+            o.putObject("message").put("role", "assistant").put("content", text);
+        } else {
+            o.put("response", text);
+        }
+        o.put("done", done != null);
+        if (done != null) {
+            o.put("done_reason", done.finishReason());
+            o.put("total_duration", totalNanos);
+            o.put("load_duration", 0);
+            o.put("prompt_eval_count", done.promptTokens());
+            o.put("prompt_eval_duration", done.stats().prefillNanos());
+            o.put("eval_count", done.completionTokens());
+            o.put("eval_duration", done.stats().decodeNanos());
+        }
+        return o;
+    }
+
+    ObjectNode tags() {
+        ObjectNode root = OpenAiApi.JSON.createObjectNode();
+        ObjectNode m = root.putArray("models").addObject().put("name", model.id() + ":latest")
+                .put("model", model.id() + ":latest").put("modified_at", modifiedAt)
+                .put("size", model.card().sizeBytes()).put("digest", "");
+        details(m.putObject("details"));
+        return root;
+    }
+
+    ObjectNode show(JsonNode body) {
+        requireObject(body);
+        JsonNode name = body.has("model") ? body.get("model") : body.path("name");
+        if (!name.isTextual()) {
+            throw ApiError.badRequest("model", "model must be a string");
+        }
+        checkName(name.asText());
+        ObjectNode root = OpenAiApi.JSON.createObjectNode().put("modelfile", "").put("parameters", "")
+                .put("template", model.template().source()).put("modified_at", modifiedAt);
+        details(root.putObject("details"));
+        root.putObject("model_info").put("general.architecture", model.card().family())
+                .put("general.parameter_count", model.card().parameters())
+                .put(model.card().family() + ".context_length", model.engine().contextLength());
+        root.putArray("capabilities").add("completion");
+        return root;
+    }
+
+    ObjectNode version() {
+        return OpenAiApi.JSON.createObjectNode().put("version", VERSION);
+    }
+
+    static ObjectNode error(ApiError e) {
+        return OpenAiApi.JSON.createObjectNode().put("error", e.getMessage());
+    }
+
+    private void details(ObjectNode d) {
+        d.put("parent_model", "").put("format", "gguf").put("family", model.card().family());
+        d.putArray("families").add(model.card().family());
+        d.put("parameter_size", model.card().parameterSize()).put("quantization_level", model.card().quantization());
+    }
+
+    private ServedModel.Request request(int[] prompt, JsonNode options) {
+        SamplingParams d = model.defaults();
+        if (!options.isMissingNode() && !options.isObject()) {
+            throw ApiError.badRequest("options", "options must be an object");
+        }
+        float temperature = number(options, "temperature", d.temperature(), 0, 100);
+        float topP = number(options, "top_p", d.topP(), Float.MIN_VALUE, 1);
+        float minP = number(options, "min_p", d.minP(), 0, 1);
+        int topK = (int) number(options, "top_k", d.topK(), 0, 1 << 20);
+        float repeat = number(options, "repeat_penalty", d.repeatPenalty(), Float.MIN_VALUE, 10);
+        float presence = number(options, "presence_penalty", 0, -2, 2);
+        float frequency = number(options, "frequency_penalty", 0, -2, 2);
+        int lastN = (int) number(options, "repeat_last_n", d.repeatLastN(), 0, 1 << 20);
+        long seed = options.path("seed").isIntegralNumber() ? options.get("seed").asLong() : new SecureRandom().nextLong();
+        // num_predict: -1 (Ollama's default) generates until the model stops or the context is full
+        int predict = (int) number(options, "num_predict", -1, -2, Integer.MAX_VALUE);
+        List<String> stops = new ArrayList<>();
+        JsonNode stop = options.path("stop");
+        if (stop.isArray()) {
+            stop.forEach(s -> stops.add(s.asText()));
+        } else if (stop.isTextual()) {
+            stops.add(stop.asText());
+        }
+        return new ServedModel.Request(prompt, predict < 0 ? Integer.MAX_VALUE : Math.max(predict, 1),
+                new SamplingParams(temperature, topK, topP, minP, repeat, lastN, seed, presence, frequency), stops);
+    }
+
+    private static float number(JsonNode options, String field, float fallback, float min, float max) {
+        JsonNode n = options.path(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) {
+            throw ApiError.badRequest(field, "options." + field + " is out of range or not a number");
+        }
+        return (float) n.asDouble();
+    }
+
+    private static void requireObject(JsonNode body) {
+        if (!body.isObject()) {
+            throw ApiError.badRequest(null, "the request body must be a JSON object");
+        }
+    }
+
+    private void checkModel(JsonNode body) {
+        JsonNode m = body.path("model");
+        if (!m.isTextual()) {
+            throw ApiError.badRequest("model", "model is required");
+        }
+        checkName(m.asText());
+    }
+
+    /** Ollama names carry a tag: "stories260K" and "stories260K:latest" are the same model. */
+    private void checkName(String name) {
+        String bare = name.endsWith(":latest") ? name.substring(0, name.length() - ":latest".length()) : name;
+        if (!bare.equals(model.id())) {
+            throw ApiError.notFound("model", "model_not_found", "model '" + name + "' not found; this server serves '"
+                    + model.id() + "'");
+        }
+    }
+}
