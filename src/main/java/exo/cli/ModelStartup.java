@@ -44,6 +44,8 @@ final class ModelStartup implements AutoCloseable {
     private final Node node;
     private final WorkerPool pool;
     private final Path file;
+    /** The engine computing on this machine alone ("ggml/CPU"); empty for a ring, whose nodes say theirs. */
+    private String localEngine = "";
 
     private ModelStartup(InferenceEngine engine, Path file, GgufMetadata metadata, ClusterView view, Node node,
                          WorkerPool pool) {
@@ -80,9 +82,11 @@ final class ModelStartup implements AutoCloseable {
             GgufMetadata metadata = GgufFile.readHeader(path).metadata();
             WorkerPool pool = new WorkerPool(r.threads());
             try {
-                InferenceEngine engine = r.engine().openWhole(path, r.threads(), pool, r.context()).engine();
-                return new ModelStartup(engine, path, metadata, ClusterView.alone(r.modelId(), engine.shard().layers()),
-                        null, pool);
+                EngineOption.Opened opened = r.engine().openWhole(path, r.threads(), pool, r.context());
+                ModelStartup started = new ModelStartup(opened.engine(), path, metadata,
+                        ClusterView.alone(r.modelId(), opened.engine().shard().layers()), null, pool);
+                started.localEngine = opened.engines().label();
+                return started;
             } catch (RuntimeException | IOException e) {
                 pool.close();
                 throw e;
@@ -145,17 +149,14 @@ final class ModelStartup implements AutoCloseable {
         return view;
     }
 
-    /** The ring's nodes in order with their layers and engines, head first; one entry alone. */
-    java.util.List<RingNode> ring() {
+    /** The ring's nodes in order with their layers and engines, head first; this machine alone otherwise. */
+    java.util.List<exo.serve.ServedModel.RingNode> ring() {
         if (!(engine instanceof RingEngine ring)) {
-            return java.util.List.of(new RingNode("this machine", 0, engine.shard().layers(), ""));
+            return java.util.List.of(new exo.serve.ServedModel.RingNode("this machine", 0, engine.shard().layers(),
+                    localEngine));
         }
-        return ring.ring().stream().map(e -> new RingNode(name(e.nodeId()), e.start(), e.end(), engineOf(e.nodeId())))
-                .toList();
-    }
-
-    /** One node of the ring as a page or API shows it. */
-    record RingNode(String name, int start, int end, String engine) {
+        return ring.ring().stream().map(e -> new exo.serve.ServedModel.RingNode(name(e.nodeId()), e.start(), e.end(),
+                engineOf(e.nodeId()))).toList();
     }
 
     private String name(String nodeId) {

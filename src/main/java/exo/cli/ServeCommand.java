@@ -93,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             ServedModel served = new ServedModel(request.modelId(), started.engine(), started.tokenizer(),
                     template.forModel(started.metadata(), started.tokenizer()), sampling.params(),
-                    ModelCard.of(started.file()));
+                    ModelCard.of(started.file()), started.ring());
             api = HttpApi.start(httpHost, httpPort, served, key, maxSessions, queue, err);
         } catch (Exception e) {
             started.close();

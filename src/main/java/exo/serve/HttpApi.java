@@ -31,15 +31,17 @@ public final class HttpApi implements AutoCloseable {
     private final OpenAiApi openAi;
     private final OllamaApi ollama;
     private final Admission admission;
+    private final int maxSessions;
     private final String apiKey;
     private final PrintWriter log;
 
-    private HttpApi(HttpServer server, ServedModel model, Admission admission, String apiKey, PrintWriter log) {
+    private HttpApi(HttpServer server, ServedModel model, int maxSessions, int queue, String apiKey, PrintWriter log) {
         this.server = server;
         this.model = model;
         this.openAi = new OpenAiApi(model);
         this.ollama = new OllamaApi(model);
-        this.admission = admission;
+        this.admission = new Admission(maxSessions, queue);
+        this.maxSessions = maxSessions;
         this.apiKey = apiKey;
         this.log = log;
         this.threads = Executors.newCachedThreadPool(Thread.ofPlatform().name("exo-http-", 0).daemon().factory());
@@ -55,7 +57,7 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(String host, int port, ServedModel model, String apiKey, int maxSessions,
                                 int queue, PrintWriter log) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        HttpApi api = new HttpApi(server, model, new Admission(maxSessions, queue), apiKey, log);
+        HttpApi api = new HttpApi(server, model, maxSessions, queue, apiKey, log);
         server.start();
         return api;
     }
@@ -93,9 +95,13 @@ public final class HttpApi implements AutoCloseable {
         if (path.equals("/health") && method.equals("GET")) {
             return respond(ex, 200, OpenAiApi.JSON.createObjectNode().put("status", "ok"));
         }
+        if (method.equals("GET") && PAGE.containsKey(path)) {
+            return page(ex, path); // the page asks for the key itself, so it loads without one
+        }
         authorize(ex);
         return switch (method + " " + path) {
             case "GET /v1/models" -> respond(ex, 200, openAi.models());
+            case "GET /exo/ring" -> respond(ex, 200, ring());
             case "POST /v1/chat/completions" -> complete(ex, openAi.parseChat(body(ex)));
             case "POST /v1/completions" -> complete(ex, openAi.parseCompletion(body(ex)));
             case "POST /apply-template" -> respond(ex, 200, OpenAiApi.JSON.createObjectNode()
@@ -187,6 +193,43 @@ public final class HttpApi implements AutoCloseable {
             event(out, "[DONE]");
         }
         return 200;
+    }
+
+    /** The chat page's files, served from the jar: path to resource and content type. */
+    private static final java.util.Map<String, String[]> PAGE = java.util.Map.of(
+            "/", new String[] {"index.html", "text/html; charset=utf-8"},
+            "/app.js", new String[] {"app.js", "text/javascript; charset=utf-8"},
+            "/style.css", new String[] {"style.css", "text/css; charset=utf-8"});
+
+    private int page(HttpExchange ex, String path) throws IOException {
+        String[] file = PAGE.get(path);
+        byte[] bytes;
+        try (InputStream in = HttpApi.class.getResourceAsStream("/exo/web/" + file[0])) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks exo/web/" + file[0]);
+            }
+            bytes = in.readAllBytes();
+        }
+        ex.getResponseHeaders().set("Content-Type", file[1]);
+        ex.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+        return 200;
+    }
+
+    /** What the page's ring panel shows: each machine with its layers and engine, and live throughput. */
+    private ObjectNode ring() {
+        ObjectNode root = OpenAiApi.JSON.createObjectNode().put("model", model.id())
+                .put("context", model.engine().contextLength())
+                .put("tokens_per_second", model.throughput().tokensPerSecond())
+                .put("running", admission.running(maxSessions)).put("waiting", admission.waiting());
+        var nodes = root.putArray("nodes");
+        for (ServedModel.RingNode n : model.ring()) {
+            nodes.addObject().put("name", n.name()).put("layers", n.start() + "-" + (n.end() - 1))
+                    .put("engine", n.engine());
+        }
+        return root;
     }
 
     /** Ollama's /api/chat and /api/generate: NDJSON lines while streaming, else one object. */

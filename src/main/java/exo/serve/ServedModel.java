@@ -22,7 +22,16 @@ import java.util.function.Consumer;
  * @param defaults sampling when a request names none (the server's command line)
  */
 public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
-                          SamplingParams defaults, ModelCard card) {
+                          SamplingParams defaults, ModelCard card, List<RingNode> ring, Throughput throughput) {
+
+    /** One machine of the ring as the page shows it: its name, layers [start, end) and engine. */
+    public record RingNode(String name, int start, int end, String engine) {
+    }
+
+    public ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
+                       SamplingParams defaults, ModelCard card, List<RingNode> ring) {
+        this(id, engine, tokenizer, template, defaults, card, List.copyOf(ring), new Throughput());
+    }
 
     /** What to generate: the prompt's tokens and how. */
     record Request(int[] prompt, int maxTokens, SamplingParams sampling, List<String> stops) {
@@ -71,6 +80,7 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
                     (id, piece) -> {
                         if (id >= 0) {
                             count[0]++;
+                            throughput.token();
                         }
                         String shown = stops.push(piece);
                         if (!shown.isEmpty()) {

@@ -1,0 +1,101 @@
+package exo.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import exo.TestModels;
+import exo.download.ExoProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The chat page of `exo serve` in a real headless browser (Debian's chromium and
+ * chromium-driver, which .ci/run installs): a message's answer streams in, the stop button
+ * ends a long one, the conversation survives a reload, and the ring panel shows the machine.
+ */
+class ChatPageTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void typeSeeTheAnswerStreamStopItAndSeeTheRing() throws Exception {
+        boolean browser = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        if (!browser) {
+            System.err.println("SKIPPED: the chat page test needs " + CHROMIUM + " and " + DRIVER
+                    + " (apt-get install chromium chromium-driver; .ci/run does)");
+        }
+        assumeTrue(browser, "chromium and chromium-driver are not installed");
+        try (ExoProcess server = ExoProcess.start(tmp, Map.of(), "serve", "--model-file",
+                TestModels.stories260K().toString(), "--discovery", "static", "--http-port", "0", "--temperature", "0",
+                "--threads", "1")) {
+            int port = Integer.parseInt(server.awaitStderr(Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)"), 60)
+                    .group(1));
+            ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                    .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,800",
+                            "--user-data-dir=" + tmp.resolve("chromium"));
+            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                    .usingAnyFreePort().build();
+            WebDriver driver = new ChromeDriver(service, options);
+            try {
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
+                driver.get("http://127.0.0.1:" + port + "/");
+                // The ring panel: this machine alone, all five layers, its engine.
+                wait.until(d -> !d.findElements(By.cssSelector("#nodes tr")).isEmpty());
+                List<WebElement> cells = driver.findElements(By.cssSelector("#nodes tr td"));
+                assertEquals("this machine", cells.get(0).getText());
+                assertEquals("0-4", cells.get(1).getText());
+                assertTrue(cells.get(2).getText().startsWith("ggml"), cells.get(2).getText());
+                assertTrue(driver.findElement(By.id("model")).getText().startsWith("stories260K"));
+
+                // A message: the answer streams in and ends.
+                driver.findElement(By.id("max-tokens")).sendKeys("60");
+                driver.findElement(By.id("input")).sendKeys("Once upon a time");
+                driver.findElement(By.id("send")).click();
+                WebElement answer = wait.until(d -> d.findElement(By.cssSelector(".message.assistant[data-done]")));
+                assertFalse(answer.getText().isBlank(), "an answer");
+                assertEquals("Once upon a time", driver.findElement(By.cssSelector(".message.user")).getText());
+                Files.write(Path.of("target", "chat-page.png"),
+                        ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+
+                // Stop: with no limit and a high temperature the story goes on; the stop button ends it.
+                driver.findElement(By.id("max-tokens")).clear();
+                driver.findElement(By.id("temperature")).sendKeys("1.5");
+                driver.findElement(By.id("input")).sendKeys("Tell me a very long story");
+                driver.findElement(By.id("send")).click();
+                wait.until(d -> d.findElement(By.id("stop")).isDisplayed()
+                        && d.findElements(By.cssSelector(".message.assistant")).size() == 2
+                        && !d.findElements(By.cssSelector(".message.assistant")).get(1).getText().isBlank());
+                driver.findElement(By.id("stop")).click();
+                wait.until(d -> d.findElements(By.cssSelector(".message.assistant[data-done]")).size() == 2);
+                assertFalse(driver.findElement(By.id("stop")).isDisplayed());
+                server.awaitStderr(Pattern.compile("POST /v1/chat/completions 499"), 30);
+
+                // The conversation is kept in the browser: a reload shows all four messages.
+                driver.navigate().refresh();
+                wait.until(d -> d.findElements(By.cssSelector(".message")).size() == 4);
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+}
