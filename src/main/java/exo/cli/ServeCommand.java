@@ -1,10 +1,13 @@
 package exo.cli;
 
+import exo.models.ModelSpec;
 import exo.serve.HttpApi;
+import exo.serve.ModelHost;
 import exo.serve.ModelCard;
 import exo.serve.ServedModel;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -46,7 +49,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     RingOptions ring;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file).")
+    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file; "
+            + "without either, each request's model is loaded when first named, one at a time).")
     String model;
 
     @Option(names = {"-c", "--context"}, paramLabel = "N", description = "Context length (default: the model's).")
@@ -72,6 +76,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Requests waiting for a turn before more are refused with 429 (default: ${DEFAULT-VALUE}).")
     int queue;
 
+    /** Opens {@code id} (null with --model-file) as this server's model, alone or as the tail of a ring. */
+    private LazyModels.Loaded open(String id, PrintWriter err) throws Exception {
+        ModelStartup.Request request = new ModelStartup.Request(source, registry, id, threads.threads(), engine,
+                cluster, context, ring.wireDtype, ring.waitMillis);
+        ModelStartup started = ModelStartup.open(request, err);
+        try {
+            ServedModel served = new ServedModel(request.modelId(), started.engine(), started.tokenizer(),
+                    template.forModel(started.metadata(), started.tokenizer()), sampling.params(),
+                    ModelCard.of(started.file()), started.ring());
+            return new LazyModels.Loaded(served, started);
+        } catch (Exception e) {
+            started.close();
+            throw e;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (httpPort < 0 || httpPort > 65535) {
@@ -86,30 +106,35 @@ public final class ServeCommand implements Callable<Integer> {
         String key = apiKey != null ? apiKey : System.getenv("EXO_API_KEY");
         key = key == null || key.isEmpty() ? null : key;
         PrintWriter err = spec.commandLine().getErr();
-        ModelStartup.Request request = new ModelStartup.Request(source, registry, model, threads.threads(), engine,
-                cluster, context, ring.wireDtype, ring.waitMillis);
-        ModelStartup started = ModelStartup.open(request, err);
+        ModelHost models;
+        String what;
+        if (model != null || source.hasFile()) {
+            LazyModels.Loaded one = open(model, err);
+            models = ModelHost.fixed(one.model(), one.resources());
+            what = one.model().id();
+        } else {
+            // No model named: each request's is loaded when first asked for.
+            List<String> ids = registry.registry().all().stream().map(ModelSpec::id).toList();
+            models = new LazyModels(ids, id -> open(id, err));
+            what = "the model each request names (one at a time)";
+        }
         HttpApi api;
         try {
-            ServedModel served = new ServedModel(request.modelId(), started.engine(), started.tokenizer(),
-                    template.forModel(started.metadata(), started.tokenizer()), sampling.params(),
-                    ModelCard.of(started.file()), started.ring());
-            api = HttpApi.start(httpHost, httpPort, served, key, maxSessions, queue, err);
+            api = HttpApi.start(httpHost, httpPort, models, key, maxSessions, queue, err);
         } catch (Exception e) {
-            started.close();
+            models.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {
             api.close();
-            started.close();
             stopped.countDown();
         }));
         if (key == null && !InetAddress.getByName(httpHost).isLoopbackAddress()) {
             err.println("exo: warning: serving on " + httpHost + " without --api-key: anyone who can reach this "
                     + "machine can use the model");
         }
-        err.println("exo: serving " + request.modelId() + " at http://" + httpHost + ":" + api.port()
+        err.println("exo: serving " + what + " at http://" + httpHost + ":" + api.port()
                 + " (OpenAI API under /v1)");
         err.flush();
         stopped.await();

@@ -4,7 +4,7 @@ package exo.serve;
  * A request the server refuses, with the HTTP status and OpenAI's error fields:
  * {@code {"error": {"message", "type", "param", "code"}}}.
  */
-final class ApiError extends RuntimeException {
+public final class ApiError extends RuntimeException {
     final int status;
     final String type;
     final String param;
@@ -18,11 +18,16 @@ final class ApiError extends RuntimeException {
         this.code = code;
     }
 
-    static ApiError badRequest(String param, String message) {
+    public static ApiError badRequest(String param, String message) {
         return new ApiError(400, "invalid_request_error", param, null, message);
     }
 
-    static ApiError notFound(String param, String code, String message) {
+    public static ApiError notFound(String param, String code, String message) {
         return new ApiError(404, "invalid_request_error", param, code, message);
+    }
+
+    /** 503: try again shortly (a model is loading, or busy with other requests). */
+    public static ApiError unavailable(String message) {
+        return new ApiError(503, "server_error", null, "model_loading", message);
     }
 }

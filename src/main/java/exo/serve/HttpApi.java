@@ -27,19 +27,15 @@ public final class HttpApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService threads;
-    private final ServedModel model;
-    private final OpenAiApi openAi;
-    private final OllamaApi ollama;
+    private final ModelHost models;
     private final Admission admission;
     private final int maxSessions;
     private final String apiKey;
     private final PrintWriter log;
 
-    private HttpApi(HttpServer server, ServedModel model, int maxSessions, int queue, String apiKey, PrintWriter log) {
+    private HttpApi(HttpServer server, ModelHost models, int maxSessions, int queue, String apiKey, PrintWriter log) {
         this.server = server;
-        this.model = model;
-        this.openAi = new OpenAiApi(model);
-        this.ollama = new OllamaApi(model);
+        this.models = models;
         this.admission = new Admission(maxSessions, queue);
         this.maxSessions = maxSessions;
         this.apiKey = apiKey;
@@ -50,14 +46,14 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code model} on {@code host:port} (port 0: any free one).
+     * Starts serving {@code models} on {@code host:port} (port 0: any free one).
      *
      * @param apiKey required as "Authorization: Bearer KEY" on every request, or null for none
      */
-    public static HttpApi start(String host, int port, ServedModel model, String apiKey, int maxSessions,
+    public static HttpApi start(String host, int port, ModelHost models, String apiKey, int maxSessions,
                                 int queue, PrintWriter log) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        HttpApi api = new HttpApi(server, model, maxSessions, queue, apiKey, log);
+        HttpApi api = new HttpApi(server, models, maxSessions, queue, apiKey, log);
         server.start();
         return api;
     }
@@ -84,6 +80,11 @@ public final class HttpApi implements AutoCloseable {
             respond(ex, 500, ollamaPath ? OllamaApi.error(error) : OpenAiApi.error(error));
         } finally {
             ex.close();
+            ServedModel used = current.get();
+            if (used != null) {
+                current.remove();
+                models.done(used);
+            }
         }
         synchronized (log) {
             log.printf(Locale.ROOT, "exo: %s %s %d %.0f ms%n", method, path, status, (System.nanoTime() - t0) / 1e6);
@@ -100,21 +101,57 @@ public final class HttpApi implements AutoCloseable {
         }
         authorize(ex);
         return switch (method + " " + path) {
-            case "GET /v1/models" -> respond(ex, 200, openAi.models());
+            case "GET /v1/models" -> respond(ex, 200, OpenAiApi.models(models));
             case "GET /exo/ring" -> respond(ex, 200, ring());
-            case "POST /v1/chat/completions" -> complete(ex, openAi.parseChat(body(ex)));
-            case "POST /v1/completions" -> complete(ex, openAi.parseCompletion(body(ex)));
-            case "POST /apply-template" -> respond(ex, 200, OpenAiApi.JSON.createObjectNode()
-                    .put("prompt", openAi.renderTemplate(body(ex))));
-            case "GET /api/tags" -> respond(ex, 200, ollama.tags());
-            case "GET /api/version" -> respond(ex, 200, ollama.version());
-            case "POST /api/show" -> respond(ex, 200, ollama.show(body(ex)));
-            case "POST /api/chat" -> ollamaGenerate(ex, ollama.parseChat(body(ex)));
-            case "POST /api/generate" -> ollamaGenerate(ex, ollama.parseGenerate(body(ex)));
+            case "POST /v1/chat/completions" -> {
+                JsonNode body = body(ex);
+                OpenAiApi api = new OpenAiApi(model(body, "model"));
+                yield complete(ex, api, api.parseChat(body));
+            }
+            case "POST /v1/completions" -> {
+                JsonNode body = body(ex);
+                OpenAiApi api = new OpenAiApi(model(body, "model"));
+                yield complete(ex, api, api.parseCompletion(body));
+            }
+            case "POST /apply-template" -> {
+                JsonNode body = body(ex);
+                yield respond(ex, 200, OpenAiApi.JSON.createObjectNode()
+                        .put("prompt", new OpenAiApi(model(body, "model")).renderTemplate(body)));
+            }
+            case "GET /api/tags" -> respond(ex, 200, OllamaApi.tags(models));
+            case "GET /api/version" -> respond(ex, 200, OllamaApi.version());
+            case "POST /api/show" -> {
+                JsonNode body = body(ex);
+                yield respond(ex, 200, new OllamaApi(model(body, body.has("model") ? "model" : "name")).show(body));
+            }
+            case "POST /api/chat" -> {
+                JsonNode body = body(ex);
+                OllamaApi api = new OllamaApi(model(body, "model"));
+                yield ollamaGenerate(ex, api, api.parseChat(body));
+            }
+            case "POST /api/generate" -> {
+                JsonNode body = body(ex);
+                OllamaApi api = new OllamaApi(model(body, "model"));
+                yield ollamaGenerate(ex, api, api.parseGenerate(body));
+            }
             default -> throw new ApiError(404, "invalid_request_error", null, "not_found",
                     "no " + method + " " + path + " here");
         };
     }
+
+    /** The model a request's {@code field} names (or the server's, when it names none). */
+    private ServedModel model(JsonNode body, String field) {
+        JsonNode name = body.path(field);
+        if (!name.isMissingNode() && !name.isNull() && !name.isTextual()) {
+            throw ApiError.badRequest(field, field + " must be a string");
+        }
+        ServedModel m = models.get(name.isTextual() ? name.asText() : null);
+        current.set(m);
+        return m;
+    }
+
+    /** The model the request on this thread resolved, handed back to the host when the request ends. */
+    private final ThreadLocal<ServedModel> current = new ThreadLocal<>();
 
     private void authorize(HttpExchange ex) {
         if (apiKey == null) {
@@ -139,9 +176,9 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private int complete(HttpExchange ex, OpenAiApi.Call call) throws IOException {
+    private int complete(HttpExchange ex, OpenAiApi api, OpenAiApi.Call call) throws IOException {
         try (AutoCloseable turn = admission.enter()) {
-            return call.stream() ? stream(ex, call) : whole(ex, call);
+            return call.stream() ? stream(ex, api, call) : whole(ex, api, call);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "server_error", null, null, "the server is stopping");
@@ -152,12 +189,13 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private int whole(HttpExchange ex, OpenAiApi.Call call) throws IOException {
-        ServedModel.Result r = model.generate(call.request(), piece -> { }, () -> false);
-        return respond(ex, 200, openAi.whole(call, OpenAiApi.newId(call.chat() ? "chatcmpl-" : "cmpl-"), r));
+    private int whole(HttpExchange ex, OpenAiApi api, OpenAiApi.Call call) throws IOException {
+        ServedModel.Result r = api.model().generate(call.request(), piece -> { }, () -> false);
+        return respond(ex, 200, api.whole(call, OpenAiApi.newId(call.chat() ? "chatcmpl-" : "cmpl-"), r));
     }
 
-    private int stream(HttpExchange ex, OpenAiApi.Call call) throws IOException {
+    private int stream(HttpExchange ex, OpenAiApi api, OpenAiApi.Call call) throws IOException {
+        ServedModel model = api.model();
         String id = OpenAiApi.newId(call.chat() ? "chatcmpl-" : "cmpl-");
         model.checkFits(call.request()); // refused with a status while one can still be sent
         ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -170,7 +208,7 @@ public final class HttpApi implements AutoCloseable {
         try {
             r = model.generate(call.request(), piece -> {
                 if (!gone.get()) {
-                    gone.set(!event(out, openAi.chunk(call, id, piece, null, first[0]).toString()));
+                    gone.set(!event(out, api.chunk(call, id, piece, null, first[0]).toString()));
                     first[0] = false;
                 }
             }, gone::get);
@@ -184,10 +222,10 @@ public final class HttpApi implements AutoCloseable {
         if (gone.get()) {
             return 499; // the client closed the connection; its session is already freed
         }
-        boolean sent = event(out, openAi.chunk(call, id, first[0] && call.chat() ? "" : null, r.finishReason(),
+        boolean sent = event(out, api.chunk(call, id, first[0] && call.chat() ? "" : null, r.finishReason(),
                 first[0]).toString());
         if (sent && call.includeUsage()) {
-            sent = event(out, openAi.usageChunk(call, id, r).toString());
+            sent = event(out, api.usageChunk(call, id, r).toString());
         }
         if (sent) {
             event(out, "[DONE]");
@@ -220,20 +258,23 @@ public final class HttpApi implements AutoCloseable {
 
     /** What the page's ring panel shows: each machine with its layers and engine, and live throughput. */
     private ObjectNode ring() {
-        ObjectNode root = OpenAiApi.JSON.createObjectNode().put("model", model.id())
-                .put("context", model.engine().contextLength())
-                .put("tokens_per_second", model.throughput().tokensPerSecond())
-                .put("running", admission.running(maxSessions)).put("waiting", admission.waiting());
+        ObjectNode root = OpenAiApi.JSON.createObjectNode();
         var nodes = root.putArray("nodes");
-        for (ServedModel.RingNode n : model.ring()) {
-            nodes.addObject().put("name", n.name()).put("layers", n.start() + "-" + (n.end() - 1))
-                    .put("engine", n.engine());
-        }
+        models.loaded().ifPresentOrElse(model -> {
+            root.put("model", model.id()).put("context", model.engine().contextLength())
+                    .put("tokens_per_second", model.throughput().tokensPerSecond());
+            for (ServedModel.RingNode n : model.ring()) {
+                nodes.addObject().put("name", n.name()).put("layers", n.start() + "-" + (n.end() - 1))
+                        .put("engine", n.engine());
+            }
+        }, () -> root.putNull("model").put("context", 0).put("tokens_per_second", 0.0));
+        root.put("running", admission.running(maxSessions)).put("waiting", admission.waiting());
         return root;
     }
 
     /** Ollama's /api/chat and /api/generate: NDJSON lines while streaming, else one object. */
-    private int ollamaGenerate(HttpExchange ex, OllamaApi.Call call) throws IOException {
+    private int ollamaGenerate(HttpExchange ex, OllamaApi ollama, OllamaApi.Call call) throws IOException {
+        ServedModel model = ollama.model();
         try (AutoCloseable turn = admission.enter()) {
             long t0 = System.nanoTime();
             if (!call.stream()) {
@@ -306,9 +347,11 @@ public final class HttpApi implements AutoCloseable {
         return status;
     }
 
+    /** Stops serving and closes the models. */
     @Override
     public void close() {
         server.stop(0);
         threads.shutdownNow();
+        models.close();
     }
 }

@@ -20,11 +20,15 @@ final class OllamaApi {
     /** The Ollama API version these shapes follow. */
     static final String VERSION = "0.5.7";
 
+    private static final String STARTED = OffsetDateTime.now().toString();
     private final ServedModel model;
-    private final String modifiedAt = OffsetDateTime.now().toString();
 
     OllamaApi(ServedModel model) {
         this.model = model;
+    }
+
+    ServedModel model() {
+        return model;
     }
 
     /** A parsed /api/chat or /api/generate: what to generate and whether to stream. */
@@ -100,12 +104,21 @@ final class OllamaApi {
         return o;
     }
 
-    ObjectNode tags() {
+    /** GET /api/tags: the loaded model with its details, and the others a request may name. */
+    static ObjectNode tags(ModelHost host) {
         ObjectNode root = OpenAiApi.JSON.createObjectNode();
-        ObjectNode m = root.putArray("models").addObject().put("name", model.id() + ":latest")
-                .put("model", model.id() + ":latest").put("modified_at", modifiedAt)
-                .put("size", model.card().sizeBytes()).put("digest", "");
-        details(m.putObject("details"));
+        var list = root.putArray("models");
+        ServedModel loaded = host.loaded().orElse(null);
+        for (String id : host.available()) {
+            ObjectNode m = list.addObject().put("name", id + ":latest").put("model", id + ":latest")
+                    .put("modified_at", STARTED).put("digest", "");
+            if (loaded != null && loaded.id().equals(id)) {
+                m.put("size", loaded.card().sizeBytes());
+                new OllamaApi(loaded).details(m.putObject("details"));
+            } else {
+                m.put("size", 0);
+            }
+        }
         return root;
     }
 
@@ -117,7 +130,7 @@ final class OllamaApi {
         }
         checkName(name.asText());
         ObjectNode root = OpenAiApi.JSON.createObjectNode().put("modelfile", "").put("parameters", "")
-                .put("template", model.template().source()).put("modified_at", modifiedAt);
+                .put("template", model.template().source()).put("modified_at", STARTED);
         details(root.putObject("details"));
         root.putObject("model_info").put("general.architecture", model.card().family())
                 .put("general.parameter_count", model.card().parameters())
@@ -126,7 +139,7 @@ final class OllamaApi {
         return root;
     }
 
-    ObjectNode version() {
+    static ObjectNode version() {
         return OpenAiApi.JSON.createObjectNode().put("version", VERSION);
     }
 

@@ -29,11 +29,15 @@ final class OpenAiApi {
             "max_tokens", "temperature", "top_p", "seed", "stop", "n", "logprobs", "presence_penalty",
             "frequency_penalty", "user", "top_k", "min_p", "repeat_penalty", "echo", "suffix", "best_of");
 
+    private static final long STARTED = System.currentTimeMillis() / 1000;
     private final ServedModel model;
-    private final long created = System.currentTimeMillis() / 1000;
 
     OpenAiApi(ServedModel model) {
         this.model = model;
+    }
+
+    ServedModel model() {
+        return model;
     }
 
     /** A parsed request: what to generate, whether to stream, and the usage chunk. */
@@ -104,10 +108,15 @@ final class OpenAiApi {
         }
     }
 
-    ObjectNode models() {
+    /** GET /v1/models: the models a request may name, each saying whether it is loaded now (one at a time). */
+    static ObjectNode models(ModelHost host) {
         ObjectNode root = JSON.createObjectNode().put("object", "list");
-        root.putArray("data").addObject().put("id", model.id()).put("object", "model").put("created", created)
-                .put("owned_by", "exo");
+        var data = root.putArray("data");
+        String loaded = host.loaded().map(ServedModel::id).orElse(null);
+        for (String id : host.available()) {
+            data.addObject().put("id", id).put("object", "model").put("created", STARTED).put("owned_by", "exo")
+                    .put("loaded", id.equals(loaded));
+        }
         return root;
     }
 
