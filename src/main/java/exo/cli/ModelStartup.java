@@ -13,6 +13,7 @@ import exo.node.Node;
 import exo.node.NodeConfig;
 import exo.node.SliceSource;
 import exo.node.ring.RingBuilder;
+import exo.node.ring.ResilientRing;
 import exo.node.ring.RingEngine;
 import exo.peer.ModelRef;
 import exo.peer.RingEntry;
@@ -103,7 +104,32 @@ final class ModelStartup implements AutoCloseable {
                 err.println("exo: " + line);
                 err.flush();
             });
-            Set<String> failed = new HashSet<>();
+            Forming forming = new Forming(r, builder, named, local, localMetadata, layers, err);
+            Formed first = forming.form(Set.of());
+            // A node lost later is left out of a new ring, into which each session is replayed.
+            ResilientRing ring = new ResilientRing(first.ring(), lost -> forming.form(lost).ring(), line -> {
+                err.println("exo: " + line);
+                err.flush();
+            });
+            ClusterView view = new ClusterView(() -> describe(builder, ring.current()), () -> peers(node));
+            return new ModelStartup(ring, first.path(), first.metadata(), view, node, null);
+        } catch (Exception e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    /** A ring formed over the live machines: this machine's file of the model (whole, or its slice) with it. */
+    private record Formed(RingEngine ring, Path path, GgufMetadata metadata) {
+    }
+
+    /** Plans and loads rings for one model: at start, and again without the nodes a ring lost. */
+    private record Forming(Request r, RingBuilder builder, ModelSpec named, Optional<Path> local,
+                           GgufMetadata localMetadata, int layers, PrintWriter err) {
+
+        /** A ring over the live machines but {@code without}; a node that cannot load its slice is left out too. */
+        Formed form(Set<String> without) throws IOException {
+            Set<String> failed = new HashSet<>(without);
             while (true) {
                 Partition plan = builder.plan(r.modelId(), layers, failed);
                 // The tail fetches only its own slice when the model is not on this machine.
@@ -113,8 +139,7 @@ final class ModelStartup implements AutoCloseable {
                 try {
                     RingEngine ring = builder.build(plan, r.source().ringModel(named, r.modelId(), path), path, ctx,
                             r.wireDtype(), Duration.ofMinutes(30), Duration.ofMinutes(10));
-                    ClusterView view = new ClusterView(() -> describe(builder, ring), () -> peers(node));
-                    return new ModelStartup(ring, path, metadata, view, node, null);
+                    return new Formed(ring, path, metadata);
                 } catch (RingBuilder.LoadFailure e) {
                     // A node that cannot load its slice (it lacks the file, or the memory) is left out.
                     failed.add(e.nodeId());
@@ -122,9 +147,6 @@ final class ModelStartup implements AutoCloseable {
                     err.flush();
                 }
             }
-        } catch (Exception e) {
-            node.close();
-            throw e;
         }
     }
 
@@ -151,11 +173,12 @@ final class ModelStartup implements AutoCloseable {
 
     /** The ring's nodes in order with their layers and engines, head first; this machine alone otherwise. */
     java.util.List<exo.serve.ServedModel.RingNode> ring() {
-        if (!(engine instanceof RingEngine ring)) {
+        if (!(engine instanceof ResilientRing resilient)) {
             return java.util.List.of(new exo.serve.ServedModel.RingNode("this machine", 0, engine.shard().layers(),
                     localEngine));
         }
-        return ring.ring().stream().map(e -> new exo.serve.ServedModel.RingNode(name(e.nodeId()), e.start(), e.end(),
+        return resilient.current().ring().stream().map(e -> new exo.serve.ServedModel.RingNode(name(e.nodeId()),
+                e.start(), e.end(),
                 engineOf(e.nodeId()))).toList();
     }
 

@@ -263,7 +263,7 @@ public final class HttpApi implements AutoCloseable {
         models.loaded().ifPresentOrElse(model -> {
             root.put("model", model.id()).put("context", model.engine().contextLength())
                     .put("tokens_per_second", model.throughput().tokensPerSecond());
-            for (ServedModel.RingNode n : model.ring()) {
+            for (ServedModel.RingNode n : model.ring().get()) {
                 nodes.addObject().put("name", n.name()).put("layers", n.start() + "-" + (n.end() - 1))
                         .put("engine", n.engine());
             }

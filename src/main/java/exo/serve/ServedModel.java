@@ -22,15 +22,17 @@ import java.util.function.Consumer;
  * @param defaults sampling when a request names none (the server's command line)
  */
 public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
-                          SamplingParams defaults, ModelCard card, List<RingNode> ring, Throughput throughput) {
+                          SamplingParams defaults, ModelCard card, java.util.function.Supplier<List<RingNode>> ring,
+                          Throughput throughput) {
 
     /** One machine of the ring as the page shows it: its name, layers [start, end) and engine. */
     public record RingNode(String name, int start, int end, String engine) {
     }
 
+    /** @param ring the machines computing now, head first (a ring that lost a node is re-planned) */
     public ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
-                       SamplingParams defaults, ModelCard card, List<RingNode> ring) {
-        this(id, engine, tokenizer, template, defaults, card, List.copyOf(ring), new Throughput());
+                       SamplingParams defaults, ModelCard card, java.util.function.Supplier<List<RingNode>> ring) {
+        this(id, engine, tokenizer, template, defaults, card, ring, new Throughput());
     }
 
     /** What to generate: the prompt's tokens and how. */

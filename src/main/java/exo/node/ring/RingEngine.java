@@ -157,7 +157,7 @@ public final class RingEngine implements InferenceEngine {
     }
 
     private Peer peer(RingEntry e) {
-        return network.peer(e.nodeId()).orElseThrow(() -> new RingException("node " + e.nodeId() + " is not connected"));
+        return network.peer(e.nodeId()).orElseThrow(() -> new NodeLost(e.nodeId(), e.nodeId(), "not connected"));
     }
 
     /** The hidden state of a session came round to the tail. */
@@ -183,7 +183,7 @@ public final class RingEngine implements InferenceEngine {
     /** A node left: if it is in this ring, every waiting forward fails naming it. */
     public void peerLost(String nodeId, String name, String reason) {
         if (ring.stream().anyMatch(e -> e.nodeId().equals(nodeId))) {
-            RingException failure = new RingException("node " + name + " (" + nodeId + ") was lost: " + reason);
+            RingException failure = new NodeLost(nodeId, name, reason);
             waiting.values().forEach(w -> w.completeExceptionally(failure));
         }
     }

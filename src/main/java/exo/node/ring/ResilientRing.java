@@ -1,0 +1,195 @@
+package exo.node.ring;
+
+import exo.engine.Activations;
+import exo.engine.InferenceEngine;
+import exo.topology.Shard;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * A ring that survives losing nodes. It keeps, per session, every chunk of tokens it forwarded;
+ * when a node is lost (its connection closed, its heartbeats stopped, or the ring stopped
+ * answering) it plans a new ring over the machines still alive, and replays each session into
+ * it chunk by chunk, as the chunks first ran, before going on. Slices compute the same bits
+ * however the model is split, so the replayed caches equal the lost ones and the answer goes on
+ * with exactly the tokens an undisturbed ring gives. The person sees one status line.
+ */
+public final class ResilientRing implements InferenceEngine {
+    /** Plans and loads a ring over the live machines, leaving out {@code lost}. */
+    public interface Rebuild {
+        RingEngine build(Set<String> lost) throws Exception;
+    }
+
+    /** Rebuilds one forward may cause before it gives up (each leaves one more node out). */
+    private static final int MAX_REBUILDS = 4;
+
+    private final Rebuild rebuild;
+    private final Consumer<String> status;
+    private final Set<String> lost = new HashSet<>();
+    private final Map<String, SessionLog> sessions = new ConcurrentHashMap<>();
+    private volatile RingEngine ring;
+    private volatile int generation;
+
+    /** What a session forwarded, and under which id its current ring knows it. */
+    private static final class SessionLog {
+        final List<int[]> chunks = new ArrayList<>();
+        final List<Integer> positions = new ArrayList<>();
+        String ringSession;
+        int ringGeneration;
+        int length;
+
+        SessionLog(String id, int generation) {
+            this.ringSession = id;
+            this.ringGeneration = generation;
+        }
+
+        /** Forgets what lies at or after {@code position} (the conversation went another way). */
+        void truncate(int position) {
+            while (!chunks.isEmpty() && positions.getLast() >= position) {
+                length -= chunks.removeLast().length;
+                positions.removeLast();
+            }
+            if (!chunks.isEmpty() && length > position) {
+                int[] last = chunks.getLast();
+                int keep = last.length - (length - position);
+                chunks.set(chunks.size() - 1, java.util.Arrays.copyOf(last, keep));
+                length = position;
+            }
+        }
+
+        void add(int position, int[] ids) {
+            chunks.add(ids);
+            positions.add(position);
+            length = position + ids.length;
+        }
+    }
+
+    public ResilientRing(RingEngine first, Rebuild rebuild, Consumer<String> status) {
+        this.ring = first;
+        this.rebuild = rebuild;
+        this.status = status;
+    }
+
+    /** The ring in use now. */
+    public RingEngine current() {
+        return ring;
+    }
+
+    @Override
+    public Shard shard() {
+        return ring.shard();
+    }
+
+    @Override
+    public int embeddingLength() {
+        return ring.embeddingLength();
+    }
+
+    @Override
+    public int vocabSize() {
+        return ring.vocabSize();
+    }
+
+    @Override
+    public int contextLength() {
+        return ring.contextLength();
+    }
+
+    /** What the session holds as this ring sees it: a rebuilt ring replays it, so nothing is lost. */
+    @Override
+    public int sessionLength(String session) {
+        SessionLog log = sessions.get(session);
+        return log == null ? 0 : log.length;
+    }
+
+    @Override
+    public Activations forward(String session, int position, Activations input, boolean allLogits) {
+        if (!(input instanceof Activations.Tokens tokens)) {
+            throw new IllegalArgumentException("a ring takes token ids");
+        }
+        SessionLog log = sessions.computeIfAbsent(session, s -> new SessionLog(s, generation));
+        synchronized (log) {
+            log.truncate(position);
+            for (int attempt = 0; ; attempt++) {
+                int seen = generation;
+                RingEngine r = ring;
+                try {
+                    if (log.ringGeneration != seen) {
+                        replay(r, session, log, seen);
+                    }
+                    Activations out = r.forward(log.ringSession, position, tokens, allLogits);
+                    log.add(position, tokens.ids());
+                    return out;
+                } catch (RingException e) {
+                    if (attempt == MAX_REBUILDS || !recoverable(e)) {
+                        throw e;
+                    }
+                    recover(seen, e);
+                }
+            }
+        }
+    }
+
+    /** Runs the session's chunks into {@code r} under a fresh id, as they first ran. */
+    private void replay(RingEngine r, String session, SessionLog log, int seen) {
+        String id = session + ".r" + seen;
+        for (int i = 0; i < log.chunks.size(); i++) {
+            r.forward(id, log.positions.get(i), new Activations.Tokens(log.chunks.get(i)), false);
+        }
+        log.ringSession = id;
+        log.ringGeneration = seen;
+    }
+
+    private static boolean recoverable(RingException e) {
+        return e instanceof NodeLost || e.getMessage().startsWith("no answer from the ring");
+    }
+
+    /**
+     * Plans a new ring without the lost node, unless another session's thread already did since
+     * {@code seen}. A node the ring just stopped answering for is left to the heartbeats, which
+     * drop it from the live machines within seconds.
+     */
+    private synchronized void recover(int seen, RingException e) {
+        if (generation != seen) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        if (e instanceof NodeLost n) {
+            lost.add(n.nodeId());
+        }
+        RingEngine old = ring;
+        old.close();
+        RingEngine fresh;
+        try {
+            fresh = rebuild.build(Set.copyOf(lost));
+        } catch (RingException x) {
+            throw x;
+        } catch (Exception x) {
+            throw new RingException(e.getMessage() + "; no ring could be formed without it: " + x.getMessage());
+        }
+        ring = fresh;
+        generation = seen + 1;
+        status.accept(String.format(Locale.ROOT, "%s; continuing on %s (re-planned in %.1f s)", e.getMessage(),
+                String.join(" + ", fresh.ring().stream().map(x -> x.nodeId()).toList()),
+                (System.nanoTime() - t0) / 1e9));
+    }
+
+    @Override
+    public void release(String session) {
+        SessionLog log = sessions.remove(session);
+        if (log != null) {
+            ring.release(log.ringSession);
+        }
+    }
+
+    @Override
+    public void close() {
+        ring.close();
+    }
+}

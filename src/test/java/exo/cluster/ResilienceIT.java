@@ -1,0 +1,255 @@
+package exo.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import exo.TestModels;
+import exo.discovery.DiscoveryMode;
+import exo.engine.Generator;
+import exo.engine.GpuMode;
+import exo.engine.ggml.GgmlEngine;
+import exo.engine.sampling.Sampler;
+import exo.engine.sampling.SamplingParams;
+import exo.engine.select.EngineKind;
+import exo.node.ExoHome;
+import exo.node.Node;
+import exo.node.NodeConfig;
+import exo.node.ring.ResilientRing;
+import exo.node.ring.RingBuilder;
+import exo.node.ring.RingEngine;
+import exo.peer.ModelRef;
+import exo.peer.RingEntry;
+import exo.peer.WireDtype;
+import exo.tokenizer.Tokenizer;
+import exo.tokenizer.Tokenizers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Killing nodes of a ring mid-answer: the tail re-plans over the machines still alive, replays
+ * the session, and the answer goes on with exactly the tokens an undisturbed run gives.
+ * Real `exo node` processes on loopback, killed with SIGKILL at random moments of prefill and
+ * decode, at each position of the ring.
+ */
+class ResilienceIT {
+    private static final int TOKENS = 60;
+
+    @TempDir
+    Path home;
+    private final List<NodeProcess> nodes = new ArrayList<>();
+    private Node tail;
+
+    @AfterEach
+    void stopAll() throws Exception {
+        if (tail != null) {
+            tail.close();
+            tail = null;
+        }
+        for (NodeProcess n : nodes) {
+            n.close();
+        }
+        nodes.clear();
+    }
+
+    /** The prompt: long enough that a kill can land in its prefill. */
+    private static int[] prompt(Tokenizer tokenizer) {
+        return tokenizer.encode("Once upon a time, there was a little girl named Lily. She loved to play outside in "
+                + "the park with her friends. One day, she saw a big red ball", true, false);
+    }
+
+    private static List<Integer> undisturbed(Tokenizer tokenizer) throws Exception {
+        try (GgmlEngine one = GgmlEngine.open(TestModels.stories260K(), 0, -1, 1, 512)) {
+            return generate(one, tokenizer, () -> { });
+        }
+    }
+
+    private static List<Integer> generate(exo.engine.InferenceEngine engine, Tokenizer tokenizer, Runnable afterEach) {
+        List<Integer> out = new ArrayList<>();
+        new Generator(engine, tokenizer, "s").generateFrom(prompt(tokenizer), TOKENS,
+                new Sampler(SamplingParams.GREEDY), (id, text) -> {
+                    if (id >= 0) {
+                        out.add(id);
+                        afterEach.run();
+                    }
+                }, () -> false);
+        return out;
+    }
+
+    private ResilientRing ring(List<String> status) throws Exception {
+        List<String> peers = new ArrayList<>();
+        for (NodeProcess n : nodes) {
+            peers.add(n.address());
+        }
+        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 1L << 30,
+                exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1, Optional.empty(),
+                Duration.ofMillis(500), EngineKind.GGML, GpuMode.OFF);
+        tail = Node.start(config, new ExoHome(home.resolve("tail")));
+        tail.connectToPeers(20_000);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (tail.network().peers().size() < nodes.size() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(nodes.size(), tail.network().peers().size(), "tail sees every node");
+        Path model = TestModels.stories260K();
+        RingBuilder builder = new RingBuilder(tail, line -> { });
+        ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
+                Files.size(model));
+        ResilientRing.Rebuild form = lost -> builder.build(builder.plan("stories260K", 5, lost), ref, model, 512,
+                WireDtype.F32, Duration.ofMinutes(1), Duration.ofSeconds(30));
+        return new ResilientRing(form.build(java.util.Set.of()), form, status::add);
+    }
+
+    private void startNodes(String... idsAndMemory) throws Exception {
+        for (int i = 0; i < idsAndMemory.length; i += 2) {
+            nodes.add(NodeProcess.start(idsAndMemory[i], idsAndMemory[i + 1], home.resolve(idsAndMemory[i]), List.of(),
+                    TestModels.dir(), Map.of(), "ggml"));
+        }
+    }
+
+    /**
+     * For the head, the middle and (in a 2-node ring) the only other node: a kill during prefill
+     * (from another thread, at a random moment) and one at a random token of the answer.
+     */
+    @Test
+    void killingAnyNodeMidAnswerLeavesTheAnswerUnchanged() throws Exception {
+        Tokenizer tokenizer = Tokenizers.fromMetadata(exo.gguf.GgufFile.readHeader(TestModels.stories260K()).metadata());
+        List<Integer> expected = undisturbed(tokenizer);
+        SplittableRandom random = new SplittableRandom(20261130);
+        List<Double> recoveries = new ArrayList<>();
+        int trials = 0;
+        for (String position : List.of("head", "middle", "only other")) {
+            for (boolean duringPrefill : new boolean[] {true, false}) {
+                boolean three = !position.equals("only other");
+                if (three) {
+                    startNodes("node-a", "8GB", "node-b", "4GB");
+                } else {
+                    startNodes("node-a", "8GB");
+                }
+                List<String> status = new CopyOnWriteArrayList<>();
+                ResilientRing ring = ring(status);
+                List<String> order = ring.current().ring().stream().map(RingEntry::nodeId).toList();
+                String victim = position.equals("middle") ? order.get(1) : order.getFirst();
+                NodeProcess node = nodes.stream().filter(n -> n.id().equals(victim)).findFirst().orElseThrow();
+                int killAt = 1 + random.nextInt(TOKENS - 10);
+                long[] killedAt = {0};
+                int[] seen = {0};
+                CompletableFuture<Void> prefillKill = duringPrefill ? CompletableFuture.runAsync(() -> {
+                    sleep(random.nextInt(3));
+                    killedAt[0] = System.nanoTime();
+                    node.kill();
+                }) : null;
+                double[] recovery = {-1};
+                List<Integer> got = generate(ring, tokenizer, () -> {
+                    seen[0]++;
+                    if (killedAt[0] != 0 && recovery[0] < 0 && !status.isEmpty()) {
+                        recovery[0] = (System.nanoTime() - killedAt[0]) / 1e9;
+                    }
+                    if (!duringPrefill && seen[0] == killAt) {
+                        killedAt[0] = System.nanoTime();
+                        node.kill();
+                    }
+                });
+                if (prefillKill != null) {
+                    prefillKill.get(30, TimeUnit.SECONDS);
+                }
+                String trial = position + (duringPrefill ? ", during prefill" : ", at token " + killAt);
+                assertEquals(expected, got, trial + "; status " + status);
+                assertEquals(1, status.size(), trial + ": one status line, " + status);
+                assertTrue(status.getFirst().contains(victim) && status.getFirst().contains("continuing on"),
+                        status.getFirst());
+                if (recovery[0] >= 0) {
+                    recoveries.add(recovery[0]);
+                }
+                trials++;
+                ring.close();
+                stopAll();
+            }
+        }
+        assertEquals(6, trials);
+        recoveries.sort(Double::compare);
+        System.out.printf(java.util.Locale.ROOT, "recovery (kill to next token) over %d trials: median %.2f s, worst "
+                + "%.2f s%n", recoveries.size(), recoveries.get(recoveries.size() / 2), recoveries.getLast());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** `exo chat` over a 2-node ring whose other node is killed mid-conversation: the same answers, one line said. */
+    @Test
+    void aChatGoesOnWhenItsOnlyPeerIsKilled() throws Exception {
+        String input = "Once upon a time\nThe little dog\n";
+        String[] alone = chat(input, List.of());
+        assertEquals("0", alone[0], alone[2]);
+        startNodes("node-a", "8GB");
+        NodeProcess node = nodes.getFirst();
+        ProcessBuilder pb = new ProcessBuilder(chatCommand(List.of("--peers", node.address(), "--memory", "2GB")));
+        pb.environment().put("EXO_HOME", home.resolve("chat").toString());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        var err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        // Kill the node as soon as the first answer starts to show.
+        var out = p.getInputStream();
+        StringBuilder text = new StringBuilder();
+        int first = out.read();
+        assertTrue(first >= 0, "an answer began");
+        node.kill();
+        text.append((char) first);
+        text.append(read(out));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "exo chat did not finish");
+        assertEquals(0, p.exitValue(), err.get());
+        assertEquals(alone[1], text.toString(), err.get());
+        assertTrue(err.get().contains("node-a") && err.get().contains("was lost")
+                && err.get().contains("continuing on"), err.get());
+    }
+
+    private List<String> chatCommand(List<String> extra) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-jar",
+                Path.of(System.getProperty("exo.jar", "target/exo.jar")).toString(), "chat", "--model-file",
+                TestModels.stories260K().toString(), "--temperature", "0", "-n", "120", "--discovery", "static",
+                "--threads", "1", "--host", "127.0.0.1"));
+        cmd.addAll(extra);
+        return cmd;
+    }
+
+    private String[] chat(String input, List<String> extra) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(chatCommand(extra));
+        pb.environment().put("EXO_HOME", home.resolve("chat").toString());
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(input.getBytes(StandardCharsets.UTF_8));
+        }
+        var out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
+        var err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "exo chat did not finish");
+        return new String[] {String.valueOf(p.exitValue()), out.get(), err.get()};
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
