@@ -58,6 +58,10 @@ public final class ClusterOptions {
             description = "Heartbeat interval; a peer silent for three is dead.")
     long heartbeatMillis;
 
+    @Option(names = "--session-idle-ms", paramLabel = "MS", defaultValue = "1800000", hidden = true,
+            description = "How long a session may do nothing before this node frees it (default: 30 minutes).")
+    long sessionIdleMillis;
+
     /** Whether this process should look for peers at all (static ones, or on the LAN). */
     boolean looksForPeers() {
         return !peers.isEmpty() || peersFile != null || discovery != DiscoveryMode.STATIC;
@@ -80,6 +84,6 @@ public final class ClusterOptions {
         return new NodeConfig(id, name != null ? name : LocalMachine.hostName(), host,
                 port != null ? port : defaultPort, memory, allPeers(home), discovery, modelsDir, threads,
                 key == null || key.isEmpty() ? Optional.empty() : Optional.of(key),
-                Duration.ofMillis(heartbeatMillis), engine, gpu);
+                Duration.ofMillis(heartbeatMillis), engine, gpu, Duration.ofMillis(sessionIdleMillis));
     }
 }

@@ -44,7 +44,7 @@ public final class Node implements AutoCloseable {
     private final SessionRouter router;
     private final PeerNetwork network;
     /** A session nobody has used for this long is freed on every node (DESIGN: idle sessions time out). */
-    static final long SESSION_IDLE_MILLIS = TimeUnit.MINUTES.toMillis(30);
+    public static final java.time.Duration SESSION_IDLE = java.time.Duration.ofMinutes(30);
 
     private final PeerDialer dialer;
     private final java.util.concurrent.ScheduledExecutorService idleSweep =
@@ -77,8 +77,10 @@ public final class Node implements AutoCloseable {
         peers.bind(network);
         this.dialer = new PeerDialer(network, config.peers());
         this.discovery = config.discovery() == DiscoveryMode.STATIC ? null : startMdns();
-        idleSweep.scheduleWithFixedDelay(() -> router.releaseIdle(System.currentTimeMillis(), SESSION_IDLE_MILLIS),
-                1, 1, TimeUnit.MINUTES);
+        long idle = config.sessionIdle().toMillis();
+        long sweep = Math.max(100, Math.min(TimeUnit.MINUTES.toMillis(1), idle / 2));
+        idleSweep.scheduleWithFixedDelay(() -> router.releaseIdle(System.currentTimeMillis(), idle), sweep, sweep,
+                TimeUnit.MILLISECONDS);
     }
 
     /**

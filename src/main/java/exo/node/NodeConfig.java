@@ -20,10 +20,12 @@ import java.util.Optional;
  * @param modelsDir   where this node looks for GGUF files named in load requests
  * @param engine      which engine computes its slices ({@code auto}: ggml where it loads)
  * @param gpu         whether ggml may compute on a GPU ({@code auto}: the first it has a backend for)
+ * @param sessionIdle how long a session may do nothing before this node frees it (its tail replays it
+ *                    if it comes back)
  */
 public record NodeConfig(String nodeId, String name, String host, int port, Long memoryBytes, List<PeerAddress> peers,
                          DiscoveryMode discovery, Path modelsDir, int threads, Optional<String> clusterKey,
-                         Duration heartbeat, EngineKind engine, GpuMode gpu) {
+                         Duration heartbeat, EngineKind engine, GpuMode gpu, Duration sessionIdle) {
 
     public NodeConfig {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -35,6 +37,9 @@ public record NodeConfig(String nodeId, String name, String host, int port, Long
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(gpu, "gpu");
+        if (sessionIdle.isNegative() || sessionIdle.isZero()) {
+            throw new IllegalArgumentException("the session idle time must be positive");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, not " + port);
         }

@@ -49,12 +49,20 @@ final class NodeProcess implements AutoCloseable {
 
     static NodeProcess start(String id, String memory, Path home, List<String> peers, Path modelsDir,
                              java.util.Map<String, String> env, String engine, int threads) throws IOException {
+        return start(id, memory, home, peers, modelsDir, env, engine, threads, List.of());
+    }
+
+    /** As above, with more options for `exo node` (hidden ones that make timeouts short, say). */
+    static NodeProcess start(String id, String memory, Path home, List<String> peers, Path modelsDir,
+                             java.util.Map<String, String> env, String engine, int threads, List<String> extra)
+            throws IOException {
         Path jar = Path.of(System.getProperty("exo.jar", "target/exo.jar"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-jar", jar.toString(), "node", "--host", "127.0.0.1", "--port", "0", "--node-id", id, "--name", id,
                 "--memory", memory, "--threads", String.valueOf(threads), "--heartbeat-ms", "500", "--discovery", "static",
                 "--models-dir", modelsDir.toString(), "--engine", engine));
+        cmd.addAll(extra);
         if (!peers.isEmpty()) {
             cmd.add("--peers");
             cmd.add(String.join(",", peers));

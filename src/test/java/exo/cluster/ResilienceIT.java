@@ -95,7 +95,7 @@ class ResilienceIT {
         }
         NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 1L << 30,
                 exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1, Optional.empty(),
-                Duration.ofMillis(500), EngineKind.GGML, GpuMode.OFF);
+                Duration.ofMillis(500), EngineKind.GGML, GpuMode.OFF, Node.SESSION_IDLE);
         tail = Node.start(config, new ExoHome(home.resolve("tail")));
         tail.connectToPeers(20_000);
         long deadline = System.currentTimeMillis() + 20_000;
@@ -190,6 +190,46 @@ class ResilienceIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A node frees a session idle past its limit; the next turn replays it and answers as if nothing happened. */
+    @Test
+    void aSessionANodeFreedWhileIdleIsReplayedOnTheNextTurn() throws Exception {
+        Tokenizer tokenizer = Tokenizers.fromMetadata(exo.gguf.GgufFile.readHeader(TestModels.stories260K()).metadata());
+        int[] second = tokenizer.encode(" The dog", false, false);
+        List<Integer> expected = new ArrayList<>();
+        try (GgmlEngine one = GgmlEngine.open(TestModels.stories260K(), 0, -1, 1, 512)) {
+            twoTurns(one, tokenizer, second, expected, () -> { });
+        }
+        nodes.add(NodeProcess.start("node-a", "8GB", home.resolve("node-a"), List.of(), TestModels.dir(), Map.of(),
+                "ggml", 1, List.of("--session-idle-ms", "800")));
+        List<String> status = new CopyOnWriteArrayList<>();
+        ResilientRing ring = ring(status);
+        List<Integer> got = new ArrayList<>();
+        NodeProcess node = nodes.getFirst();
+        twoTurns(ring, tokenizer, second, got, () -> {
+            try {
+                assertTrue(node.awaitLog("ended: idle for", 10_000), node.log());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(expected, got);
+        assertEquals(List.of(), status, "no node was lost");
+        ring.close();
+    }
+
+    private static void twoTurns(exo.engine.InferenceEngine engine, Tokenizer tokenizer, int[] second,
+                                 List<Integer> out, Runnable between) {
+        Generator g = new Generator(engine, tokenizer, "s");
+        exo.engine.Generator.Listener keep = (id, text) -> {
+            if (id >= 0) {
+                out.add(id);
+            }
+        };
+        g.generateFrom(prompt(tokenizer), 20, new Sampler(SamplingParams.GREEDY), keep, () -> false);
+        between.run();
+        g.generate(second, 20, new Sampler(SamplingParams.GREEDY), keep, () -> false);
     }
 
     /** `exo chat` over a 2-node ring whose other node is killed mid-conversation: the same answers, one line said. */

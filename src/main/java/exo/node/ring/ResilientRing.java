@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * answering) it plans a new ring over the machines still alive, and replays each session into
  * it chunk by chunk, as the chunks first ran, before going on. Slices compute the same bits
  * however the model is split, so the replayed caches equal the lost ones and the answer goes on
- * with exactly the tokens an undisturbed ring gives. The person sees one status line.
+ * with exactly the tokens an undisturbed ring gives. The person sees one status line. A
+ * session a node freed after an idle period is replayed the same way into the same ring.
  */
 public final class ResilientRing implements InferenceEngine {
     /** Plans and loads a ring over the live machines, leaving out {@code lost}. */
@@ -42,6 +43,7 @@ public final class ResilientRing implements InferenceEngine {
         final List<Integer> positions = new ArrayList<>();
         String ringSession;
         int ringGeneration;
+        int replays;
         int length;
 
         SessionLog(String id, int generation) {
@@ -126,6 +128,13 @@ public final class ResilientRing implements InferenceEngine {
                     Activations out = r.forward(log.ringSession, position, tokens, allLogits);
                     log.add(position, tokens.ids());
                     return out;
+                } catch (SessionForgotten e) {
+                    if (attempt == MAX_REBUILDS) {
+                        throw e;
+                    }
+                    // Idle too long for a node: open the session again in the same ring and replay it.
+                    r.release(log.ringSession);
+                    log.ringGeneration = -1;
                 } catch (RingException e) {
                     if (attempt == MAX_REBUILDS || !recoverable(e)) {
                         throw e;
@@ -138,7 +147,7 @@ public final class ResilientRing implements InferenceEngine {
 
     /** Runs the session's chunks into {@code r} under a fresh id, as they first ran. */
     private void replay(RingEngine r, String session, SessionLog log, int seen) {
-        String id = session + ".r" + seen;
+        String id = session + ".r" + seen + "." + (++log.replays);
         for (int i = 0; i < log.chunks.size(); i++) {
             r.forward(id, log.positions.get(i), new Activations.Tokens(log.chunks.get(i)), false);
         }

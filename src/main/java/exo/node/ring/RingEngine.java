@@ -170,8 +170,9 @@ public final class RingEngine implements InferenceEngine {
 
     /** A node reported an error about one of this tail's sessions. */
     public void error(Peer from, PeerMessage.Error e) {
-        RingException failure = new RingException("node " + from.info().name() + " (" + from.info().id() + "): "
-                + e.message());
+        String what = "node " + from.info().name() + " (" + from.info().id() + "): " + e.message();
+        // A node that freed an idle session no longer knows it: the tail can open it again.
+        RingException failure = e.code().equals("unknown-session") ? new SessionForgotten(what) : new RingException(what);
         Optional<String> session = e.sessionId();
         waiting.forEach((s, w) -> {
             if (session.isEmpty() || session.get().equals(s)) {
