@@ -1,6 +1,7 @@
 package exo.repl;
 
 import exo.engine.GenerationStats;
+import exo.engine.Generator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -122,7 +123,20 @@ public final class ChatRepl {
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> cancelled.set(true));
         try {
             int max = options.maxTokens() == -1 ? Integer.MAX_VALUE : options.maxTokens();
-            GenerationStats stats = conversation.answer(text, max, printer, cancelled::get);
+            GenerationStats stats = conversation.answer(text, max, new Generator.Listener() {
+                private boolean said;
+
+                @Override
+                public void onToken(int id, String piece) {
+                    if (!said && conversation.droppedMessages() > 0) {
+                        said = true;
+                        hint("exo: the conversation outgrew the context: its " + conversation.droppedMessages()
+                                + " oldest messages were dropped" + (conversation.messages().getFirst().role()
+                                .equals("system") ? " (the system message stays)" : ""));
+                    }
+                    printer.onToken(id, piece);
+                }
+            }, cancelled::get);
             out.println();
             if (options.interactive()) {
                 out.println();

@@ -26,6 +26,7 @@ public final class Conversation {
     private final String system;
     private final List<ChatMessage> messages = new ArrayList<>();
     private GenerationStats lastStats;
+    private int lastDropped;
 
     /**
      * @param system the system message opening every conversation, or null for none
@@ -49,7 +50,8 @@ public final class Conversation {
      * The answer joins the conversation however it ended, a cancelled one with the part that was
      * written (as ollama keeps it). When the turn fails (the conversation no longer fits the context,
      * the template refuses it) the user's message is dropped again and the exception propagates,
-     * so the conversation stays as it was.
+     * so the conversation stays as it was. A conversation that outgrew the context loses its
+     * oldest messages first (the system message stays; see {@link #droppedMessages()}).
      *
      * @param maxTokens most tokens in the answer
      * @param cancelled polled between tokens; true ends the answer
@@ -58,20 +60,55 @@ public final class Conversation {
         messages.add(ChatMessage.user(text));
         StringBuilder answer = new StringBuilder();
         GenerationStats stats;
+        List<ChatMessage> before = List.copyOf(messages);
+        lastDropped = 0;
         try {
-            int[] tokens = template.encode(tokenizer, messages, true);
+            int[] tokens = fit();
             stats = generator.generateFrom(tokens, maxTokens, sampler,
                     (id, piece) -> {
                         answer.append(piece);
                         listener.onToken(id, piece);
                     }, cancelled);
         } catch (RuntimeException e) {
-            messages.removeLast();
+            messages.clear();
+            messages.addAll(before.subList(0, before.size() - 1));
+            lastDropped = 0;
             throw e;
         }
         messages.add(ChatMessage.assistant(answer.toString()));
         lastStats = stats;
         return stats;
+    }
+
+    /**
+     * The conversation's tokens, after dropping its oldest messages (never the system message or
+     * the new one) while it leaves less than {@link #answerRoom()} tokens for the answer, as
+     * Ollama drops them when a chat outgrows its context.
+     */
+    private int[] fit() {
+        int[] tokens = template.encode(tokenizer, messages, true);
+        int first = system != null ? 1 : 0;
+        while (tokens.length + answerRoom() > contextLength && messages.size() - first > 1) {
+            messages.remove(first);
+            lastDropped++;
+            // An assistant message never opens what is left: its question went with it.
+            if (messages.size() - first > 1 && messages.get(first).role().equals("assistant")) {
+                messages.remove(first);
+                lastDropped++;
+            }
+            tokens = template.encode(tokenizer, messages, true);
+        }
+        return tokens;
+    }
+
+    /** Tokens kept free for an answer when old messages are dropped: a quarter of the context, at most 512. */
+    private int answerRoom() {
+        return Math.min(512, contextLength / 4);
+    }
+
+    /** How many of the oldest messages the last turn dropped to fit the context (0 when it fitted). */
+    public int droppedMessages() {
+        return lastDropped;
     }
 
     /** Forgets every message but the system message, and frees the cached tokens. */

@@ -114,4 +114,22 @@ class ConversationTest {
             assertEquals(first, c.messages().getLast().content());
         }
     }
+
+    /** As Ollama does: the oldest turns go (the system message stays), and the chat goes on. */
+    @Test
+    void aConversationThatOutgrowsTheContextDropsItsOldestTurns() throws IOException {
+        try (Stories small = Stories.open(160)) {
+            Conversation c = small.conversation(small.generator(), "Be brief.");
+            int dropped = 0;
+            for (int turn = 0; turn < 12; turn++) {
+                answer(c, "Tell me about the dog number " + turn, 16);
+                dropped += c.droppedMessages();
+                assertEquals("system", c.messages().getFirst().role(), "the system message stays");
+                assertEquals("Tell me about the dog number " + turn, c.messages().get(c.messages().size() - 2).content());
+                assertEquals("user", c.messages().get(1).role(), "what is left opens with a question");
+                assertTrue(c.tokens() <= 160, c.tokens() + " tokens");
+            }
+            assertTrue(dropped > 0, "twelve turns of about 30 tokens outgrow 160");
+        }
+    }
 }
