@@ -62,6 +62,10 @@ public final class ClusterOptions {
             description = "How long a session may do nothing before this node frees it (default: 30 minutes).")
     long sessionIdleMillis;
 
+    @Option(names = "--max-frame-bytes", paramLabel = "N", defaultValue = "67108864", hidden = true,
+            description = "The largest frame sent to or taken from a peer (default: 64 MiB).")
+    int maxFrameBytes;
+
     /** Whether this process should look for peers at all (static ones, or on the LAN). */
     boolean looksForPeers() {
         return !peers.isEmpty() || peersFile != null || discovery != DiscoveryMode.STATIC;
@@ -84,6 +88,6 @@ public final class ClusterOptions {
         return new NodeConfig(id, name != null ? name : LocalMachine.hostName(), host,
                 port != null ? port : defaultPort, memory, allPeers(home), discovery, modelsDir, threads,
                 key == null || key.isEmpty() ? Optional.empty() : Optional.of(key),
-                Duration.ofMillis(heartbeatMillis), engine, gpu, Duration.ofMillis(sessionIdleMillis));
+                Duration.ofMillis(heartbeatMillis), engine, gpu, Duration.ofMillis(sessionIdleMillis), maxFrameBytes);
     }
 }

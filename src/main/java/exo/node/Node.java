@@ -66,7 +66,7 @@ public final class Node implements AutoCloseable {
                 engines.label());
         NodeInfo self = new NodeInfo(config.nodeId(), LocalMachine.advertisedHost(config.host()), config.port(), device);
         PeerConfig peerConfig = PeerConfig.of(self).withBind(config.host(), config.port())
-                .withHeartbeatInterval(config.heartbeat());
+                .withHeartbeatInterval(config.heartbeat()).withMaxFrameBytes(config.maxFrameBytes());
         if (config.clusterKey().isPresent()) {
             peerConfig = peerConfig.withClusterKey(ClusterKey.of(config.clusterKey().get()));
         }

@@ -22,10 +22,12 @@ import java.util.Optional;
  * @param gpu         whether ggml may compute on a GPU ({@code auto}: the first it has a backend for)
  * @param sessionIdle how long a session may do nothing before this node frees it (its tail replays it
  *                    if it comes back)
+ * @param maxFrameBytes the largest frame this node sends or takes; a longer prompt crosses in chunks
  */
 public record NodeConfig(String nodeId, String name, String host, int port, Long memoryBytes, List<PeerAddress> peers,
                          DiscoveryMode discovery, Path modelsDir, int threads, Optional<String> clusterKey,
-                         Duration heartbeat, EngineKind engine, GpuMode gpu, Duration sessionIdle) {
+                         Duration heartbeat, EngineKind engine, GpuMode gpu, Duration sessionIdle,
+                         int maxFrameBytes) {
 
     public NodeConfig {
         Objects.requireNonNull(nodeId, "nodeId");

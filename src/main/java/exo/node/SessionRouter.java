@@ -88,7 +88,13 @@ public final class SessionRouter {
             HopTrace spent = new HopTrace(started - arrived, System.nanoTime() - started);
             RingEntry next = s.after(selfId).orElseThrow();
             Peer peer = peers.peerOrDial(next.nodeId(), next.address(), DIAL_TIMEOUT_MILLIS);
-            peer.sendForward(f.next(Payload.of(out, s.wireDtype()), spent));
+            // A send that fails (a frame over the limit, a connection gone) reaches the tail at once.
+            peer.sendForward(f.next(Payload.of(out, s.wireDtype()), spent)).whenComplete((v, failed) -> {
+                if (failed != null) {
+                    tail(s).ifPresent(p -> p.sendError(new PeerMessage.Error(Optional.of(session), "forward-failed",
+                            "node " + selfId + " could not send to " + next.nodeId() + ": " + failed.getMessage())));
+                }
+            });
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "session " + session + " failed on " + selfId + ": " + e.getMessage());
             tail(s).ifPresent(p -> p.sendError(new PeerMessage.Error(Optional.of(session), "forward-failed",

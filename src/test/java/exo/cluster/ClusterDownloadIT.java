@@ -63,7 +63,8 @@ class ClusterDownloadIT {
                     peers.add(n.address());
                 }
                 NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30, exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1,
-                        Optional.empty(), Duration.ofMillis(500), exo.engine.select.EngineKind.JAVA, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE);
+                        Optional.empty(), Duration.ofMillis(500), exo.engine.select.EngineKind.JAVA, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE,
+                exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
                 try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
                     tail.connectToPeers(20_000);
                     List<String> status = new CopyOnWriteArrayList<>();

@@ -75,7 +75,8 @@ class ClusterIT {
             peers.add(n.address());
         }
         NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, memory, exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1,
-                Optional.empty(), Duration.ofMillis(500), exo.engine.select.EngineKind.JAVA, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE);
+                Optional.empty(), Duration.ofMillis(500), exo.engine.select.EngineKind.JAVA, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE,
+                exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
         Node node = Node.start(config, new ExoHome(home.resolve("tail")));
         closeables.add(node);
         node.connectToPeers(20_000);

@@ -71,7 +71,8 @@ class GgmlRingIT {
         List<String> peers = addresses();
         NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30,
                 exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1, Optional.empty(),
-                Duration.ofMillis(500), tailEngine, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE);
+                Duration.ofMillis(500), tailEngine, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE,
+                exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
         tail = Node.start(config, new ExoHome(home.resolve("tail")));
         tail.connectToPeers(20_000);
         long deadline = System.currentTimeMillis() + 20_000;

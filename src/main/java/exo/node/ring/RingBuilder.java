@@ -118,6 +118,7 @@ public final class RingBuilder {
                     .map(a -> new RingEntry(a.device().name(), a.shard().start(), a.shard().end(),
                             address(a.device().name()))).toList();
             RingEngine ring = new RingEngine(node.network(), model.id(), entries, mine.shard().layers(), local, wireDtype,
+                    node.config().maxFrameBytes(),
                     forwardTimeout);
             node.attachTail(ring);
             return ring;

@@ -36,6 +36,8 @@ public final class RingEngine implements InferenceEngine {
     private final InferenceEngine local;
     private final WireDtype wireDtype;
     private final long maxWaitMillis;
+    /** The most positions one forward carries: its hidden state must fit one frame. */
+    private final int maxTokensPerForward;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     private final Map<String, CompletableFuture<Arrival>> waiting = new ConcurrentHashMap<>();
     private final RingStats stats;
@@ -47,10 +49,11 @@ public final class RingEngine implements InferenceEngine {
 
     /**
      * @param ring     head first; the last entry is this node, whose layers {@code local} runs
+     * @param maxFrameBytes the frame limit of the peer connections: longer prompts cross in chunks
      * @param maxWait  the longest one forward may take before the ring is declared stuck
      */
     public RingEngine(PeerNetwork network, String modelId, List<RingEntry> ring, int layers, InferenceEngine local,
-                      WireDtype wireDtype, java.time.Duration maxWait) {
+                      WireDtype wireDtype, int maxFrameBytes, java.time.Duration maxWait) {
         this.network = network;
         this.selfId = network.self().id();
         this.modelId = modelId;
@@ -59,6 +62,7 @@ public final class RingEngine implements InferenceEngine {
         this.local = local;
         this.wireDtype = wireDtype;
         this.maxWaitMillis = maxWait.toMillis();
+        this.maxTokensPerForward = tokensPerFrame(maxFrameBytes, local.embeddingLength(), wireDtype);
         this.stats = new RingStats(this.ring.size());
         RingEntry last = this.ring.getLast();
         if (!last.nodeId().equals(selfId) || last.start() != local.shard().start() || last.end() != layers) {
@@ -112,6 +116,46 @@ public final class RingEngine implements InferenceEngine {
         if (!(input instanceof Activations.Tokens tokens)) {
             throw new IllegalArgumentException("a ring takes token ids");
         }
+        int[] ids = tokens.ids();
+        if (ids.length <= maxTokensPerForward) {
+            return forwardOnce(session, position, tokens, allLogits);
+        }
+        // A prompt whose hidden state would not fit one frame crosses in chunks, each a multiple of
+        // the engines' micro-batch, so every slice computes the batches it would have computed whole.
+        List<float[]> rows = new java.util.ArrayList<>();
+        Activations last = null;
+        for (int from = 0; from < ids.length; from += maxTokensPerForward) {
+            int to = Math.min(ids.length, from + maxTokensPerForward);
+            last = forwardOnce(session, position + from,
+                    new Activations.Tokens(java.util.Arrays.copyOfRange(ids, from, to)), allLogits);
+            if (allLogits) {
+                rows.add(((Activations.Logits) last).data());
+            }
+        }
+        if (!allLogits) {
+            return last;
+        }
+        int vocab = local.vocabSize();
+        float[] all = new float[ids.length * vocab];
+        int at = 0;
+        for (float[] r : rows) {
+            System.arraycopy(r, 0, all, at, r.length);
+            at += r.length;
+        }
+        return new Activations.Logits(all, ids.length, vocab);
+    }
+
+    /**
+     * Positions per forward so that a hidden state of {@code dim} values each fits a frame (with
+     * room for its header): a multiple of 512, llama.cpp's micro-batch, where the frame allows it.
+     */
+    static int tokensPerFrame(int maxFrameBytes, int dim, WireDtype dtype) {
+        long perToken = (long) dim * dtype.bytesPerValue();
+        long fit = Math.max(1, (maxFrameBytes - 4096L) / perToken);
+        return (int) Math.min(Integer.MAX_VALUE, fit >= 512 ? fit / 512 * 512 : fit);
+    }
+
+    private Activations forwardOnce(String session, int position, Activations.Tokens tokens, boolean allLogits) {
         start(session);
         CompletableFuture<Arrival> back = new CompletableFuture<>();
         if (waiting.putIfAbsent(session, back) != null) {
@@ -121,7 +165,11 @@ public final class RingEngine implements InferenceEngine {
             RingEntry head = ring.getFirst();
             Payload ids = Payload.of(tokens, wireDtype);
             long sent = System.nanoTime();
-            peer(head).sendForward(new PeerMessage.Forward(session, position, ids));
+            peer(head).sendForward(new PeerMessage.Forward(session, position, ids)).whenComplete((v, failed) -> {
+                if (failed != null) {
+                    back.completeExceptionally(new RingException("sending to the head failed: " + failed.getMessage()));
+                }
+            });
             Arrival hidden = back.get(maxWaitMillis, TimeUnit.MILLISECONDS);
             // Every hop after the first carries a hidden state of the same shape as the one that arrived.
             long bytes = ids.valueBytes() + (long) (ring.size() - 1) * hidden.forward().payload().valueBytes();
