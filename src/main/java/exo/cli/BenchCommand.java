@@ -260,7 +260,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchRow> rows = new ArrayList<>();
         try (Node node = Node.start(cluster.toConfig(0, null, threads, kind, gpu, home), home)) {
             status(err, "looking for peers");
-            node.awaitPeers(ringOptions.waitMillis);
+            for (String unanswered : node.awaitPeers(ringOptions.waitMillis)) {
+                status(err, "peer " + unanswered + "; measuring without it");
+            }
             int machines = 1 + node.network().peers().size();
             List<Integer> counts = nodeCounts != null ? List.copyOf(new LinkedHashSet<>(nodeCounts)) : List.of(machines);
             for (int k : counts) {

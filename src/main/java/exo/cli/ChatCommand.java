@@ -80,7 +80,7 @@ public final class ChatCommand implements Callable<Integer> {
                 maxTokens, verbose);
         Sampler sampler = new Sampler(sampling.params());
         ModelStartup.Request request = new ModelStartup.Request(source, registry, model, threads.threads(), engine,
-                cluster, context, ring.wireDtype, ring.waitMillis);
+                cluster, context, ring);
         try (ModelStartup started = ModelStartup.open(request, err)) {
             chat(started.engine(), started.tokenizer(), started.metadata(), sampler, options, started.view(), err,
                     request.modelId());

@@ -61,7 +61,7 @@ final class ModelStartup implements AutoCloseable {
 
     /** What a command says about the model and how to reach peers. */
     record Request(ModelSource source, RegistryOption registry, String model, int threads, EngineOption engine,
-                   ClusterOptions cluster, int context, WireDtype wireDtype, long waitMillis) {
+                   ClusterOptions cluster, int context, RingOptions ring) {
 
         /** The id the ring's nodes know the model by: the models.yaml id, or the file's name without .gguf. */
         String modelId() {
@@ -99,7 +99,18 @@ final class ModelStartup implements AutoCloseable {
         NodeConfig config = r.cluster().toConfig(0, null, r.threads(), r.engine().kind, r.engine().gpu, home);
         Node node = Node.start(config, home);
         try {
-            node.awaitPeers(r.waitMillis());
+            // Nothing silent: each peer named that did not answer is said with why, and so is running alone.
+            for (String unanswered : node.awaitPeers(r.ring().waitMillis)) {
+                err.println("exo: peer " + unanswered + "; planning without it");
+            }
+            if (node.network().peers().isEmpty()) {
+                if (r.ring().requirePeers) {
+                    throw new UserException(ExitCode.FAILURE, "no peer answered within " + r.ring().waitMillis
+                            + " ms, and --require-peers forbids running on this machine alone");
+                }
+                err.println("exo: no peer answered; running on this machine alone");
+            }
+            err.flush();
             RingBuilder builder = new RingBuilder(node, line -> {
                 err.println("exo: " + line);
                 err.flush();
@@ -138,7 +149,10 @@ final class ModelStartup implements AutoCloseable {
                 int ctx = r.context() > 0 ? r.context() : ModelConfig.from(metadata).contextLength();
                 try {
                     RingEngine ring = builder.build(plan, r.source().ringModel(named, r.modelId(), path), path, ctx,
-                            r.wireDtype(), Duration.ofMinutes(30), Duration.ofMinutes(10));
+                            r.ring().wireDtype, Duration.ofMinutes(30), Duration.ofMinutes(10));
+                    err.println("exo: ring: " + String.join(" -> ", ring.ring().stream().map(e -> builder
+                            .describe(e.nodeId()) + " [layers " + e.start() + "-" + (e.end() - 1) + "]").toList()));
+                    err.flush();
                     return new Formed(ring, path, metadata);
                 } catch (RingBuilder.LoadFailure e) {
                     // A node that cannot load its slice (it lacks the file, or the memory) is left out.

@@ -12,4 +12,7 @@ final class RingOptions {
     @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "5000",
             description = "How long to wait for peers to answer before planning (default: ${DEFAULT-VALUE}).")
     long waitMillis;
+
+    @Option(names = "--require-peers", description = "Fail when no peer answers, instead of running on this machine alone.")
+    boolean requirePeers;
 }

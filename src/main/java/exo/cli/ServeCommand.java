@@ -79,7 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** Opens {@code id} (null with --model-file) as this server's model, alone or as the tail of a ring. */
     private LazyModels.Loaded open(String id, PrintWriter err) throws Exception {
         ModelStartup.Request request = new ModelStartup.Request(source, registry, id, threads.threads(), engine,
-                cluster, context, ring.wireDtype, ring.waitMillis);
+                cluster, context, ring);
         ModelStartup started = ModelStartup.open(request, err);
         try {
             ServedModel served = new ServedModel(request.modelId(), started.engine(), started.tokenizer(),

@@ -135,13 +135,14 @@ public final class Node implements AutoCloseable {
     /**
      * Gives peers {@code millis} to turn up: the static ones are dialed at once; nodes on the LAN
      * need a few seconds for multicast DNS to announce them, and there is no telling when the
-     * last one has, so with discovery on this waits the whole period.
+     * last one has, so with discovery on this waits the whole period. Returns the static peers
+     * that did not answer, each as "HOST:PORT: why".
      */
-    public void awaitPeers(long millis) throws InterruptedException {
+    public List<String> awaitPeers(long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
-        dialer.dialNow(millis);
+        List<String> unanswered = dialer.dialNow(millis);
         if (discovery == null) {
-            return;
+            return unanswered;
         }
         Thread.sleep(Math.max(0, deadline - System.currentTimeMillis()));
         // Nodes seen late are still being dialed: give their handshakes a moment.
@@ -150,6 +151,7 @@ public final class Node implements AutoCloseable {
                 && discovery.nodes().stream().anyMatch(n -> network.peer(n.id()).isEmpty())) {
             Thread.sleep(50);
         }
+        return unanswered;
     }
 
     public NodeInfo info() {

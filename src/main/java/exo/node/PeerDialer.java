@@ -37,17 +37,30 @@ final class PeerDialer implements AutoCloseable {
         }
     }
 
-    /** Dials every static peer not yet connected and waits up to {@code millis} for the handshakes. */
-    void dialNow(long millis) {
+    /**
+     * Dials every static peer not yet connected and waits up to {@code millis} for the
+     * handshakes; returns, for each that did not answer, "HOST:PORT: why" (refused, timed out,
+     * a different cluster key), so a person who named peers hears what became of them.
+     */
+    List<String> dialNow(long millis) {
         var futures = peers.stream().map(this::dial).toList();
         long deadline = System.currentTimeMillis() + millis;
-        for (var f : futures) {
+        List<String> failed = new java.util.ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            PeerAddress p = peers.get(i);
             try {
-                f.get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // reported by dialMissing's log; the caller plans with whoever answered
+                futures.get(i).get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                failed.add(p.host() + ":" + p.port() + ": no answer within " + millis + " ms");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                failed.add(p.host() + ":" + p.port() + ": " + cause.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failed;
             }
         }
+        return failed;
     }
 
     private void dialMissing() {

@@ -1,6 +1,7 @@
 package exo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
@@ -50,5 +51,29 @@ class ChatIT {
         assertEquals(1, once.out().lines().count(), once.out());
         Result again = chat("Hello\n");
         assertEquals(once.out(), again.out(), "greedy answers repeat across processes");
+    }
+
+    /** Nothing silent: a named peer that does not answer is said with why, and so is running alone. */
+    @Test
+    void aPeerThatDoesNotAnswerIsNamedAndRequirePeersRefusesToRunAlone() throws Exception {
+        int closed;
+        try (var s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort(); // nothing listens there once this closes
+        }
+        String peer = "127.0.0.1:" + closed;
+        Result alone = chat("Hello\n", "--peers", peer, "--host", "127.0.0.1", "--wait-ms", "2000");
+        assertEquals(0, alone.code(), alone.err());
+        assertTrue(alone.err().contains("exo: peer " + peer + ": "), alone.err());
+        assertTrue(alone.err().contains("planning without it"), alone.err());
+        assertTrue(alone.err().contains("exo: no peer answered; running on this machine alone"), alone.err());
+        assertTrue(alone.err().contains("exo: ring: "), "the plan that runs is printed: " + alone.err());
+        assertFalse(alone.out().isBlank(), "it answered anyway");
+
+        Result required = chat("Hello\n", "--peers", peer, "--host", "127.0.0.1", "--wait-ms", "2000",
+                "--require-peers");
+        assertEquals(1, required.code(), required.err());
+        assertTrue(required.err().strip().endsWith("--require-peers forbids running on this machine alone"),
+                required.err());
+        assertTrue(required.out().isEmpty(), required.out());
     }
 }
