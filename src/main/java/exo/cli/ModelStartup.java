@@ -122,7 +122,9 @@ final class ModelStartup implements AutoCloseable {
                 err.println("exo: " + line);
                 err.flush();
             });
-            ClusterView view = new ClusterView(() -> describe(builder, ring.current()), () -> peers(node));
+            // Between turns, machines that joined (or came back) are taken in: never mid-answer.
+            ClusterView view = new ClusterView(() -> describe(builder, ring.current()), () -> peers(node),
+                    () -> ring.replanIfChanged(liveIds(node)));
             return new ModelStartup(ring, first.path(), first.metadata(), view, node, null);
         } catch (Exception e) {
             node.close();
@@ -247,6 +249,12 @@ final class ModelStartup implements AutoCloseable {
         b.append("  ring: ").append(String.join(" -> ", ring.ring().stream().map(RingEntry::nodeId).toList()))
                 .append(" -> ").append(ring.ring().getFirst().nodeId());
         return b.toString();
+    }
+
+    private static Set<String> liveIds(Node node) {
+        Set<String> ids = new HashSet<>();
+        node.network().peers().forEach(p -> ids.add(p.info().id()));
+        return ids;
     }
 
     private static String peers(Node node) {

@@ -122,6 +122,7 @@ public final class ChatRepl {
         AnswerPrinter printer = new AnswerPrinter(out);
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> cancelled.set(true));
         try {
+            cluster.beforeTurn().run();
             int max = options.maxTokens() == -1 ? Integer.MAX_VALUE : options.maxTokens();
             GenerationStats stats = conversation.answer(text, max, new Generator.Listener() {
                 private boolean said;

@@ -125,6 +125,14 @@ final class NodeProcess implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    /** Sends a signal ("STOP", "CONT") to the node's process, as a frozen laptop or its waking would. */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

@@ -36,6 +36,8 @@ public final class ResilientRing implements InferenceEngine {
     private final Map<String, SessionLog> sessions = new ConcurrentHashMap<>();
     private volatile RingEngine ring;
     private volatile int generation;
+    /** The live peers the last plan saw: one that appears beyond them joined (or came back). */
+    private Set<String> considered;
 
     /** What a session forwarded, and under which id its current ring knows it. */
     private static final class SessionLog {
@@ -171,6 +173,9 @@ public final class ResilientRing implements InferenceEngine {
         long t0 = System.nanoTime();
         if (e instanceof NodeLost n) {
             lost.add(n.nodeId());
+            if (considered != null) {
+                considered.remove(n.nodeId()); // when it comes back, it is new again
+            }
         }
         RingEngine old = ring;
         old.close();
@@ -185,6 +190,44 @@ public final class ResilientRing implements InferenceEngine {
         ring = fresh;
         generation = seen + 1;
         status.accept(String.format(Locale.ROOT, "%s; continuing on %s (re-planned in %.1f s)", e.getMessage(),
+                String.join(" + ", fresh.ring().stream().map(x -> x.nodeId()).toList()),
+                (System.nanoTime() - t0) / 1e9));
+    }
+
+    /**
+     * Between turns: when the live machines are no longer the ring's (one joined, or a lost one
+     * came back), plans a new ring over all of them; each session is replayed into it on its next
+     * forward. Never call it while a forward runs.
+     *
+     * @param live the ids of the peers connected now
+     */
+    public synchronized void replanIfChanged(Set<String> live) {
+        if (considered == null) {
+            // The first turn: the ring was planned over these machines (a node that could not load
+            // its slice is among them but not in the ring, and is not tried again every turn).
+            considered = new HashSet<>(live);
+            return;
+        }
+        if (considered.containsAll(live)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        RingEngine fresh;
+        try {
+            // The new ring is made before the old one goes, so a failure leaves the old one serving.
+            fresh = rebuild.build(Set.of());
+        } catch (RingException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new RingException("re-planning over the machines that joined failed: " + e.getMessage());
+        }
+        RingEngine old = ring;
+        ring = fresh;
+        lost.clear();
+        considered = new HashSet<>(live);
+        generation++;
+        old.close();
+        status.accept(String.format(Locale.ROOT, "machines joined; the ring is now %s (re-planned in %.1f s)",
                 String.join(" + ", fresh.ring().stream().map(x -> x.nodeId()).toList()),
                 (System.nanoTime() - t0) / 1e9));
     }
