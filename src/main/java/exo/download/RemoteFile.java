@@ -22,6 +22,15 @@ public record RemoteFile(HubFile ref, String commit, long size, String etag) {
         }
     }
 
+    /**
+     * A model file a peer holds (a --model-file, or one in its models directory), named for the
+     * shard store as "exo-peer/MODEL" and known by its name and size.
+     */
+    public static RemoteFile fromPeer(String modelId, String fileName, long size) {
+        String repo = "exo-peer/" + modelId.replaceAll("[^A-Za-z0-9._-]", "_");
+        return new RemoteFile(new HubFile(repo, fileName, "peer"), "peer", size, "peer-size-" + size);
+    }
+
     /** The ETag header value without the weak marker and quotes, as huggingface_hub stores it. */
     public static String normalizeEtag(String header) {
         String e = header.strip();

@@ -108,6 +108,26 @@ public final class ShardFetcher {
         return target;
     }
 
+    /**
+     * The shard of layers [start, end) cut from {@code source} (a peer's copy of the file, say),
+     * whose identity {@code origin} records in the shard, unless an up-to-date one is in the store.
+     */
+    public Path fetchFrom(ByteSource source, RemoteFile origin, int start, int end, ProgressListener progress)
+            throws IOException {
+        Path target = store.path(origin.ref(), start, end);
+        if (isCurrent(target, origin, start, end)) {
+            return target;
+        }
+        Files.createDirectories(target.getParent());
+        Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+        try (FileLockGuard lock = FileLockGuard.acquire(lockFile, target.getFileName().toString(), progress::note)) {
+            if (!isCurrent(target, origin, start, end)) {
+                cut(source, origin, start, end, target, progress);
+            }
+        }
+        return target;
+    }
+
     /** The whole file from the hub cache when it is there and current, else the hub. */
     private ByteSource source(RemoteFile remote) throws IOException {
         Path blob = cache.blob(remote.ref().repo(), remote.etag());

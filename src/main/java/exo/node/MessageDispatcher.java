@@ -17,12 +17,17 @@ final class MessageDispatcher implements PeerListener {
     private static final System.Logger LOG = System.getLogger("exo.node");
 
     private final ShardLoader loader;
+    private final FileServer files;
+    private final PeerRanges ranges;
     private final SessionRouter router;
     private final ShardLoads loads;
     private final AtomicReference<RingEngine> tail;
 
-    MessageDispatcher(ShardLoader loader, SessionRouter router, ShardLoads loads, AtomicReference<RingEngine> tail) {
+    MessageDispatcher(ShardLoader loader, FileServer files, PeerRanges ranges, SessionRouter router, ShardLoads loads,
+                      AtomicReference<RingEngine> tail) {
         this.loader = loader;
+        this.files = files;
+        this.ranges = ranges;
         this.router = router;
         this.loads = loads;
         this.tail = tail;
@@ -39,6 +44,9 @@ final class MessageDispatcher implements PeerListener {
         RingEngine ring = tail.get();
         switch (message) {
             case PeerMessage.LoadShard m -> loader.load(peer, m);
+            case PeerMessage.RangeRequest m -> files.serve(peer, m);
+            case PeerMessage.RangeReply m -> ranges.reply(m);
+            case PeerMessage.RangeFailed m -> ranges.failed(peer, m);
             case PeerMessage.SessionStart m -> router.start(m);
             case PeerMessage.Forward m -> {
                 if (ring != null && ring.owns(m.sessionId()) && !router.knows(m.sessionId())) {

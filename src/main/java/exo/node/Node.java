@@ -42,6 +42,9 @@ public final class Node implements AutoCloseable {
     private final ShardLoads loads = new ShardLoads();
     private final AtomicReference<RingEngine> tail = new AtomicReference<>();
     private final SessionRouter router;
+    private final PeerRanges ranges = new PeerRanges();
+    private final FileServer files;
+    private final ExecutorService fileIo;
     private final PeerNetwork network;
     /** A session nobody has used for this long is freed on every node (DESIGN: idle sessions time out). */
     public static final java.time.Duration SESSION_IDLE = java.time.Duration.ofMinutes(30);
@@ -72,8 +75,11 @@ public final class Node implements AutoCloseable {
         }
         PeerLookup peers = new PeerLookup();
         this.router = new SessionRouter(config.nodeId(), shards, peers, compute);
-        this.network = NettyPeerNetwork.start(peerConfig,
-                new MessageDispatcher(new ShardLoader(shards, loading), router, loads, tail));
+        this.fileIo = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("exo-file-server-", 0).daemon()
+                .factory());
+        this.files = new FileServer(shards.source(), fileIo);
+        this.network = NettyPeerNetwork.start(peerConfig, new MessageDispatcher(
+                new ShardLoader(shards, loading, ranges), files, ranges, router, loads, tail));
         peers.bind(network);
         this.dialer = new PeerDialer(network, config.peers());
         this.discovery = config.discovery() == DiscoveryMode.STATIC ? null : startMdns();
@@ -184,6 +190,20 @@ public final class Node implements AutoCloseable {
     }
 
     /** Makes this node the tail of {@code ring}: the hidden states of its sessions go there. */
+    /** Lets peers without the model read {@code file} from this node, as {@code model} names it. */
+    public void offer(exo.peer.ModelRef model, java.nio.file.Path file) {
+        files.offer(model, file);
+    }
+
+    /** Bytes of model files this node served to peers, and took from them. */
+    public long bytesServed() {
+        return files.bytesServed();
+    }
+
+    public long bytesReceivedFromPeers() {
+        return ranges.bytesReceived();
+    }
+
     public void attachTail(RingEngine ring) {
         tail.set(ring);
     }
@@ -195,6 +215,7 @@ public final class Node implements AutoCloseable {
         }
         dialer.close();
         idleSweep.shutdownNow();
+        fileIo.shutdownNow();
         RingEngine ring = tail.getAndSet(null);
         if (ring != null) {
             ring.close();

@@ -19,6 +19,11 @@ public final class ShardHost implements AutoCloseable {
     private final EngineFactory factory;
     private final Map<String, InferenceEngine> engines = new ConcurrentHashMap<>();
 
+    /** Where slices come from; the node's file server finds the files it serves here too. */
+    SliceSource source() {
+        return source;
+    }
+
     public ShardHost(SliceSource source, EngineFactory engines) {
         this.source = source;
         this.factory = engines;
@@ -31,12 +36,19 @@ public final class ShardHost implements AutoCloseable {
     /** Loads (or finds loaded) {@code shard} of {@code model}, fetching its tensors if this node lacks them. */
     public synchronized InferenceEngine load(ModelRef model, Shard shard, int contextLength,
                                              exo.download.ProgressListener progress) throws IOException {
+        return load(model, shard, contextLength, java.util.Optional.empty(), progress);
+    }
+
+    /** As above, the slice's bytes taken from {@code peer} (a node holding the file) before the hub. */
+    public synchronized InferenceEngine load(ModelRef model, Shard shard, int contextLength,
+                                             java.util.Optional<exo.download.ByteSource> peer,
+                                             exo.download.ProgressListener progress) throws IOException {
         String key = key(model.id(), shard.start(), shard.end());
         InferenceEngine loaded = engines.get(key);
         if (loaded != null) {
             return loaded;
         }
-        Path file = source.slice(model, shard, progress);
+        Path file = source.slice(model, shard, peer, progress);
         InferenceEngine engine = factory.open(file, shard.start(), shard.end(), contextLength);
         if (engine.shard().layers() != shard.layers()) {
             engine.close();

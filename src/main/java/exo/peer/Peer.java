@@ -36,6 +36,12 @@ public interface Peer {
 
     CompletableFuture<Void> sendShardProgress(ShardProgress message);
 
+    CompletableFuture<Void> sendRangeRequest(PeerMessage.RangeRequest message);
+
+    CompletableFuture<Void> sendRangeReply(PeerMessage.RangeReply message);
+
+    CompletableFuture<Void> sendRangeFailed(PeerMessage.RangeFailed message);
+
     CompletableFuture<Void> sendSessionStart(SessionStart message);
 
     CompletableFuture<Void> sendForward(Forward message);

@@ -150,6 +150,58 @@ public sealed interface PeerMessage {
     }
 
     /**
+     * Asks a peer for {@code length} bytes at {@code offset} of a model file it holds (the tail's
+     * own file, or one in its models directory): how a node without the weights gets its slice.
+     */
+    record RangeRequest(long requestId, ModelRef model, long offset, int length) implements PeerMessage {
+        /** The most bytes one range carries: well inside a frame. */
+        public static final int MAX_LENGTH = 4 << 20;
+
+        public RangeRequest {
+            Objects.requireNonNull(model, "model");
+            Fields.nonNegative(offset, "offset");
+            if (length < 1 || length > MAX_LENGTH) {
+                throw new IllegalArgumentException("a range of " + length + " bytes is not 1 to " + MAX_LENGTH);
+            }
+        }
+    }
+
+    /** The bytes of a {@link RangeRequest}, with their SHA-256 so damage on the way is caught. */
+    record RangeReply(long requestId, long offset, byte[] data, byte[] sha256) implements PeerMessage {
+        public RangeReply {
+            Fields.nonNegative(offset, "offset");
+            Objects.requireNonNull(data, "data");
+            Objects.requireNonNull(sha256, "sha256");
+            if (sha256.length != 32) {
+                throw new IllegalArgumentException("a SHA-256 is 32 bytes, not " + sha256.length);
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RangeReply r && requestId == r.requestId && offset == r.offset
+                    && Arrays.equals(data, r.data) && Arrays.equals(sha256, r.sha256);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(requestId) * 31 + Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "RangeReply[" + requestId + ", " + data.length + " bytes at " + offset + "]";
+        }
+    }
+
+    /** A {@link RangeRequest} the peer cannot answer (it lacks the file, the range is outside it). */
+    record RangeFailed(long requestId, String reason) implements PeerMessage {
+        public RangeFailed {
+            reason = Fields.text(reason, "reason");
+        }
+    }
+
+    /**
      * The tail pins a session's plan: the ring in order (head first, tail last), covering
      * layers [0, layers) without gaps, so each node knows its slice and where its output goes.
      */

@@ -279,20 +279,34 @@ class ClusterIT {
         }
     }
 
-    /** A node without the model is left out and the chat goes on over the others, answering as one machine would. */
+    /**
+     * A node without the model (an empty models directory, no hub it can reach) reads its slice
+     * from the tail's --model-file: `exo chat --model-file F` runs as a ring, answering as one
+     * machine, and the bytes the node took are its layers' tensors.
+     */
     @Test
-    void exoChatLeavesOutANodeThatCannotLoadItsSlice() throws Exception {
+    void aNodeWithoutTheModelGetsItsSliceFromTheTail() throws Exception {
         startNodes("node-a", "8GB");
         Path empty = Files.createDirectories(home.resolve("empty-models"));
-        NodeProcess noModel = NodeProcess.start("node-b", "16GB", home.resolve("node-b"), List.of(), empty, java.util.Map.of());
+        NodeProcess noModel = NodeProcess.start("node-b", "16GB", home.resolve("node-b"), List.of(), empty,
+                java.util.Map.of("HF_ENDPOINT", "http://127.0.0.1:9", "HF_HOME", home.resolve("hf").toString()));
         nodes.add(noModel);
         String[] alone = chat();
         assertEquals("0", alone[0], alone[2]);
         String[] ring = chat("--peers", nodes.get(0).address() + "," + noModel.address(), "--memory", "2GB");
         assertEquals("0", ring[0], ring[2]);
-        assertTrue(ring[2].contains("node-b") && ring[2].contains("planning again without it"), ring[2]);
+        assertTrue(ring[2].contains("node-b (node-b, " + noModel.address() + "): ready"), ring[2]);
         assertTrue(ring[2].contains("node-a (node-a, " + nodes.get(0).address() + "): ready"), ring[2]);
         assertEquals(alone[1], ring[1]);
+        // node-b holds the head: its layers' tensors (and the embedding) crossed from the tail, nothing more.
+        var matcher = java.util.regex.Pattern.compile("node-b \\(node-b, [^)]*\\): loading layers 0-(\\d+) of 5")
+                .matcher(ring[2]);
+        assertTrue(matcher.find(), ring[2]);
+        int end = Integer.parseInt(matcher.group(1)) + 1;
+        var header = exo.gguf.GgufFile.readHeader(TestModels.stories260K());
+        long slice = exo.download.ShardTensors.select(header, 0, end).stream()
+                .mapToLong(exo.gguf.GgufTensorInfo::byteSize).sum();
+        assertTrue(ring[2].contains(slice + " of " + slice + " bytes"), slice + " bytes expected: " + ring[2]);
         // The chat's session has an id of its own ("chat-" and 16 hex digits of this process), never plain "chat".
         assertTrue(nodes.get(0).awaitLog("started: stories260K", 5_000), nodes.get(0).log());
         assertTrue(nodes.get(0).log().matches("(?s).*session chat-[0-9a-f]{16}-1 started.*"), nodes.get(0).log());

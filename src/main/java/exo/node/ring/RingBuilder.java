@@ -79,6 +79,9 @@ public final class RingBuilder {
         for (Partition.Exclusion e : partition.excluded()) {
             status.accept(describe(e.device().name()) + ": left out (" + e.reason() + ")");
         }
+        // Nodes without the model read their slices from this machine's file (only a whole file of
+        // the model's size is served; a slice this machine fetched is not).
+        node.offer(model, localFile);
         Map<String, CompletableFuture<Void>> loads = new HashMap<>();
         for (Assignment a : partition.ring()) {
             String id = a.device().name();

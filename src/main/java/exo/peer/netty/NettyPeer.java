@@ -66,6 +66,21 @@ final class NettyPeer implements Peer {
     }
 
     @Override
+    public CompletableFuture<Void> sendRangeRequest(PeerMessage.RangeRequest message) {
+        return send(message);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendRangeReply(PeerMessage.RangeReply message) {
+        return send(message);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendRangeFailed(PeerMessage.RangeFailed message) {
+        return send(message);
+    }
+
+    @Override
     public CompletableFuture<Void> sendForward(PeerMessage.Forward message) {
         return send(message);
     }

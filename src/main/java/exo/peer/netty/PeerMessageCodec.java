@@ -12,6 +12,9 @@ import exo.peer.PeerMessage.Heartbeat;
 import exo.peer.PeerMessage.Hello;
 import exo.peer.PeerMessage.HelloProof;
 import exo.peer.PeerMessage.LoadShard;
+import exo.peer.PeerMessage.RangeFailed;
+import exo.peer.PeerMessage.RangeReply;
+import exo.peer.PeerMessage.RangeRequest;
 import exo.peer.PeerMessage.Release;
 import exo.peer.PeerMessage.SessionStart;
 import exo.peer.PeerMessage.ShardFailed;
@@ -52,6 +55,9 @@ import java.util.Optional;
  * 0x11  ShardReady     i64 request | str model | i32 start | i32 end
  * 0x12  ShardFailed    i64 request | str reason
  * 0x13  ShardProgress  i64 request | i64 done | i64 total
+ * 0x14  RangeRequest   i64 request | model as in LoadShard | i64 offset | i32 length
+ * 0x15  RangeReply     i64 request | i64 offset | u8[] data | u8[] sha256 (32)
+ * 0x16  RangeFailed    i64 request | str reason
  * 0x20  SessionStart   str session | str model | u32 n, n x (str node, i32 start, i32 end, str address) | i32 layers | dtype wire
  * 0x21  Forward        str session | i32 position | u8 kind: 0 = i32[] token ids,
  *                      1 = dtype, u32 count, u32 dim, count x dim raw values |
@@ -104,6 +110,9 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
     static final int SHARD_READY = 0x11;
     static final int SHARD_FAILED = 0x12;
     static final int SHARD_PROGRESS = 0x13;
+    static final int RANGE_REQUEST = 0x14;
+    static final int RANGE_REPLY = 0x15;
+    static final int RANGE_FAILED = 0x16;
     static final int SESSION_START = 0x20;
     static final int FORWARD = 0x21;
     static final int TOKEN = 0x22;
@@ -155,16 +164,21 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
             }
             case HelloProof p -> w.u8(HELLO_PROOF).bytes(p.mac());
             case LoadShard l -> {
-                ModelRef m = l.model();
-                w.u8(LOAD_SHARD).i64(l.requestId()).string(m.id()).string(m.fileName()).flag(m.repo().isPresent());
-                m.repo().ifPresent(w::string);
-                w.string(m.quant()).i64(m.sizeBytes());
+                w.u8(LOAD_SHARD).i64(l.requestId());
+                writeModel(w, l.model());
                 w.i32(l.shard().start()).i32(l.shard().end()).i32(l.shard().layers()).i32(l.contextLength());
                 w.u8(dtypeCode(l.wireDtype()));
             }
             case ShardReady r -> w.u8(SHARD_READY).i64(r.requestId()).string(r.modelId()).i32(r.start()).i32(r.end());
             case ShardFailed f -> w.u8(SHARD_FAILED).i64(f.requestId()).string(f.reason());
             case ShardProgress p -> w.u8(SHARD_PROGRESS).i64(p.requestId()).i64(p.bytesDone()).i64(p.bytesTotal());
+            case RangeRequest q -> {
+                w.u8(RANGE_REQUEST).i64(q.requestId());
+                writeModel(w, q.model());
+                w.i64(q.offset()).i32(q.length());
+            }
+            case RangeReply r -> w.u8(RANGE_REPLY).i64(r.requestId()).i64(r.offset()).bytes(r.data()).bytes(r.sha256());
+            case RangeFailed f -> w.u8(RANGE_FAILED).i64(f.requestId()).string(f.reason());
             case SessionStart s -> {
                 w.u8(SESSION_START).string(s.sessionId()).string(s.modelId()).i32(s.ring().size());
                 for (RingEntry e : s.ring()) {
@@ -213,6 +227,9 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
                 case SHARD_FAILED -> new ShardFailed(r.i64("request"), r.string("reason"));
                 case SHARD_PROGRESS -> new ShardProgress(r.i64("request"), r.i64("done"), r.i64("total"));
                 case SESSION_START -> readSessionStart(r);
+                case RANGE_REQUEST -> new RangeRequest(r.i64("request"), readModel(r), r.i64("offset"), r.i32("length"));
+                case RANGE_REPLY -> new RangeReply(r.i64("request"), r.i64("offset"), r.bytes("data"), r.bytes("sha256"));
+                case RANGE_FAILED -> new RangeFailed(r.i64("request"), r.string("reason"));
                 case FORWARD -> new Forward(r.string("session"), r.i32("position"), readPayload(r), readTrace(r));
                 case TOKEN -> new Token(r.string("session"), r.i32("token"), finish(r.u8("finish")));
                 case RELEASE -> new Release(r.string("session"));
@@ -247,13 +264,23 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
         return new Hello(version, new NodeInfo(id, host, port, device), r.bytes("nonce"), r.bytes("key fingerprint"));
     }
 
-    private static LoadShard readLoadShard(WireReader r) {
-        long request = r.i64("request");
+    private static void writeModel(WireWriter w, ModelRef m) {
+        w.string(m.id()).string(m.fileName()).flag(m.repo().isPresent());
+        m.repo().ifPresent(w::string);
+        w.string(m.quant()).i64(m.sizeBytes());
+    }
+
+    private static ModelRef readModel(WireReader r) {
         String model = r.string("model");
         String file = r.string("file");
         Optional<String> repo = r.flag("has repo") ? Optional.of(r.string("repo")) : Optional.empty();
-        var ref = new ModelRef(model, file, repo, r.string("quant"), r.i64("size"));
-        var shard = new Shard(model, r.i32("start"), r.i32("end"), r.i32("layers"));
+        return new ModelRef(model, file, repo, r.string("quant"), r.i64("size"));
+    }
+
+    private static LoadShard readLoadShard(WireReader r) {
+        long request = r.i64("request");
+        ModelRef ref = readModel(r);
+        var shard = new Shard(ref.id(), r.i32("start"), r.i32("end"), r.i32("layers"));
         return new LoadShard(request, ref, shard, r.i32("context"), dtype(r.u8("wire dtype")));
     }
 
@@ -339,6 +366,9 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
             case SHARD_READY -> "ShardReady";
             case SHARD_FAILED -> "ShardFailed";
             case SHARD_PROGRESS -> "ShardProgress";
+            case RANGE_REQUEST -> "RangeRequest";
+            case RANGE_REPLY -> "RangeReply";
+            case RANGE_FAILED -> "RangeFailed";
             case SESSION_START -> "SessionStart";
             case FORWARD -> "Forward";
             case TOKEN -> "Token";

@@ -44,6 +44,9 @@ class PeerNetworkTest {
             case PeerMessage.ShardReady x -> peer.sendShardReady(x);
             case PeerMessage.ShardFailed x -> peer.sendShardFailed(x);
             case PeerMessage.ShardProgress x -> peer.sendShardProgress(x);
+            case PeerMessage.RangeRequest x -> peer.sendRangeRequest(x);
+            case PeerMessage.RangeReply x -> peer.sendRangeReply(x);
+            case PeerMessage.RangeFailed x -> peer.sendRangeFailed(x);
             case PeerMessage.SessionStart x -> peer.sendSessionStart(x);
             case Forward x -> peer.sendForward(x);
             case Token x -> peer.sendToken(x);
