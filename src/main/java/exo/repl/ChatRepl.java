@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jline.reader.LineReader;
+import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 
 /**
@@ -121,6 +122,8 @@ public final class ChatRepl {
         AtomicBoolean cancelled = new AtomicBoolean();
         AnswerPrinter printer = new AnswerPrinter(out);
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> cancelled.set(true));
+        // Keys typed while the answer streams must not echo into it; they wait for the next prompt.
+        Attributes typing = options.interactive() ? quiet() : null;
         try {
             cluster.beforeTurn().run();
             int max = options.maxTokens() == -1 ? Integer.MAX_VALUE : options.maxTokens();
@@ -156,7 +159,19 @@ public final class ChatRepl {
             hint("exo: " + e.getMessage() + " (/reset starts a new conversation)");
         } finally {
             terminal.handle(Terminal.Signal.INT, previous);
+            if (typing != null) {
+                terminal.setAttributes(typing);
+            }
         }
+    }
+
+    /** Turns the terminal's echo off (Ctrl-C still signals); returns the attributes to restore. */
+    private Attributes quiet() {
+        Attributes before = terminal.getAttributes();
+        Attributes quiet = new Attributes(before);
+        quiet.setLocalFlag(Attributes.LocalFlag.ECHO, false);
+        terminal.setAttributes(quiet);
+        return before;
     }
 
     private void hint(String line) {

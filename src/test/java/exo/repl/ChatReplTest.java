@@ -197,4 +197,35 @@ class ChatReplTest {
         assertTrue(saved.get(1).endsWith("two\\nlines"), "one entry for the block: " + saved);
         assertTrue(saved.get(2).endsWith("/stats"), saved.toString());
     }
+
+    /** At a terminal, echo is off while an answer streams (typed keys wait for the prompt) and on again after. */
+    @Test
+    void keysTypedDuringAnAnswerDoNotEchoIntoIt(@TempDir Path home) throws IOException {
+        var echoFlag = org.jline.terminal.Attributes.LocalFlag.ECHO;
+        var canonical = org.jline.terminal.Attributes.LocalFlag.ICANON;
+        List<String> set = new java.util.ArrayList<>();
+        try (Terminal terminal = new DumbTerminal("test", Terminal.TYPE_DUMB,
+                new ByteArrayInputStream("Hello\n".getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(),
+                StandardCharsets.UTF_8) {
+            @Override
+            public void setAttributes(org.jline.terminal.Attributes attr) {
+                set.add((attr.getLocalFlag(echoFlag) ? "echo" : "quiet")
+                        + (attr.getLocalFlag(canonical) ? " lines" : " raw"));
+                super.setAttributes(attr);
+            }
+        }) {
+            var start = terminal.getAttributes();
+            start.setLocalFlag(echoFlag, true);
+            start.setLocalFlag(canonical, true);
+            terminal.setAttributes(start);
+            set.clear();
+            new ChatRepl(terminal, stories.conversation(), new ChatRepl.Options(true, home.resolve("h"), 5, false),
+                    new PrintWriter(new StringWriter(), true), ClusterView.alone("stories260K", 5)).run();
+            // The line reader goes raw to read a line; the answer keeps lines but drops the echo, then
+            // puts the terminal back as it was.
+            int answer = set.indexOf("quiet lines");
+            assertTrue(answer >= 0, "echo switched off for the answer: " + set);
+            assertEquals("echo lines", set.get(answer + 1), "and back after it: " + set);
+        }
+    }
 }
