@@ -14,22 +14,21 @@ import exo.node.NodeConfig;
 import exo.node.SliceSource;
 import exo.node.ring.RingBuilder;
 import exo.node.ring.ResilientRing;
+import exo.node.ring.RingForming;
 import exo.node.ring.RingEngine;
 import exo.peer.ModelRef;
 import exo.peer.RingEntry;
-import exo.peer.WireDtype;
 import exo.repl.ClusterView;
 import exo.tokenizer.Tokenizer;
 import exo.tokenizer.Tokenizers;
-import exo.topology.Partition;
 import exo.topology.Shard;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Opens the model a chat or a server talks to: on this machine alone, or, with peers, as the
@@ -115,13 +114,17 @@ final class ModelStartup implements AutoCloseable {
                 err.println("exo: " + line);
                 err.flush();
             });
-            Forming forming = new Forming(r, builder, named, local, localMetadata, layers, err);
-            Formed first = forming.form(Set.of());
-            // A node lost later is left out of a new ring, into which each session is replayed.
-            ResilientRing ring = new ResilientRing(first.ring(), lost -> forming.form(lost).ring(), line -> {
+            Consumer<String> status = line -> {
                 err.println("exo: " + line);
                 err.flush();
-            });
+            };
+            // The tail fetches only its own slice when the model is not on this machine.
+            RingForming forming = new RingForming(builder, r.modelId(), layers,
+                    shard -> local.isPresent() ? local.get() : fetchSlice(r, shard, err),
+                    path -> ringModel(r, named, path), r.context(), r.ring().wireDtype, status);
+            RingForming.Formed first = forming.form(Set.of());
+            // A node lost later is left out of a new ring, into which each session is replayed.
+            ResilientRing ring = new ResilientRing(first.ring(), lost -> forming.form(lost).ring(), status);
             // Between turns, machines that joined (or came back) are taken in: never mid-answer.
             ClusterView view = new ClusterView(() -> describe(builder, ring.current()), () -> peers(node),
                     () -> ring.replanIfChanged(liveIds(node)));
@@ -129,40 +132,6 @@ final class ModelStartup implements AutoCloseable {
         } catch (Exception e) {
             node.close();
             throw e;
-        }
-    }
-
-    /** A ring formed over the live machines: this machine's file of the model (whole, or its slice) with it. */
-    private record Formed(RingEngine ring, Path path, GgufMetadata metadata) {
-    }
-
-    /** Plans and loads rings for one model: at start, and again without the nodes a ring lost. */
-    private record Forming(Request r, RingBuilder builder, ModelSpec named, Optional<Path> local,
-                           GgufMetadata localMetadata, int layers, PrintWriter err) {
-
-        /** A ring over the live machines but {@code without}; a node that cannot load its slice is left out too. */
-        Formed form(Set<String> without) throws IOException {
-            Set<String> failed = new HashSet<>(without);
-            while (true) {
-                Partition plan = builder.plan(r.modelId(), layers, failed);
-                // The tail fetches only its own slice when the model is not on this machine.
-                Path path = local.isPresent() ? local.get() : fetchSlice(r, plan.tail().shard(), err);
-                GgufMetadata metadata = localMetadata != null ? localMetadata : GgufFile.readHeader(path).metadata();
-                int ctx = r.context() > 0 ? r.context() : ModelConfig.from(metadata).contextLength();
-                try {
-                    RingEngine ring = builder.build(plan, r.source().ringModel(named, r.modelId(), path), path, ctx,
-                            r.ring().wireDtype, Duration.ofMinutes(30), Duration.ofMinutes(10));
-                    err.println("exo: ring: " + String.join(" -> ", ring.ring().stream().map(e -> builder
-                            .describe(e.nodeId()) + " [layers " + e.start() + "-" + (e.end() - 1) + "]").toList()));
-                    err.flush();
-                    return new Formed(ring, path, metadata);
-                } catch (RingBuilder.LoadFailure e) {
-                    // A node that cannot load its slice (it lacks the file, or the memory) is left out.
-                    failed.add(e.nodeId());
-                    err.println("exo: " + e.getMessage() + "; planning again without it");
-                    err.flush();
-                }
-            }
         }
     }
 
@@ -220,6 +189,14 @@ final class ModelStartup implements AutoCloseable {
         }
         if (pool != null) {
             pool.close();
+        }
+    }
+
+    private static ModelRef ringModel(Request r, ModelSpec named, Path path) {
+        try {
+            return r.source().ringModel(named, r.modelId(), path);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * together. Each part has one job; this class only builds them in order and closes them in the
  * reverse order.
  */
-public final class Node implements AutoCloseable {
+public final class Node implements AutoCloseable, exo.node.ring.RingHost {
     private static final System.Logger LOG = System.getLogger("exo.node");
 
     private final NodeConfig config;
@@ -160,10 +160,17 @@ public final class Node implements AutoCloseable {
         return unanswered;
     }
 
+    @Override
+    public int maxFrameBytes() {
+        return config.maxFrameBytes();
+    }
+
+    @Override
     public NodeInfo info() {
         return network.self();
     }
 
+    @Override
     public PeerNetwork network() {
         return network;
     }
@@ -172,11 +179,13 @@ public final class Node implements AutoCloseable {
         return shards;
     }
 
+    @Override
     public ShardLoads loads() {
         return loads;
     }
 
     /** The engine this node computes its slices with, and the tail its own. */
+    @Override
     public EngineFactory engines() {
         return engines;
     }
@@ -191,6 +200,7 @@ public final class Node implements AutoCloseable {
 
     /** Makes this node the tail of {@code ring}: the hidden states of its sessions go there. */
     /** Lets peers without the model read {@code file} from this node, as {@code model} names it. */
+    @Override
     public void offer(exo.peer.ModelRef model, java.nio.file.Path file) {
         files.offer(model, file);
     }
@@ -204,6 +214,7 @@ public final class Node implements AutoCloseable {
         return ranges.bytesReceived();
     }
 
+    @Override
     public void attachTail(RingEngine ring) {
         tail.set(ring);
     }

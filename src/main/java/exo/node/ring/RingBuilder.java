@@ -1,7 +1,6 @@
 package exo.node.ring;
 
 import exo.engine.InferenceEngine;
-import exo.node.Node;
 import exo.peer.ModelRef;
 import exo.peer.Peer;
 import exo.peer.PeerMessage;
@@ -31,11 +30,11 @@ import java.util.function.Consumer;
  * changes), loads the tail's own slice, and returns the ring as an engine.
  */
 public final class RingBuilder {
-    private final Node node;
+    private final RingHost node;
     private final Consumer<String> status;
 
     /** {@code status} receives one line per node whenever its state changes. */
-    public RingBuilder(Node node, Consumer<String> status) {
+    public RingBuilder(RingHost node, Consumer<String> status) {
         this.node = node;
         this.status = status;
     }
@@ -121,7 +120,7 @@ public final class RingBuilder {
                     .map(a -> new RingEntry(a.device().name(), a.shard().start(), a.shard().end(),
                             address(a.device().name()))).toList();
             RingEngine ring = new RingEngine(node.network(), model.id(), entries, mine.shard().layers(), local, wireDtype,
-                    node.config().maxFrameBytes(),
+                    node.maxFrameBytes(),
                     forwardTimeout);
             node.attachTail(ring);
             return ring;
