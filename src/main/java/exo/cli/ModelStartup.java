@@ -156,6 +156,11 @@ final class ModelStartup implements AutoCloseable {
         return view;
     }
 
+    /** Between turns or requests: a ring takes in machines that joined or came back. */
+    void beforeTurn() {
+        view.beforeTurn().run();
+    }
+
     /** The ring's nodes in order with their layers and engines, head first; this machine alone otherwise. */
     java.util.List<exo.serve.ServedModel.RingNode> ring() {
         if (!(engine instanceof ResilientRing resilient)) {

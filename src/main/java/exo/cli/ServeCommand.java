@@ -84,7 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             ServedModel served = new ServedModel(request.modelId(), started.engine(), started.tokenizer(),
                     template.forModel(started.metadata(), started.tokenizer()), sampling.params(),
-                    ModelCard.of(started.file()), started::ring);
+                    ModelCard.of(started.file()), started::ring, started::beforeTurn);
             return new LazyModels.Loaded(served, started);
         } catch (Exception e) {
             started.close();

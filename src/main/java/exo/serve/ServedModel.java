@@ -23,16 +23,22 @@ import java.util.function.Consumer;
  */
 public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
                           SamplingParams defaults, ModelCard card, java.util.function.Supplier<List<RingNode>> ring,
-                          Throughput throughput) {
+                          Throughput throughput, Runnable betweenRequests,
+                          java.util.concurrent.locks.ReadWriteLock gate) {
 
     /** One machine of the ring as the page shows it: its name, layers [start, end) and engine. */
     public record RingNode(String name, int start, int end, String engine) {
     }
 
-    /** @param ring the machines computing now, head first (a ring that lost a node is re-planned) */
+    /**
+     * @param ring            the machines computing now, head first (a ring that lost a node is re-planned)
+     * @param betweenRequests runs when no request is generating: a ring takes in machines that joined
+     */
     public ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
-                       SamplingParams defaults, ModelCard card, java.util.function.Supplier<List<RingNode>> ring) {
-        this(id, engine, tokenizer, template, defaults, card, ring, new Throughput());
+                       SamplingParams defaults, ModelCard card, java.util.function.Supplier<List<RingNode>> ring,
+                       Runnable betweenRequests) {
+        this(id, engine, tokenizer, template, defaults, card, ring, new Throughput(), betweenRequests,
+                new java.util.concurrent.locks.ReentrantReadWriteLock());
     }
 
     /** What to generate: the prompt's tokens and how. */
@@ -71,6 +77,23 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
      */
     Result generate(Request r, Consumer<String> text, BooleanSupplier cancelled) {
         checkFits(r);
+        // Between requests (none generating), the ring may take in machines that joined; never mid-answer.
+        if (gate.writeLock().tryLock()) {
+            try {
+                betweenRequests.run();
+            } finally {
+                gate.writeLock().unlock();
+            }
+        }
+        gate.readLock().lock();
+        try {
+            return generateNow(r, text, cancelled);
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    private Result generateNow(Request r, Consumer<String> text, BooleanSupplier cancelled) {
         int context = engine.contextLength();
         int maxTokens = Math.min(r.maxTokens(), context - r.prompt().length);
         StopStrings stops = new StopStrings(r.stops());
