@@ -110,6 +110,59 @@ class NodesInNamespacesIT {
         assertEquals(Set.of("n0", "n1", "n2"), ids, seen.toString());
     }
 
+    /**
+     * A chat on one host of a LAN, its ring over two nodes found by multicast DNS on two others;
+     * one node is killed (SIGKILL) as the answer begins: the chat goes on over the other and
+     * answers exactly as the same chat alone.
+     */
+    @Test
+    void aChatOnTheLanGoesOnWhenANodeIsKilled() throws Exception {
+        List<NetworkNamespaces.Host> hosts = lan.bridgedLan(3, "10.233.0");
+        String models = exo.TestModels.dir().toAbsolutePath().toString();
+        List<Process> nodes = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            var host = hosts.get(i);
+            Path log = tmp.resolve("node" + i + ".log");
+            nodes.add(lan.start(host.namespace(), exo("n" + i, "node", "--host", host.address(), "--port", "52416",
+                    "--node-id", "n" + i, "--name", "n" + i, "--memory", "8GB", "--discovery", "mdns", "--models-dir",
+                    models, "--threads", "1"), log));
+            waitFor(log, "listening on", 60_000);
+        }
+        processes.addAll(nodes);
+        String chatHost = hosts.get(2).namespace();
+        String[] alone = chatIn(chatHost, "alone", List.of("--discovery", "static"), null);
+        String[] ring = chatIn(chatHost, "ring", List.of("--discovery", "mdns", "--host", hosts.get(2).address(),
+                "--memory", "1GB", "--wait-ms", "6000"), nodes.get(0));
+        assertTrue(ring[1].contains("was lost") && ring[1].contains("continuing on"), ring[1]);
+        assertEquals(alone[0], ring[0], ring[1]);
+    }
+
+    /** `exo chat` in {@code namespace} over piped input; kills {@code victim} once the answer begins. */
+    private String[] chatIn(String namespace, String name, List<String> extra, Process victim) throws Exception {
+        List<String> args = new ArrayList<>(List.of("chat", "--model-file",
+                exo.TestModels.stories260K().toAbsolutePath().toString(), "--temperature", "0", "-n", "120",
+                "--threads", "1"));
+        args.addAll(extra);
+        Path out = tmp.resolve(name + ".out");
+        Path err = tmp.resolve(name + ".err");
+        Process chat = new ProcessBuilder(lanCommand(namespace, exo(name, args.toArray(String[]::new))))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        processes.add(chat);
+        try (var in = chat.getOutputStream()) {
+            in.write("Once upon a time\nThe little dog\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (victim != null) {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (Files.size(out) == 0 && chat.isAlive() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            victim.destroyForcibly();
+        }
+        assertTrue(chat.waitFor(120, TimeUnit.SECONDS), "exo chat did not finish: " + Files.readString(err));
+        assertEquals(0, chat.exitValue(), Files.readString(err));
+        return new String[] {Files.readString(out), Files.readString(err)};
+    }
+
     private static List<String> lanCommand(String namespace, List<String> command) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         cmd.addAll(command);
