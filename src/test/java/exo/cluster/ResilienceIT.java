@@ -227,6 +227,26 @@ class ResilienceIT {
         ring.close();
     }
 
+    /** A node killed between two turns: the second turn re-plans, replays the first and answers as undisturbed. */
+    @Test
+    void aNodeKilledBetweenTurnsLeavesTheNextTurnUnchanged() throws Exception {
+        Tokenizer tokenizer = Tokenizers.fromMetadata(exo.gguf.GgufFile.readHeader(TestModels.stories260K()).metadata());
+        int[] second = tokenizer.encode(" The dog", false, false);
+        List<Integer> expected = new ArrayList<>();
+        try (GgmlEngine one = GgmlEngine.open(TestModels.stories260K(), 0, -1, 1, 512)) {
+            twoTurns(one, tokenizer, second, expected, () -> { });
+        }
+        startNodes("node-a", "8GB", "node-b", "4GB");
+        List<String> status = new CopyOnWriteArrayList<>();
+        ResilientRing ring = ring(status);
+        List<Integer> got = new ArrayList<>();
+        twoTurns(ring, tokenizer, second, got, () -> nodes.getFirst().kill());
+        assertEquals(expected, got);
+        assertEquals(1, status.size(), status.toString());
+        assertTrue(status.getFirst().contains("node-a") && status.getFirst().contains("was lost"), status.getFirst());
+        ring.close();
+    }
+
     private static void twoTurns(exo.engine.InferenceEngine engine, Tokenizer tokenizer, int[] second,
                                  List<Integer> out, Runnable between) {
         Generator g = new Generator(engine, tokenizer, "s");
