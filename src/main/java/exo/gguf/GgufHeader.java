@@ -117,7 +117,57 @@ public record GgufHeader(int version, GgufMetadata metadata, List<GgufTensorInfo
             tensors.add(new GgufTensorInfo(name, dims, type, offset));
         }
         long dataOffset = alignUp(in.position(), alignment);
+        checkTensors(tensors, alignment, fileSize, dataOffset);
         return new GgufHeader(version, metadata, tensors, alignment, dataOffset);
+    }
+
+    /**
+     * Refuses tensor tables that cannot describe the data: duplicate names, sizes past any file
+     * (or overflowing), ranges that overlap, and a range its tensor does not fill (a type or
+     * shape changed after the data was written: writers pad each tensor only to the alignment).
+     */
+    private static void checkTensors(List<GgufTensorInfo> tensors, int alignment, long fileSize, long dataOffset) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        long[] sizes = new long[tensors.size()];
+        for (int i = 0; i < tensors.size(); i++) {
+            GgufTensorInfo t = tensors.get(i);
+            if (!names.add(t.name())) {
+                throw new GgufFormatException("two tensors are named " + t.name());
+            }
+            try {
+                for (long d : t.dims()) {
+                    if (d < 1) {
+                        throw new ArithmeticException();
+                    }
+                }
+                sizes[i] = t.byteSize();
+            } catch (ArithmeticException e) {
+                throw new GgufFormatException("tensor " + t.name() + " has dimensions "
+                        + java.util.Arrays.toString(t.dims()) + " that no file can hold");
+            }
+            if (sizes[i] > fileSize || t.offset() > fileSize || dataOffset + t.offset() + sizes[i] > fileSize) {
+                throw new GgufFormatException("tensor " + t.name() + " data ends at byte "
+                        + (dataOffset + t.offset() + sizes[i]) + ", past the end of the file (" + fileSize + " bytes)");
+            }
+        }
+        Integer[] order = new Integer[tensors.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> tensors.get(i).offset()));
+        for (int k = 0; k + 1 < order.length; k++) {
+            GgufTensorInfo a = tensors.get(order[k]);
+            GgufTensorInfo b = tensors.get(order[k + 1]);
+            long end = a.offset() + sizes[order[k]];
+            if (end > b.offset()) {
+                throw new GgufFormatException("tensors " + a.name() + " and " + b.name() + " overlap");
+            }
+            if (b.offset() - end >= alignment) {
+                throw new GgufFormatException("tensor " + a.name() + " (" + a.type() + ", " + sizes[order[k]]
+                        + " bytes) does not fill its " + (b.offset() - a.offset()) + " bytes: its type or shape "
+                        + "does not match its data");
+            }
+        }
     }
 
     public static long alignUp(long x, int alignment) {

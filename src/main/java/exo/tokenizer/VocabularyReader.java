@@ -196,9 +196,12 @@ final class VocabularyReader {
             return fallback;
         }
         long id = v.getAsLong() & 0xFFFFFFFFL; // read as uint32, as llama.cpp does
+        if (id == 0xFFFFFFFFL) {
+            return fallback; // -1: the converter's "no such token"
+        }
         if (id >= n) {
-            LOG.log(System.Logger.Level.WARNING, "bad special token: " + key + " = " + id + ", using default id " + fallback);
-            return fallback;
+            // llama.cpp warns and goes on; a damaged id would make every prompt wrong, so say so and stop.
+            throw new exo.gguf.GgufFormatException(key + " is " + id + ", outside the vocabulary of " + n + " tokens");
         }
         return (int) id;
     }

@@ -96,7 +96,7 @@ class TokenizersTest {
     }
 
     @Test
-    void outOfRangeSpecialIdKeepsTheDefault() {
+    void aSpecialIdOfMinusOneKeepsTheDefault() {
         Map<String, GgufValue> kv = new LinkedHashMap<>();
         kv.put("tokenizer.ggml.model", GgufValue.ofString("llama"));
         kv.put("tokenizer.ggml.tokens", GgufValue.ofArray(GgufArray.ofStrings("<unk>", "<s>", "</s>", "▁a")));

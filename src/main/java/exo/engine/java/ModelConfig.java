@@ -24,10 +24,25 @@ public record ModelConfig(String architecture, int dim, int layers, int heads, i
         if (heads % kvHeads != 0) {
             throw new IllegalArgumentException("head count " + heads + " is not a multiple of KV heads " + kvHeads);
         }
+        // The largest published models have about 130 blocks and 64k-wide states; far beyond is damage.
+        if (layers > MAX_LAYERS || dim > MAX_WIDTH || ffn > MAX_WIDTH * 8 || (long) heads * headDim > MAX_WIDTH * 4L) {
+            throw new IllegalArgumentException("model dimensions (" + layers + " blocks, width " + dim + ", ffn " + ffn
+                    + ", " + heads + " heads of " + headDim + ") are beyond any model; the file is damaged");
+        }
+        if (!(normEps > 0) || Float.isInfinite(normEps)) {
+            throw new IllegalArgumentException("the RMS norm epsilon " + normEps + " is not a positive number");
+        }
+        if (!(ropeTheta > 0) || Float.isInfinite(ropeTheta) || !(ropeFreqScale > 0) || Float.isInfinite(ropeFreqScale)) {
+            throw new IllegalArgumentException("the rope base " + ropeTheta + " or scale " + ropeFreqScale
+                    + " is not a positive number");
+        }
         if (ropeDim < 2 || ropeDim > headDim || ropeDim % 2 != 0) {
             throw new IllegalArgumentException("rope dimension " + ropeDim + " does not fit heads of " + headDim);
         }
     }
+
+    static final int MAX_LAYERS = 4096;
+    static final int MAX_WIDTH = 1 << 17;
 
     public int qDim() {
         return heads * headDim;
@@ -49,6 +64,10 @@ public record ModelConfig(String architecture, int dim, int layers, int heads, i
         }
         int dim = required(m, arch, "embedding_length");
         int heads = required(m, arch, "attention.head_count");
+        if (heads < 1 || dim < 1) {
+            throw new IllegalArgumentException(arch + ".attention.head_count and embedding_length must be positive, not "
+                    + heads + " and " + dim);
+        }
         int kvHeads = m.getInt(arch + ".attention.head_count_kv", heads);
         int headDim = m.getInt(arch + ".attention.key_length", dim / heads);
         int vocab = m.getInt(arch + ".vocab_size").orElseGet(() ->
