@@ -46,7 +46,8 @@ public final class ClusterOptions {
     Long memory;
 
     @Option(names = "--cluster-key", paramLabel = "KEY",
-            description = "Only nodes holding the same key may join (default: $EXO_CLUSTER_KEY; none = anyone on the LAN).")
+            description = "Only nodes holding the same key may join (default: $EXO_CLUSTER_KEY; none = anyone on the LAN; "
+                    + "generate = a new random key, printed with the command that joins other machines).")
     String clusterKey;
 
     @Option(names = "--discovery", paramLabel = "mdns|static|both", defaultValue = "both",

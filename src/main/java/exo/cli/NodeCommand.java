@@ -45,6 +45,14 @@ public final class NodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LogSetup.oneLinePerRecord(verbose);
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
+        PrintWriter out = spec.commandLine().getErr();
+        if ("generate".equals(cluster.clusterKey)) {
+            cluster.clusterKey = exo.peer.ClusterKey.generate();
+            out.println("exo: new cluster key: " + cluster.clusterKey);
+            out.println("exo: join other machines with: exo node --cluster-key " + cluster.clusterKey
+                    + " (or set EXO_CLUSTER_KEY)");
+            out.flush();
+        }
         NodeConfig config = cluster.toConfig(DEFAULT_PORT, modelsDir != null ? modelsDir : home.resolve("models"),
                 threads.threads(), engine.kind, engine.gpu, home);
         Node node = Node.start(config, home);
@@ -57,6 +65,10 @@ public final class NodeCommand implements Callable<Integer> {
         }));
         PrintWriter err = spec.commandLine().getErr();
         var self = node.info();
+        if (config.clusterKey().isEmpty()) {
+            err.println("exo: the ring is open: any machine on this network can join it (exo node --cluster-key "
+                    + "generate makes a key)");
+        }
         err.println("exo node " + self.id() + " (" + self.name() + ") listening on " + config.host() + ":" + self.port()
                 + ", " + ByteSize.format(self.device().memoryBytes()) + " usable memory, " + self.device().cores()
                 + " cores");

@@ -30,6 +30,13 @@ public final class ClusterKey {
         this.fingerprint = fingerprintOf(secret);
     }
 
+    /** A new random passphrase: 32 bytes from a strong random source, URL-safe base64 (43 characters). */
+    public static String generate() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
     /** The key of a passphrase (as given by --cluster-key or EXO_CLUSTER_KEY). */
     public static ClusterKey of(String passphrase) {
         Objects.requireNonNull(passphrase, "cluster key");

@@ -2,6 +2,7 @@ package exo.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -310,5 +311,28 @@ class ClusterIT {
         // The chat's session has an id of its own ("chat-" and 16 hex digits of this process), never plain "chat".
         assertTrue(nodes.get(0).awaitLog("started: stories260K", 5_000), nodes.get(0).log());
         assertTrue(nodes.get(0).log().matches("(?s).*session chat-[0-9a-f]{16}-1 started.*"), nodes.get(0).log());
+    }
+
+    /** A node without a key says the ring is open; --cluster-key generate makes one and says how to join with it. */
+    @Test
+    void aNodeSaysTheRingIsOpenOrMakesAKeyToJoinWith() throws Exception {
+        NodeProcess open = NodeProcess.start("node-open", "1GB", home.resolve("node-open"), List.of(), TestModels.dir(),
+                java.util.Map.of(), "java", 1, List.of());
+        nodes.add(open);
+        assertTrue(open.awaitLog("the ring is open", 30_000), open.log());
+        NodeProcess keyed = NodeProcess.start("node-keyed", "1GB", home.resolve("node-keyed"), List.of(),
+                TestModels.dir(), java.util.Map.of(), "java", 1, List.of("--cluster-key", "generate"));
+        nodes.add(keyed);
+        assertTrue(keyed.awaitLog("join other machines with: exo node --cluster-key ", 30_000), keyed.log());
+        var m = java.util.regex.Pattern.compile("new cluster key: ([A-Za-z0-9_-]{43})").matcher(keyed.log());
+        assertTrue(m.find(), keyed.log());
+        String key = m.group(1);
+        assertFalse(keyed.log().contains("the ring is open"), keyed.log());
+        // Another node given the printed key joins it.
+        NodeProcess joiner = NodeProcess.start("node-joiner", "1GB", home.resolve("node-joiner"),
+                List.of(keyed.address()), TestModels.dir(), java.util.Map.of(), "java", 1,
+                List.of("--cluster-key", key));
+        nodes.add(joiner);
+        assertTrue(joiner.awaitLog("connected to node node-keyed", 30_000), joiner.log());
     }
 }

@@ -12,22 +12,32 @@ import java.util.List;
  * a stream that ends inside a frame is recorded as the reason the connection ended.
  */
 final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    /** A Hello or HelloProof fits well inside this: a stranger may send no more before proving who it is. */
+    static final int BEFORE_HANDSHAKE = 16 << 10;
+
     private final int maxFrameBytes;
+    private int limit;
 
     FrameDecoder(int maxFrameBytes) {
         // Netty's limit counts the length field too; ours counts what follows it.
         super(maxFrameBytes + 4, 0, 4, 0, 4, true);
         this.maxFrameBytes = maxFrameBytes;
+        this.limit = Math.min(maxFrameBytes, BEFORE_HANDSHAKE);
+    }
+
+    /** The handshake is done: frames may be as large as the network allows. Called on the event loop. */
+    void handshakeDone() {
+        limit = maxFrameBytes;
     }
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
         if (in.readableBytes() >= 4) {
             long length = in.getUnsignedInt(in.readerIndex());
-            if (length > maxFrameBytes) {
+            if (length > limit) {
                 in.skipBytes(in.readableBytes());
                 throw new TooLongFrameException("frame of " + length + " bytes exceeds the max frame of "
-                        + maxFrameBytes + " bytes");
+                        + limit + " bytes" + (limit < maxFrameBytes ? " before the handshake" : ""));
             }
         }
         return super.decode(ctx, in);

@@ -118,6 +118,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         state = State.DONE;
         cancelTimer();
         LOG.log(Level.DEBUG, "handshake with {0} completed", Connections.describe(ctx.channel()));
+        if (ctx.pipeline().get("frames") instanceof FrameDecoder frames) {
+            frames.handshakeDone();
+        }
         ctx.fireUserEventTriggered(new HandshakeCompleted(remote.node(), nonce, remote.nonce()));
         ctx.pipeline().remove(this);
     }

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
  *                                64 MiB frame over a slow link is busy, not dead, though no
  *                                whole message has arrived yet; and every write passes it.
  * frames      FrameDecoder       bytes to frames at their length, refusing oversize lengths
- *                                before buffering; must precede the codec, which wants whole frames.
+ *                                before buffering (16 KiB until the handshake is done, so a
+ *                                stranger cannot make a node buffer 64 MiB); must precede the
+ *                                codec, which wants whole frames.
  * length      LengthFieldPrepender  outbound: puts the length in front of each encoded frame.
  * codec       PeerMessageCodec   frames to messages and back; everything after it sees records.
  * handshake   HandshakeHandler   before anything that acts on messages, so nothing passes

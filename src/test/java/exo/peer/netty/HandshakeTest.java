@@ -198,4 +198,30 @@ class HandshakeTest {
             }
         }
     }
+
+    /** A stranger may not make a node buffer a large frame before it has shown who it is. */
+    @Test
+    void aLargeFrameBeforeTheHandshakeClosesTheConnection() throws Exception {
+        try (Cluster c = new Cluster(); LogCapture log = LogCapture.peer()) {
+            var server = c.start("server", key);
+            var peer = c.start("peer", key);
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.network().port())) {
+                s.setSoTimeout(10_000);
+                var out = s.getOutputStream();
+                out.write(new byte[] {0, 16, 0, 0}); // a frame of 1 MiB, announced before any Hello
+                out.write(new byte[1024]);
+                out.flush();
+                var in = s.getInputStream();
+                int got;
+                do {
+                    got = in.read(); // the server's own Hello may come first; then the connection ends
+                } while (got >= 0);
+            } catch (java.net.SocketException e) {
+                // reset by the server: closed as well
+            }
+            log.await(T, "before the handshake");
+            // The server keeps serving: a peer with the key still connects.
+            peer.network().connect("127.0.0.1", server.network().port()).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
 }
