@@ -79,7 +79,8 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
                 .factory());
         this.files = new FileServer(shards.source(), fileIo);
         this.network = NettyPeerNetwork.start(peerConfig, new MessageDispatcher(
-                new ShardLoader(shards, loading, ranges), files, ranges, router, loads, tail));
+                new ShardLoader(shards, loading, ranges, config.clusterKey().isPresent() ? null : registryFiles()),
+                files, ranges, router, loads, tail));
         peers.bind(network);
         this.dialer = new PeerDialer(network, config.peers());
         this.discovery = config.discovery() == DiscoveryMode.STATIC ? null : startMdns();
@@ -87,6 +88,22 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         long sweep = Math.max(100, Math.min(TimeUnit.MINUTES.toMillis(1), idle / 2));
         idleSweep.scheduleWithFixedDelay(() -> router.releaseIdle(System.currentTimeMillis(), idle), sweep, sweep,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The repository files of this node's models.yaml ($EXO_MODELS_FILE, else the built-in one):
+     * what a node without a cluster key fetches for peers, so a stranger cannot make it download
+     * whatever it names.
+     */
+    private static java.util.function.Predicate<exo.peer.ModelRef> registryFiles() {
+        String file = System.getenv("EXO_MODELS_FILE");
+        exo.models.ModelRegistry registry = file != null ? exo.models.ModelRegistry.load(java.nio.file.Path.of(file))
+                : exo.models.ModelRegistry.bundled();
+        java.util.Set<String> allowed = new java.util.HashSet<>();
+        for (exo.models.ModelSpec m : registry.all()) {
+            m.quants().values().forEach(q -> allowed.add(q.repo() + "/" + q.file()));
+        }
+        return ref -> ref.repo().map(r -> allowed.contains(r + "/" + ref.fileName())).orElse(true);
     }
 
     /**

@@ -14,14 +14,29 @@ final class ShardLoader {
     private final ShardHost shards;
     private final ExecutorService executor;
     private final PeerRanges ranges;
+    /** For a node without a cluster key, which repository files it may fetch; null when any is allowed. */
+    private final java.util.function.Predicate<exo.peer.ModelRef> openNodeMayFetch;
 
-    ShardLoader(ShardHost shards, ExecutorService executor, PeerRanges ranges) {
+    /**
+     * @param openNodeMayFetch for a node anyone may reach (no cluster key): the hub files it will
+     *                         fetch for a peer (those its models.yaml names); null for a keyed node
+     */
+    ShardLoader(ShardHost shards, ExecutorService executor, PeerRanges ranges,
+                java.util.function.Predicate<exo.peer.ModelRef> openNodeMayFetch) {
         this.shards = shards;
         this.executor = executor;
         this.ranges = ranges;
+        this.openNodeMayFetch = openNodeMayFetch;
     }
 
     void load(Peer from, PeerMessage.LoadShard m) {
+        if (openNodeMayFetch != null && m.model().repo().isPresent() && !openNodeMayFetch.test(m.model())) {
+            String reason = "this node has no cluster key, so it fetches only models its models.yaml names, not "
+                    + m.model().repo().get() + "/" + m.model().fileName();
+            LOG.log(System.Logger.Level.WARNING, "refused a load from " + from.info().name() + ": " + reason);
+            from.sendShardFailed(new PeerMessage.ShardFailed(m.requestId(), reason));
+            return;
+        }
         executor.execute(() -> {
             var s = m.shard();
             try {
