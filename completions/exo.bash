@@ -154,6 +154,7 @@ function compReplyArray() {
 # to generate possible options and subcommands for the last specified subcommand.
 function _complete_exo() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} download" ];    then _picocli_exo; return $?; fi
@@ -167,29 +168,31 @@ function _complete_exo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tokenize" ];    then _picocli_exo; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
-  local cmds0=(bench)
-  local cmds1=(chat)
-  local cmds2=(download)
-  local cmds3=(models)
-  local cmds4=(node)
-  local cmds5=(peers)
-  local cmds6=(plan)
-  local cmds7=(run)
-  local cmds8=(serve)
-  local cmds9=(template)
-  local cmds10=(tokenize)
+  local cmds0=(help)
+  local cmds1=(bench)
+  local cmds2=(chat)
+  local cmds3=(download)
+  local cmds4=(models)
+  local cmds5=(node)
+  local cmds6=(peers)
+  local cmds7=(plan)
+  local cmds8=(run)
+  local cmds9=(serve)
+  local cmds10=(template)
+  local cmds11=(tokenize)
 
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_template; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_serve; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_run; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_plan; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_peers; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_node; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_models; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_download; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_chat; return $?; fi
-  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_bench; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_exo_template; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_serve; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_peers; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_node; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_models; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_download; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_chat; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_bench; return $?; fi
+  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_exo_help; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
   _picocli_exo; return $?;
@@ -200,8 +203,26 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="bench chat download models node peers plan run serve template tokenize"
+  local commands="help bench chat download models node peers plan run serve template tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `help` subcommand.
+function _picocli_exo_help() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="bench chat download models node peers plan run serve template tokenize"
+  local flag_opts="'-h' '--help'"
   local arg_opts=""
 
   if [[ "${curr_word}" == -* ]]; then
