@@ -94,18 +94,7 @@ public final class ShardFetcher {
 
     /** As {@link #fetch(HubFile, int, int, ProgressListener)}, for a file already looked up. */
     public Path fetch(RemoteFile remote, int start, int end, ProgressListener progress) throws IOException {
-        Path target = store.path(remote.ref(), start, end);
-        if (isCurrent(target, remote, start, end)) {
-            return target;
-        }
-        Files.createDirectories(target.getParent());
-        Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
-        try (FileLockGuard lock = FileLockGuard.acquire(lockFile, target.getFileName().toString(), progress::note)) {
-            if (!isCurrent(target, remote, start, end)) {
-                cut(source(remote), remote, start, end, target, progress);
-            }
-        }
-        return target;
+        return fetchFrom(source(remote), remote, start, end, progress);
     }
 
     /**

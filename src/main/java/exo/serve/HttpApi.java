@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The HTTP side of {@code exo serve}: routes, the API key, the body limit, admission and one
@@ -177,8 +178,18 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private int complete(HttpExchange ex, OpenAiApi api, OpenAiApi.Call call) throws IOException {
+        return inTurn(() -> call.stream() ? stream(ex, api, call) : whole(ex, api, call));
+    }
+
+    /** Work that answers a request; it may write the response. */
+    private interface Answer {
+        int run() throws IOException;
+    }
+
+    /** Runs {@code answer} once admission gives this request a turn (or refuses it with 429). */
+    private int inTurn(Answer answer) throws IOException {
         try (AutoCloseable turn = admission.enter()) {
-            return call.stream() ? stream(ex, api, call) : whole(ex, api, call);
+            return answer.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "server_error", null, null, "the server is stopping");
@@ -195,42 +206,81 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private int stream(HttpExchange ex, OpenAiApi api, OpenAiApi.Call call) throws IOException {
-        ServedModel model = api.model();
         String id = OpenAiApi.newId(call.chat() ? "chatcmpl-" : "cmpl-");
-        model.checkFits(call.request()); // refused with a status while one can still be sent
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+        boolean[] first = {true};
+        Streamed s = streamed(ex, api.model(), call.request(), "text/event-stream; charset=utf-8", HttpApi::sse,
+                piece -> {
+                    ObjectNode chunk = api.chunk(call, id, piece, null, first[0]);
+                    first[0] = false;
+                    return chunk;
+                }, OpenAiApi::error);
+        if (s.result() == null) {
+            return s.status();
+        }
+        boolean sent = write(s.out(), sse(api.chunk(call, id, first[0] && call.chat() ? "" : null,
+                s.result().finishReason(), first[0])));
+        if (sent && call.includeUsage()) {
+            sent = write(s.out(), sse(api.usageChunk(call, id, s.result())));
+        }
+        if (sent) {
+            write(s.out(), "data: [DONE]\n\n");
+        }
+        return 200;
+    }
+
+    /** How a streamed generation went: its result, or none (with the status) when it failed or its client left. */
+    private record Streamed(OutputStream out, ServedModel.Result result, int status) {
+    }
+
+    /**
+     * Sends the status and streams a generation, each piece as {@code piece} shapes it and
+     * {@code frame} frames it, as soon as it is final. A client that goes away cancels the
+     * generation (499); a failure after the status goes as one more frame, as OpenAI and Ollama
+     * stream theirs.
+     */
+    private static Streamed streamed(HttpExchange ex, ServedModel model, ServedModel.Request request,
+                                     String contentType, Function<ObjectNode, String> frame,
+                                     Function<String, ObjectNode> piece, Function<ApiError, ObjectNode> error)
+            throws IOException {
+        model.checkFits(request); // refused with a status while one can still be sent
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
         AtomicBoolean gone = new AtomicBoolean();
-        boolean[] first = {true};
-        ServedModel.Result r;
         try {
-            r = model.generate(call.request(), piece -> {
+            ServedModel.Result r = model.generate(request, text -> {
                 if (!gone.get()) {
-                    gone.set(!event(out, api.chunk(call, id, piece, null, first[0]).toString()));
-                    first[0] = false;
+                    gone.set(!write(out, frame.apply(piece.apply(text))));
                 }
             }, gone::get);
+            // A client that closed the connection: its session is already freed.
+            return gone.get() ? new Streamed(out, null, 499) : new Streamed(out, r, 200);
         } catch (RuntimeException e) {
-            // The status is sent already: the error goes as an event, as OpenAI streams one.
-            ApiError error = e instanceof ApiError a ? a : new ApiError(500, "server_error", null, null,
+            ApiError failure = e instanceof ApiError a ? a : new ApiError(500, "server_error", null, null,
                     "generation failed: " + e.getMessage());
-            event(out, OpenAiApi.error(error).toString());
-            return error.status;
+            write(out, frame.apply(error.apply(failure)));
+            return new Streamed(out, null, failure.status);
         }
-        if (gone.get()) {
-            return 499; // the client closed the connection; its session is already freed
+    }
+
+    private static String sse(ObjectNode data) {
+        return "data: " + data + "\n\n";
+    }
+
+    private static String ndjson(ObjectNode line) {
+        return line + "\n";
+    }
+
+    /** Writes and flushes {@code text}; false when the client is gone. */
+    private static boolean write(OutputStream out, String text) {
+        try {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException e) {
+            return false;
         }
-        boolean sent = event(out, api.chunk(call, id, first[0] && call.chat() ? "" : null, r.finishReason(),
-                first[0]).toString());
-        if (sent && call.includeUsage()) {
-            sent = event(out, api.usageChunk(call, id, r).toString());
-        }
-        if (sent) {
-            event(out, "[DONE]");
-        }
-        return 200;
     }
 
     /** The chat page's files, served from the jar: path to resource and content type. */
@@ -275,66 +325,20 @@ public final class HttpApi implements AutoCloseable {
     /** Ollama's /api/chat and /api/generate: NDJSON lines while streaming, else one object. */
     private int ollamaGenerate(HttpExchange ex, OllamaApi ollama, OllamaApi.Call call) throws IOException {
         ServedModel model = ollama.model();
-        try (AutoCloseable turn = admission.enter()) {
+        return inTurn(() -> {
             long t0 = System.nanoTime();
             if (!call.stream()) {
                 ServedModel.Result r = model.generate(call.request(), piece -> { }, () -> false);
-                ObjectNode last = ollama.line(call, r.text(), r, System.nanoTime() - t0);
-                return respond(ex, 200, last);
+                return respond(ex, 200, ollama.line(call, r.text(), r, System.nanoTime() - t0));
             }
-            model.checkFits(call.request());
-            ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
-            ex.sendResponseHeaders(200, 0);
-            OutputStream out = ex.getResponseBody();
-            AtomicBoolean gone = new AtomicBoolean();
-            ServedModel.Result r;
-            try {
-                r = model.generate(call.request(), piece -> {
-                    if (!gone.get()) {
-                        gone.set(!line(out, ollama.line(call, piece, null, 0).toString()));
-                    }
-                }, gone::get);
-            } catch (RuntimeException e) {
-                ApiError error = e instanceof ApiError a ? a : new ApiError(500, "server_error", null, null,
-                        "generation failed: " + e.getMessage());
-                line(out, OllamaApi.error(error).toString());
-                return error.status;
+            Streamed s = streamed(ex, model, call.request(), "application/x-ndjson", HttpApi::ndjson,
+                    piece -> ollama.line(call, piece, null, 0), OllamaApi::error);
+            if (s.result() == null) {
+                return s.status();
             }
-            if (gone.get()) {
-                return 499;
-            }
-            line(out, ollama.line(call, "", r, System.nanoTime() - t0).toString());
+            write(s.out(), ndjson(ollama.line(call, "", s.result(), System.nanoTime() - t0)));
             return 200;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ApiError(503, "server_error", null, null, "the server is stopping");
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Writes one NDJSON line; false when the client is gone. */
-    private static boolean line(OutputStream out, String json) {
-        try {
-            out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Writes one server-sent event; false when the client is gone. */
-    private static boolean event(OutputStream out, String data) {
-        try {
-            out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        });
     }
 
     private static int respond(HttpExchange ex, int status, ObjectNode json) throws IOException {
