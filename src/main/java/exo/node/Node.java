@@ -37,7 +37,7 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
     private final WorkerPool pool;
     private final Engines engines;
     private final ShardHost shards;
-    private final ExecutorService compute;
+    private final SessionLanes compute;
     private final ExecutorService loading;
     private final ShardLoads loads = new ShardLoads();
     private final AtomicReference<RingEngine> tail = new AtomicReference<>();
@@ -61,7 +61,7 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         LOG.log(System.Logger.Level.INFO, "engine " + engines.describe() + engines.fallbackReason()
                 .map(r -> " because ggml is unavailable: " + r).orElse(""));
         this.shards = new ShardHost(SliceSource.fromEnvironment(config.modelsDir(), System.getenv()), engines);
-        this.compute = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("exo-compute").daemon().factory());
+        this.compute = new SessionLanes("exo-compute", SessionLanes.LANES);
         this.loading = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("exo-loader").daemon().factory());
         long memory = config.memoryBytes() != null ? config.memoryBytes() : LocalMachine.usableMemoryBytes();
         double flops = FlopsProbe.cachedOrMeasure(home, pool);

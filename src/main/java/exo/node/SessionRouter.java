@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 
 /**
  * Runs this node's slice of other nodes' sessions: remembers each session's pinned ring
- * (from SessionStart), runs every Forward through the matching shard on the compute thread,
+ * (from SessionStart), runs every Forward through the matching shard on the session's lane,
  * and sends the output to the next node of that ring, with this node's queueing and compute
  * time added to the forward's trace. Errors go to the session's tail, which
- * owns the conversation. One compute thread serves all sessions in arrival order, so while
- * this node works on one session its neighbours work on others.
+ * owns the conversation. Each session's forwards run in arrival order on its lane, different
+ * sessions' at once, so while this node works on some sessions its neighbours work on others,
+ * and the steps of sessions that arrive together can share one pass over the weights.
  */
 public final class SessionRouter {
     private static final System.Logger LOG = System.getLogger("exo.node");
@@ -30,13 +30,13 @@ public final class SessionRouter {
     private final String selfId;
     private final ShardHost shards;
     private final PeerLookup peers;
-    private final ExecutorService compute;
+    private final SessionLanes compute;
     private final Map<String, PeerMessage.SessionStart> sessions = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     /** When each session last did anything, for {@link #releaseIdle}. */
     private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
 
-    SessionRouter(String selfId, ShardHost shards, PeerLookup peers, ExecutorService compute) {
+    SessionRouter(String selfId, ShardHost shards, PeerLookup peers, SessionLanes compute) {
         this.selfId = selfId;
         this.shards = shards;
         this.peers = peers;
@@ -70,7 +70,7 @@ public final class SessionRouter {
         }
         lastUsed.put(f.sessionId(), System.currentTimeMillis());
         long arrived = System.nanoTime();
-        compute.execute(() -> run(s, f, arrived));
+        compute.execute(f.sessionId(), () -> run(s, f, arrived));
     }
 
     private void run(PeerMessage.SessionStart s, PeerMessage.Forward f, long arrived) {
@@ -123,7 +123,8 @@ public final class SessionRouter {
     public void peerLost(String nodeId, String reason) {
         for (PeerMessage.SessionStart s : sessions.values()) {
             if (s.ring().stream().anyMatch(e -> e.nodeId().equals(nodeId))) {
-                compute.execute(() -> release(s.sessionId(), "node " + nodeId + " lost (" + reason + ")"));
+                String id = s.sessionId();
+                compute.execute(id, () -> release(id, "node " + nodeId + " lost (" + reason + ")"));
             }
         }
     }
@@ -136,7 +137,7 @@ public final class SessionRouter {
     public void releaseIdle(long nowMillis, long idleMillis) {
         lastUsed.forEach((session, last) -> {
             if (nowMillis - last >= idleMillis) {
-                compute.execute(() -> release(session, "idle for " + (nowMillis - last) / 1000 + " s"));
+                compute.execute(session, () -> release(session, "idle for " + (nowMillis - last) / 1000 + " s"));
             }
         });
     }

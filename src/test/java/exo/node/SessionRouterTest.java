@@ -9,8 +9,6 @@ import exo.peer.RingEntry;
 import exo.peer.WireDtype;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +20,7 @@ class SessionRouterTest {
 
     @Test
     void idleSessionsAreFreed() throws Exception {
-        ExecutorService compute = Executors.newSingleThreadExecutor();
+        SessionLanes compute = new SessionLanes("test-compute", 2);
         try (WorkerPool pool = new WorkerPool(1);
              ShardHost shards = new ShardHost(SliceSource.fromEnvironment(null, Map.of()), exo.engine.select.Engines.resolve(exo.engine.select.EngineKind.JAVA, 1, pool))) {
             SessionRouter router = new SessionRouter("me", shards, new PeerLookup(), compute);
@@ -42,7 +40,7 @@ class SessionRouterTest {
 
     @Test
     void aSessionThatLeavesThisNodeOutIsIgnored() {
-        ExecutorService compute = Executors.newSingleThreadExecutor();
+        SessionLanes compute = new SessionLanes("test-compute", 2);
         try (WorkerPool pool = new WorkerPool(1);
              ShardHost shards = new ShardHost(SliceSource.fromEnvironment(null, Map.of()), exo.engine.select.Engines.resolve(exo.engine.select.EngineKind.JAVA, 1, pool))) {
             SessionRouter router = new SessionRouter("someone-else", shards, new PeerLookup(), compute);

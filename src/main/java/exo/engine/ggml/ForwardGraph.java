@@ -31,14 +31,21 @@ final class ForwardGraph implements AutoCloseable {
     MemorySegment hidden;
     MemorySegment positions;
     MemorySegment mask;
+    /** A decode graph's masks, one per session. */
+    MemorySegment[] masks;
     MemorySegment outputRows;
     /** The result: hidden state [dim, n] or logits [vocab, rows]. */
     MemorySegment result;
 
     ForwardGraph(GgmlApi api, ModelConfig c, int layers) {
+        this(api, c, layers, 1);
+    }
+
+    /** A graph for {@code sessions} sessions side by side (each adds its own attention nodes). */
+    ForwardGraph(GgmlApi api, ModelConfig c, int layers, int sessions) {
         this.api = api;
         this.c = c;
-        long nodes = graphSize(layers);
+        long nodes = graphSize(layers, sessions);
         try (Arena arena = Arena.ofConfined()) {
             ctx = api.ggml_init(nodes * api.ggml_tensor_overhead() + api.ggml_graph_overhead_custom(nodes, false),
                     true, arena);
@@ -49,9 +56,12 @@ final class ForwardGraph implements AutoCloseable {
         graph = api.ggml_new_graph_custom(ctx, nodes, false);
     }
 
-    /** Nodes a graph of {@code layers} blocks may need: about 40 per block, with room to spare. */
-    static long graphSize(int layers) {
-        return Math.max(1024, 64L * layers + 256);
+    /**
+     * Nodes a graph of {@code layers} blocks for {@code sessions} sessions may need: about 40 per
+     * block and 20 more per further session, with room to spare.
+     */
+    static long graphSize(int layers, int sessions) {
+        return Math.max(1024, (64L + 32L * (sessions - 1)) * layers + 256);
     }
 
     /**
@@ -66,25 +76,73 @@ final class ForwardGraph implements AutoCloseable {
      */
     void build(GgmlWeights w, GgmlKvCache cache, int n, int p0, int kvCells, boolean head, boolean tail,
                boolean oneRow) {
-        int dim = c.dim();
-        MemorySegment x;
-        if (head) {
-            tokens = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
-            x = api.ggml_get_rows(ctx, w.tokenEmbedding, tokens);                     // [dim, n]
-        } else {
-            hidden = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), dim, n));
-            x = hidden;
-        }
-        positions = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
+        MemorySegment x = input(w, n, head);
         mask = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), kvCells, padMask(n)));
         boolean prune = tail && oneRow && n > 1;
         if (prune) {
             outputRows = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), 1));
         }
+        Attention attention = (layer, q, k, v) -> attend(cache, layer, q, k, v, n, p0, kvCells, mask);
         for (int l = 0; l < w.layers.length; l++) {
             boolean last = l == w.layers.length - 1;
-            x = block(w.layers[l], w.ropeFreqs, cache, l, x, n, p0, kvCells, last && prune);
+            x = block(w.layers[l], w.ropeFreqs, l, x, n, attention, last && prune);
         }
+        finish(w, x, tail);
+    }
+
+    /**
+     * One decode step of several sessions in one pass over the weights: column {@code b} of the
+     * input is session {@code b}'s next position {@code positions[b]}, attending over the first
+     * {@code kvCells[b]} cells of {@code caches[b]}. Every op but attention takes all columns at
+     * once; ggml computes each column of a matrix product exactly as it would alone (the same
+     * dot product in the same order), and attention runs per session on its own cache with the
+     * ops of a single step, so each session's result has the bits of its step run alone.
+     */
+    void buildDecode(GgmlWeights w, GgmlKvCache[] caches, int[] positions, int[] kvCells, boolean head,
+                     boolean tail) {
+        int sessions = caches.length;
+        MemorySegment x = input(w, sessions, head);
+        masks = new MemorySegment[sessions];
+        for (int b = 0; b < sessions; b++) {
+            masks[b] = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), kvCells[b], padMask(1)));
+        }
+        int headDim = c.headDim();
+        int kvDim = c.kvDim();
+        Attention attention = (layer, q, k, v) -> {
+            MemorySegment joined = null;
+            for (int b = 0; b < sessions; b++) {
+                MemorySegment qb = api.ggml_view_3d(ctx, q, headDim, c.heads(), 1,
+                        4L * headDim, 4L * c.qDim(), 4L * c.qDim() * b);
+                MemorySegment kb = api.ggml_view_3d(ctx, k, headDim, c.kvHeads(), 1,
+                        4L * headDim, 4L * kvDim, 4L * kvDim * b);
+                MemorySegment vb = api.ggml_view_2d(ctx, v, kvDim, 1, 4L * kvDim, 4L * kvDim * b);
+                MemorySegment out = attend(caches[b], layer, qb, kb, vb, 1, positions[b], kvCells[b], masks[b]);
+                joined = joined == null ? out : api.ggml_concat(ctx, joined, out, 1);   // [qDim, b + 1]
+            }
+            return joined;
+        };
+        for (int l = 0; l < w.layers.length; l++) {
+            x = block(w.layers[l], w.ropeFreqs, l, x, sessions, attention, false);
+        }
+        finish(w, x, tail);
+    }
+
+    /** The input: token ids (a head holding the embedding) or a hidden state [dim, n]; and positions. */
+    private MemorySegment input(GgmlWeights w, int n, boolean head) {
+        MemorySegment x;
+        if (head) {
+            tokens = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
+            x = api.ggml_get_rows(ctx, w.tokenEmbedding, tokens);                     // [dim, n]
+        } else {
+            hidden = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), c.dim(), n));
+            x = hidden;
+        }
+        positions = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
+        return x;
+    }
+
+    /** A tail's output head, then the result. */
+    private void finish(GgmlWeights w, MemorySegment x, boolean tail) {
         if (tail) {
             x = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, x, c.normEps()), w.outputNorm);
             x = api.ggml_mul_mat(ctx, w.output, x);                                      // [vocab, rows]
@@ -98,11 +156,19 @@ final class ForwardGraph implements AutoCloseable {
         return (n + MASK_PAD - 1) / MASK_PAD * MASK_PAD;
     }
 
-    /** One transformer block; {@code pruneToLast} keeps only the last position after attention. */
-    private MemorySegment block(GgmlWeights.Layer w, MemorySegment ropeFreqs, GgmlKvCache cache, int layer,
-                                MemorySegment x, int n, int p0, int kvCells, boolean pruneToLast) {
+    /** Attention of one layer over roped q [headDim, heads, n], k [headDim, kvHeads, n] and v [kvDim, n]. */
+    @FunctionalInterface
+    private interface Attention {
+        MemorySegment attend(int layer, MemorySegment q, MemorySegment k, MemorySegment v); // [qDim, n]
+    }
+
+    /**
+     * One transformer block over {@code n} columns (positions of one session, or sessions side
+     * by side); {@code pruneToLast} keeps only the last column after attention.
+     */
+    private MemorySegment block(GgmlWeights.Layer w, MemorySegment ropeFreqs, int layer, MemorySegment x, int n,
+                                Attention attention, boolean pruneToLast) {
         int headDim = c.headDim();
-        int kvDim = c.kvDim();
         MemorySegment inpSA = x;
 
         // attention: x += Wo . attend(rope(Wq . norm(x)), rope(Wk . norm(x)), Wv . norm(x))
@@ -123,26 +189,7 @@ final class ForwardGraph implements AutoCloseable {
         }
         q = rope(q, ropeFreqs);
         k = rope(k, ropeFreqs);
-
-        // Store this batch's K and V in the cache (before anything reads it: the graph runs in order).
-        long kRow = cache.keyRowBytes();
-        MemorySegment kSlot = api.ggml_view_2d(ctx, cache.keys(layer), kvDim, n, kRow, p0 * kRow);
-        api.ggml_build_forward_expand(graph, api.ggml_cpy(ctx, k, kSlot));
-        long vRow = cache.valueRowBytes();
-        MemorySegment vSlot = api.ggml_view_2d(ctx, cache.values(layer), n, kvDim, vRow, p0 * 2L);
-        MemorySegment vT = api.ggml_transpose(ctx, api.ggml_reshape_2d(ctx, v, kvDim, n)); // [n, kvDim]
-        api.ggml_build_forward_expand(graph, api.ggml_cpy(ctx, vT, vSlot));
-
-        // softmax(K^T q / sqrt(headDim) + mask) per head, over kvCells cells; query head h uses KV head h / group.
-        MemorySegment qp = api.ggml_permute(ctx, q, 0, 2, 1, 3);                       // [headDim, n, heads]
-        MemorySegment keys = api.ggml_view_3d(ctx, cache.keys(layer), headDim, kvCells, c.kvHeads(),
-                kRow, (long) headDim * 2, 0);                                           // [headDim, cells, kvHeads]
-        MemorySegment kq = api.ggml_mul_mat(ctx, keys, qp);                            // [cells, n, heads]
-        kq = api.ggml_soft_max_ext(ctx, kq, mask, (float) (1.0 / Math.sqrt(headDim)), 0f);
-        MemorySegment values = api.ggml_view_3d(ctx, cache.values(layer), kvCells, headDim, c.kvHeads(),
-                vRow, vRow * headDim, 0);                                               // [cells, headDim, kvHeads]
-        MemorySegment kqv = api.ggml_mul_mat(ctx, values, kq);                         // [headDim, n, heads]
-        cur = api.ggml_cont_2d(ctx, api.ggml_permute(ctx, kqv, 0, 2, 1, 3), c.qDim(), n); // [qDim, n]
+        cur = attention.attend(layer, q, k, v);                                        // [qDim, n]
         cur = api.ggml_mul_mat(ctx, w.wo(), cur);                                      // [dim, n]
         if (pruneToLast) {
             cur = api.ggml_get_rows(ctx, cur, outputRows);                             // [dim, 1]
@@ -156,6 +203,35 @@ final class ForwardGraph implements AutoCloseable {
         MemorySegment gate = api.ggml_silu(ctx, api.ggml_mul_mat(ctx, w.wGate(), cur));
         cur = api.ggml_mul_mat(ctx, w.wDown(), api.ggml_mul(ctx, gate, up));           // [dim, n]
         return api.ggml_add(ctx, cur, ffnIn);
+    }
+
+    /**
+     * One session's attention: stores this batch's K and V in its cache at [p0, p0 + n), then
+     * softmax(K^T q / sqrt(headDim) + mask) V per head over the first {@code kvCells} cells;
+     * query head h uses KV head h / group. Returns [qDim, n].
+     */
+    private MemorySegment attend(GgmlKvCache cache, int layer, MemorySegment q, MemorySegment k, MemorySegment v,
+                                 int n, int p0, int kvCells, MemorySegment mask) {
+        int headDim = c.headDim();
+        int kvDim = c.kvDim();
+        // Store before anything reads the cache: the graph runs in order.
+        long kRow = cache.keyRowBytes();
+        MemorySegment kSlot = api.ggml_view_2d(ctx, cache.keys(layer), kvDim, n, kRow, p0 * kRow);
+        api.ggml_build_forward_expand(graph, api.ggml_cpy(ctx, k, kSlot));
+        long vRow = cache.valueRowBytes();
+        MemorySegment vSlot = api.ggml_view_2d(ctx, cache.values(layer), n, kvDim, vRow, p0 * 2L);
+        MemorySegment vT = api.ggml_transpose(ctx, api.ggml_reshape_2d(ctx, v, kvDim, n)); // [n, kvDim]
+        api.ggml_build_forward_expand(graph, api.ggml_cpy(ctx, vT, vSlot));
+
+        MemorySegment qp = api.ggml_permute(ctx, q, 0, 2, 1, 3);                       // [headDim, n, heads]
+        MemorySegment keys = api.ggml_view_3d(ctx, cache.keys(layer), headDim, kvCells, c.kvHeads(),
+                kRow, (long) headDim * 2, 0);                                           // [headDim, cells, kvHeads]
+        MemorySegment kq = api.ggml_mul_mat(ctx, keys, qp);                            // [cells, n, heads]
+        kq = api.ggml_soft_max_ext(ctx, kq, mask, (float) (1.0 / Math.sqrt(headDim)), 0f);
+        MemorySegment values = api.ggml_view_3d(ctx, cache.values(layer), kvCells, headDim, c.kvHeads(),
+                vRow, vRow * headDim, 0);                                               // [cells, headDim, kvHeads]
+        MemorySegment kqv = api.ggml_mul_mat(ctx, values, kq);                         // [headDim, n, heads]
+        return api.ggml_cont_2d(ctx, api.ggml_permute(ctx, kqv, 0, 2, 1, 3), c.qDim(), n); // [qDim, n]
     }
 
     private MemorySegment rope(MemorySegment t, MemorySegment freqs) {

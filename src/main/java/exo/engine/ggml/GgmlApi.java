@@ -72,6 +72,7 @@ final class GgmlApi {
     private final MethodHandle permute;
     private final MethodHandle softMaxExt;
     private final MethodHandle cont2d;
+    private final MethodHandle concat;
     private final MethodHandle silu;
     private final MethodHandle newGraphCustom;
     private final MethodHandle buildForwardExpand;
@@ -151,6 +152,7 @@ final class GgmlApi {
         softMaxExt = bind("ggml_soft_max_ext",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_FLOAT, JAVA_FLOAT));
         cont2d = bind("ggml_cont_2d", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
+        concat = bind("ggml_concat", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
         silu = bind("ggml_silu", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
         newGraphCustom = bind("ggml_new_graph_custom", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_BOOLEAN));
         buildForwardExpand = bind("ggml_build_forward_expand", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
@@ -405,6 +407,15 @@ final class GgmlApi {
                                long offset) {
         try {
             return (MemorySegment) view3d.invokeExact(ctx, a, ne0, ne1, ne2, nb1, nb2, offset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ggml_concat(ctx, a, b, int dim);} a and b joined along dimension dim (a copy). */
+    MemorySegment ggml_concat(MemorySegment ctx, MemorySegment a, MemorySegment b, int dim) {
+        try {
+            return (MemorySegment) concat.invokeExact(ctx, a, b, dim);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -3,6 +3,7 @@ package exo.engine.ggml;
 import exo.engine.llamacpp.LlamaCppException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Where a slice's graphs are computed: a ggml device's backend, and a graph allocator that
@@ -108,11 +109,28 @@ final class GgmlBackend implements AutoCloseable {
         }
     }
 
+    /**
+     * Graphs of different backends in one process compute one at a time. Two CPU backends of the
+     * b4916 library computing at once, each with its own thread pool, compute buffer and
+     * weights, still give wrong numbers now and then (two engines of stories260K stepping greedy
+     * 60-token answers at once: 1 to 3 of 20 answers differed, with 1 or 2 threads each; none
+     * with this lock), so some state inside ggml's CPU compute is shared. A process holds more
+     * than one engine only for several models or slices at once, whose graphs would share its
+     * cores anyway.
+     */
+    private static final ReentrantLock ONE_GRAPH_PER_PROCESS = new ReentrantLock();
+
     void compute(MemorySegment graph) {
         if (!cpu) {
             requireSupported(graph);
         }
-        int status = api.ggml_backend_graph_compute(backend, graph);
+        int status;
+        ONE_GRAPH_PER_PROCESS.lock();
+        try {
+            status = api.ggml_backend_graph_compute(backend, graph);
+        } finally {
+            ONE_GRAPH_PER_PROCESS.unlock();
+        }
         if (status != 0) {
             throw new LlamaCppException("ggml graph compute on " + name + " failed with status " + status);
         }

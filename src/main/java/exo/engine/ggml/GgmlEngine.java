@@ -9,9 +9,16 @@ import exo.topology.Shard;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A slice of a model (layers [start, end)) computed by ggml, the tensor library inside
@@ -24,10 +31,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * operations on the same inputs in any shard, and prefill runs in micro-batches of
  * {@value #UBATCH} positions as llama.cpp's default n_ubatch, so slices [0,a)+[a,n) give
  * the bits one engine holding [0,n) gives (with the same thread count).
+ *
+ * <p>Single-position steps of different sessions that arrive while a graph computes are run
+ * together as one graph (a {@link ForwardGraph#buildDecode decode batch}): one pass over the
+ * weights for all of them, which is most of a step's time when memory bandwidth bounds it.
+ * Each session's result has the bits of its step run alone; so steps share graphs only on the
+ * CPU and for weight types whose product kernel does not depend on the number of columns
+ * ({@link GgmlWeights#COLUMN_EXACT}: the quantized types people download). F32 and F16 slices,
+ * and GPUs, run one step per graph.
  */
 public final class GgmlEngine implements InferenceEngine {
     /** Positions per graph: llama.cpp's default n_ubatch. */
     static final int UBATCH = 512;
+    /** The most sessions one decode graph takes; more wait for the next graph. */
+    static final int MAX_DECODE_BATCH = 16;
 
     private final GgmlApi api;
     private final GgufFile file;
@@ -36,7 +53,20 @@ public final class GgmlEngine implements InferenceEngine {
     private final GgmlWeights weights;
     private final GgmlBackend backend;
     private final int contextLength;
+    /** Whether decode steps of several sessions may share a graph without changing any session's bits. */
+    private final boolean batchesExactly;
     private final Map<String, GgmlKvCache> sessions = new ConcurrentHashMap<>();
+    /**
+     * Held while a graph computes: the backend's thread pool already uses every core it was
+     * given, and the graph allocator's buffer is shared. Fair, so that a thread whose step
+     * another thread ran gets its result soon.
+     */
+    private final ReentrantLock computing = new ReentrantLock(true);
+    /** Decode steps waiting for the next graph. */
+    private final ConcurrentLinkedQueue<DecodeStep> waiting = new ConcurrentLinkedQueue<>();
+    /** Decode graphs run and the steps they held, for {@link #decodeBatching()}. */
+    private long decodeGraphs;
+    private long decodeSteps;
     /** Set by close: native memory is gone, and a second close or a late forward must not touch it. */
     private boolean closed;
 
@@ -49,6 +79,7 @@ public final class GgmlEngine implements InferenceEngine {
         this.weights = weights;
         this.backend = backend;
         this.contextLength = contextLength;
+        this.batchesExactly = backend.isCpu() && GgmlWeights.COLUMN_EXACT.containsAll(weights.matrixTypes);
     }
 
     /**
@@ -147,25 +178,23 @@ public final class GgmlEngine implements InferenceEngine {
     }
 
     @Override
-    public synchronized void release(String session) {
-        if (closed) {
-            return;
-        }
-        GgmlKvCache c = sessions.remove(session);
-        if (c != null) {
-            c.close();
+    public void release(String session) {
+        computing.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            GgmlKvCache c = sessions.remove(session);
+            if (c != null) {
+                c.close();
+            }
+        } finally {
+            computing.unlock();
         }
     }
 
-    /**
-     * One engine computes one graph at a time: the backend's thread pool already uses every
-     * core it was given, and the graph allocator's buffer is shared.
-     */
     @Override
-    public synchronized Activations forward(String session, int position, Activations input, boolean allLogits) {
-        if (closed) {
-            throw new IllegalStateException("the ggml engine for " + shard + " is closed");
-        }
+    public Activations forward(String session, int position, Activations input, boolean allLogits) {
         float[] hiddenIn = null;
         int[] ids = null;
         switch (input) {
@@ -198,6 +227,96 @@ public final class GgmlEngine implements InferenceEngine {
             throw new IllegalArgumentException("the prompt needs " + (position + n)
                     + " positions but the context holds " + contextLength);
         }
+        if (n == 1) {
+            return decode(new DecodeStep(session, position, ids, hiddenIn));
+        }
+        computing.lock();
+        try {
+            return prefill(session, position, ids, hiddenIn, n, allLogits);
+        } finally {
+            computing.unlock();
+        }
+    }
+
+    /**
+     * Queues a one-position step and waits for its result: whichever caller holds the engine
+     * next runs every step then waiting as one graph.
+     */
+    private Activations decode(DecodeStep step) {
+        waiting.add(step);
+        computing.lock();
+        try {
+            while (!step.isDone()) {
+                runWaitingSteps();
+            }
+        } finally {
+            computing.unlock();
+        }
+        return step.result();
+    }
+
+    /**
+     * One position of each session in one graph, as steps arriving together would run (for
+     * tests, which cannot rely on threads overlapping).
+     */
+    List<Activations> decodeTogether(List<String> sessionIds, int[] positions, List<Activations> inputs) {
+        List<DecodeStep> steps = new ArrayList<>();
+        for (int i = 0; i < sessionIds.size(); i++) {
+            Activations in = inputs.get(i);
+            steps.add(new DecodeStep(sessionIds.get(i), positions[i],
+                    in instanceof Activations.Tokens t ? t.ids() : null,
+                    in instanceof Activations.Hidden h ? h.data() : null));
+        }
+        computing.lock();
+        try {
+            waiting.addAll(steps);
+            while (!steps.stream().allMatch(DecodeStep::isDone)) {
+                runWaitingSteps();
+            }
+        } finally {
+            computing.unlock();
+        }
+        return steps.stream().map(DecodeStep::result).toList();
+    }
+
+    /** Runs up to {@value #MAX_DECODE_BATCH} waiting steps of different sessions as one graph. */
+    private void runWaitingSteps() {
+        List<DecodeStep> batch = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        int most = batchesExactly ? MAX_DECODE_BATCH : 1;
+        for (Iterator<DecodeStep> it = waiting.iterator(); it.hasNext() && batch.size() < most; ) {
+            DecodeStep step = it.next();
+            if (!taken.add(step.session)) {
+                continue; // a second step of one session waits for the first's result
+            }
+            it.remove();
+            try {
+                step.cache = cacheFor(step.session, step.position, 1);
+                batch.add(step);
+            } catch (RuntimeException e) {
+                step.fail(e);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            if (batch.size() == 1) {
+                DecodeStep step = batch.getFirst();
+                step.complete(prefill(step.session, step.position, step.ids, step.hidden, 1, false));
+            } else {
+                runDecodeBatch(batch);
+            }
+        } catch (RuntimeException e) {
+            batch.forEach(step -> step.fail(e));
+        }
+    }
+
+    /** The session's cache rewound to {@code position} with room for {@code n} more positions. */
+    private GgmlKvCache cacheFor(String session, int position, int n) {
+        if (closed) {
+            throw new IllegalStateException("the ggml engine for " + shard + " is closed");
+        }
         GgmlKvCache cache = sessions.computeIfAbsent(session,
                 s -> new GgmlKvCache(api, backend.bufferType(), shard.layerCount(), config.kvDim(), contextLength));
         if (position < 0 || position > cache.length()) {
@@ -206,7 +325,13 @@ public final class GgmlEngine implements InferenceEngine {
         }
         cache.setLength(position);
         cache.reserve(position + n);
+        return cache;
+    }
 
+    /** Positions [position, position + n) of one session, in micro-batches of {@value #UBATCH}. */
+    private Activations prefill(String session, int position, int[] ids, float[] hiddenIn, int n,
+                                boolean allLogits) {
+        GgmlKvCache cache = cacheFor(session, position, n);
         int dim = config.dim();
         int vocab = config.vocab();
         float[] hiddenOut = shard.isLast() ? null : new float[n * dim];
@@ -231,10 +356,115 @@ public final class GgmlEngine implements InferenceEngine {
                 : new Activations.Logits(logits, logitRows, vocab);
     }
 
+    /** One graph for one position of each of several sessions. */
+    private void runDecodeBatch(List<DecodeStep> batch) {
+        int b = batch.size();
+        int dim = config.dim();
+        GgmlKvCache[] caches = new GgmlKvCache[b];
+        int[] positions = new int[b];
+        int[] kvCells = new int[b];
+        for (int i = 0; i < b; i++) {
+            DecodeStep step = batch.get(i);
+            caches[i] = step.cache;
+            positions[i] = step.position;
+            kvCells[i] = cellsFor(step.cache, step.position, 1);
+        }
+        try (ForwardGraph g = new ForwardGraph(api, config, shard.layerCount(), b)) {
+            boolean hostEmbedding = shard.isFirst() && weights.tokenEmbedding == null;
+            g.buildDecode(weights, caches, positions, kvCells, shard.isFirst() && !hostEmbedding, shard.isLast());
+            backend.allocate(g.graph);
+            if (shard.isFirst()) {
+                int[] ids = batch.stream().mapToInt(step -> step.ids[0]).toArray();
+                if (hostEmbedding) {
+                    float[] rows = weights.embed(ids);
+                    api.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
+                } else {
+                    api.ggml_backend_tensor_set(g.tokens, MemorySegment.ofArray(ids), 0, 4L * b);
+                }
+            } else {
+                float[] rows = new float[b * dim];
+                for (int i = 0; i < b; i++) {
+                    System.arraycopy(batch.get(i).hidden, 0, rows, i * dim, dim);
+                }
+                api.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
+            }
+            api.ggml_backend_tensor_set(g.positions, MemorySegment.ofArray(positions), 0, 4L * b);
+            for (int i = 0; i < b; i++) {
+                float[] mask = causalMask(1, positions[i], kvCells[i]);
+                api.ggml_backend_tensor_set(g.masks[i], MemorySegment.ofArray(mask), 0, 4L * mask.length);
+            }
+            backend.compute(g.graph);
+            int width = shard.isLast() ? config.vocab() : dim;
+            float[] out = new float[b * width];
+            api.ggml_backend_tensor_get(g.result, MemorySegment.ofArray(out), 0, 4L * out.length);
+            decodeGraphs++;
+            decodeSteps += b;
+            for (int i = 0; i < b; i++) {
+                DecodeStep step = batch.get(i);
+                step.cache.setLength(step.position + 1);
+                float[] row = Arrays.copyOfRange(out, i * width, (i + 1) * width);
+                step.complete(shard.isLast() ? new Activations.Logits(row, 1, width)
+                        : new Activations.Hidden(row, 1, width));
+            }
+        }
+    }
+
+    /** Mean sessions per decode graph since the engine opened (1 when steps never overlapped). */
+    public double decodeBatching() {
+        computing.lock();
+        try {
+            return decodeGraphs == 0 ? 1 : (double) decodeSteps / decodeGraphs;
+        } finally {
+            computing.unlock();
+        }
+    }
+
+    /** Cells attention reads for positions up to {@code p0 + m}: padded as llama.cpp pads them. */
+    private static int cellsFor(GgmlKvCache cache, int p0, int m) {
+        return Math.min(cache.capacity(), Math.max(GgmlKvCache.PAD, GgmlKvCache.pad(p0 + m)));
+    }
+
+    /** A one-position step waiting for a graph, and then its result. */
+    private static final class DecodeStep {
+        final String session;
+        final int position;
+        final int[] ids;
+        final float[] hidden;
+        GgmlKvCache cache;
+        private Activations result;
+        private RuntimeException failure;
+
+        DecodeStep(String session, int position, int[] ids, float[] hidden) {
+            this.session = session;
+            this.position = position;
+            this.ids = ids;
+            this.hidden = hidden;
+        }
+
+        boolean isDone() {
+            return result != null || failure != null;
+        }
+
+        void complete(Activations result) {
+            this.result = result;
+        }
+
+        void fail(RuntimeException e) {
+            this.failure = e;
+        }
+
+        Activations result() {
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
+        }
+    }
+
     /** One graph over positions [p0, p0 + m), input rows [from, from + m); returns its output floats. */
     private float[] run(GgmlKvCache cache, int[] ids, float[] hiddenIn, int from, int m, int p0, boolean logits,
                         boolean oneRow) {
-        int kvCells = Math.min(cache.capacity(), Math.max(GgmlKvCache.PAD, GgmlKvCache.pad(p0 + m)));
+        int kvCells = cellsFor(cache, p0, m);
         try (ForwardGraph g = new ForwardGraph(api, config, shard.layerCount())) {
             // A chunk whose logits nobody wants still runs the head (llama.cpp's pruning keeps it small).
             // A head whose weights went to a GPU gets its embedding rows from the host, as a hidden state.
@@ -288,15 +518,20 @@ public final class GgmlEngine implements InferenceEngine {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        computing.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            sessions.values().forEach(GgmlKvCache::close);
+            sessions.clear();
+            backend.close();
+            weights.close();
+            file.close();
+        } finally {
+            computing.unlock();
         }
-        closed = true;
-        sessions.values().forEach(GgmlKvCache::close);
-        sessions.clear();
-        backend.close();
-        weights.close();
-        file.close();
     }
 }

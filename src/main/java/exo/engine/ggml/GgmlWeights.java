@@ -9,7 +9,9 @@ import exo.topology.Shard;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A shard's weights as ggml tensors. For the CPU they point into the memory-mapped GGUF (no
@@ -43,10 +45,23 @@ final class GgmlWeights implements AutoCloseable {
     final MemorySegment outputNorm;     // [dim] or NULL unless last
     final MemorySegment output;         // [dim, vocab] or NULL unless last; token_embd when tied
     final MemorySegment ropeFreqs;      // [rope_dim / 2] or NULL
+    /** The types of the matrices multiplied (not the embedding, which is only looked up). */
+    final Set<GgmlType> matrixTypes;
+
+    /**
+     * Types whose matrix product ggml's CPU backend computes column by column with the same
+     * kernel whatever the number of columns, so a product over several sessions' columns gives
+     * each the bits of its own (checked by DecodeBatchTest). F32, F16 and BF16 are not among
+     * them: from two columns on, ggml hands them to llamafile's tiled kernels, which sum in
+     * another order than the one-column dot product.
+     */
+    static final Set<GgmlType> COLUMN_EXACT = EnumSet.of(GgmlType.Q4_0, GgmlType.Q8_0,
+            GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K);
 
     private GgmlWeights(GgmlApi api, GgufFile file, int dim, MemorySegment context, MemorySegment buffer,
                         MemorySegment repacked, MemorySegment tokenEmbedding,
-                        Layer[] layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs) {
+                        Layer[] layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs,
+                        Set<GgmlType> matrixTypes) {
         this.api = api;
         this.file = file;
         this.dim = dim;
@@ -58,6 +73,7 @@ final class GgmlWeights implements AutoCloseable {
         this.outputNorm = outputNorm;
         this.output = output;
         this.ropeFreqs = ropeFreqs;
+        this.matrixTypes = Set.copyOf(matrixTypes);
     }
 
     /** The CPU's weights: read in place from the mapped file. */
@@ -87,10 +103,12 @@ final class GgmlWeights implements AutoCloseable {
                 ? api.ggml_backend_cpu_buffer_from_ptr(data, Math.max(data.byteSize(), 1)) : MemorySegment.NULL;
         MemorySegment repacked = MemorySegment.NULL;
         try {
-            Maker in = new Maker(api, file, context, buffer, upload == null, new ArrayList<>(), new ArrayList<>());
+            Maker in = new Maker(api, file, context, buffer, upload == null, new ArrayList<>(), new ArrayList<>(),
+                    EnumSet.noneOf(GgmlType.class));
             // Uploaded weights leave the embedding on the host: it is looked up there (see embed).
             MemorySegment embedding = shard.isFirst() && upload == null
                     ? in.matrix("token_embd.weight", c.vocab(), c.dim()) : null;
+            in.types().clear(); // the embedding is looked up, not multiplied
             if (shard.isFirst() && upload != null) {
                 ShardTensors.matrix(file, "token_embd.weight", c.vocab(), c.dim());
             }
@@ -128,8 +146,11 @@ final class GgmlWeights implements AutoCloseable {
                 buffer = upload(api, file, context, upload, in.uploads());
             }
             repacked = repack(api, file, in.repack());
+            if (output != null && output == embedding) {
+                in.types().add(file.tensorInfo("token_embd.weight").type()); // the tied head multiplies it
+            }
             return new GgmlWeights(api, file, c.dim(), context, buffer, repacked, embedding, layers, outputNorm,
-                    output, ropeFreqs);
+                    output, ropeFreqs, in.types());
         } catch (RuntimeException e) {
             if (!MemorySegment.NULL.equals(repacked)) {
                 api.ggml_backend_buffer_free(repacked);
@@ -237,9 +258,10 @@ final class GgmlWeights implements AutoCloseable {
      * the mapped file's buffer, or (for a GPU) listed in {@code uploads} to be copied once all are made.
      */
     private record Maker(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment buffer, boolean inPlace,
-                         List<Repack> repack, List<Repack> uploads) {
+                         List<Repack> repack, List<Repack> uploads, Set<GgmlType> types) {
         MemorySegment matrix(String name, int rows, int cols) {
             GgufTensorInfo t = ShardTensors.matrix(file, name, rows, cols);
+            types.add(t.type());
             if (cols % t.type().blockSize() != 0) {
                 throw new IllegalArgumentException("tensor " + name + " has rows of " + cols
                         + " elements, not whole " + t.type() + " blocks");

@@ -55,6 +55,11 @@ public record ModelConfig(String architecture, int dim, int layers, int heads, i
     /** Architectures this engine runs, as named in general.architecture. */
     public static final java.util.Set<String> SUPPORTED = java.util.Set.of("llama", "mistral", "qwen2", "qwen3");
 
+    /** The dimensions a plan needs (tied or not does not change them). */
+    public exo.topology.ModelShape shape() {
+        return new exo.topology.ModelShape(layers, dim, heads, kvHeads, headDim, ffn, vocab, false);
+    }
+
     public static ModelConfig from(GgufMetadata m) {
         String arch = m.getString("general.architecture")
                 .orElseThrow(() -> new IllegalArgumentException("the file has no general.architecture"));
