@@ -31,4 +31,13 @@ public final class TestModels {
     public static Path stories260K() {
         return require("stories260K.gguf");
     }
+
+    /** The dimensions a plan needs, from the file's header. */
+    public static exo.topology.ModelShape shape(Path model) {
+        try {
+            return exo.engine.java.ModelConfig.from(exo.gguf.GgufFile.readHeader(model).metadata()).shape();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

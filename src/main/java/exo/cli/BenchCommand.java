@@ -24,6 +24,7 @@ import exo.node.ring.RingEngine;
 import exo.node.ring.RingStats;
 import exo.peer.RingEntry;
 import exo.peer.WireDtype;
+import exo.topology.ModelShape;
 import exo.topology.Partition;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -286,10 +287,10 @@ public final class BenchCommand implements Callable<Integer> {
                                        List<BenchTest> tests, int context, PrintWriter err) throws Exception {
         ModelSpec named = model != null ? registry.registry().get(model) : null;
         String id = model != null ? model : facts.name();
-        int layers = ModelConfig.from(GgufFile.readHeader(file).metadata()).layers();
+        ModelShape shape = ModelConfig.from(GgufFile.readHeader(file).metadata()).shape();
         RingBuilder builder = new RingBuilder(node, line -> status(err, line));
         // The first k machines of the whole plan: the others are left out, and the k are planned again.
-        List<String> planned = builder.plan(id, layers).ring().stream().map(a -> a.device().name()).toList();
+        List<String> planned = builder.plan(id, shape).ring().stream().map(a -> a.device().name()).toList();
         List<String> others = planned.subList(0, planned.size() - 1);
         List<String> first = others.subList(0, Math.min(k - 1, others.size()));
         Set<String> without = new HashSet<>();
@@ -298,7 +299,7 @@ public final class BenchCommand implements Callable<Integer> {
                 without.add(p.info().id());
             }
         });
-        Partition plan = builder.plan(id, layers, without);
+        Partition plan = builder.plan(id, shape, without);
         if (plan.ring().size() != k) {
             throw new UserException(ExitCode.USAGE, "--nodes " + k + ": the plan holds " + facts.name() + " on "
                     + plan.ring().size() + " machines only (the others are left out for memory)");

@@ -21,6 +21,7 @@ import exo.peer.RingEntry;
 import exo.repl.ClusterView;
 import exo.tokenizer.Tokenizer;
 import exo.tokenizer.Tokenizers;
+import exo.topology.ModelShape;
 import exo.topology.Shard;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,7 +94,7 @@ final class ModelStartup implements AutoCloseable {
             }
         }
         GgufMetadata localMetadata = local.isPresent() ? GgufFile.readHeader(local.get()).metadata() : null;
-        int layers = named != null ? named.layers() : ModelConfig.from(localMetadata).layers();
+        ModelShape shape = named != null ? named.shape() : ModelConfig.from(localMetadata).shape();
         LogSetup.quiet();
         NodeConfig config = r.cluster().toConfig(0, null, r.threads(), r.engine().kind, r.engine().gpu, home);
         Node node = Node.start(config, home);
@@ -119,7 +120,7 @@ final class ModelStartup implements AutoCloseable {
                 err.flush();
             };
             // The tail fetches only its own slice when the model is not on this machine.
-            RingForming forming = new RingForming(builder, r.modelId(), layers,
+            RingForming forming = new RingForming(builder, r.modelId(), shape,
                     shard -> local.isPresent() ? local.get() : fetchSlice(r, shard, err),
                     path -> ringModel(r, named, path), r.context(), r.ring().wireDtype, status);
             RingForming.Formed first = forming.form(Set.of());

@@ -67,7 +67,8 @@ public final class PlanOptions {
             machines = new ArrayList<>(machines);
             machines.addAll(live);
         }
-        Partition partition = new RingMemoryWeighted().partition(machines, spec.id(), spec.layers(), tailName);
+        Partition partition = RingMemoryWeighted.forModel(spec.shape()).partition(machines, spec.id(), spec.layers(),
+                tailName);
         MemoryEstimate estimate = new MemoryEstimate(spec.shape(), spec.bytesPerWeight(q), context,
                 MemoryEstimate.KV_BYTES_F32);
         return RingPlan.check(partition, estimate);

@@ -35,6 +35,15 @@ public record ModelShape(int layers, int embedding, int heads, int kvHeads, int 
         return (long) vocab * embedding + embedding;
     }
 
+    /**
+     * The output head's work in blocks' worth, rounded: a tail multiplies every hidden state by
+     * the vocab x embedding head once more, about four blocks of Llama 3.2 1B (128k x 2048
+     * against 61M parameters a block). Looking a token's row up in the embedding is no work.
+     */
+    public int outputHeadLayers() {
+        return (int) Math.round((double) outputParameters() / parametersPerLayer());
+    }
+
     /** K and V for one token in one layer, in elements. */
     public long kvElementsPerTokenPerLayer() {
         return 2L * kvHeads * headDim;

@@ -20,8 +20,30 @@ import java.util.Set;
  * <p>Where every proportional share is at least one layer, the nudging never triggers and
  * each machine's count is within one layer of its share (floors of two cumulative sums that
  * differ by the share).
+ *
+ * <p>What is shared in proportion to memory is the work, not only the layers: the tail also
+ * computes the output head, {@link ModelShape#outputHeadLayers()} blocks' worth, so it takes
+ * that many fewer layers (keeping one at least). exo counts only layers, and the tail of two
+ * equal machines then did 99% of the time's work while the head did half (bench's busy
+ * column, Llama 3.2 1B shapes).
  */
 public final class RingMemoryWeighted implements PartitioningStrategy {
+    /** Blocks' worth of work the tail does beyond its layers. */
+    private final int tailWork;
+
+    /** Layers alone, as if the output head were free. */
+    public RingMemoryWeighted() {
+        this(0);
+    }
+
+    private RingMemoryWeighted(int tailWork) {
+        this.tailWork = tailWork;
+    }
+
+    /** Counting {@code shape}'s output head as the tail's work. */
+    public static RingMemoryWeighted forModel(ModelShape shape) {
+        return new RingMemoryWeighted(shape.outputHeadLayers());
+    }
 
     private static final Comparator<DeviceCapabilities> LARGEST_FIRST =
             Comparator.comparingLong(DeviceCapabilities::memoryBytes).reversed()
@@ -78,7 +100,7 @@ public final class RingMemoryWeighted implements PartitioningStrategy {
             ring.add(t);
         }
 
-        int[] bounds = boundaries(ring, layers);
+        int[] bounds = boundaries(ring, layers, tailWork);
         List<Assignment> assignments = new ArrayList<>();
         for (int i = 0; i < ring.size(); i++) {
             assignments.add(new Assignment(ring.get(i), i, Role.of(i, ring.size()),
@@ -87,12 +109,16 @@ public final class RingMemoryWeighted implements PartitioningStrategy {
         return new Partition(assignments, excluded);
     }
 
+    static int[] boundaries(List<DeviceCapabilities> ring, int layers) {
+        return boundaries(ring, layers, 0);
+    }
+
     /**
-     * bounds[0] = 0, bounds[k] = layers, bounds[i] = floor(mem(0..i) * layers / total), then
-     * forced strictly increasing: first up from the left, then down from the right (which
+     * bounds[0] = 0, bounds[k] = layers, bounds[i] = floor(mem(0..i) * (layers + tailWork) / total),
+     * then forced strictly increasing: first up from the left, then down from the right (which
      * cannot break the left pass because at most {@code layers} machines are in the ring).
      */
-    static int[] boundaries(List<DeviceCapabilities> ring, int layers) {
+    static int[] boundaries(List<DeviceCapabilities> ring, int layers, int tailWork) {
         int k = ring.size();
         BigInteger total = BigInteger.ZERO;
         for (DeviceCapabilities d : ring) {
@@ -102,7 +128,7 @@ public final class RingMemoryWeighted implements PartitioningStrategy {
         BigInteger cumulative = BigInteger.ZERO;
         for (int i = 1; i < k; i++) {
             cumulative = cumulative.add(BigInteger.valueOf(ring.get(i - 1).memoryBytes()));
-            b[i] = cumulative.multiply(BigInteger.valueOf(layers)).divide(total).intValueExact();
+            b[i] = cumulative.multiply(BigInteger.valueOf((long) layers + tailWork)).divide(total).intValueExact();
         }
         b[k] = layers;
         for (int i = 1; i < k; i++) {

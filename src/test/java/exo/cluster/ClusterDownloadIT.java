@@ -69,7 +69,7 @@ class ClusterDownloadIT {
                     tail.connectToPeers(20_000);
                     List<String> status = new CopyOnWriteArrayList<>();
                     RingBuilder builder = new RingBuilder(tail, status::add);
-                    Partition plan = builder.plan("stories-260k", 5);
+                    Partition plan = builder.plan("stories-260k", exo.TestModels.shape(exo.TestModels.stories260K()));
                     ModelRef ref = new ModelRef("stories-260k", FILE, Optional.of(REPO), "F32", Files.size(model));
                     // The tail fetches its own slice too, through the same code a node uses.
                     Map<String, String> tailEnv = Map.of("HF_ENDPOINT", hub.endpoint().toString(),

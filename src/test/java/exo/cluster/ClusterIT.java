@@ -96,7 +96,7 @@ class ClusterIT {
     private RingEngine ring(Node tail, WireDtype wire) throws Exception {
         Path model = TestModels.stories260K();
         RingBuilder builder = new RingBuilder(tail, line -> System.out.println("status: " + line));
-        Partition plan = builder.plan("stories260K", 5);
+        Partition plan = builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K()));
         ModelRef ref = new ModelRef("stories260K", "stories260K.gguf", Optional.empty(), "F32", Files.size(model));
         RingEngine ring = builder.build(plan, ref, model, 512, wire, Duration.ofMinutes(2), Duration.ofMinutes(2));
         return ring;

@@ -82,7 +82,7 @@ class GgmlRingIT {
         assertEquals(nodes.size(), tail.network().peers().size(), "tail sees every node");
         RingBuilder builder = new RingBuilder(tail, line -> System.out.println("status: " + line));
         ModelRef ref = new ModelRef(id, model.getFileName().toString(), Optional.empty(), "local", Files.size(model));
-        return builder.build(builder.plan(id, layers), ref, model, 512, WireDtype.F32, Duration.ofMinutes(2),
+        return builder.build(builder.plan(id, exo.TestModels.shape(model)), ref, model, 512, WireDtype.F32, Duration.ofMinutes(2),
                 Duration.ofMinutes(2));
     }
 

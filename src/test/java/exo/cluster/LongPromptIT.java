@@ -63,7 +63,7 @@ class LongPromptIT {
                 RingBuilder builder = new RingBuilder(tail, line -> { });
                 ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
                         Files.size(model));
-                try (RingEngine ring = builder.build(builder.plan("stories260K", 5), ref, model, 1024, WireDtype.F32,
+                try (RingEngine ring = builder.build(builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K())), ref, model, 1024, WireDtype.F32,
                         Duration.ofMinutes(1), Duration.ofSeconds(60))) {
                     assertEquals(2, ring.ring().size());
                     List<Integer> got = new ArrayList<>();
@@ -103,7 +103,7 @@ class LongPromptIT {
                 ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
                         Files.size(model));
                 // With five minutes to answer, only the node's report can end this forward soon.
-                try (RingEngine ring = builder.build(builder.plan("stories260K", 5), ref, model, 1024, WireDtype.F32,
+                try (RingEngine ring = builder.build(builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K())), ref, model, 1024, WireDtype.F32,
                         Duration.ofMinutes(1), Duration.ofMinutes(5))) {
                     var e = org.junit.jupiter.api.Assertions.assertThrows(exo.node.ring.RingException.class,
                             () -> ring.forward("s", 0, new exo.engine.Activations.Tokens(prompt)));

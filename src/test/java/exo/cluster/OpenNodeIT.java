@@ -39,7 +39,7 @@ class OpenNodeIT {
                 RingBuilder builder = new RingBuilder(tail, line -> { });
                 ModelRef foreign = new ModelRef("stories260K", "anything.gguf", Optional.of("someone/whatever"), "F32",
                         1185376);
-                var e = assertThrows(RingBuilder.LoadFailure.class, () -> builder.build(builder.plan("stories260K", 5),
+                var e = assertThrows(RingBuilder.LoadFailure.class, () -> builder.build(builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K())),
                         foreign, TestModels.stories260K(), 512, WireDtype.F32, Duration.ofMinutes(1),
                         Duration.ofMinutes(1)));
                 assertTrue(e.getMessage().contains("fetches only models its models.yaml names"), e.getMessage());

@@ -110,7 +110,7 @@ class ResilienceIT {
         RingBuilder builder = new RingBuilder(tail, line -> { });
         ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
                 Files.size(model));
-        ResilientRing.Rebuild form = lost -> builder.build(builder.plan("stories260K", 5, lost), ref, model, 512,
+        ResilientRing.Rebuild form = lost -> builder.build(builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K()), lost), ref, model, 512,
                 WireDtype.F32, Duration.ofMinutes(1), Duration.ofSeconds(30));
         return new ResilientRing(form.build(java.util.Set.of()), form, status::add);
     }

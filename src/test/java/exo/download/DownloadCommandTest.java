@@ -213,9 +213,10 @@ class DownloadCommandTest {
                 "HF_HOME", tmp.resolve("hf").toString(), "EXO_HOME", tmp.resolve("exo").toString()),
                 "download", "stories-260k", "--plan", "--device", "big=24GB", "--device", "self=8GB", "-q");
         assertEquals(0, r.exitCode(), r.err());
-        // 24:8 over 5 layers: big holds floor(5 x 24/32) = 3 layers, this machine the last 2.
-        assertTrue(r.out().strip().endsWith("stories260K.layers-3-4.gguf"), r.out());
-        assertTrue(r.err().contains("holds layers 3-4 of 5 as the tail"), r.err());
+        // 24:8 over 5 layers and the tail's output head (one block's worth): big holds floor(6 x 24/32) = 4
+        // layers, this machine the last.
+        assertTrue(r.out().strip().endsWith("stories260K.layers-4-4.gguf"), r.out());
+        assertTrue(r.err().contains("holds layers 4-4 of 5 as the tail"), r.err());
         StringWriter err = new StringWriter();
         assertEquals(2, inProcess(err, "download", "stories-260k", "--plan", "--device", "a=8GB"));
         assertTrue(err.toString().contains("gets no layers in that plan; add --device self"), err.toString());

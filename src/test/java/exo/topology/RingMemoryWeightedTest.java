@@ -31,6 +31,24 @@ class RingMemoryWeightedTest {
         return p.ring().stream().map(a -> a.device().name()).toList();
     }
 
+    /** Llama 3.2 1B: its 128k x 2048 head is four blocks' work, which the tail does besides its layers. */
+    @Test
+    void theTailsOutputHeadCountsAsWork() {
+        ModelShape llama1b = new ModelShape(16, 2048, 32, 8, 64, 8192, 128256, true);
+        assertEquals(4, llama1b.outputHeadLayers());
+        RingMemoryWeighted counting = RingMemoryWeighted.forModel(llama1b);
+        assertEquals("[10, 6]", Arrays.toString(counts(counting.partition(devices(16 * GB, 16 * GB), "m", 16, null))),
+                "two equal machines: 10 layers against 6 and the head");
+        assertEquals("[8, 8]", Arrays.toString(counts(strategy.partition(devices(16 * GB, 16 * GB), "m", 16, null))));
+        // Three machines share 20 blocks' work: 6, 7 and the tail's 3 + 4 (boundaries floor(20/3) and floor(40/3)).
+        assertEquals("[6, 7, 3]", Arrays.toString(counts(counting.partition(devices(8 * GB, 8 * GB, 8 * GB), "m", 16,
+                null))));
+        // A head heavier than the tail's share still leaves the tail one layer.
+        ModelShape tiny = new ModelShape(2, 64, 4, 4, 16, 128, 32000, false);
+        assertEquals("[1, 1]", Arrays.toString(counts(RingMemoryWeighted.forModel(tiny).partition(
+                devices(GB, GB), "m", 2, null))));
+    }
+
     @Test
     void agreesWithExoWhereExoIsRight() {
         Partition p = strategy.partition(devices(3000 * MB, 1000 * MB, 6000 * MB), "m", 32, null);

@@ -8,6 +8,7 @@ import exo.peer.RingEntry;
 import exo.peer.WireDtype;
 import exo.topology.Assignment;
 import exo.topology.DeviceCapabilities;
+import exo.topology.ModelShape;
 import exo.topology.Partition;
 import exo.topology.RingMemoryWeighted;
 import exo.topology.Shard;
@@ -40,12 +41,12 @@ public final class RingBuilder {
     }
 
     /** The partition over the live peers and this node (planned by node id, tail = this node). */
-    public Partition plan(String modelId, int layers) {
-        return plan(modelId, layers, java.util.Set.of());
+    public Partition plan(String modelId, ModelShape shape) {
+        return plan(modelId, shape, java.util.Set.of());
     }
 
-    /** As {@link #plan(String, int)}, leaving out the nodes in {@code without} (say, ones that failed to load). */
-    public Partition plan(String modelId, int layers, java.util.Set<String> without) {
+    /** As {@link #plan(String, ModelShape)}, leaving out the nodes in {@code without} (say, ones that failed to load). */
+    public Partition plan(String modelId, ModelShape shape, java.util.Set<String> without) {
         List<DeviceCapabilities> devices = new ArrayList<>();
         devices.add(asPlanned(node.info().id(), node.info().device()));
         for (Peer p : node.network().peers()) {
@@ -53,7 +54,7 @@ public final class RingBuilder {
                 devices.add(asPlanned(p.info().id(), p.info().device()));
             }
         }
-        return new RingMemoryWeighted().partition(devices, modelId, layers, node.info().id());
+        return RingMemoryWeighted.forModel(shape).partition(devices, modelId, shape.layers(), node.info().id());
     }
 
     private static DeviceCapabilities asPlanned(String id, DeviceCapabilities d) {

@@ -5,6 +5,7 @@ import exo.gguf.GgufFile;
 import exo.gguf.GgufMetadata;
 import exo.peer.ModelRef;
 import exo.peer.WireDtype;
+import exo.topology.ModelShape;
 import exo.topology.Partition;
 import exo.topology.Shard;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class RingForming {
 
     private final RingBuilder builder;
     private final String modelId;
-    private final int layers;
+    private final ModelShape shape;
     private final TailFile tailFile;
     private final java.util.function.Function<Path, ModelRef> modelRef;
     private final int context;
@@ -43,12 +44,12 @@ public final class RingForming {
      *                 published file, or this file by name)
      * @param context  0 for the model's own
      */
-    public RingForming(RingBuilder builder, String modelId, int layers, TailFile tailFile,
+    public RingForming(RingBuilder builder, String modelId, ModelShape shape, TailFile tailFile,
                        java.util.function.Function<Path, ModelRef> modelRef, int context, WireDtype wireDtype,
                        Consumer<String> status) {
         this.builder = builder;
         this.modelId = modelId;
-        this.layers = layers;
+        this.shape = shape;
         this.tailFile = tailFile;
         this.modelRef = modelRef;
         this.context = context;
@@ -60,7 +61,7 @@ public final class RingForming {
     public Formed form(Set<String> without) throws IOException {
         Set<String> failed = new HashSet<>(without);
         while (true) {
-            Partition plan = builder.plan(modelId, layers, failed);
+            Partition plan = builder.plan(modelId, shape, failed);
             Path path = tailFile.forShard(plan.tail().shard());
             GgufMetadata metadata = GgufFile.readHeader(path).metadata();
             int ctx = context > 0 ? context : ModelConfig.from(metadata).contextLength();
