@@ -1,16 +1,13 @@
 package exo.discovery;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import exo.peer.ClusterKey;
+
 
 /**
  * A short public tag of the cluster key, advertised so that separate clusters on one LAN ignore
- * each other before any connection is made. It is the first 8 bytes of
- * SHA-256("exo-cluster:" + key) in hex: enough to tell clusters apart, not a proof of the key
- * (the peer handshake's challenge-response is). The domain prefix keeps it unrelated to any
- * other hash of the same key.
+ * each other before any connection is made: {@link ClusterKey#fingerprintHex()}, 8 bytes of a
+ * hash of the stretched key, enough to tell clusters apart, not a proof of the key (TLS and the
+ * handshake's challenge-response are), and slow to test passphrase guesses against.
  */
 public final class ClusterFingerprint {
 
@@ -25,13 +22,7 @@ public final class ClusterFingerprint {
         if (key == null || key.isEmpty()) {
             return NONE;
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("exo-cluster:" + key).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return ClusterKey.of(key).fingerprintHex();
     }
 
     /** Whether an advertised fingerprint (null when the TXT record had none) is our cluster's. */

@@ -10,17 +10,26 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The shared secret of a cluster. It never crosses the wire: peers show each other a short
- * fingerprint (so two clusters on one LAN tell each other apart at once) and then prove
- * that they hold the key by an HMAC-SHA256 over the other side's fresh nonce and both node
- * ids. The nonce makes a recorded proof useless later; naming prover and verifier in that
- * order makes a proof useless when reflected back to its sender.
+ * The shared secret of a cluster. It never crosses the wire. The passphrase is first stretched
+ * with PBKDF2-HMAC-SHA256 ({@value #ITERATIONS} iterations), and everything shown or proven is
+ * derived from the stretched secret, so each guess of a passphrase tested against something a
+ * stranger saw (the fingerprint nodes advertise, the public key of the cluster's TLS) costs
+ * that much work. Peers advertise a short fingerprint (so two clusters on one LAN tell each
+ * other apart before connecting), authenticate each other in TLS by a key pair derived from the
+ * secret, and inside it prove the key once more by an HMAC-SHA256 over the other side's fresh
+ * nonce and both node ids (the nonce makes a recorded proof useless later; naming prover and
+ * verifier in that order makes a proof useless when reflected back to its sender).
  */
 public final class ClusterKey {
     public static final int FINGERPRINT_BYTES = 8;
     public static final int PROOF_BYTES = 32;
-    private static final byte[] FINGERPRINT_LABEL = "exo cluster key fingerprint v1".getBytes(StandardCharsets.UTF_8);
+    /** PBKDF2 iterations: about 0.1 s once per process on a laptop core. */
+    static final int ITERATIONS = 210_000;
+    private static final byte[] SALT = "exo cluster key v2".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] FINGERPRINT_LABEL = "exo cluster key fingerprint v2".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PROOF_LABEL = "exo hello proof v1".getBytes(StandardCharsets.UTF_8);
+    /** Stretched secrets by passphrase: a process stretches each passphrase once. */
+    private static final java.util.Map<String, ClusterKey> STRETCHED = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final byte[] secret;
     private final byte[] fingerprint;
@@ -43,7 +52,38 @@ public final class ClusterKey {
         if (passphrase.isEmpty()) {
             throw new IllegalArgumentException("a cluster key must not be empty");
         }
-        return new ClusterKey(passphrase.getBytes(StandardCharsets.UTF_8));
+        return STRETCHED.computeIfAbsent(passphrase, p -> new ClusterKey(stretch(p)));
+    }
+
+    private static byte[] stretch(String passphrase) {
+        try {
+            javax.crypto.SecretKeyFactory pbkdf2 = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+            return pbkdf2.generateSecret(new javax.crypto.spec.PBEKeySpec(passphrase.toCharArray(), SALT, ITERATIONS,
+                    256)).getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("PBKDF2WithHmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    /** {@code bytes} bytes (at most 32) derived from the secret for one purpose, named by {@code label}. */
+    public byte[] derive(String label, int bytes) {
+        if (bytes > 32) {
+            throw new IllegalArgumentException("at most 32 bytes derive from one label");
+        }
+        return java.util.Arrays.copyOf(hmac(label.getBytes(StandardCharsets.UTF_8)), bytes);
+    }
+
+    private byte[] hmac(byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            for (byte[] p : parts) {
+                mac.update(p);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     public byte[] fingerprint() {
@@ -57,17 +97,7 @@ public final class ClusterKey {
 
     /** The proof that {@code proverId} holds this key, answering {@code verifierId}'s nonce. */
     public byte[] proof(byte[] verifierNonce, String proverId, String verifierId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update(PROOF_LABEL);
-            mac.update(verifierNonce);
-            mac.update(lengthPrefixed(proverId));
-            mac.update(lengthPrefixed(verifierId));
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
+        return hmac(PROOF_LABEL, verifierNonce, lengthPrefixed(proverId), lengthPrefixed(verifierId));
     }
 
     /** Constant-time check of a peer's proof. */

@@ -334,5 +334,15 @@ class ClusterIT {
                 List.of("--cluster-key", key));
         nodes.add(joiner);
         assertTrue(joiner.awaitLog("connected to node node-keyed", 30_000), joiner.log());
+        // A chat through the keyed ring (all of it over TLS) answers as one machine; without the key it is refused.
+        String[] alone = chat();
+        String[] ring = chat("--peers", keyed.address() + "," + joiner.address(), "--cluster-key", key,
+                "--memory", "1GB", "--require-peers");
+        assertEquals("0", ring[0], ring[2]);
+        assertTrue(ring[2].contains("node-keyed (node-keyed, " + keyed.address() + "): ready"), ring[2]);
+        assertEquals(alone[1], ring[1]);
+        String[] stranger = chat("--peers", keyed.address(), "--require-peers", "--wait-ms", "3000");
+        assertEquals("1", stranger[0], stranger[2]);
+        assertTrue(stranger[2].contains("cluster key"), stranger[2]);
     }
 }

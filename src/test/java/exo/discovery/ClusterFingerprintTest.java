@@ -10,9 +10,10 @@ import org.junit.jupiter.api.Test;
 class ClusterFingerprintTest {
 
     @Test
-    void isTheFirstEightBytesOfTheDomainSeparatedHash() {
-        // printf 'exo-cluster:secret' | sha256sum | cut -c1-16
-        assertEquals("319d8511b6a60ebf", ClusterFingerprint.of("secret"));
+    void isTheFirstEightBytesOfAHashOfTheStretchedKey() {
+        // python3: s = hashlib.pbkdf2_hmac('sha256', b'secret', b'exo cluster key v2', 210000, 32)
+        //          hashlib.sha256(b'exo cluster key fingerprint v2' + s).hexdigest()[:16]
+        assertEquals("451141d26839b155", ClusterFingerprint.of("secret"));
         assertEquals(16, ClusterFingerprint.of("another key").length());
         assertNotEquals(ClusterFingerprint.of("a"), ClusterFingerprint.of("b"));
     }

@@ -34,6 +34,10 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
         if (in.readableBytes() >= 4) {
             long length = in.getUnsignedInt(in.readerIndex());
+            if (length > limit && limit < maxFrameBytes && isTlsRecord(in)) {
+                in.skipBytes(in.readableBytes());
+                throw new WireException("it speaks TLS: it has a cluster key and this node has none");
+            }
             if (length > limit) {
                 in.skipBytes(in.readableBytes());
                 throw new TooLongFrameException("frame of " + length + " bytes exceeds the max frame of "
@@ -41,6 +45,16 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
             }
         }
         return super.decode(ctx, in);
+    }
+
+    /**
+     * A TLS record header where a frame length should be: content type 20-23 (change cipher
+     * spec, alert, handshake, data) and version major 3. A plaintext Hello's length never
+     * starts so, being far below 16 MiB; so this only names what the frame limit refuses anyway.
+     */
+    private static boolean isTlsRecord(ByteBuf in) {
+        int type = in.getUnsignedByte(in.readerIndex());
+        return type >= 20 && type <= 23 && in.getUnsignedByte(in.readerIndex() + 1) == 3;
     }
 
     @Override

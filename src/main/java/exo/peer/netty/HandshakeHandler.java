@@ -8,11 +8,11 @@ import exo.topology.NodeInfo;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,10 +79,39 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        // Heartbeats start once the handshake is done; its own timer bounds it until then.
-        if (!(evt instanceof IdleStateEvent)) {
+        if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+            tlsFailed(ctx, tls.cause());
+        } else if (!(evt instanceof IdleStateEvent)) {
+            // Heartbeats start once the handshake is done; its own timer bounds it until then.
             ctx.fireUserEventTriggered(evt);
         }
+    }
+
+    /**
+     * A keyed connection whose TLS did not come up: one line saying why in the user's terms (the
+     * TLS alert itself shows no key material: each end only learns the other is not of its
+     * cluster). Nothing can be sent to the peer in the clear, so it is only logged and closed.
+     */
+    private void tlsFailed(ChannelHandlerContext ctx, Throwable cause) {
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        cancelTimer();
+        String why;
+        if (cause instanceof io.netty.handler.ssl.NotSslRecordException) {
+            why = "it does not speak TLS (it runs without a cluster key, or is not an exo node)";
+        } else if (cause instanceof javax.net.ssl.SSLHandshakeException) {
+            why = "it does not hold this cluster's key (TLS handshake refused: " + cause.getMessage() + ")";
+        } else if (cause instanceof io.netty.handler.ssl.SslHandshakeTimeoutException) {
+            why = "the TLS handshake did not finish within " + timeout.toMillis() + " ms";
+        } else {
+            why = "the connection closed during the TLS handshake (it runs without a cluster key, or with another)";
+        }
+        if (Connections.recordReason(ctx.channel(), "refused: " + why)) {
+            LOG.log(Level.WARNING, "refused {0}: {1}", Connections.describe(ctx.channel()), why);
+        }
+        ctx.close();
     }
 
     private void onHello(ChannelHandlerContext ctx, Hello hello) {
@@ -96,8 +125,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         } else if (key.isEmpty() && hello.keyed()) {
             refuse(ctx, "it requires a cluster key and this node has none");
         } else if (key.isPresent() && !Arrays.equals(key.get().fingerprint(), hello.keyFingerprint())) {
-            refuse(ctx, "it has a different cluster key (fingerprint " + HexFormat.of().formatHex(hello.keyFingerprint())
-                    + ", this node's is " + key.get().fingerprintHex() + ")");
+            refuse(ctx, "it has a different cluster key");
         } else if (key.isPresent()) {
             state = State.AWAIT_PROOF;
             ctx.writeAndFlush(new HelloProof(key.get().proof(hello.nonce(), self.id(), node.id())));

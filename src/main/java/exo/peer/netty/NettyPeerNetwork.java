@@ -71,8 +71,9 @@ public final class NettyPeerNetwork implements PeerNetwork {
         int port = ((InetSocketAddress) server.localAddress()).getPort();
         NodeInfo node = config.node();
         this.self = new NodeInfo(node.id(), node.host(), port, node.device());
-        this.settings = new PeerChannelInitializer.Settings(self, config.clusterKey(), config.heartbeatInterval(),
-                config.handshakeTimeout(), config.maxFrameBytes(), new SecureRandom(), registry, this::track);
+        this.settings = new PeerChannelInitializer.Settings(self, config.clusterKey(),
+                config.clusterKey().map(ClusterTls::of), config.heartbeatInterval(), config.handshakeTimeout(),
+                config.maxFrameBytes(), new SecureRandom(), registry, this::track, new HandshakeSlots());
         server.config().setAutoRead(true);
         LOG.log(Level.INFO, "node {0} listening for peers on {1}", self.id(), server.localAddress());
     }

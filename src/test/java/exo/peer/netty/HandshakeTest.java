@@ -87,17 +87,15 @@ class HandshakeTest {
             Peer first = connect(before, server);
             assertEquals("good-1", server.listener().connected(T).peer().info().id());
 
+            // A keyed node speaks only TLS: a keyless one is refused before any Hello is read.
             PeerException noKey = refused(keyless, server);
             assertTrue(noKey.getMessage().contains("cluster key"), noKey.getMessage());
-            String line = log.await(T, "refused node keyless at /127.0.0.1:", "it has no cluster key and this node requires one");
+            String line = log.await(T, "refused peer at /127.0.0.1:", "it does not speak TLS");
             assertTrue(line.startsWith("WARNING"), line);
-            log.await(T, "refused node server at /127.0.0.1:" + server.network().port(),
-                    "it requires a cluster key and this node has none");
 
             PeerException wrongKey = refused(stranger, server);
-            assertTrue(wrongKey.getMessage().contains("cluster key"), wrongKey.getMessage());
-            log.await(T, "refused node stranger at /127.0.0.1:", "it has a different cluster key (fingerprint "
-                    + ClusterKey.of("another cluster").fingerprintHex() + ", this node's is " + key.fingerprintHex() + ")");
+            assertTrue(wrongKey.getMessage().contains("cluster's key"), wrongKey.getMessage());
+            log.await(T, "refused peer at /127.0.0.1:", "it does not hold this cluster's key");
 
             var after = c.start("good-2", key);
             Peer second = connect(after, server);
@@ -199,12 +197,16 @@ class HandshakeTest {
         }
     }
 
-    /** A stranger may not make a node buffer a large frame before it has shown who it is. */
+    /**
+     * A stranger may not make a node buffer a large frame before it has shown who it is: on an
+     * open ring the frame limit does it (a keyed ring's TLS reads records of 16 KiB at most and
+     * refuses anything else at once).
+     */
     @Test
     void aLargeFrameBeforeTheHandshakeClosesTheConnection() throws Exception {
         try (Cluster c = new Cluster(); LogCapture log = LogCapture.peer()) {
-            var server = c.start("server", key);
-            var peer = c.start("peer", key);
+            var server = c.start("server", (ClusterKey) null);
+            var peer = c.start("peer", (ClusterKey) null);
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.network().port())) {
                 s.setSoTimeout(10_000);
                 var out = s.getOutputStream();
