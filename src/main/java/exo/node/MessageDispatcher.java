@@ -47,7 +47,7 @@ final class MessageDispatcher implements PeerListener {
             case PeerMessage.RangeRequest m -> files.serve(peer, m);
             case PeerMessage.RangeReply m -> ranges.reply(m);
             case PeerMessage.RangeFailed m -> ranges.failed(peer, m);
-            case PeerMessage.SessionStart m -> router.start(m);
+            case PeerMessage.SessionStart m -> router.start(peer, m);
             case PeerMessage.Forward m -> {
                 if (ring != null && ring.owns(m.sessionId()) && !router.knows(m.sessionId())) {
                     ring.deliver(m);

@@ -26,6 +26,13 @@ public final class SessionRouter {
 
     /** How long the first forward of a session may wait to reach a next node it must dial. */
     static final long DIAL_TIMEOUT_MILLIS = 10_000;
+    /**
+     * Sessions one node holds at most: each holds a KV cache that grows with it, so the limit
+     * bounds this node's memory for other tails' conversations (idle ones are freed too).
+     */
+    static final int MAX_SESSIONS = 256;
+    /** Forwards waiting for a lane at most; a tail has one in flight per session, so only a flood exceeds it. */
+    static final int MAX_QUEUED = 1024;
 
     private final String selfId;
     private final ShardHost shards;
@@ -35,6 +42,8 @@ public final class SessionRouter {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     /** When each session last did anything, for {@link #releaseIdle}. */
     private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final BusyClock busy = new BusyClock();
 
     SessionRouter(String selfId, ShardHost shards, PeerLookup peers, SessionLanes compute) {
         this.selfId = selfId;
@@ -43,10 +52,15 @@ public final class SessionRouter {
         this.compute = compute;
     }
 
-    public void start(PeerMessage.SessionStart s) {
+    public void start(Peer from, PeerMessage.SessionStart s) {
         Optional<RingEntry> mine = s.ring().stream().filter(e -> e.nodeId().equals(selfId)).findFirst();
         if (mine.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "session " + s.sessionId() + " does not include this node; ignored");
+            return;
+        }
+        if (!sessions.containsKey(s.sessionId()) && sessions.size() >= MAX_SESSIONS) {
+            from.sendError(new PeerMessage.Error(Optional.of(s.sessionId()), "node-busy", "node " + selfId
+                    + " holds " + MAX_SESSIONS + " sessions, its most; try again when some end"));
             return;
         }
         sessions.put(s.sessionId(), s);
@@ -69,8 +83,17 @@ public final class SessionRouter {
             return;
         }
         lastUsed.put(f.sessionId(), System.currentTimeMillis());
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            from.sendError(new PeerMessage.Error(Optional.of(f.sessionId()), "node-busy", "node " + selfId
+                    + " has " + MAX_QUEUED + " forwards waiting, its most"));
+            return;
+        }
         long arrived = System.nanoTime();
-        compute.execute(f.sessionId(), () -> run(s, f, arrived));
+        compute.execute(f.sessionId(), () -> {
+            queued.decrementAndGet();
+            run(s, f, arrived);
+        });
     }
 
     private void run(PeerMessage.SessionStart s, PeerMessage.Forward f, long arrived) {
@@ -84,8 +107,15 @@ public final class SessionRouter {
                     new IllegalStateException("layers [" + mine.start() + ", " + mine.end() + ") of " + s.modelId()
                             + " are not loaded on " + selfId));
             long started = System.nanoTime();
-            Activations out = engine.forward(session, f.position(), f.payload().toActivations());
-            HopTrace spent = new HopTrace(started - arrived, System.nanoTime() - started);
+            busy.enter(started);
+            Activations out;
+            long computed;
+            try {
+                out = engine.forward(session, f.position(), f.payload().toActivations());
+            } finally {
+                computed = busy.exit(System.nanoTime());
+            }
+            HopTrace spent = new HopTrace(started - arrived, computed);
             RingEntry next = s.after(selfId).orElseThrow();
             Peer peer = peers.peerOrDial(next.nodeId(), next.address(), DIAL_TIMEOUT_MILLIS);
             // A send that fails (a frame over the limit, a connection gone) reaches the tail at once.
