@@ -82,13 +82,15 @@ public final class ChatCommand implements Callable<Integer> {
         ModelStartup.Request request = new ModelStartup.Request(source, registry, model, threads.threads(), engine,
                 cluster, context, ring);
         try (ModelStartup started = ModelStartup.open(request, err)) {
-            chat(started.engine(), started.tokenizer(), started.metadata(), sampler, options, started.view(), err,
-                    request.modelId());
+            int refused = chat(started.engine(), started.tokenizer(), started.metadata(), sampler, options,
+                    started.view(), err, request.modelId());
+            // Piped input with a refused message failed as `exo run` would have (exit 2, as for bad input).
+            return refused > 0 && !interactive ? ExitCode.USAGE : ExitCode.OK;
         }
-        return ExitCode.OK;
     }
 
-    private void chat(InferenceEngine engine, Tokenizer tokenizer, GgufMetadata metadata, Sampler sampler,
+    /** Runs the conversation; returns how many messages were refused. */
+    private int chat(InferenceEngine engine, Tokenizer tokenizer, GgufMetadata metadata, Sampler sampler,
                       ChatRepl.Options options, ClusterView view, PrintWriter err, String modelId) throws IOException {
         // A session id of its own: two people chatting through the same nodes must not share one.
         Conversation conversation = new Conversation(new Generator(engine, tokenizer, SessionIds.next("chat")), tokenizer,
@@ -101,7 +103,9 @@ public final class ChatCommand implements Callable<Integer> {
                         + engine.contextLength() + " tokens of context). /help for commands, Ctrl-D to leave.");
                 err.flush();
             }
-            new ChatRepl(terminal, conversation, options, err, view).run();
+            ChatRepl repl = new ChatRepl(terminal, conversation, options, err, view);
+            repl.run();
+            return repl.refusedMessages();
         }
     }
 

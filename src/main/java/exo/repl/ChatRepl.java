@@ -45,6 +45,7 @@ public final class ChatRepl {
     private final ChatHistory history = new ChatHistory();
     private final InputReader input;
     private final ClusterView cluster;
+    private int refused;
 
     public ChatRepl(Terminal terminal, Conversation conversation, Options options, PrintWriter err, ClusterView cluster) {
         this.cluster = Objects.requireNonNull(cluster, "cluster");
@@ -156,6 +157,7 @@ public final class ChatRepl {
                 out.println();
                 out.flush();
             }
+            refused++;
             hint("exo: " + e.getMessage() + " (/reset starts a new conversation)");
         } finally {
             terminal.handle(Terminal.Signal.INT, previous);
@@ -163,6 +165,14 @@ public final class ChatRepl {
                 terminal.setAttributes(typing);
             }
         }
+    }
+
+    /**
+     * Messages refused (too long for the context, or the template refused them): a person at
+     * the terminal saw why and went on, but piped input that was refused is a failed run.
+     */
+    public int refusedMessages() {
+        return refused;
     }
 
     /** Turns the terminal's echo off (Ctrl-C still signals); returns the attributes to restore. */

@@ -53,6 +53,16 @@ class ChatIT {
         assertEquals(once.out(), again.out(), "greedy answers repeat across processes");
     }
 
+    /** A message too long for the context is refused with one line; piped, the run then exits 2 as exo run does. */
+    @Test
+    void aRefusedMessageFromAPipeEndsWithTwo() throws Exception {
+        Result r = chat("Hello\n" + "once upon a time ".repeat(40) + "\nHello again\n", "--context", "64");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(2, r.out().lines().count(), "the other two messages were answered: " + r.out());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("exo: the prompt needs ")
+                && l.endsWith("(/reset starts a new conversation)")).count(), "one line for the refusal: " + r.err());
+    }
+
     /** Nothing silent: a named peer that does not answer is said with why, and so is running alone. */
     @Test
     void aPeerThatDoesNotAnswerIsNamedAndRequirePeersRefusesToRunAlone() throws Exception {
