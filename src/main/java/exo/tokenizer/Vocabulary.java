@@ -13,6 +13,21 @@ final class Vocabulary {
 
     enum Kind { SPM, BPE }
 
+    /** Each token's text, score and attributes, and the id of each text. */
+    record Tokens(String[] texts, float[] scores, int[] attrs, Map<String, Integer> ids) {
+        int size() {
+            return texts.length;
+        }
+    }
+
+    /** The ids with a role in tokenizing and generating ({@link #NO_TOKEN} where a model has none). */
+    record SpecialIds(int bos, int eos, int eot, int unk) {
+    }
+
+    /** How text becomes tokens: the begin/end tokens added, the leading space, cleaning up spaces. */
+    record Flags(boolean addBos, boolean addEos, boolean addSpacePrefix, boolean cleanSpaces) {
+    }
+
     final Kind kind;
     private final String[] texts;
     private final float[] scores;
@@ -33,25 +48,23 @@ final class Vocabulary {
     private final int[] specialTokens;
     private final BitSet endOfGeneration;
 
-    Vocabulary(Kind kind, String[] texts, float[] scores, int[] attrs, Map<String, Integer> ids,
-               Map<String, Integer> mergeRanks, BpeSettings bpe, int bos, int eos, int eot, int unk,
-               boolean addBos, boolean addEos, boolean addSpacePrefix, boolean cleanSpaces,
-               int[] specialTokens, BitSet endOfGeneration) {
+    Vocabulary(Kind kind, Tokens tokens, Map<String, Integer> mergeRanks, BpeSettings bpe, SpecialIds special,
+               Flags flags, int[] specialTokens, BitSet endOfGeneration) {
         this.kind = kind;
-        this.texts = texts;
-        this.scores = scores;
-        this.attrs = attrs;
-        this.ids = Map.copyOf(ids);
+        this.texts = tokens.texts();
+        this.scores = tokens.scores();
+        this.attrs = tokens.attrs();
+        this.ids = Map.copyOf(tokens.ids());
         this.mergeRanks = Map.copyOf(mergeRanks);
         this.bpe = bpe;
-        this.bos = bos;
-        this.eos = eos;
-        this.eot = eot;
-        this.unk = unk;
-        this.addBos = addBos;
-        this.addEos = addEos;
-        this.addSpacePrefix = addSpacePrefix;
-        this.cleanSpaces = cleanSpaces;
+        this.bos = special.bos();
+        this.eos = special.eos();
+        this.eot = special.eot();
+        this.unk = special.unk();
+        this.addBos = flags.addBos();
+        this.addEos = flags.addEos();
+        this.addSpacePrefix = flags.addSpacePrefix();
+        this.cleanSpaces = flags.cleanSpaces();
         this.specialTokens = specialTokens.clone();
         this.endOfGeneration = (BitSet) endOfGeneration.clone();
     }

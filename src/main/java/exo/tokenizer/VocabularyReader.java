@@ -42,46 +42,48 @@ final class VocabularyReader {
         String model = md.getString("tokenizer.ggml.model")
                 .orElseThrow(() -> new IllegalArgumentException("the file has no tokenizer (tokenizer.ggml.model is missing)"));
         String pre = md.getString("tokenizer.ggml.pre").orElse("");
+        Defaults defaults = Defaults.of(model, pre);
+        Vocabulary.Tokens tokens = readTokens(md);
+        Map<String, Integer> merges = defaults.kind() == Vocabulary.Kind.BPE ? readMerges(md) : Map.of();
+        Roles roles = Roles.fromMetadata(md, defaults.special(), tokens.size());
+        Vocabulary.Flags flags = new Vocabulary.Flags(
+                md.getBool("tokenizer.ggml.add_bos_token").orElse(defaults.flags().addBos()),
+                md.getBool("tokenizer.ggml.add_eos_token").orElse(defaults.flags().addEos()),
+                md.getBool("tokenizer.ggml.add_space_prefix").orElse(defaults.flags().addSpacePrefix()),
+                defaults.flags().cleanSpaces());
+        roles.findByText(tokens);
+        BitSet eog = roles.endOfGeneration(tokens);
+        int[] special = specialTokens(tokens.texts(), tokens.attrs());
+        applyModelQuirks(md, pre, tokens.texts(), tokens.attrs(), tokens.ids(), special);
+        return new Vocabulary(defaults.kind(), tokens, merges, defaults.bpe(), roles.special(), flags, special, eog);
+    }
 
-        Vocabulary.Kind kind;
-        BpeSettings bpe = null;
-        int bos;
-        int eos;
-        int unk;
-        boolean addBos;
-        boolean addEos = false;
-        boolean addSpacePrefix;
-        boolean cleanSpaces;
-        switch (model) {
-            case "llama" -> {
-                kind = Vocabulary.Kind.SPM;
-                bos = 1;
-                eos = 2;
-                unk = 0;
-                addBos = true;
-                addSpacePrefix = true;
-                cleanSpaces = false;
-            }
-            case "gpt2" -> {
-                kind = Vocabulary.Kind.BPE;
-                if (pre.isEmpty()) {
-                    LOG.log(System.Logger.Level.WARNING,
-                            "missing tokenizer.ggml.pre, using 'default' (as llama.cpp: generation quality will be degraded)");
+    /** What llama.cpp assumes for a tokenizer model before reading the metadata. */
+    private record Defaults(Vocabulary.Kind kind, BpeSettings bpe, Vocabulary.SpecialIds special,
+                            Vocabulary.Flags flags) {
+        static Defaults of(String model, String pre) {
+            return switch (model) {
+                case "llama" -> new Defaults(Vocabulary.Kind.SPM, null, new Vocabulary.SpecialIds(1, 2,
+                        Vocabulary.NO_TOKEN, 0), new Vocabulary.Flags(true, false, true, false));
+                case "gpt2" -> {
+                    if (pre.isEmpty()) {
+                        LOG.log(System.Logger.Level.WARNING,
+                                "missing tokenizer.ggml.pre, using 'default' (as llama.cpp: generation quality will be degraded)");
+                    }
+                    BpeSettings bpe = BpeSettings.forName(pre);
+                    yield new Defaults(Vocabulary.Kind.BPE, bpe, new Vocabulary.SpecialIds(
+                            bpe.hasBos() ? 11 : Vocabulary.NO_TOKEN, 11, Vocabulary.NO_TOKEN, Vocabulary.NO_TOKEN),
+                            new Vocabulary.Flags(bpe.addBos(), false, false, bpe.cleanSpaces()));
                 }
-                bpe = BpeSettings.forName(pre);
-                bos = bpe.hasBos() ? 11 : Vocabulary.NO_TOKEN;
-                eos = 11;
-                unk = Vocabulary.NO_TOKEN;
-                addBos = bpe.addBos();
-                addSpacePrefix = false;
-                cleanSpaces = bpe.cleanSpaces();
-            }
-            case "bert", "t5", "rwkv", "no_vocab", "none" -> throw new IllegalArgumentException(
-                    "tokenizer model '" + model + "' is not supported (supported: llama, gpt2)");
-            default -> throw new IllegalArgumentException("unknown tokenizer model: '" + model + "'");
+                case "bert", "t5", "rwkv", "no_vocab", "none" -> throw new IllegalArgumentException(
+                        "tokenizer model '" + model + "' is not supported (supported: llama, gpt2)");
+                default -> throw new IllegalArgumentException("unknown tokenizer model: '" + model + "'");
+            };
         }
-        addSpacePrefix = md.getBool("tokenizer.ggml.add_space_prefix").orElse(addSpacePrefix);
+    }
 
+    /** tokenizer.ggml.tokens, scores and token_type: every token with a text of its own. */
+    private static Vocabulary.Tokens readTokens(GgufMetadata md) {
         String[] texts = md.getStringArray("tokenizer.ggml.tokens")
                 .orElseThrow(() -> new IllegalArgumentException("cannot find tokenizer vocab (tokenizer.ggml.tokens)"))
                 .clone();
@@ -102,77 +104,96 @@ final class VocabularyReader {
             }
             attrs[i] = types == null ? TokenAttributes.NORMAL : TokenAttributes.fromTokenType(types[i]);
         }
-        Map<String, Integer> merges = kind == Vocabulary.Kind.BPE ? readMerges(md) : Map.of();
+        return new Vocabulary.Tokens(texts, scores, attrs, ids);
+    }
 
-        bos = specialId(md, "tokenizer.ggml.bos_token_id", bos, n);
-        eos = specialId(md, "tokenizer.ggml.eos_token_id", eos, n);
-        int eot = specialId(md, "tokenizer.ggml.eot_token_id", Vocabulary.NO_TOKEN, n);
-        int eom = specialId(md, "tokenizer.ggml.eom_token_id", Vocabulary.NO_TOKEN, n);
-        unk = specialId(md, "tokenizer.ggml.unknown_token_id", unk, n);
-        int fimPre = specialId(md, "tokenizer.ggml.prefix_token_id",
-                specialId(md, "tokenizer.ggml.fim_pre_token_id", Vocabulary.NO_TOKEN, n), n); // the deprecated key wins, as in llama.cpp
-        int fimSuf = specialId(md, "tokenizer.ggml.suffix_token_id",
-                specialId(md, "tokenizer.ggml.fim_suf_token_id", Vocabulary.NO_TOKEN, n), n); // the deprecated key wins, as in llama.cpp
-        int fimMid = specialId(md, "tokenizer.ggml.middle_token_id",
-                specialId(md, "tokenizer.ggml.fim_mid_token_id", Vocabulary.NO_TOKEN, n), n); // the deprecated key wins, as in llama.cpp
-        int fimPad = specialId(md, "tokenizer.ggml.fim_pad_token_id", Vocabulary.NO_TOKEN, n);
-        int fimRep = specialId(md, "tokenizer.ggml.fim_rep_token_id", Vocabulary.NO_TOKEN, n);
-        int fimSep = specialId(md, "tokenizer.ggml.fim_sep_token_id", Vocabulary.NO_TOKEN, n);
-        addBos = md.getBool("tokenizer.ggml.add_bos_token").orElse(addBos);
-        addEos = md.getBool("tokenizer.ggml.add_eos_token").orElse(addEos);
+    /**
+     * The tokens with a role: from the metadata, else found by their text (which makes them
+     * control tokens, as llama.cpp does); and from them the tokens that end generation.
+     */
+    private static final class Roles {
+        int bos;
+        int eos;
+        int eot;
+        int eom;
+        int unk;
+        int fimPre;
+        int fimSuf;
+        int fimMid;
+        int fimPad;
+        int fimRep;
+        int fimSep;
 
-        // Tokens found by their text. llama.cpp walks an unordered_map, so where a vocabulary has
-        // two candidates for one role its pick is arbitrary; ascending id order is used here.
-        for (int i = 0; i < n; i++) {
-            String t = texts[i];
-            if (eot == Vocabulary.NO_TOKEN && EOT_TEXTS.contains(t)) {
-                eot = forceControl(attrs, texts, i);
-            }
-            if (eom == Vocabulary.NO_TOKEN && EOM_TEXTS.contains(t)) {
-                eom = forceControl(attrs, texts, i);
-            }
-            if (fimPre == Vocabulary.NO_TOKEN && FIM_PRE_TEXTS.contains(t)) {
-                fimPre = forceControl(attrs, texts, i);
-            }
-            if (fimSuf == Vocabulary.NO_TOKEN && FIM_SUF_TEXTS.contains(t)) {
-                fimSuf = forceControl(attrs, texts, i);
-            }
-            if (fimMid == Vocabulary.NO_TOKEN && FIM_MID_TEXTS.contains(t)) {
-                fimMid = forceControl(attrs, texts, i);
-            }
-            if (fimPad == Vocabulary.NO_TOKEN && FIM_PAD_TEXTS.contains(t)) {
-                fimPad = forceControl(attrs, texts, i);
-            }
-            if (fimRep == Vocabulary.NO_TOKEN && FIM_REP_TEXTS.contains(t)) {
-                fimRep = forceControl(attrs, texts, i);
-            }
-            if (fimSep == Vocabulary.NO_TOKEN && FIM_SEP_TEXTS.contains(t)) {
-                fimSep = forceControl(attrs, texts, i);
+        static Roles fromMetadata(GgufMetadata md, Vocabulary.SpecialIds defaults, int n) {
+            Roles r = new Roles();
+            r.bos = specialId(md, "tokenizer.ggml.bos_token_id", defaults.bos(), n);
+            r.eos = specialId(md, "tokenizer.ggml.eos_token_id", defaults.eos(), n);
+            r.eot = specialId(md, "tokenizer.ggml.eot_token_id", Vocabulary.NO_TOKEN, n);
+            r.eom = specialId(md, "tokenizer.ggml.eom_token_id", Vocabulary.NO_TOKEN, n);
+            r.unk = specialId(md, "tokenizer.ggml.unknown_token_id", defaults.unk(), n);
+            // The deprecated keys win over the fim_* ones, as in llama.cpp.
+            r.fimPre = specialId(md, "tokenizer.ggml.prefix_token_id",
+                    specialId(md, "tokenizer.ggml.fim_pre_token_id", Vocabulary.NO_TOKEN, n), n);
+            r.fimSuf = specialId(md, "tokenizer.ggml.suffix_token_id",
+                    specialId(md, "tokenizer.ggml.fim_suf_token_id", Vocabulary.NO_TOKEN, n), n);
+            r.fimMid = specialId(md, "tokenizer.ggml.middle_token_id",
+                    specialId(md, "tokenizer.ggml.fim_mid_token_id", Vocabulary.NO_TOKEN, n), n);
+            r.fimPad = specialId(md, "tokenizer.ggml.fim_pad_token_id", Vocabulary.NO_TOKEN, n);
+            r.fimRep = specialId(md, "tokenizer.ggml.fim_rep_token_id", Vocabulary.NO_TOKEN, n);
+            r.fimSep = specialId(md, "tokenizer.ggml.fim_sep_token_id", Vocabulary.NO_TOKEN, n);
+            return r;
+        }
+
+        /**
+         * Roles the metadata left empty, found by their text. llama.cpp walks an unordered_map,
+         * so where a vocabulary has two candidates for one role its pick is arbitrary; ascending
+         * id order is used here.
+         */
+        void findByText(Vocabulary.Tokens tokens) {
+            String[] texts = tokens.texts();
+            int[] attrs = tokens.attrs();
+            for (int i = 0; i < texts.length; i++) {
+                String t = texts[i];
+                eot = found(eot, EOT_TEXTS, t, attrs, texts, i);
+                eom = found(eom, EOM_TEXTS, t, attrs, texts, i);
+                fimPre = found(fimPre, FIM_PRE_TEXTS, t, attrs, texts, i);
+                fimSuf = found(fimSuf, FIM_SUF_TEXTS, t, attrs, texts, i);
+                fimMid = found(fimMid, FIM_MID_TEXTS, t, attrs, texts, i);
+                fimPad = found(fimPad, FIM_PAD_TEXTS, t, attrs, texts, i);
+                fimRep = found(fimRep, FIM_REP_TEXTS, t, attrs, texts, i);
+                fimSep = found(fimSep, FIM_SEP_TEXTS, t, attrs, texts, i);
             }
         }
 
-        BitSet eog = new BitSet(n);
-        for (int id : new int[] {fimPad, fimRep, fimSep}) {
-            if (id != Vocabulary.NO_TOKEN) {
-                eog.set(id);
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            if (EOG_TEXTS.contains(texts[i])) {
-                eog.set(forceControl(attrs, texts, i));
-            }
-        }
-        for (int id : new int[] {eos, eot, eom}) {
-            if (id != Vocabulary.NO_TOKEN) {
-                eog.set(id);
-            }
+        private static int found(int role, Set<String> texts, String text, int[] attrs, String[] all, int id) {
+            return role == Vocabulary.NO_TOKEN && texts.contains(text) ? forceControl(attrs, all, id) : role;
         }
 
-        int[] special = specialTokens(texts, attrs);
-        applyModelQuirks(md, pre, texts, attrs, ids, special);
+        /** llama.cpp's special_eog_ids: FIM padding/repo/separator, end-of-turn texts, EOS, EOT and EOM. */
+        BitSet endOfGeneration(Vocabulary.Tokens tokens) {
+            String[] texts = tokens.texts();
+            BitSet eog = new BitSet(texts.length);
+            for (int id : new int[] {fimPad, fimRep, fimSep}) {
+                if (id != Vocabulary.NO_TOKEN) {
+                    eog.set(id);
+                }
+            }
+            for (int i = 0; i < texts.length; i++) {
+                if (EOG_TEXTS.contains(texts[i])) {
+                    eog.set(forceControl(tokens.attrs(), texts, i));
+                }
+            }
+            for (int id : new int[] {eos, eot, eom}) {
+                if (id != Vocabulary.NO_TOKEN) {
+                    eog.set(id);
+                }
+            }
+            return eog;
+        }
 
-        return new Vocabulary(kind, texts, scores, attrs, ids, merges, bpe, bos, eos, eot, unk, addBos, addEos,
-                addSpacePrefix, cleanSpaces, special, eog);
+        Vocabulary.SpecialIds special() {
+            return new Vocabulary.SpecialIds(bos, eos, eot, unk);
+        }
     }
 
     /** tokenizer.ggml.merges: "left right" per line, the first space from the second character on. */
