@@ -35,7 +35,12 @@ public final class StaticPeers {
 
     /** Reads a peers file. */
     public static List<PeerAddress> readFile(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": not UTF-8 text; a peers file holds HOST:PORT lines");
+        }
         List<PeerAddress> peers = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);

@@ -313,8 +313,10 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
                 WireDtype dtype = dtype(r.u8("dtype"));
                 long count = Integer.toUnsignedLong(r.i32("count"));
                 long dim = Integer.toUnsignedLong(r.i32("dim"));
-                long bytes = count * dim * dtype.bytesPerValue();
-                if (count > Integer.MAX_VALUE || dim > Integer.MAX_VALUE || bytes > Integer.MAX_VALUE) {
+                // count and dim are below 2^32 each, so count x dim fits a long; times the value size may not.
+                long values = count * dim;
+                long bytes = values > Integer.MAX_VALUE ? Long.MAX_VALUE : values * dtype.bytesPerValue();
+                if (bytes > Integer.MAX_VALUE) {
                     throw new WireException("Forward hidden state of " + count + " x " + dim + " is too large");
                 }
                 yield new Payload.HiddenState(dtype, (int) count, (int) dim, r.raw((int) bytes, "hidden state values"));

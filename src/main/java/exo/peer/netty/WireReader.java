@@ -82,6 +82,9 @@ final class WireReader {
     }
 
     byte[] raw(int n, String field) {
+        if (n < 0) {
+            throw new WireException(field + ": a negative length " + n);
+        }
         need(n, field);
         byte[] b = new byte[n];
         frame.readBytes(b);

@@ -1,0 +1,55 @@
+package exo.serve;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import exo.TestModels;
+import exo.engine.ggml.GgmlEngine;
+import exo.engine.sampling.SamplingParams;
+import exo.gguf.GgufFile;
+import exo.tokenizer.Tokenizer;
+import exo.tokenizer.Tokenizers;
+import exo.tokenizer.chat.ChatTemplates;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Any body sent to the generation endpoints of OpenAI's and Ollama's APIs: a parsed request,
+ * or an ApiError (a 4xx in the API's own shape); never another exception, which would be a 500.
+ * The first byte picks the endpoint.
+ */
+class RequestBodyFuzzTest {
+    private static final ServedModel MODEL = model();
+
+    private static ServedModel model() {
+        try {
+            var metadata = GgufFile.readHeader(TestModels.stories260K()).metadata();
+            Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
+            // Parsing never runs the engine; one is needed to make the model.
+            GgmlEngine engine = GgmlEngine.open(TestModels.stories260K(), 0, -1, 1, 512);
+            return new ServedModel("stories260K", engine, tokenizer, ChatTemplates.forModel(metadata, tokenizer),
+                    SamplingParams.GREEDY, new ModelCard("llama", 1, 1, "F32"), List::of, () -> { });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void bodiesParseOrAreRefused(byte[] data) {
+        if (data.length == 0) {
+            return;
+        }
+        int endpoint = data[0] & 3;
+        byte[] body = java.util.Arrays.copyOfRange(data, 1, data.length);
+        try {
+            var json = OpenAiApi.parse(body);
+            switch (endpoint) {
+                case 0 -> new OpenAiApi(MODEL).parseChat(json);
+                case 1 -> new OpenAiApi(MODEL).parseCompletion(json);
+                case 2 -> new OllamaApi(MODEL).parseChat(json);
+                default -> new OllamaApi(MODEL).parseGenerate(json);
+            }
+        } catch (ApiError refused) {
+            // a 4xx with its reason
+        }
+    }
+}
