@@ -6,9 +6,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Memory sizes as people write them: "192GB", "64 GiB", "1.5T", "512MB", "1073741824".
+ * Memory sizes as people write them: "192GB", "64 GiB", "1.5T", "512MB", "1073741824B".
  * KB/MB/GB/TB are read as binary units (GB = 2^30), because that is how RAM is sold and how
- * operating systems report it; KiB/MiB/GiB/TiB mean the same.
+ * operating systems report it; KiB/MiB/GiB/TiB mean the same. A number without a unit is
+ * refused: "192" meant as 192 GB would otherwise plan a machine of 192 bytes.
  */
 public final class ByteSize {
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(I?B)?", Pattern.CASE_INSENSITIVE);
@@ -23,6 +24,10 @@ public final class ByteSize {
             throw new IllegalArgumentException("'" + text + "' is not a memory size (examples: 64GB, 512MB, 1.5TB)");
         }
         String unit = m.group(2).toUpperCase(Locale.ROOT);
+        if (unit.isEmpty() && m.group(3) == null) {
+            throw new IllegalArgumentException("'" + text + "' has no unit: write " + m.group(1) + "GB, "
+                    + m.group(1) + "MB or " + m.group(1) + "B");
+        }
         int power = unit.isEmpty() ? 0 : UNITS.indexOf(unit) + 1;
         BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1L << (10 * power)));
         try {
