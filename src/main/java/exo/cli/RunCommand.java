@@ -25,8 +25,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Complete a prompt with MODEL on this machine, streaming the text to stdout.",
                 "The last line on stderr gives prompt tokens, prefill tok/s, generated tokens and decode tok/s."},
-        footer = {"", "Examples:", "  exo run --model-file stories260K.gguf --prompt 'Once upon a time' --temperature 0",
-                "  exo run llama-3.2-1b --chat --prompt 'Why is the sky blue?' -n 200"})
+        footer = {"", "The prompt comes from --prompt, else the argument after MODEL, else standard input.", "",
+                "Examples:", "  exo run --model-file stories260K.gguf --prompt 'Once upon a time' --temperature 0",
+                "  exo run llama-3.2-1b --chat 'Why is the sky blue?' -n 200",
+                "  echo 'Once upon a time' | exo run --model-file stories260K.gguf"})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,10 +41,14 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "A model id from 'exo models' (or use --model-file).")
     String model;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PROMPT", description = "The prompt (or use --prompt).")
+    String promptArgument;
+
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "The prompt; - reads standard input.")
     String prompt;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256",
@@ -69,6 +75,7 @@ public final class RunCommand implements Callable<Integer> {
         if (context < 0) {
             throw new IllegalArgumentException("--context must be positive");
         }
+        String promptText = promptText();
         Sampler sampler = new Sampler(sampling.params());
         Path path = source.resolve(model, registry);
         PrintWriter out = spec.commandLine().getOut();
@@ -79,8 +86,8 @@ public final class RunCommand implements Callable<Integer> {
             EngineOption.Opened opened = this.engine.openWhole(path, threads.threads(), pool, context);
             try (InferenceEngine engine = opened.engine()) {
                 int[] ids = chat
-                        ? template.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(prompt)), true)
-                        : tokenizer.encode(prompt, true, false);
+                        ? template.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(promptText)), true)
+                        : tokenizer.encode(promptText, true, false);
                 Generator generator = new Generator(engine, tokenizer, "run");
                 GenerationStats stats = generator.generate(ids, maxTokens, sampler, (id, text) -> {
                     out.print(text);
@@ -94,5 +101,32 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The prompt: --prompt, else the argument after MODEL (or the only one, with --model-file),
+     * else standard input when it is not a terminal, as Ollama's and llama.cpp's runs take it.
+     */
+    private String promptText() throws java.io.IOException {
+        if (source.hasFile() && model != null && promptArgument == null) {
+            promptArgument = model; // exo run --model-file F 'prompt'
+            model = null;
+        }
+        if (prompt != null && promptArgument != null) {
+            throw new IllegalArgumentException("give the prompt once: --prompt or an argument, not both");
+        }
+        String given = prompt != null ? prompt : promptArgument;
+        if (given != null && !given.equals("-")) {
+            return given;
+        }
+        if (given == null && System.console() != null && System.console().isTerminal()) {
+            throw new IllegalArgumentException("give a prompt: --prompt TEXT, an argument after the model, or on "
+                    + "standard input");
+        }
+        String read = new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (read.isEmpty()) {
+            throw new IllegalArgumentException("the prompt on standard input is empty");
+        }
+        return read;
     }
 }
