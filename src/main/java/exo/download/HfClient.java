@@ -242,7 +242,9 @@ public final class HfClient implements AutoCloseable {
         long seen = progress.getAsLong();
         while (true) {
             try {
-                return attempt.run();
+                T result = attempt.run();
+                reached = true;
+                return result;
             } catch (SinkFailure e) {
                 throw e.getCause();
             } catch (HubException | InterruptedIOException e) {
@@ -251,13 +253,46 @@ public final class HfClient implements AutoCloseable {
                 long now = progress.getAsLong();
                 failures = now > seen ? 1 : failures + 1;
                 seen = now;
+                java.util.Optional<String> unreachable = unreachable(e);
+                // A host that cannot be resolved or connected to at all, never reached by this client:
+                // no network, or a wrong endpoint. Said after one quick retry, not after a minute of backoff.
+                if (unreachable.isPresent() && !reached && now == 0 && failures >= UNREACHABLE_TRIES) {
+                    throw new HubException(HubException.Reason.NETWORK, "cannot reach "
+                            + settings.endpoint().getHost() + ": " + unreachable.get() + "; set HF_ENDPOINT for a "
+                            + "mirror, or use --model-file with a GGUF on this machine", e);
+                }
                 if (failures >= settings.retry().attempts()) {
                     throw new HubException(HubException.Reason.NETWORK, what + " failed after " + failures
                             + " tries: " + describe(e), e);
                 }
-                sleep(settings.retry().delay(failures));
+                java.time.Duration delay = settings.retry().delay(failures);
+                sleep(unreachable.isPresent() && !reached ? min(delay, java.time.Duration.ofSeconds(1)) : delay);
             }
         }
+    }
+
+    /** Tries before a host never reached is called unreachable. */
+    private static final int UNREACHABLE_TRIES = 2;
+
+    /** Whether any request of this client got an answer: after that, failures are transient. */
+    private volatile boolean reached;
+
+    /** Why a connection could not be made at all ("no such host", "connection refused"), if that is what failed. */
+    private static java.util.Optional<String> unreachable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+                return java.util.Optional.of("the name does not resolve (no network?)");
+            }
+            if (t instanceof java.net.ConnectException || t instanceof java.net.NoRouteToHostException) {
+                String m = t.getMessage();
+                return java.util.Optional.of(m == null || m.isBlank() ? "cannot connect" : m.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static String describe(IOException e) {

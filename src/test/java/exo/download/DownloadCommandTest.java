@@ -204,6 +204,28 @@ class DownloadCommandTest {
         assertTrue(err3.toString().contains("A-B"), err3.toString());
     }
 
+    /**
+     * A hub that cannot be reached at all (nothing listens, or the name does not resolve) is
+     * named in one line after a quick retry, not after a minute of backoff ending in a bare
+     * exception (the process is given 20 s; the backoff alone took 30 s before).
+     */
+    @Test
+    void anUnreachableHubIsNamedQuickly() throws Exception {
+        for (String endpoint : java.util.List.of("http://127.0.0.1:9", "http://no-such-host.invalid")) {
+            try (ExoProcess p = ExoProcess.start(tmp.resolve("logs"), Map.of("HF_ENDPOINT", endpoint,
+                    "HF_HOME", tmp.resolve("hf").toString(), "EXO_HOME", tmp.resolve("exo").toString()),
+                    "download", "stories-260k", "-q")) {
+                ExoProcess.Result r = p.await(20);
+                assertEquals(1, r.exitCode(), r.err());
+                String host = java.net.URI.create(endpoint).getHost();
+                assertTrue(r.err().strip().startsWith("exo: cannot reach " + host + ": "), r.err());
+                assertTrue(r.err().strip().endsWith("set HF_ENDPOINT for a mirror, or use --model-file with a GGUF "
+                        + "on this machine"), r.err());
+                assertEquals(1, r.err().strip().lines().count(), r.err());
+            }
+        }
+    }
+
     /** With --plan, this machine fetches the slice exo plan gives it: here the tail, after a larger "big". */
     @Test
     void planFetchesThisMachinesSlice() throws Exception {
