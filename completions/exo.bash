@@ -158,10 +158,12 @@ function _complete_exo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} chat" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} download" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ls" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} node" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} peers" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rm" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} template" ];    then _picocli_exo; return $?; fi
@@ -172,23 +174,27 @@ function _complete_exo() {
   local cmds1=(bench)
   local cmds2=(chat)
   local cmds3=(download)
-  local cmds4=(models)
-  local cmds5=(node)
-  local cmds6=(peers)
-  local cmds7=(plan)
-  local cmds8=(run)
-  local cmds9=(serve)
-  local cmds10=(template)
-  local cmds11=(tokenize)
+  local cmds4=(ls)
+  local cmds5=(models)
+  local cmds6=(node)
+  local cmds7=(peers)
+  local cmds8=(plan)
+  local cmds9=(rm)
+  local cmds10=(run)
+  local cmds11=(serve)
+  local cmds12=(template)
+  local cmds13=(tokenize)
 
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_exo_template; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_serve; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_run; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_plan; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_peers; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_node; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_models; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_exo_template; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_exo_serve; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_rm; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_plan; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_peers; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_node; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_exo_models; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_exo_ls; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_exo_download; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_exo_chat; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_exo_bench; return $?; fi
@@ -203,7 +209,7 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="help bench chat download models node peers plan run serve template tokenize"
+  local commands="help bench chat download ls models node peers plan rm run serve template tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -221,7 +227,7 @@ function _picocli_exo_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="bench chat download models node peers plan run serve template tokenize"
+  local commands="bench chat download ls models node peers plan rm run serve template tokenize"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -540,6 +546,36 @@ function _picocli_exo_download() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `ls` subcommand.
+function _picocli_exo_ls() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--models-file'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `models` subcommand.
 function _picocli_exo_models() {
   # Get completion data
@@ -747,6 +783,39 @@ function _picocli_exo_plan() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rm` subcommand.
+function _picocli_exo_rm() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--models-file' '--quant'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--models-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--quant')
+      return
       ;;
   esac
 

@@ -155,6 +155,37 @@ class DownloadCommandTest {
         assertTrue(hub.bytesSent() < Files.size(synthetic) * 3 / 4, "sent " + hub.bytesSent());
     }
 
+    /** exo ls lists what download fetched (whole and shards); exo rm deletes it, blob included. */
+    @Test
+    void lsListsTheFilesAndRmRemovesThem() throws Exception {
+        assertEquals(0, exo("download", "synthetic", "-q").exitCode());
+        assertEquals(0, exo("download", "synthetic", "--layers", "2-3", "-q").exitCode());
+        ExoProcess.Result ls = exo("ls", "--json");
+        assertEquals(0, ls.exitCode(), ls.err());
+        var files = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ls.out()).get("files");
+        assertEquals(2, files.size(), ls.out());
+        assertEquals("synthetic", files.get(0).get("model").asText());
+        assertEquals("Q8_0", files.get(0).get("quant").asText());
+        assertEquals("all", files.get(0).get("layers").asText());
+        assertEquals(Files.size(synthetic), files.get(0).get("size_bytes").asLong());
+        assertEquals("2-3", files.get(1).get("layers").asText());
+        assertTrue(exo("ls").out().lines().anyMatch(l -> l.startsWith("synthetic") && l.contains("2-3")));
+
+        assertTrue(Files.exists(blob()));
+        ExoProcess.Result rm = exo("rm", "synthetic");
+        assertEquals(0, rm.exitCode(), rm.err());
+        assertTrue(rm.err().strip().endsWith("exo: removed 2 files of synthetic, "
+                + exo.cli.ByteSize.format(files.get(0).get("size_bytes").asLong() + files.get(1).get("size_bytes").asLong())),
+                rm.err());
+        assertFalse(Files.exists(blob()), "the blob no snapshot links to any more is gone");
+        assertEquals(0, new com.fasterxml.jackson.databind.ObjectMapper().readTree(exo("ls", "--json").out())
+                .get("files").size());
+        ExoProcess.Result again = exo("rm", "synthetic");
+        assertEquals(1, again.exitCode(), again.err());
+        assertEquals("exo: synthetic has no files on this machine (exo ls lists what there is)", again.err().strip());
+        assertEquals(2, exo("rm", "synthetic", "--quant", "Q9").exitCode());
+    }
+
     @Test
     void aMissingFileNamesTheRepositoryAndFileAndExitsTwo() throws Exception {
         ExoProcess.Result r = exo("download", "missing");
