@@ -100,8 +100,16 @@ final class ModelStartup implements AutoCloseable {
         Node node = Node.start(config, home);
         try {
             // Nothing silent: each peer named that did not answer is said with why, and so is running alone.
+            // Nothing silent while listening: one line before, and what was found after.
+            err.println("exo: looking for exo nodes (up to " + Math.round(r.ring().waitMillis / 1000.0) + " s)...");
+            err.flush();
             for (String unanswered : node.awaitPeers(r.ring().waitMillis)) {
                 err.println("exo: peer " + unanswered + "; planning without it");
+            }
+            if (!node.network().peers().isEmpty()) {
+                err.println("exo: found " + node.network().peers().size() + " node"
+                        + (node.network().peers().size() == 1 ? "" : "s") + ": " + String.join(", ",
+                        node.network().peers().stream().map(p -> p.info().id()).sorted().toList()));
             }
             if (node.network().peers().isEmpty()) {
                 if (r.ring().requirePeers) {

@@ -18,16 +18,21 @@ import java.util.List;
  * The first byte picks the endpoint.
  */
 class RequestBodyFuzzTest {
-    private static final ServedModel MODEL = model();
+    /** Made on first use, so that without ../shared the test is skipped rather than broken. */
+    private static ServedModel model;
 
-    private static ServedModel model() {
+    private static synchronized ServedModel model() {
+        if (model != null) {
+            return model;
+        }
         try {
             var metadata = GgufFile.readHeader(TestModels.stories260K()).metadata();
             Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
             // Parsing never runs the engine; one is needed to make the model.
             GgmlEngine engine = GgmlEngine.open(TestModels.stories260K(), 0, -1, 1, 512);
-            return new ServedModel("stories260K", engine, tokenizer, ChatTemplates.forModel(metadata, tokenizer),
+            model = new ServedModel("stories260K", engine, tokenizer, ChatTemplates.forModel(metadata, tokenizer),
                     SamplingParams.GREEDY, new ModelCard("llama", 1, 1, "F32"), List::of, () -> { });
+            return model;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,13 +45,14 @@ class RequestBodyFuzzTest {
         }
         int endpoint = data[0] & 3;
         byte[] body = java.util.Arrays.copyOfRange(data, 1, data.length);
+        ServedModel served = model();
         try {
             var json = OpenAiApi.parse(body);
             switch (endpoint) {
-                case 0 -> new OpenAiApi(MODEL).parseChat(json);
-                case 1 -> new OpenAiApi(MODEL).parseCompletion(json);
-                case 2 -> new OllamaApi(MODEL).parseChat(json);
-                default -> new OllamaApi(MODEL).parseGenerate(json);
+                case 0 -> new OpenAiApi(served).parseChat(json);
+                case 1 -> new OpenAiApi(served).parseCompletion(json);
+                case 2 -> new OllamaApi(served).parseChat(json);
+                default -> new OllamaApi(served).parseGenerate(json);
             }
         } catch (ApiError refused) {
             // a 4xx with its reason
