@@ -247,8 +247,10 @@ function _picocli_exo_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--compare' '--require-peers' '--memory-bandwidth' '--json' '--csv' '--md' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--compare' '--require-peers' '--memory-bandwidth' '--json' '--csv' '--md'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--gpu' '--sessions' '--nodes' '--wire-dtype' '--wait-ms' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
+  local MODEL_option_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # --synthetic values
   local ENGINE_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
@@ -264,7 +266,9 @@ function _picocli_exo_bench() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -273,7 +277,9 @@ function _picocli_exo_bench() {
       return $?
       ;;
     '--synthetic')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODEL_option_args[@]}" ) )
+      return $?
       ;;
     '-p'|'--n-prompt')
       return
@@ -356,11 +362,17 @@ function _picocli_exo_bench() {
       return $?
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "bench" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -373,8 +385,9 @@ function _picocli_exo_chat() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--verbose' '--require-peers' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--verbose' '--require-peers'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
@@ -390,7 +403,9 @@ function _picocli_exo_chat() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -485,11 +500,17 @@ function _picocli_exo_chat() {
       return
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "chat" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -502,8 +523,9 @@ function _picocli_exo_download() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--plan' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-q' '--quiet' '--plan'"
   local arg_opts="'--models-file' '--quant' '--layers' '--revision' '--device' '--context' '--tail' '--memory'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -515,7 +537,9 @@ function _picocli_exo_download() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--layers')
       return
@@ -536,11 +560,17 @@ function _picocli_exo_download() {
       return
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "download" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -553,7 +583,7 @@ function _picocli_exo_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--models-file'"
 
   type compopt &>/dev/null && compopt +o default
@@ -583,7 +613,7 @@ function _picocli_exo_models() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--models-file'"
 
   type compopt &>/dev/null && compopt +o default
@@ -613,7 +643,7 @@ function _picocli_exo_node() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--verbose'"
   local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--engine' '--gpu' '--models-dir'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
@@ -691,7 +721,7 @@ function _picocli_exo_peers() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--peers' '--discovery' '--cluster-key' '--wait-ms'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 
@@ -730,8 +760,9 @@ function _picocli_exo_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms' '--engine' '--gpu'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -758,7 +789,9 @@ function _picocli_exo_plan() {
       return
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--peers')
       return
@@ -785,11 +818,17 @@ function _picocli_exo_plan() {
       return $?
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "plan" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -802,8 +841,9 @@ function _picocli_exo_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help'"
   local arg_opts="'--models-file' '--quant'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -815,14 +855,22 @@ function _picocli_exo_rm() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "rm" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -835,8 +883,9 @@ function _picocli_exo_run() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--chat' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--chat'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine' '--gpu' '--chat-template-file'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
 
@@ -850,7 +899,9 @@ function _picocli_exo_run() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -905,11 +956,17 @@ function _picocli_exo_run() {
       return $?
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "run" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -922,8 +979,9 @@ function _picocli_exo_serve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--require-peers' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--require-peers'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
@@ -939,7 +997,9 @@ function _picocli_exo_serve() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -1043,11 +1103,17 @@ function _picocli_exo_serve() {
       return
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "serve" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1060,8 +1126,9 @@ function _picocli_exo_template() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-generation-prompt' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--no-generation-prompt'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--chat-template-file' '--messages' '--bos-token' '--eos-token'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1073,7 +1140,9 @@ function _picocli_exo_template() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -1097,11 +1166,17 @@ function _picocli_exo_template() {
       return
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "template" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1114,8 +1189,9 @@ function _picocli_exo_tokenize() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--pieces' '--no-bos' '--parse-special' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--pieces' '--no-bos' '--parse-special'"
   local arg_opts="'--model-file' '--quant' '--models-file'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1127,7 +1203,9 @@ function _picocli_exo_tokenize() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'

@@ -251,8 +251,10 @@ function _picocli_exo_bench() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--compare' '--require-peers' '--memory-bandwidth' '--json' '--csv' '--md' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--compare' '--require-peers' '--memory-bandwidth' '--json' '--csv' '--md'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--gpu' '--sessions' '--nodes' '--wire-dtype' '--wait-ms' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
+  local MODEL_option_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # --synthetic values
   local ENGINE_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
@@ -268,7 +270,9 @@ function _picocli_exo_bench() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -277,7 +281,9 @@ function _picocli_exo_bench() {
       return $?
       ;;
     '--synthetic')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${MODEL_option_args[@]}" ) )
+      return $?
       ;;
     '-p'|'--n-prompt')
       return
@@ -360,11 +366,17 @@ function _picocli_exo_bench() {
       return $?
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "bench" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -377,8 +389,9 @@ function _picocli_exo_chat() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--verbose' '--require-peers' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--verbose' '--require-peers'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
@@ -394,7 +407,9 @@ function _picocli_exo_chat() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -489,11 +504,17 @@ function _picocli_exo_chat() {
       return
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "chat" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -506,8 +527,9 @@ function _picocli_exo_download() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--plan' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '-q' '--quiet' '--plan'"
   local arg_opts="'--models-file' '--quant' '--layers' '--revision' '--device' '--context' '--tail' '--memory'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -519,7 +541,9 @@ function _picocli_exo_download() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--layers')
       return
@@ -540,11 +564,17 @@ function _picocli_exo_download() {
       return
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "download" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -557,7 +587,7 @@ function _picocli_exo_ls() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--models-file'"
 
   type compopt &>/dev/null && compopt +o default
@@ -587,7 +617,7 @@ function _picocli_exo_models() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--models-file'"
 
   type compopt &>/dev/null && compopt +o default
@@ -617,7 +647,7 @@ function _picocli_exo_node() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--verbose' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--verbose'"
   local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--engine' '--gpu' '--models-dir'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
@@ -695,7 +725,7 @@ function _picocli_exo_peers() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--peers' '--discovery' '--cluster-key' '--wait-ms'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 
@@ -734,8 +764,9 @@ function _picocli_exo_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms' '--engine' '--gpu'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -762,7 +793,9 @@ function _picocli_exo_plan() {
       return
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--peers')
       return
@@ -789,11 +822,17 @@ function _picocli_exo_plan() {
       return $?
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "plan" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -806,8 +845,9 @@ function _picocli_exo_rm() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help'"
   local arg_opts="'--models-file' '--quant'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -819,14 +859,22 @@ function _picocli_exo_rm() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "rm" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -839,8 +887,9 @@ function _picocli_exo_run() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--chat' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--chat'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine' '--gpu' '--chat-template-file'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
 
@@ -854,7 +903,9 @@ function _picocli_exo_run() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -909,11 +960,17 @@ function _picocli_exo_run() {
       return $?
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "run" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -926,8 +983,9 @@ function _picocli_exo_serve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--require-peers' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--require-peers'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
@@ -943,7 +1001,9 @@ function _picocli_exo_serve() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -1047,11 +1107,17 @@ function _picocli_exo_serve() {
       return
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "serve" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1064,8 +1130,9 @@ function _picocli_exo_template() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-generation-prompt' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--no-generation-prompt'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--chat-template-file' '--messages' '--bos-token' '--eos-token'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1077,7 +1144,9 @@ function _picocli_exo_template() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'
@@ -1101,11 +1170,17 @@ function _picocli_exo_template() {
       return
       ;;
   esac
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "template" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -1118,8 +1193,9 @@ function _picocli_exo_tokenize() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--pieces' '--no-bos' '--parse-special' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-h' '--help' '--pieces' '--no-bos' '--parse-special'"
   local arg_opts="'--model-file' '--quant' '--models-file'"
+  local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1131,7 +1207,9 @@ function _picocli_exo_tokenize() {
       return $?
       ;;
     '--quant')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${QUANT_option_args[@]}" ) )
+      return $?
       ;;
     '--models-file')
       local IFS=$'\n'

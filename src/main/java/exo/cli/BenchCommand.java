@@ -50,7 +50,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo bench`: prompt processing and generation speed, in llama-bench's form. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
         description = {"Measure prompt processing (ppN) and generation (tgN) speed of MODEL on this machine, "
                 + "per engine and thread count, as llama-bench does: a warm-up that is not counted, then each test "
                 + "repeated from an empty context. The table goes to stdout, progress to stderr.",
@@ -70,6 +70,8 @@ import picocli.CommandLine.Spec;
                 + "event loops); wire/token the token ids and hidden states sent per token over all hops; busy each "
                 + "node's share of the test's time spent computing, head first (the rest it waits for the others)."})
 public final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -77,10 +79,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     RegistryOption registry;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' that is on this machine.")
+    @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
+            description = "A model id from 'exo models' that is on this machine.")
     String model;
 
-    @Option(names = "--synthetic", paramLabel = "MODEL",
+    @Option(names = "--synthetic", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
             description = "Benchmark a random-weight file with MODEL's exact shapes and --quant's tensor types, "
                     + "written once under $EXO_HOME/synthetic (no download).")
     String synthetic;

@@ -26,8 +26,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo chat`: a conversation with a model on this machine, at a prompt or over piped lines. */
-@Command(name = "chat", mixinStandardHelpOptions = true,
-        description = {"Chat with MODEL on this machine: type a message, the answer streams back.",
+@Command(name = "chat", description = {"Chat with MODEL on this machine: type a message, the answer streams back.",
                 "Type /help at the prompt for the commands; Ctrl-C stops an answer, Ctrl-D leaves.",
                 "With piped input each line (or \"\"\"-block) is one message and only the answers are printed.",
                 "The prompt history is kept in $EXO_HOME/chat_history (default ~/.exo)."},
@@ -35,6 +34,8 @@ import picocli.CommandLine.Spec;
                 "  exo chat llama-3.2-1b --system 'Answer in one sentence.'",
                 "  printf 'Hello\\nWhat did I just say?\\n' | exo chat llama-3.2-1b"})
 public final class ChatCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -50,7 +51,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Mixin
     TemplateOption template;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file).")
+    @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
+            description = "A model id from 'exo models' (or use --model-file).")
     String model;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "A system message that opens the conversation.")

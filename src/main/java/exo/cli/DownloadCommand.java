@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo download MODEL`: the model file into the Hugging Face cache, or a shard of some layers. */
-@Command(name = "download", mixinStandardHelpOptions = true,
+@Command(name = "download",
         description = {"Download MODEL's GGUF file into the Hugging Face cache, or with --layers only the "
                 + "tensors of those layers, as a shard GGUF under the exo home ($EXO_HOME, default ~/.exo).",
                 "Prints the path of the result on stdout; progress goes to stderr. A second run transfers nothing."},
@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
                 "Exit status 1 when the download fails, 2 for an unknown model, quantization, file or layer range, "
                 + "3 when HF_HUB_OFFLINE is set and the file is not here."})
 public final class DownloadCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     private static final Pattern LAYERS = Pattern.compile("(\\d+)(?:-(\\d+))?");
 
     @Spec
@@ -47,10 +49,12 @@ public final class DownloadCommand implements Callable<Integer> {
     @Mixin
     RegistryOption registry;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model id from 'exo models'.")
+    @Parameters(index = "0", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
+            description = "A model id from 'exo models'.")
     String model;
 
-    @Option(names = "--quant", paramLabel = "QUANT", description = "Quantization (default: the model's default).")
+    @Option(names = "--quant", paramLabel = "QUANT", completionCandidates = Completions.Quants.class,
+            description = "Quantization (default: the model's default).")
     String quant;
 
     @Option(names = "--layers", paramLabel = "A-B",

@@ -16,11 +16,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** `exo ls`: the model files on this machine. */
-@Command(name = "ls", mixinStandardHelpOptions = true,
+@Command(name = "ls",
         description = {"List the model files on this machine: whole files in the Hugging Face cache and shards "
                 + "(some layers) under the exo home, with the models.yaml model and quantization each is."},
         footer = {"", "Environment: HF_HOME or HF_HUB_CACHE for the cache, EXO_HOME for the shards."})
 public final class LsCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin

@@ -17,7 +17,8 @@ public final class ModelSource {
     @Option(names = "--model-file", paramLabel = "PATH.gguf", description = "Run this GGUF file instead of a named model.")
     Path modelFile;
 
-    @Option(names = "--quant", paramLabel = "QUANT", description = "Quantization of a named model (default: its default).")
+    @Option(names = "--quant", paramLabel = "QUANT", completionCandidates = Completions.Quants.class,
+            description = "Quantization of a named model (default: its default).")
     String quant;
 
     boolean hasFile() {
@@ -37,6 +38,10 @@ public final class ModelSource {
             if (modelId != null) {
                 throw new IllegalArgumentException("give a model id or --model-file, not both");
             }
+            if (Files.isDirectory(modelFile)) {
+                throw new IllegalArgumentException("--model-file " + modelFile
+                        + " is a directory; give the .gguf file in it");
+            }
             if (!Files.isRegularFile(modelFile)) {
                 throw new NoSuchFileException(modelFile.toString(), null, "no such file");
             }
@@ -49,7 +54,8 @@ public final class ModelSource {
         QuantFile q = spec.quant(quant);
         return findLocal(modelId, registry).orElseThrow(() -> new UserException(ExitCode.USAGE,
                 spec.id() + " " + q.quant() + " (" + q.repo() + "/" + q.file() + ") is not on this machine (looked in "
-                        + HubCache.fromEnvironment(System.getenv()).root() + "); give --model-file PATH.gguf"));
+                        + HubCache.fromEnvironment(System.getenv()).root() + "); run 'exo download " + spec.id()
+                        + (quant != null ? " --quant " + q.quant() : "") + "' first, or give --model-file PATH.gguf"));
     }
 
     /**

@@ -16,9 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** `exo models`: the models users can name, from models.yaml. */
-@Command(name = "models", mixinStandardHelpOptions = true,
-        description = "List the models exo knows (from models.yaml).")
+@Command(name = "models", description = "List the models exo knows (from models.yaml).")
 public final class ModelsCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** `exo node`: a headless worker that serves its slice of other machines' models until stopped. */
-@Command(name = "node", mixinStandardHelpOptions = true,
+@Command(name = "node",
         description = {"Run a headless exo node that serves slices of models until stopped (Ctrl-C or SIGTERM).",
                 "It connects to its peers, loads the slices of models that a tail asks for (fetching only",
                 "those layers when it lacks the model) and serves their forward passes.",
@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  exo node --port 5678 --models-dir ~/models",
                 "  exo node --peers 192.168.1.10:5678,192.168.1.11:5678 --memory 12GB"})
 public final class NodeCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     /** The port a node listens on unless told otherwise, so static peers can be written down. */
     static final int DEFAULT_PORT = 52416;
 

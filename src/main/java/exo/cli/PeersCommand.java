@@ -16,11 +16,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** `exo peers`: the nodes this machine sees now. */
-@Command(name = "peers", mixinStandardHelpOptions = true,
-        description = {"List the exo nodes this machine sees now, each checked with a handshake.",
+@Command(name = "peers", description = {"List the exo nodes this machine sees now, each checked with a handshake.",
                 "It looks on the LAN (multicast DNS) and at the --peers given; it does not join the cluster to look."},
         footer = {"", "Examples:", "  exo peers", "  exo peers --peers 192.168.1.10:52416 --json"})
 public final class PeersCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin

@@ -24,8 +24,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo plan MODEL`: how a model's layers would be split over a ring of machines. */
-@Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Show how MODEL's layers would be split over a ring of machines, each share "
+@Command(name = "plan", description = {"Show how MODEL's layers would be split over a ring of machines, each share "
                 + "proportional to its memory, and whether each machine has the memory for its share.",
                 "With no --device, the ring is this machine and the live cluster's nodes it finds (see exo peers)."},
         footer = {"", "Examples:",
@@ -37,6 +36,8 @@ import picocli.CommandLine.Spec;
                 + "--engine, a live node's as it advertises, '-' for a machine given with --device.",
                 "Exit status 1 when some machine is short of memory."})
 public final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -44,13 +45,15 @@ public final class PlanCommand implements Callable<Integer> {
     @Mixin
     RegistryOption registry;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model id from 'exo models'.")
+    @Parameters(index = "0", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
+            description = "A model id from 'exo models'.")
     String model;
 
     @Mixin
     PlanOptions plan;
 
-    @Option(names = "--quant", paramLabel = "QUANT", description = "Quantization (default: the model's default).")
+    @Option(names = "--quant", paramLabel = "QUANT", completionCandidates = Completions.Quants.class,
+            description = "Quantization (default: the model's default).")
     String quant;
 
     @Mixin

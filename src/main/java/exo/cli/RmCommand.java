@@ -14,20 +14,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo rm MODEL`: deletes a model's files from this machine. */
-@Command(name = "rm", mixinStandardHelpOptions = true,
+@Command(name = "rm",
         description = {"Delete MODEL's files from this machine (those 'exo ls' lists for it): its files in the "
                 + "Hugging Face cache and its shards. A cache blob another snapshot still uses is kept."},
         footer = {"", "Examples:", "  exo rm llama-3.2-1b", "  exo rm llama-3.1-8b --quant Q8_0"})
 public final class RmCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin
     RegistryOption registry;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "A model id from 'exo models'.")
+    @Parameters(index = "0", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
+            description = "A model id from 'exo models'.")
     String model;
 
-    @Option(names = "--quant", paramLabel = "QUANT", description = "Only this quantization (default: all).")
+    @Option(names = "--quant", paramLabel = "QUANT", completionCandidates = Completions.Quants.class,
+            description = "Only this quantization (default: all).")
     String quant;
 
     @Override

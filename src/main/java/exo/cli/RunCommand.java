@@ -22,14 +22,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo run`: one completion on this machine, streamed to stdout. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Complete a prompt with MODEL on this machine, streaming the text to stdout.",
+@Command(name = "run", description = {"Complete a prompt with MODEL on this machine, streaming the text to stdout.",
                 "The last line on stderr gives prompt tokens, prefill tok/s, generated tokens and decode tok/s."},
         footer = {"", "The prompt comes from --prompt, else the argument after MODEL, else standard input.", "",
-                "Examples:", "  exo run --model-file stories260K.gguf --prompt 'Once upon a time' --temperature 0",
+                "Examples:", "  exo run --model-file stories260K.gguf 'Once upon a time' --temperature 0",
                 "  exo run llama-3.2-1b --chat 'Why is the sky blue?' -n 200",
                 "  echo 'Once upon a time' | exo run --model-file stories260K.gguf"})
 public final class RunCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -41,7 +42,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
             description = "A model id from 'exo models' (or use --model-file).")
     String model;
 
@@ -52,7 +53,7 @@ public final class RunCommand implements Callable<Integer> {
     String prompt;
 
     @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "256",
-            description = "Most tokens to generate (default ${DEFAULT-VALUE}).")
+            description = "Most tokens to generate (default ${DEFAULT-VALUE}; -1: until the context is full).")
     int maxTokens;
 
     @Option(names = "--chat", description = "Wrap the prompt in the model's chat template as a user message.")
@@ -69,8 +70,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (maxTokens < 1) {
-            throw new IllegalArgumentException("--max-tokens must be at least 1");
+        if (maxTokens < 1 && maxTokens != -1) {
+            throw new IllegalArgumentException("--max-tokens must be at least 1, or -1 for no limit");
         }
         if (context < 0) {
             throw new IllegalArgumentException("--context must be positive");
@@ -89,7 +90,8 @@ public final class RunCommand implements Callable<Integer> {
                         ? template.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(promptText)), true)
                         : tokenizer.encode(promptText, true, false);
                 Generator generator = new Generator(engine, tokenizer, "run");
-                GenerationStats stats = generator.generate(ids, maxTokens, sampler, (id, text) -> {
+                int most = maxTokens == -1 ? Integer.MAX_VALUE : maxTokens;
+                GenerationStats stats = generator.generate(ids, most, sampler, (id, text) -> {
                     out.print(text);
                     out.flush();
                 }, () -> false);

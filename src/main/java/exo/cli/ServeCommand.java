@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo serve`: the model behind OpenAI's HTTP API, on this machine or as the tail of a ring. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve",
         description = {"Serve MODEL over HTTP with OpenAI's API (POST /v1/chat/completions, POST /v1/completions, "
                 + "GET /v1/models, GET /health), on this machine or, with peers, as the tail of a ring as exo chat "
                 + "forms it. Every request is a session of its own; one log line per request goes to stderr."},
@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
                 "  curl http://127.0.0.1:52415/v1/chat/completions -H 'Content-Type: application/json' \\",
                 "      -d '{\"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}'"})
 public final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     /** exo's own API port. */
     static final int DEFAULT_HTTP_PORT = 52415;
 
@@ -49,7 +51,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     RingOptions ring;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' (or use --model-file; "
+    @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
+            description = "A model id from 'exo models' (or use --model-file; "
             + "without either, each request's model is loaded when first named, one at a time).")
     String model;
 

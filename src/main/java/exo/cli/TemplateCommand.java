@@ -25,8 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo template`: the prompt a conversation renders to with a model's chat template. */
-@Command(name = "template", mixinStandardHelpOptions = true,
-        description = {"Print the prompt a conversation renders to with MODEL's chat template (or "
+@Command(name = "template", description = {"Print the prompt a conversation renders to with MODEL's chat template (or "
                 + "--chat-template-file's), exactly as it is fed to the model: no newline is added.",
                 "The conversation is OpenAI-style JSON, a list of {\"role\", \"content\"} objects or a request body "
                         + "with \"messages\", read from --messages FILE or standard input."},
@@ -35,6 +34,8 @@ import picocli.CommandLine.Spec;
                 "  exo template --model-file model.gguf --messages chat.json --no-generation-prompt",
                 "  exo template --chat-template-file qwen.jinja --eos-token '<|im_end|>' --messages chat.json"})
 public final class TemplateCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin
@@ -44,7 +45,8 @@ public final class TemplateCommand implements Callable<Integer> {
     @Mixin
     TemplateOption template;
 
-    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "A model id from 'exo models' that is on this "
+    @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
+            description = "A model id from 'exo models' that is on this "
             + "machine (or use --model-file; neither is needed with --chat-template-file).")
     String model;
 

@@ -17,11 +17,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `exo tokenize`: the token ids of a text, with llama.cpp's special-token flags. */
-@Command(name = "tokenize", mixinStandardHelpOptions = true,
-        description = "Print the token ids of TEXT under MODEL's tokenizer.",
+@Command(name = "tokenize", description = "Print the token ids of TEXT under MODEL's tokenizer.",
         footer = {"", "Examples:", "  exo tokenize --model-file stories260K.gguf 'Once upon a time'",
                 "  exo tokenize llama-3.2-1b --pieces --parse-special '<|begin_of_text|>Hi'"})
 public final class TokenizeCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption helpOption;
     @Spec
     CommandSpec spec;
     @Mixin

@@ -128,6 +128,18 @@ class RunCommandTest {
         assertEquals(2, run(TestModels.stories260K(), "--top-p", "0").exitCode());
         assertEquals(2, run(TestModels.stories260K(), "-n", "0").exitCode());
         assertOneLineError(CliRun.of("run", "stories-260k", "--prompt", "x"), 2, "is not on this machine");
+        assertOneLineError(CliRun.of("run", "stories-260k", "--prompt", "x"), 2,
+                "run 'exo download stories-260k' first, or give --model-file PATH.gguf");
+        assertOneLineError(run(tmp), 2, "is a directory; give the .gguf file in it");
+    }
+
+    /** -n -1 means no limit, as in exo chat (the context still ends an answer). */
+    @Test
+    void minusOneIsNoLimit() {
+        CliRun r = CliRun.of("run", "--model-file", TestModels.stories260K().toString(), "--prompt", "Once upon a time",
+                "--temperature", "0", "-n", "-1", "--context", "24");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("(length)") || r.err().contains("(stop)"), r.err());
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
