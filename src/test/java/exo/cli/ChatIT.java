@@ -6,36 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** ./exo chat as a script uses it: a real process with piped stdin, answers on stdout. */
 class ChatIT {
-    record Result(int code, String out, String err) {
-    }
-
-    static Result chat(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of("exo").toAbsolutePath().toString(), "chat",
-                "--model-file", TestModels.stories260K().toString(), "--temperature", "0", "-n", "20",
-                "--discovery", "static"));
+    static ExoWithInput.Result chat(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("chat", "--model-file", TestModels.stories260K().toString(),
+                "--temperature", "0", "-n", "20", "--discovery", "static"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        var out = p.getInputStream();
-        var err = p.getErrorStream();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "exo chat did not finish");
-        return new Result(p.exitValue(), new String(out.readAllBytes(), StandardCharsets.UTF_8),
-                new String(err.readAllBytes(), StandardCharsets.UTF_8));
+        return ExoWithInput.run(stdin, cmd);
     }
 
     @Test
     void pipedLinesAreTurnsAndExitEndsWithZero() throws Exception {
-        Result r = chat("Hello\n/stats\n/exit\nNever answered\n");
+        ExoWithInput.Result r = chat("Hello\n/stats\n/exit\nNever answered\n");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(3, lines.size(), r.out());
@@ -46,17 +31,17 @@ class ChatIT {
 
     @Test
     void theEndOfInputEndsWithZero() throws Exception {
-        Result once = chat("Hello");
+        ExoWithInput.Result once = chat("Hello");
         assertEquals(0, once.code(), once.err());
         assertEquals(1, once.out().lines().count(), once.out());
-        Result again = chat("Hello\n");
+        ExoWithInput.Result again = chat("Hello\n");
         assertEquals(once.out(), again.out(), "greedy answers repeat across processes");
     }
 
     /** A message too long for the context is refused with one line; piped, the run then exits 2 as exo run does. */
     @Test
     void aRefusedMessageFromAPipeEndsWithTwo() throws Exception {
-        Result r = chat("Hello\n" + "once upon a time ".repeat(40) + "\nHello again\n", "--context", "64");
+        ExoWithInput.Result r = chat("Hello\n" + "once upon a time ".repeat(40) + "\nHello again\n", "--context", "64");
         assertEquals(2, r.code(), r.err());
         assertEquals(2, r.out().lines().count(), "the other two messages were answered: " + r.out());
         assertEquals(1, r.err().lines().filter(l -> l.startsWith("exo: the prompt needs ")
@@ -71,7 +56,7 @@ class ChatIT {
             closed = s.getLocalPort(); // nothing listens there once this closes
         }
         String peer = "127.0.0.1:" + closed;
-        Result alone = chat("Hello\n", "--peers", peer, "--host", "127.0.0.1", "--wait-ms", "2000");
+        ExoWithInput.Result alone = chat("Hello\n", "--peers", peer, "--host", "127.0.0.1", "--wait-ms", "2000");
         assertEquals(0, alone.code(), alone.err());
         assertTrue(alone.err().contains("exo: peer " + peer + ": "), alone.err());
         assertTrue(alone.err().contains("planning without it"), alone.err());
@@ -79,7 +64,7 @@ class ChatIT {
         assertTrue(alone.err().contains("exo: ring: "), "the plan that runs is printed: " + alone.err());
         assertFalse(alone.out().isBlank(), "it answered anyway");
 
-        Result required = chat("Hello\n", "--peers", peer, "--host", "127.0.0.1", "--wait-ms", "2000",
+        ExoWithInput.Result required = chat("Hello\n", "--peers", peer, "--host", "127.0.0.1", "--wait-ms", "2000",
                 "--require-peers");
         assertEquals(1, required.code(), required.err());
         assertTrue(required.err().strip().endsWith("--require-peers forbids running on this machine alone"),

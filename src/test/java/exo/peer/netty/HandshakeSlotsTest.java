@@ -80,6 +80,7 @@ class HandshakeSlotsTest {
             }
             // Their places freed, a real peer from the same host gets in.
             peer.network().connect("127.0.0.1", server.network().port()).get(10, TimeUnit.SECONDS);
+            assertEquals("peer", server.listener().connected(T).peer().info().id());
             assertEquals(1, server.listener().count("connected"));
         }
     }
