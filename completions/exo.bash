@@ -1189,7 +1189,7 @@ function _picocli_exo_tokenize() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '--pieces' '--no-bos' '--parse-special'"
+  local flag_opts="'-h' '--help' '--json' '--pieces' '--no-bos' '--parse-special'"
   local arg_opts="'--model-file' '--quant' '--models-file'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 

@@ -21,7 +21,7 @@ public final class SurveyOptions {
     @Option(names = "--cluster-key", paramLabel = "KEY", description = "The cluster's key (default: $EXO_CLUSTER_KEY).")
     String clusterKey;
 
-    @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "4000",
+    @Option(names = "--wait-ms", paramLabel = "MS", defaultValue = "5000",
             description = "How long to listen for nodes on the LAN (default: ${DEFAULT-VALUE}).")
     long waitMillis;
 

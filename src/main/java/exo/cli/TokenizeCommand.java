@@ -29,6 +29,8 @@ public final class TokenizeCommand implements Callable<Integer> {
     ModelSource source;
     @Mixin
     RegistryOption registry;
+    @Mixin
+    JsonOption json;
 
     @Parameters(arity = "1..2", paramLabel = "[MODEL] TEXT", description = "A model id (unless --model-file) and the text.")
     List<String> args;
@@ -53,7 +55,17 @@ public final class TokenizeCommand implements Callable<Integer> {
         Tokenizer tokenizer = Tokenizers.fromMetadata(GgufFile.readHeader(path).metadata());
         int[] ids = tokenizer.encode(args.getLast(), !noBos, parseSpecial);
         PrintWriter out = spec.commandLine().getOut();
-        if (pieces) {
+        if (json.json) {
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            var root = mapper.createObjectNode();
+            var idArray = root.putArray("ids");
+            var pieceArray = root.putArray("pieces");
+            for (int id : ids) {
+                idArray.add(id);
+                pieceArray.add(tokenizer.piece(id));
+            }
+            out.println(mapper.writeValueAsString(root));
+        } else if (pieces) {
             for (int id : ids) {
                 out.println(id + " " + tokenizer.piece(id));
             }

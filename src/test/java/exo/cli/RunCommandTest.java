@@ -64,6 +64,8 @@ class RunCommandTest {
         assertEquals("403 407 261 378", noBos.out().strip());
         CliRun pieces = CliRun.of("tokenize", "--model-file", model, "--pieces", "Once");
         assertEquals("1 <s>\n403 \u2581Once", pieces.out().strip());
+        CliRun json = CliRun.of("tokenize", "--model-file", model, "--json", "Once");
+        assertEquals("{\"ids\":[1,403],\"pieces\":[\"<s>\",\"\u2581Once\"]}", json.out().strip());
         assertEquals(2, CliRun.of("tokenize", "--model-file", model).exitCode());
     }
 
