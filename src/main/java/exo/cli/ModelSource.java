@@ -25,11 +25,20 @@ public final class ModelSource {
         return modelFile != null;
     }
 
-    /** The named model's GGUF if it is already in the Hugging Face cache. */
+    /**
+     * The named model's GGUF if it is already on this machine: in the Hugging Face cache, or as a
+     * shard of all its layers under the exo home (what a chat that ran alone fetched for itself).
+     */
     java.util.Optional<Path> findLocal(String modelId, RegistryOption registry) {
         ModelSpec spec = registry.registry().get(modelId);
         QuantFile q = spec.quant(quant);
-        return HubCache.fromEnvironment(System.getenv()).find(q.repo(), q.file());
+        java.util.Optional<Path> cached = HubCache.fromEnvironment(System.getenv()).find(q.repo(), q.file());
+        if (cached.isPresent()) {
+            return cached;
+        }
+        Path whole = exo.download.ShardStore.under(exo.node.ExoHome.fromEnvironment(System.getenv()).dir())
+                .path(new exo.download.HubFile(q.repo(), q.file(), "main"), 0, spec.layers());
+        return Files.isRegularFile(whole) ? java.util.Optional.of(whole) : java.util.Optional.empty();
     }
 
     /** The GGUF to open for {@code modelId} (null when --model-file is given). */

@@ -155,6 +155,15 @@ class DownloadCommandTest {
         assertTrue(hub.bytesSent() < Files.size(synthetic) * 3 / 4, "sent " + hub.bytesSent());
     }
 
+    /** A shard of every layer (what a chat alone fetches for itself) is a whole model to exo run. */
+    @Test
+    void runFindsAShardOfAllLayers() throws Exception {
+        assertEquals(0, exo("download", "synthetic", "--layers", "0-3", "-q").exitCode());
+        ExoProcess.Result r = exo("run", "synthetic", "--prompt", "x", "-n", "2", "--temperature", "0");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("generated 2 tokens") || r.err().contains("generated 1 tokens"), r.err());
+    }
+
     /** exo ls lists what download fetched (whole and shards); exo rm deletes it, blob included. */
     @Test
     void lsListsTheFilesAndRmRemovesThem() throws Exception {
