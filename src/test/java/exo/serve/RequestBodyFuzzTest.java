@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * Any body sent to the generation endpoints of OpenAI's and Ollama's APIs: a parsed request,
  * or an ApiError (a 4xx in the API's own shape); never another exception, which would be a 500.
- * The first byte picks the endpoint.
+ * The first byte picks the endpoint by its two low bits (so the saved inputs can start with the
+ * digits 0 to 3 and stay text).
  */
 class RequestBodyFuzzTest {
     /** Made on first use, so that without ../shared the test is skipped rather than broken. */
