@@ -215,7 +215,6 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         return config;
     }
 
-    /** Makes this node the tail of {@code ring}: the hidden states of its sessions go there. */
     /** Lets peers without the model read {@code file} from this node, as {@code model} names it. */
     @Override
     public void offer(exo.peer.ModelRef model, java.nio.file.Path file) {
