@@ -232,7 +232,7 @@ public final class GgmlEngine implements InferenceEngine {
         }
         computing.lock();
         try {
-            return prefill(session, position, ids, hiddenIn, n, allLogits);
+            return prefill(cacheFor(session, position, n), position, ids, hiddenIn, n, allLogits);
         } finally {
             computing.unlock();
         }
@@ -303,7 +303,7 @@ public final class GgmlEngine implements InferenceEngine {
         try {
             if (batch.size() == 1) {
                 DecodeStep step = batch.getFirst();
-                step.complete(prefill(step.session, step.position, step.ids, step.hidden, 1, false));
+                step.complete(prefill(step.cache, step.position, step.ids, step.hidden, 1, false));
             } else {
                 runDecodeBatch(batch);
             }
@@ -328,10 +328,12 @@ public final class GgmlEngine implements InferenceEngine {
         return cache;
     }
 
-    /** Positions [position, position + n) of one session, in micro-batches of {@value #UBATCH}. */
-    private Activations prefill(String session, int position, int[] ids, float[] hiddenIn, int n,
+    /**
+     * Positions [position, position + n) of one session, whose cache {@link #cacheFor} made ready,
+     * in micro-batches of {@value #UBATCH}.
+     */
+    private Activations prefill(GgmlKvCache cache, int position, int[] ids, float[] hiddenIn, int n,
                                 boolean allLogits) {
-        GgmlKvCache cache = cacheFor(session, position, n);
         int dim = config.dim();
         int vocab = config.vocab();
         float[] hiddenOut = shard.isLast() ? null : new float[n * dim];
