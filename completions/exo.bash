@@ -163,6 +163,7 @@ function _complete_exo() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} node" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} peers" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} plan" ];    then _picocli_exo; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} ps" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rm" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} run" ];    then _picocli_exo; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_exo; return $?; fi
@@ -179,17 +180,19 @@ function _complete_exo() {
   local cmds6=(node)
   local cmds7=(peers)
   local cmds8=(plan)
-  local cmds9=(rm)
-  local cmds10=(run)
-  local cmds11=(serve)
-  local cmds12=(template)
-  local cmds13=(tokenize)
+  local cmds9=(ps)
+  local cmds10=(rm)
+  local cmds11=(run)
+  local cmds12=(serve)
+  local cmds13=(template)
+  local cmds14=(tokenize)
 
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_exo_tokenize; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_exo_template; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_exo_serve; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_exo_run; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_rm; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_exo_tokenize; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_exo_template; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_exo_serve; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_exo_run; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_exo_rm; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_exo_ps; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_exo_plan; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_exo_peers; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_exo_node; return $?; fi
@@ -209,7 +212,7 @@ function _picocli_exo() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="help bench chat download ls models node peers plan rm run serve template tokenize"
+  local commands="help bench chat download ls models node peers plan ps rm run serve template tokenize"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -227,7 +230,7 @@ function _picocli_exo_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="bench chat download ls models node peers plan rm run serve template tokenize"
+  local commands="bench chat download ls models node peers plan ps rm run serve template tokenize"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -248,7 +251,7 @@ function _picocli_exo_bench() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--compare' '--require-peers' '--memory-bandwidth' '--json' '--csv' '--md'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--gpu' '--sessions' '--nodes' '--wire-dtype' '--wait-ms' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--gpu' '--sessions' '--nodes' '--wire-dtype' '--wait-ms' '--wait-for-peers' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local MODEL_option_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # --synthetic values
   local ENGINE_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
@@ -315,6 +318,9 @@ function _picocli_exo_bench() {
       return $?
       ;;
     '--wait-ms')
+      return
+      ;;
+    '--wait-for-peers')
       return
       ;;
     '--host')
@@ -386,7 +392,7 @@ function _picocli_exo_chat() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--verbose' '--require-peers'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -497,6 +503,9 @@ function _picocli_exo_chat() {
       return $?
       ;;
     '--wait-ms')
+      return
+      ;;
+    '--wait-for-peers')
       return
       ;;
   esac
@@ -722,7 +731,7 @@ function _picocli_exo_peers() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--json'"
-  local arg_opts="'--peers' '--discovery' '--cluster-key' '--wait-ms'"
+  local arg_opts="'--peers' '--discovery' '--cluster-key' '--wait-ms' '--wait-for-peers'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 
   type compopt &>/dev/null && compopt +o default
@@ -740,6 +749,9 @@ function _picocli_exo_peers() {
       return
       ;;
     '--wait-ms')
+      return
+      ;;
+    '--wait-for-peers')
       return
       ;;
   esac
@@ -761,7 +773,7 @@ function _picocli_exo_plan() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--json'"
-  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms' '--engine' '--gpu'"
+  local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms' '--wait-for-peers' '--engine' '--gpu'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
@@ -807,6 +819,9 @@ function _picocli_exo_plan() {
     '--wait-ms')
       return
       ;;
+    '--wait-for-peers')
+      return
+      ;;
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
@@ -829,6 +844,48 @@ function _picocli_exo_plan() {
     if (( currIndex >= 0 && currIndex <= 0 )); then
       positionals=$( compReplyArray "${MODEL_pos_param_args[@]}" )
     fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `ps` subcommand.
+function _picocli_exo_ps() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '--json'"
+  local arg_opts="'--peers' '--discovery' '--cluster-key' '--wait-ms' '--wait-for-peers'"
+  local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--peers')
+      return
+      ;;
+    '--discovery')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
+      return $?
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '--wait-ms')
+      return
+      ;;
+    '--wait-for-peers')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
@@ -980,7 +1037,7 @@ function _picocli_exo_serve() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--require-peers'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -1082,6 +1139,9 @@ function _picocli_exo_serve() {
       return $?
       ;;
     '--wait-ms')
+      return
+      ;;
+    '--wait-for-peers')
       return
       ;;
     '-c'|'--context')

@@ -264,7 +264,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchRow> rows = new ArrayList<>();
         try (Node node = Node.start(cluster.toConfig(0, null, threads, kind, gpu, home), home)) {
             status(err, "looking for peers");
-            for (String unanswered : node.awaitPeers(ringOptions.waitMillis)) {
+            for (String unanswered : node.awaitPeers(ringOptions.waitMillis, ringOptions.waitForPeers)) {
                 status(err, "peer " + unanswered + "; measuring without it");
             }
             int machines = 1 + node.network().peers().size();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         description = "Run large language models over a ring of the machines you already own.",
         subcommands = {picocli.CommandLine.HelpCommand.class, BenchCommand.class, ChatCommand.class,
                 DownloadCommand.class, LsCommand.class, ModelsCommand.class, NodeCommand.class, PeersCommand.class,
-                PlanCommand.class, RmCommand.class, RunCommand.class, ServeCommand.class, TemplateCommand.class,
+                PlanCommand.class, PsCommand.class, RmCommand.class, RunCommand.class, ServeCommand.class, TemplateCommand.class,
                 TokenizeCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 bad usage or input, 3 unexpected state, 4 internal error."})
 public final class ExoCommand implements Runnable {

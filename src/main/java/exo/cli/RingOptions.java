@@ -13,6 +13,10 @@ final class RingOptions {
             description = "How long to wait for peers to answer before planning (default: ${DEFAULT-VALUE}).")
     long waitMillis;
 
+    @Option(names = "--wait-for-peers", paramLabel = "N", defaultValue = "0",
+            description = "Stop waiting as soon as N peers answered (default: wait the whole --wait-ms for the LAN).")
+    int waitForPeers;
+
     @Option(names = "--require-peers", description = "Fail when no peer answers, instead of running on this machine alone.")
     boolean requirePeers;
 }

@@ -7,10 +7,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** How a command looks at the live cluster from outside it (exo peers, exo plan). */
 public final class SurveyOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--peers", paramLabel = "HOST:PORT", split = ",", description = "Static peers to look at as well.")
     List<String> peers = new ArrayList<>();
 
@@ -25,14 +30,30 @@ public final class SurveyOptions {
             description = "How long to listen for nodes on the LAN (default: ${DEFAULT-VALUE}).")
     long waitMillis;
 
+    @Option(names = "--wait-for-peers", paramLabel = "N", defaultValue = "0",
+            description = "Stop listening as soon as N nodes answered (default: listen the whole --wait-ms).")
+    int waitForPeers;
+
     boolean multicast() {
         return discovery != DiscoveryMode.STATIC;
     }
 
     List<ClusterSurvey.Seen> look() throws IOException, InterruptedException {
+        return look(false);
+    }
+
+    /** Looks at the cluster; with {@code askStatus} each node found is asked what it runs. */
+    List<ClusterSurvey.Seen> look(boolean askStatus) throws IOException, InterruptedException {
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
         LogSetup.quiet();
+        if (multicast()) {
+            // Listening on the LAN takes seconds: say so, not silence.
+            var err = command.commandLine().getErr();
+            err.println("exo: looking for exo nodes on the LAN (up to " + Math.round(waitMillis / 1000.0) + " s"
+                    + (waitForPeers > 0 ? ", or until " + waitForPeers + " answer" : "") + ")...");
+            err.flush();
+        }
         return ClusterSurvey.look(multicast(), discovery == DiscoveryMode.MDNS ? List.of() : StaticPeers.parseAll(peers),
-                key == null || key.isEmpty() ? Optional.empty() : Optional.of(key), waitMillis);
+                key == null || key.isEmpty() ? Optional.empty() : Optional.of(key), waitMillis, waitForPeers, askStatus);
     }
 }

@@ -22,9 +22,11 @@ final class MessageDispatcher implements PeerListener {
     private final SessionRouter router;
     private final ShardLoads loads;
     private final AtomicReference<RingEngine> tail;
+    private final java.util.function.LongFunction<PeerMessage.Status> status;
 
     MessageDispatcher(ShardLoader loader, FileServer files, PeerRanges ranges, SessionRouter router, ShardLoads loads,
-                      AtomicReference<RingEngine> tail) {
+                      AtomicReference<RingEngine> tail, java.util.function.LongFunction<PeerMessage.Status> status) {
+        this.status = status;
         this.loader = loader;
         this.files = files;
         this.ranges = ranges;
@@ -66,6 +68,10 @@ final class MessageDispatcher implements PeerListener {
                 }
                 LOG.log(System.Logger.Level.WARNING, "error from " + peer.info().name() + ": " + m.code() + ": "
                         + m.message());
+            }
+            case PeerMessage.StatusRequest m -> peer.sendStatus(status.apply(m.requestId()));
+            case PeerMessage.Status m -> {
+                // Only a survey asks; a node sends no status requests.
             }
             case PeerMessage.Token m -> {
                 // Tokens are the tail's to stream; a node outside the conversation has nothing to do.

@@ -19,6 +19,10 @@ import exo.topology.DeviceCapabilities;
 import exo.topology.NodeInfo;
 import java.io.IOException;
 import java.net.InetAddress;
+import exo.peer.PeerMessage;
+import exo.peer.SessionStatus;
+import exo.topology.Shard;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,6 +57,7 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
     private final java.util.concurrent.ScheduledExecutorService idleSweep =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("exo-idle-sweep").daemon().factory());
     private final Discovery discovery;
+    private final long startedMillis = System.currentTimeMillis();
 
     private Node(NodeConfig config, ExoHome home) throws IOException {
         this.config = config;
@@ -80,7 +85,7 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         this.files = new FileServer(shards.source(), fileIo);
         this.network = NettyPeerNetwork.start(peerConfig, new MessageDispatcher(
                 new ShardLoader(shards, loading, ranges, config.clusterKey().isPresent() ? null : registryFiles()),
-                files, ranges, router, loads, tail));
+                files, ranges, router, loads, tail, this::status));
         peers.bind(network);
         this.dialer = new PeerDialer(network, config.peers());
         this.discovery = config.discovery() == DiscoveryMode.STATIC ? null : startMdns();
@@ -158,16 +163,22 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
     /**
      * Gives peers {@code millis} to turn up: the static ones are dialed at once; nodes on the LAN
      * need a few seconds for multicast DNS to announce them, and there is no telling when the
-     * last one has, so with discovery on this waits the whole period. Returns the static peers
-     * that did not answer, each as "HOST:PORT: why".
+     * last one has, so with discovery on this waits the whole period, unless {@code expected}
+     * (when above 0) peers have answered before. Returns the static peers that did not answer,
+     * each as "HOST:PORT: why".
      */
-    public List<String> awaitPeers(long millis) throws InterruptedException {
+    public List<String> awaitPeers(long millis, int expected) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         List<String> unanswered = dialer.dialNow(millis);
         if (discovery == null) {
             return unanswered;
         }
-        Thread.sleep(Math.max(0, deadline - System.currentTimeMillis()));
+        while (System.currentTimeMillis() < deadline) {
+            if (expected > 0 && network.peers().size() >= expected) {
+                return unanswered;
+            }
+            Thread.sleep(Math.min(50, Math.max(1, deadline - System.currentTimeMillis())));
+        }
         // Nodes seen late are still being dialed: give their handshakes a moment.
         long settle = System.currentTimeMillis() + 2_000;
         while (System.currentTimeMillis() < settle
@@ -175,6 +186,26 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
             Thread.sleep(50);
         }
         return unanswered;
+    }
+
+    /**
+     * What this node runs now, as `exo ps` asks for it: its loaded shards (its own tail's
+     * among them) and its sessions, those of other tails it runs a slice of and its own.
+     */
+    public PeerMessage.Status status(long requestId) {
+        long now = System.currentTimeMillis();
+        List<Shard> loaded = new ArrayList<>(shards.loaded());
+        List<SessionStatus> sessions = new ArrayList<>(router.sessions(now));
+        RingEngine ring = tail.get();
+        if (ring != null) {
+            if (!loaded.contains(ring.tailShard())) {
+                loaded.add(ring.tailShard());
+            }
+            sessions.addAll(ring.sessions(now));
+        }
+        return new PeerMessage.Status(requestId, now - startedMillis,
+                loaded.subList(0, Math.min(loaded.size(), PeerMessage.Status.MAX_SHARDS)),
+                sessions.subList(0, Math.min(sessions.size(), PeerMessage.Status.MAX_SESSIONS)));
     }
 
     @Override

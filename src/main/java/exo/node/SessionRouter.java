@@ -7,6 +7,9 @@ import exo.peer.Payload;
 import exo.peer.Peer;
 import exo.peer.PeerMessage;
 import exo.peer.RingEntry;
+import exo.peer.SessionStatus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +45,8 @@ public final class SessionRouter {
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     /** When each session last did anything, for {@link #releaseIdle}. */
     private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
+    /** Positions each session's KV cache holds here, after its last forward (for `exo ps`). */
+    private final Map<String, Integer> lengths = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private final BusyClock busy = new BusyClock();
 
@@ -115,6 +120,7 @@ public final class SessionRouter {
             } finally {
                 computed = busy.exit(System.nanoTime());
             }
+            lengths.put(session, f.position() + f.payload().count());
             HopTrace spent = new HopTrace(started - arrived, computed);
             RingEntry next = s.after(selfId).orElseThrow();
             Peer peer = peers.peerOrDial(next.nodeId(), next.address(), DIAL_TIMEOUT_MILLIS);
@@ -142,6 +148,7 @@ public final class SessionRouter {
 
     public void release(String session, String why) {
         lastUsed.remove(session);
+        lengths.remove(session);
         if (sessions.remove(session) != null) {
             shards.release(session);
             LOG.log(System.Logger.Level.INFO, "session " + session + " ended: " + why);
@@ -170,6 +177,19 @@ public final class SessionRouter {
                 compute.execute(session, () -> release(session, "idle for " + (nowMillis - last) / 1000 + " s"));
             }
         });
+    }
+
+    /** The sessions this node runs a slice of, as `exo ps` shows them. */
+    public List<SessionStatus> sessions(long nowMillis) {
+        List<SessionStatus> all = new ArrayList<>();
+        for (PeerMessage.SessionStart s : sessions.values()) {
+            String id = s.sessionId();
+            s.ring().stream().filter(e -> e.nodeId().equals(selfId)).findFirst().ifPresent(mine ->
+                    all.add(new SessionStatus(id, s.modelId(), s.ring().stream().map(RingEntry::nodeId).toList(),
+                            mine.start(), mine.end(), lengths.getOrDefault(id, 0),
+                            Math.max(0, nowMillis - lastUsed.getOrDefault(id, nowMillis)))));
+        }
+        return all;
     }
 
     public int activeSessions() {

@@ -18,6 +18,8 @@ public final class ShardHost implements AutoCloseable {
     private final SliceSource source;
     private final EngineFactory factory;
     private final Map<String, InferenceEngine> engines = new ConcurrentHashMap<>();
+    /** The shard each loaded engine runs, named by model id as the load asked for it. */
+    private final Map<String, Shard> shardsLoaded = new ConcurrentHashMap<>();
 
     /** Where slices come from; the node's file server finds the files it serves here too. */
     SliceSource source() {
@@ -56,11 +58,17 @@ public final class ShardHost implements AutoCloseable {
                     + " layers, the plan expects " + shard.layers());
         }
         engines.put(key, engine);
+        shardsLoaded.put(key, shard);
         return engine;
     }
 
     public Optional<InferenceEngine> engine(String model, int start, int end) {
         return Optional.ofNullable(engines.get(key(model, start, end)));
+    }
+
+    /** The shards loaded now, for `exo ps`. */
+    public java.util.List<Shard> loaded() {
+        return java.util.List.copyOf(shardsLoaded.values());
     }
 
     /** Frees a session's caches in every loaded shard. */
@@ -72,5 +80,6 @@ public final class ShardHost implements AutoCloseable {
     public synchronized void close() {
         engines.values().forEach(InferenceEngine::close);
         engines.clear();
+        shardsLoaded.clear();
     }
 }

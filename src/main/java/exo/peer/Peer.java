@@ -56,6 +56,10 @@ public interface Peer {
 
     CompletableFuture<Void> sendError(Error message);
 
+    CompletableFuture<Void> sendStatusRequest(PeerMessage.StatusRequest message);
+
+    CompletableFuture<Void> sendStatus(PeerMessage.Status message);
+
     /** Closes the connection; the listener hears {@code onDisconnected} once it is closed. */
     CompletableFuture<Void> close();
 }

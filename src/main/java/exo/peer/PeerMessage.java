@@ -16,7 +16,7 @@ import java.util.Optional;
 public sealed interface PeerMessage {
 
     /** The version this build speaks; a peer with another one is refused at the handshake. */
-    int PROTOCOL_VERSION = 3;
+    int PROTOCOL_VERSION = 4;
     /** Bytes of the random nonce in a {@link Hello}. */
     int NONCE_BYTES = 32;
 
@@ -292,6 +292,32 @@ public sealed interface PeerMessage {
     record Cancel(String sessionId) implements PeerMessage {
         public Cancel {
             Fields.sessionId(sessionId);
+        }
+    }
+
+    /** What are you running? Answered with a {@link Status} of the same request id (`exo ps`). */
+    record StatusRequest(long requestId) implements PeerMessage {
+    }
+
+    /**
+     * A node's answer to a {@link StatusRequest}: how long it has run, the shards it has loaded
+     * and the sessions it holds, both those it runs a slice of and its own conversations.
+     */
+    record Status(long requestId, long uptimeMillis, List<Shard> shards, List<SessionStatus> sessions)
+            implements PeerMessage {
+        /** More than a node holds (256 sessions of others, its own); it keeps a reply within a frame. */
+        public static final int MAX_SESSIONS = 4096;
+        public static final int MAX_SHARDS = 256;
+
+        public Status {
+            Fields.nonNegative(uptimeMillis, "uptime millis");
+            shards = List.copyOf(shards);
+            sessions = List.copyOf(sessions);
+            if (shards.size() > MAX_SHARDS || sessions.size() > MAX_SESSIONS) {
+                throw new IllegalArgumentException("a status holds at most " + MAX_SHARDS + " shards and "
+                        + MAX_SESSIONS + " sessions, not " + shards.size() + " and " + sessions.size());
+            }
+            shards.forEach(sh -> Fields.name(sh.model(), "model id", 256));
         }
     }
 

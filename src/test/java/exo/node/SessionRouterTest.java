@@ -57,6 +57,33 @@ class SessionRouterTest {
             compute.shutdownNow();
         }
     }
+    /** What `exo ps` hears from a node: each session held, its ring and layers here, how long idle. */
+    @Test
+    void statusListsTheSessionsHeldWithTheirRingAndIdleTime() {
+        SessionLanes compute = new SessionLanes("test-compute", 2);
+        try (WorkerPool pool = new WorkerPool(1);
+             ShardHost shards = new ShardHost(SliceSource.fromEnvironment(null, Map.of()), exo.engine.select.Engines.resolve(exo.engine.select.EngineKind.JAVA, 1, pool))) {
+            SessionRouter router = new SessionRouter("me", shards, new PeerLookup(), compute);
+            long before = System.currentTimeMillis();
+            router.start(replies.peer(), session("a"));
+            router.start(replies.peer(), session("b"));
+            router.release("b", "done");
+            List<exo.peer.SessionStatus> held = router.sessions(before + 5_000);
+            assertEquals(1, held.size());
+            exo.peer.SessionStatus a = held.getFirst();
+            assertEquals("a", a.sessionId());
+            assertEquals("m", a.modelId());
+            assertEquals(List.of("me", "tail"), a.ring());
+            assertEquals("tail", a.tail());
+            assertEquals(0, a.start());
+            assertEquals(2, a.end());
+            assertEquals(0, a.tokens(), "no forward has run yet");
+            assertTrue(a.idleMillis() > 4_000 && a.idleMillis() <= 5_000, "idle " + a.idleMillis());
+        } finally {
+            compute.shutdownNow();
+        }
+    }
+
     private static PeerMessage.SessionStart session(String id) {
         return new PeerMessage.SessionStart(id, "m", List.of(new RingEntry("me", 0, 2), new RingEntry("tail", 2, 4)), 4,
                 WireDtype.F32);

@@ -39,6 +39,9 @@ public final class RingEngine implements InferenceEngine {
     /** The most positions one forward carries: its hidden state must fit one frame. */
     private final int maxTokensPerForward;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
+    /** Positions each conversation holds after its last forward, and when that was (for `exo ps`). */
+    private final Map<String, Integer> lengths = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Arrival>> waiting = new ConcurrentHashMap<>();
     private final RingStats stats;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -110,6 +113,29 @@ public final class RingEngine implements InferenceEngine {
 
     @Override
     public Activations forward(String session, int position, Activations input, boolean allLogits) {
+        Activations out = forwardRing(session, position, input, allLogits);
+        lengths.put(session, position + input.count());
+        lastUsed.put(session, System.currentTimeMillis());
+        return out;
+    }
+
+    /** This tail's conversations, as `exo ps` shows them. */
+    public List<exo.peer.SessionStatus> sessions(long nowMillis) {
+        List<String> nodes = ring.stream().map(RingEntry::nodeId).toList();
+        RingEntry mine = ring.getLast();
+        List<exo.peer.SessionStatus> all = new java.util.ArrayList<>();
+        lengths.forEach((session, length) -> all.add(new exo.peer.SessionStatus(session, modelId, nodes, mine.start(),
+                mine.end(), length, Math.max(0, nowMillis - lastUsed.getOrDefault(session, nowMillis)))));
+        return all;
+    }
+
+    /** The layers this tail runs itself, named by the model's id. */
+    public Shard tailShard() {
+        RingEntry mine = ring.getLast();
+        return new Shard(modelId, mine.start(), mine.end(), layers);
+    }
+
+    private Activations forwardRing(String session, int position, Activations input, boolean allLogits) {
         if (ring.size() == 1) {
             return local.forward(session, position, input, allLogits);
         }
@@ -240,6 +266,8 @@ public final class RingEngine implements InferenceEngine {
     @Override
     public void release(String session) {
         local.release(session);
+        lengths.remove(session);
+        lastUsed.remove(session);
         if (started.remove(session)) {
             for (RingEntry e : ring) {
                 if (!e.nodeId().equals(selfId)) {

@@ -111,6 +111,16 @@ final class NettyPeer implements Peer {
     }
 
     @Override
+    public CompletableFuture<Void> sendStatusRequest(PeerMessage.StatusRequest message) {
+        return send(message);
+    }
+
+    @Override
+    public CompletableFuture<Void> sendStatus(PeerMessage.Status message) {
+        return send(message);
+    }
+
+    @Override
     public CompletableFuture<Void> close() {
         Channel ch = channel;
         Connections.close(ch, "closed by this node", System.Logger.Level.DEBUG);

@@ -20,8 +20,11 @@ import exo.peer.PeerMessage.SessionStart;
 import exo.peer.PeerMessage.ShardFailed;
 import exo.peer.PeerMessage.ShardProgress;
 import exo.peer.PeerMessage.ShardReady;
+import exo.peer.PeerMessage.Status;
+import exo.peer.PeerMessage.StatusRequest;
 import exo.peer.PeerMessage.Token;
 import exo.peer.RingEntry;
+import exo.peer.SessionStatus;
 import exo.peer.WireDtype;
 import exo.topology.DeviceCapabilities;
 import exo.topology.NodeInfo;
@@ -66,6 +69,10 @@ import java.util.Optional;
  * 0x23  Release        str session
  * 0x24  Cancel         str session
  * 0x30  Heartbeat      i64 sequence | i64 sender millis
+ * 0x40  StatusRequest  i64 request
+ * 0x41  Status         i64 request | i64 uptime millis | u32 n, n x (str model, i32 start, i32 end, i32 layers) |
+ *                      u32 m, m x (str session, str model, u8 k, k x str node, i32 start, i32 end,
+ *                      i32 tokens, i64 idle millis)
  * 0x3F  Error          opt str session | str code | str message
  * </pre>
  *
@@ -119,6 +126,8 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
     static final int RELEASE = 0x23;
     static final int CANCEL = 0x24;
     static final int HEARTBEAT = 0x30;
+    static final int STATUS_REQUEST = 0x40;
+    static final int STATUS = 0x41;
     static final int ERROR = 0x3F;
 
     private final int maxFrameBytes;
@@ -202,6 +211,8 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
             case Release r -> w.u8(RELEASE).string(r.sessionId());
             case Cancel c -> w.u8(CANCEL).string(c.sessionId());
             case Heartbeat h -> w.u8(HEARTBEAT).i64(h.sequence()).i64(h.senderMillis());
+            case StatusRequest q -> w.u8(STATUS_REQUEST).i64(q.requestId());
+            case Status st -> writeStatus(w, st);
             case Error e -> {
                 w.u8(ERROR).flag(e.sessionId().isPresent());
                 e.sessionId().ifPresent(w::string);
@@ -235,6 +246,8 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
                 case RELEASE -> new Release(r.string("session"));
                 case CANCEL -> new Cancel(r.string("session"));
                 case HEARTBEAT -> new Heartbeat(r.i64("sequence"), r.i64("millis"));
+                case STATUS_REQUEST -> new StatusRequest(r.i64("request"));
+                case STATUS -> readStatus(r);
                 case ERROR -> new Error(r.flag("has session") ? Optional.of(r.string("session")) : Optional.empty(),
                         r.string("code"), r.string("message"));
                 default -> throw new WireException("unknown message type 0x" + HexFormat.of().toHexDigits((byte) type));
@@ -294,6 +307,44 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
             ring.add(new RingEntry(r.string("ring node"), r.i32("ring start"), r.i32("ring end"), r.string("ring address")));
         }
         return new SessionStart(session, model, ring, r.i32("layers"), dtype(r.u8("wire dtype")));
+    }
+
+    private static void writeStatus(WireWriter w, Status st) {
+        w.u8(STATUS).i64(st.requestId()).i64(st.uptimeMillis()).i32(st.shards().size());
+        for (Shard sh : st.shards()) {
+            w.string(sh.model()).i32(sh.start()).i32(sh.end()).i32(sh.layers());
+        }
+        w.i32(st.sessions().size());
+        for (SessionStatus s : st.sessions()) {
+            w.string(s.sessionId()).string(s.modelId()).u8(s.ring().size());
+            s.ring().forEach(w::string);
+            w.i32(s.start()).i32(s.end()).i32(s.tokens()).i64(s.idleMillis());
+        }
+    }
+
+    private static Status readStatus(WireReader r) {
+        long request = r.i64("request");
+        long uptime = r.i64("uptime");
+        // a shard takes at least 2 + 3 x 4 bytes, a session 2 + 2 + 1 + 3 x 4 + 8
+        int n = r.count("shards", 14);
+        List<Shard> shards = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            shards.add(new Shard(r.string("shard model"), r.i32("shard start"), r.i32("shard end"), r.i32("shard layers")));
+        }
+        int m = r.count("sessions", 25);
+        List<SessionStatus> sessions = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            String session = r.string("session");
+            String model = r.string("session model");
+            int k = r.u8("ring nodes");
+            List<String> ring = new ArrayList<>(k);
+            for (int j = 0; j < k; j++) {
+                ring.add(r.string("ring node"));
+            }
+            sessions.add(new SessionStatus(session, model, ring, r.i32("session start"), r.i32("session end"),
+                    r.i32("tokens"), r.i64("idle millis")));
+        }
+        return new Status(request, uptime, shards, sessions);
     }
 
     private static List<HopTrace> readTrace(WireReader r) {
@@ -377,6 +428,8 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
             case RELEASE -> "Release";
             case CANCEL -> "Cancel";
             case HEARTBEAT -> "Heartbeat";
+            case STATUS_REQUEST -> "StatusRequest";
+            case STATUS -> "Status";
             case ERROR -> "Error";
             default -> "type 0x" + HexFormat.of().toHexDigits((byte) type);
         };

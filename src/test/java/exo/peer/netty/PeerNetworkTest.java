@@ -54,6 +54,8 @@ class PeerNetworkTest {
             case PeerMessage.Cancel x -> peer.sendCancel(x);
             case PeerMessage.Heartbeat x -> peer.sendHeartbeat(x);
             case PeerMessage.Error x -> peer.sendError(x);
+            case PeerMessage.StatusRequest x -> peer.sendStatusRequest(x);
+            case PeerMessage.Status x -> peer.sendStatus(x);
             case PeerMessage.Hello x -> throw new IllegalArgumentException("handshake only");
             case PeerMessage.HelloProof x -> throw new IllegalArgumentException("handshake only");
         };

@@ -84,6 +84,12 @@ final class Samples {
                 new Release("chat-1"),
                 new Cancel("chat-1"),
                 new Heartbeat(7, 1_700_000_000_000L),
+                new PeerMessage.StatusRequest(11),
+                new PeerMessage.Status(11, 0, List.of(), List.of()),
+                new PeerMessage.Status(12, 93_000, List.of(new Shard("llama-3.2-1b", 0, 10, 16),
+                        new Shard("stories260K", 0, 5, 5)), List.of(
+                        new exo.peer.SessionStatus("chat-1", "llama-3.2-1b", List.of("b", "a"), 0, 10, 57, 1_200),
+                        new exo.peer.SessionStatus("serve-2", "llama-3.2-1b", List.of("b"), 0, 16, 0, 0))),
                 new Error(Optional.of("chat-1"), "unknown-session", "no session chat-1 here"),
                 new Error(Optional.empty(), "handshake-refused", "wrong key"));
     }
