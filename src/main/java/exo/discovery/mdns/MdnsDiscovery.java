@@ -292,6 +292,11 @@ public final class MdnsDiscovery implements Discovery {
         for (Channel channel : channels) {
             closers.add(Thread.ofPlatform().daemon().name("exo-mdns-close").start(() -> closeQuietly(channel)));
         }
+        if (config.self().isEmpty()) {
+            // Listening only, there is no advert to take back: let the instances wind down in the
+            // background (about 2 s of JmDNS timers) instead of holding `exo peers` up for them.
+            return;
+        }
         for (Thread closer : closers) {
             try {
                 if (!closer.join(java.time.Duration.ofSeconds(CLOSE_WAIT_SECONDS))) {
