@@ -26,13 +26,13 @@ final class MessageDispatcher implements PeerListener {
 
     MessageDispatcher(ShardLoader loader, FileServer files, PeerRanges ranges, SessionRouter router, ShardLoads loads,
                       AtomicReference<RingEngine> tail, java.util.function.LongFunction<PeerMessage.Status> status) {
-        this.status = status;
         this.loader = loader;
         this.files = files;
         this.ranges = ranges;
         this.router = router;
         this.loads = loads;
         this.tail = tail;
+        this.status = status;
     }
 
     @Override

@@ -121,6 +121,7 @@ public final class HttpApi implements AutoCloseable {
             }
             case "GET /api/tags" -> respond(ex, 200, OllamaApi.tags(models));
             case "GET /api/version" -> respond(ex, 200, OllamaApi.version());
+            case "GET /api/ps" -> respond(ex, 200, OllamaApi.ps(models));
             case "POST /api/show" -> {
                 JsonNode body = body(ex);
                 yield respond(ex, 200, new OllamaApi(model(body, body.has("model") ? "model" : "name")).show(body));

@@ -122,6 +122,41 @@ final class OllamaApi {
         return root;
     }
 
+    /**
+     * GET /api/ps: the model loaded now, as `ollama ps` shows it. exo serve keeps its model until
+     * it stops, so it never expires (Ollama reports a keep_alive of -1 as a date far ahead, too);
+     * size_vram is the model's bytes in the share of its layers whose engine runs on a GPU.
+     */
+    static ObjectNode ps(ModelHost host) {
+        ObjectNode root = OpenAiApi.JSON.createObjectNode();
+        var list = root.putArray("models");
+        host.loaded().ifPresent(loaded -> {
+            ObjectNode m = list.addObject().put("name", loaded.id() + ":latest").put("model", loaded.id() + ":latest")
+                    .put("size", loaded.card().sizeBytes()).put("digest", "");
+            new OllamaApi(loaded).details(m.putObject("details"));
+            long layers = 0;
+            long onGpu = 0;
+            for (ServedModel.RingNode n : loaded.ring().get()) {
+                layers += n.end() - n.start();
+                if (onGpu(n.engine())) {
+                    onGpu += n.end() - n.start();
+                }
+            }
+            m.put("expires_at", NEVER).put("size_vram", layers == 0 ? 0 : loaded.card().sizeBytes() * onGpu / layers)
+                    .put("context_length", loaded.engine().contextLength());
+        });
+        return root;
+    }
+
+    /** When a model kept for as long as the server runs expires: Ollama's own far-off date for that. */
+    private static final String NEVER = "2318-08-21T00:00:00Z";
+
+    /** An engine label such as "ggml/CUDA0" or "llama.cpp/Metal" computes on a GPU; "ggml/CPU" and "java" do not. */
+    static boolean onGpu(String engine) {
+        String backend = engine.contains("/") ? engine.substring(engine.indexOf('/') + 1) : "";
+        return !backend.isEmpty() && !backend.equalsIgnoreCase("CPU");
+    }
+
     ObjectNode show(JsonNode body) {
         requireObject(body);
         JsonNode name = body.has("model") ? body.get("model") : body.path("name");

@@ -209,6 +209,16 @@ class ServeTest {
         assertEquals("gguf", tag.get("details").get("format").asText());
         assertEquals("llama", tag.get("details").get("family").asText());
         assertEquals(1185376, tag.get("size").asLong());
+        // `ollama ps`: the loaded model, all of it in this machine's memory (no GPU here), never expiring.
+        JsonNode running = json.readTree(get("/api/ps").body()).get("models");
+        assertEquals(1, running.size(), running.toString());
+        assertEquals("stories260K:latest", running.get(0).get("model").asText());
+        assertEquals(1185376, running.get(0).get("size").asLong());
+        assertEquals(0, running.get(0).get("size_vram").asLong());
+        assertTrue(running.get(0).get("context_length").asInt() > 0, running.toString());
+        assertTrue(java.time.OffsetDateTime.parse(running.get(0).get("expires_at").asText()).getYear() > 2100);
+        assertTrue(OllamaApi.onGpu("ggml/CUDA0") && OllamaApi.onGpu("llama.cpp/Metal"));
+        assertFalse(OllamaApi.onGpu("ggml/CPU") || OllamaApi.onGpu("java") || OllamaApi.onGpu(""));
         JsonNode show = json.readTree(post("/api/show", "{\"model\": \"stories260K\"}").body());
         assertEquals("292.8K", show.get("details").get("parameter_size").asText());
         assertEquals("completion", show.get("capabilities").get(0).asText());
