@@ -126,7 +126,11 @@ class ReadmeIT {
         rows.sort(java.util.Comparator.comparingInt(r -> r.getFirst().equals("download") ? 0
                 : r.getFirst().equals("rm") ? 2 : 1));
         for (List<String> row : rows) {
-            runRow(row);
+            try {
+                runRow(row);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + backgroundLogs(), e);
+            }
         }
     }
 
@@ -262,6 +266,16 @@ class ReadmeIT {
     }
 
     private final Map<Process, Path> errors = new HashMap<>();
+
+    /** What the commands left running (node, serve) printed: where a row's failure began elsewhere. */
+    private String backgroundLogs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (var e : errors.entrySet()) {
+            all.append("--- ").append(e.getValue().getFileName()).append(e.getKey().isAlive() ? " (running)" : " (exited "
+                    + e.getKey().exitValue() + ")").append(":\n").append(Files.readString(e.getValue()));
+        }
+        return all.toString();
+    }
 
     private Matcher awaitLine(Process p, Pattern pattern, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
