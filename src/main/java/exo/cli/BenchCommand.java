@@ -263,7 +263,8 @@ public final class BenchCommand implements Callable<Integer> {
         LogSetup.quiet();
         List<BenchRow> rows = new ArrayList<>();
         try (Node node = Node.start(cluster.toConfig(0, null, threads, kind, gpu, home), home)) {
-            status(err, "looking for peers");
+            status(err, RingOptions.lookingLine(cluster.discovery != exo.discovery.DiscoveryMode.STATIC,
+                    ringOptions.waitMillis, ringOptions.waitForPeers));
             for (String unanswered : node.awaitPeers(ringOptions.waitMillis, ringOptions.waitForPeers)) {
                 status(err, "peer " + unanswered + "; measuring without it");
             }

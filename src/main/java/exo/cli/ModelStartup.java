@@ -101,9 +101,8 @@ final class ModelStartup implements AutoCloseable {
         try {
             // Nothing silent: each peer named that did not answer is said with why, and so is running alone.
             // Nothing silent while listening: one line before, and what was found after.
-            err.println("exo: looking for exo nodes" + (r.cluster().discovery == exo.discovery.DiscoveryMode.STATIC ? ""
-                    : " on the LAN") + " (up to " + Math.round(r.ring().waitMillis / 1000.0) + " s"
-                    + (r.ring().waitForPeers > 0 ? ", or until " + r.ring().waitForPeers + " answer" : "") + ")...");
+            err.println("exo: " + RingOptions.lookingLine(r.cluster().discovery != exo.discovery.DiscoveryMode.STATIC,
+                    r.ring().waitMillis, r.ring().waitForPeers));
             err.flush();
             for (String unanswered : node.awaitPeers(r.ring().waitMillis, r.ring().waitForPeers)) {
                 err.println("exo: peer " + unanswered + "; planning without it");

@@ -17,6 +17,12 @@ final class RingOptions {
             description = "Stop waiting as soon as N peers answered (default: wait the whole --wait-ms for the LAN).")
     int waitForPeers;
 
+    /** The one line every command prints before it waits for nodes, so the wait is never silent. */
+    static String lookingLine(boolean onTheLan, long waitMillis, int waitForPeers) {
+        return "looking for exo nodes" + (onTheLan ? " on the LAN" : "") + " (up to " + Math.round(waitMillis / 1000.0)
+                + " s" + (waitForPeers > 0 ? ", or until " + waitForPeers + " answer" : "") + ")...";
+    }
+
     @Option(names = "--require-peers", description = "Fail when no peer answers, instead of running on this machine alone.")
     boolean requirePeers;
 }

@@ -49,8 +49,7 @@ public final class SurveyOptions {
         if (multicast()) {
             // Listening on the LAN takes seconds: say so, not silence.
             var err = command.commandLine().getErr();
-            err.println("exo: looking for exo nodes on the LAN (up to " + Math.round(waitMillis / 1000.0) + " s"
-                    + (waitForPeers > 0 ? ", or until " + waitForPeers + " answer" : "") + ")...");
+            err.println("exo: " + RingOptions.lookingLine(true, waitMillis, waitForPeers));
             err.flush();
         }
         return ClusterSurvey.look(multicast(), discovery == DiscoveryMode.MDNS ? List.of() : StaticPeers.parseAll(peers),
