@@ -32,6 +32,36 @@ public final class TestModels {
         return require("stories260K.gguf");
     }
 
+    /**
+     * A models.yaml naming stories260K (its real dimensions) {@code id}, its one quantization F32
+     * at {@code repo}/{@code file}: for tests whose commands fetch a named model from a stand-in hub.
+     */
+    public static String storiesRegistry(String id, String displayName, String repo, String file) {
+        try {
+            return """
+                    models:
+                      - id: %s
+                        name: %s
+                        architecture: llama
+                        layers: 5
+                        embedding: 64
+                        heads: 8
+                        kv_heads: 4
+                        head_dim: 8
+                        ffn: 172
+                        vocab: 512
+                        context: 2048
+                        parameters: 292800
+                        tied_embeddings: false
+                        default_quant: F32
+                        quants:
+                          F32: {repo: %s, file: %s, size: %d}
+                    """.formatted(id, displayName, repo, file, Files.size(stories260K()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The dimensions a plan needs, from the file's header. */
     public static exo.topology.ModelShape shape(Path model) {
         try {

@@ -56,25 +56,8 @@ class ReadmeIT {
         hub = FakeHub.start();
         hub.add(REPO, FILE, TestModels.stories260K());
         models = tmp.resolve("models.yaml");
-        Files.writeString(models, """
-                models:
-                  - id: %s
-                    name: stories260K standing in for Llama 3.2 1B
-                    architecture: llama
-                    layers: 5
-                    embedding: 64
-                    heads: 8
-                    kv_heads: 4
-                    head_dim: 8
-                    ffn: 172
-                    vocab: 512
-                    context: 2048
-                    parameters: 292800
-                    tied_embeddings: false
-                    default_quant: F32
-                    quants:
-                      F32: {repo: %s, file: %s, size: %d}
-                """.formatted(MODEL, REPO, FILE, Files.size(TestModels.stories260K())));
+        Files.writeString(models, TestModels.storiesRegistry(MODEL, "stories260K standing in for Llama 3.2 1B", REPO,
+                FILE));
     }
 
     @AfterEach

@@ -33,25 +33,8 @@ class LazyServeTest {
         try (FakeHub hub = FakeHub.start()) {
             hub.add("test/stories", "stories260K.gguf", TestModels.stories260K());
             Path models = tmp.resolve("models.yaml");
-            Files.writeString(models, """
-                    models:
-                      - id: stories
-                        name: stories260K
-                        architecture: llama
-                        layers: 5
-                        embedding: 64
-                        heads: 8
-                        kv_heads: 4
-                        head_dim: 8
-                        ffn: 172
-                        vocab: 512
-                        context: 2048
-                        parameters: 292800
-                        tied_embeddings: false
-                        default_quant: F32
-                        quants:
-                          F32: {repo: test/stories, file: stories260K.gguf, size: %d}
-                    """.formatted(Files.size(TestModels.stories260K())));
+            Files.writeString(models, TestModels.storiesRegistry("stories", "stories260K", "test/stories",
+                    "stories260K.gguf"));
             Map<String, String> env = Map.of("HF_ENDPOINT", hub.endpoint().toString(), "HF_HOME",
                     tmp.resolve("hf").toString(), "EXO_HOME", tmp.resolve("exo").toString(), "EXO_MODELS_FILE",
                     models.toString());

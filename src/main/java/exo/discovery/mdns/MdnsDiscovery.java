@@ -50,7 +50,13 @@ public final class MdnsDiscovery implements Discovery {
     public static final int PROTOCOL_VERSION = 1;
 
     private static final System.Logger LOG = System.getLogger(MdnsDiscovery.class.getName());
-    private static final long CLOSE_WAIT_SECONDS = 10;
+    /**
+     * How long closing holds the caller for an advertising instance. Its first goodbye leaves at
+     * once; JmDNS then repeats it twice a second apart and winds its timers down, some 4 s that
+     * would hold up every chat, serve or node on its way out. The rest goes on in the background,
+     * or ends with the process (a peer that missed every goodbye drops the node when it goes stale).
+     */
+    private static final long GOODBYE_WAIT_MILLIS = 500;
     private static final int REREAD_ATTEMPTS = 10;
     private static final long REREAD_DELAY_MS = 100;
 
@@ -297,12 +303,11 @@ public final class MdnsDiscovery implements Discovery {
             // background (about 2 s of JmDNS timers) instead of holding `exo peers` up for them.
             return;
         }
+        // Advertising: long enough for the first goodbye to leave, not for JmDNS's whole shutdown.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(GOODBYE_WAIT_MILLIS);
         for (Thread closer : closers) {
             try {
-                if (!closer.join(java.time.Duration.ofSeconds(CLOSE_WAIT_SECONDS))) {
-                    LOG.log(System.Logger.Level.WARNING, "an mDNS instance did not close within {0} s",
-                            CLOSE_WAIT_SECONDS);
-                }
+                closer.join(java.time.Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Real multicast: four network namespaces on one bridge (in a fifth namespace), a JVM per
  * namespace running {@link MdnsProbe}. Three advertise, the fourth only listens (as
  * {@code exo peers} does); every probe must see the three advertisers (other than itself)
- * within 10 seconds of the last probe being up, and lose a node killed without a goodbye. A
- * second test puts a node on two LANs and a node of another cluster beside it. Skipped, with
- * the reason, where namespaces cannot be made.
+ * within 10 seconds of the last probe being up, lose a node killed without a goodbye, and lose
+ * at once a node that closed (it said goodbye before its process ended). A second test puts a
+ * node on two LANs and a node of another cluster beside it. Skipped, with the reason, where
+ * namespaces cannot be made.
  *
  * <pre>
  * namespace  ndisc-PID-br0  bridge br0 (multicast snooping off), ports p0..p3: veth peers of
@@ -55,6 +56,12 @@ class MdnsNamespacesTest {
     private static final Pattern LOST = Pattern.compile("^LOST (\\S+) .* t=(\\d+)$");
     // the probes refresh every 3 s and call a node lost after 9 s of silence, swept every 3 s
     private static final long LOST_MS = 15_000;
+    /**
+     * A goodbye makes JmDNS drop the record on its next reaping: about 5 s after the close here.
+     * Silence takes 6 to 12 s (the last refresh up to 3 s before, stale after 9 s, swept every
+     * 3 s); a killed node was lost after 10.4 to 10.9 s in three runs.
+     */
+    private static final long GOODBYE_MS = 8_000;
     private static final Set<String> ADVERTISERS = Set.of("n0", "n1", "n2");
 
     @TempDir
@@ -185,6 +192,24 @@ class MdnsNamespacesTest {
         }
         System.out.printf("mDNS in namespaces: a killed node was lost after %d ms%n",
                 listener.lost(victim.name()).getAsLong() - killed);
+
+        // a node that closes says goodbye before its process ends (exo does not wait for JmDNS's
+        // whole shutdown): the listener loses it sooner than silence would make it
+        Probe leaving = probes.get(1);
+        long asked = System.currentTimeMillis();
+        leaving.process().getOutputStream().write("close\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        leaving.process().getOutputStream().flush();
+        assertTrue(leaving.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the probe did not exit");
+        long exited = System.currentTimeMillis();
+        while (listener.lost(leaving.name()).isEmpty()) {
+            if (System.currentTimeMillis() - asked > GOODBYE_MS) {
+                fail("the listener did not lose the closed node " + leaving.name() + " within " + GOODBYE_MS
+                        + " ms: no goodbye reached it\n" + report(probes));
+            }
+            Thread.sleep(50);
+        }
+        System.out.printf("mDNS in namespaces: a closed node exited %d ms after being asked and was lost after %d ms%n",
+                exited - asked, listener.lost(leaving.name()).getAsLong() - asked);
     }
 
     /**

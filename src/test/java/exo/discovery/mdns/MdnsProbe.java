@@ -66,9 +66,25 @@ public final class MdnsProbe {
             });
             System.out.println("READY " + discovery.boundAddresses() + " " + now());
             System.out.flush();
-            new CountDownLatch(1).await(lifetime, TimeUnit.SECONDS);
+            // A line "close" on standard input ends the probe early, as Ctrl-C or Ctrl-D ends exo.
+            CountDownLatch done = new CountDownLatch(1);
+            Thread.ofPlatform().daemon().start(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        if (line.strip().equals("close")) {
+                            done.countDown();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // no input: the lifetime ends it
+                }
+            });
+            done.await(lifetime, TimeUnit.SECONDS);
         }
-        System.out.println("CLOSED " + jmdnsLog.getName());
+        System.out.println("CLOSED " + jmdnsLog.getName() + " " + now());
+        System.out.flush();
+        // exo's main exits like this, so what the probe sends before it goes is what exo sends.
+        System.exit(0);
     }
 
     /** The wall-clock time, so that a test can compare the lines of several probes. */
