@@ -49,14 +49,9 @@ public final class ClusterSurvey {
     private ClusterSurvey() {
     }
 
-    public static List<Seen> look(boolean mdns, List<PeerAddress> staticPeers, Optional<String> clusterKey, long waitMillis)
-            throws IOException, InterruptedException {
-        return look(mdns, staticPeers, clusterKey, waitMillis, 0, false);
-    }
-
     /**
-     * As above; listening ends early once {@code expected} nodes (when above 0) were seen, and
-     * with {@code askStatus} each node that answered is asked what it runs.
+     * The nodes seen within {@code waitMillis} (sooner once {@code expected} nodes, when above 0,
+     * were seen); with {@code askStatus} each node that answered is asked what it runs.
      */
     public static List<Seen> look(boolean mdns, List<PeerAddress> staticPeers, Optional<String> clusterKey, long waitMillis,
                                   int expected, boolean askStatus) throws IOException, InterruptedException {

@@ -17,9 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ShardHost implements AutoCloseable {
     private final SliceSource source;
     private final EngineFactory factory;
-    private final Map<String, InferenceEngine> engines = new ConcurrentHashMap<>();
-    /** The shard each loaded engine runs, named by model id as the load asked for it. */
-    private final Map<String, Shard> shardsLoaded = new ConcurrentHashMap<>();
+    /** A loaded engine and the shard it runs, named by model id as the load asked for it. */
+    private record Loaded(InferenceEngine engine, Shard shard) {
+    }
+
+    private final Map<String, Loaded> engines = new ConcurrentHashMap<>();
 
     /** Where slices come from; the node's file server finds the files it serves here too. */
     SliceSource source() {
@@ -46,9 +48,9 @@ public final class ShardHost implements AutoCloseable {
                                              java.util.Optional<exo.download.ByteSource> peer,
                                              exo.download.ProgressListener progress) throws IOException {
         String key = key(model.id(), shard.start(), shard.end());
-        InferenceEngine loaded = engines.get(key);
+        Loaded loaded = engines.get(key);
         if (loaded != null) {
-            return loaded;
+            return loaded.engine();
         }
         Path file = source.slice(model, shard, peer, progress);
         InferenceEngine engine = factory.open(file, shard.start(), shard.end(), contextLength);
@@ -57,29 +59,27 @@ public final class ShardHost implements AutoCloseable {
             throw new IllegalArgumentException(file.getFileName() + " has " + engine.shard().layers()
                     + " layers, the plan expects " + shard.layers());
         }
-        engines.put(key, engine);
-        shardsLoaded.put(key, shard);
+        engines.put(key, new Loaded(engine, shard));
         return engine;
     }
 
     public Optional<InferenceEngine> engine(String model, int start, int end) {
-        return Optional.ofNullable(engines.get(key(model, start, end)));
+        return Optional.ofNullable(engines.get(key(model, start, end))).map(Loaded::engine);
     }
 
     /** The shards loaded now, for `exo ps`. */
     public java.util.List<Shard> loaded() {
-        return java.util.List.copyOf(shardsLoaded.values());
+        return engines.values().stream().map(Loaded::shard).toList();
     }
 
     /** Frees a session's caches in every loaded shard. */
     public void release(String session) {
-        engines.values().forEach(e -> e.release(session));
+        engines.values().forEach(l -> l.engine().release(session));
     }
 
     @Override
     public synchronized void close() {
-        engines.values().forEach(InferenceEngine::close);
+        engines.values().forEach(l -> l.engine().close());
         engines.clear();
-        shardsLoaded.clear();
     }
 }

@@ -50,6 +50,8 @@ class ReadmeIT {
     private FakeHub hub;
     private Path models;
     private final List<Process> started = new ArrayList<>();
+    /** Where each command left running writes its stderr. */
+    private final Map<Process, Path> errors = new HashMap<>();
 
     @BeforeEach
     void hub() throws IOException {
@@ -247,8 +249,6 @@ class ReadmeIT {
         errors.put(p, err);
         return p;
     }
-
-    private final Map<Process, Path> errors = new HashMap<>();
 
     /** What the commands left running (node, serve) printed: where a row's failure began elsewhere. */
     private String backgroundLogs() throws IOException {

@@ -40,8 +40,11 @@ public final class RingEngine implements InferenceEngine {
     private final int maxTokensPerForward;
     private final Set<String> started = ConcurrentHashMap.newKeySet();
     /** Positions each conversation holds after its last forward, and when that was (for `exo ps`). */
-    private final Map<String, Integer> lengths = new ConcurrentHashMap<>();
-    private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
+    private final Map<String, Activity> activity = new ConcurrentHashMap<>();
+
+    /** A conversation's positions after its last forward, and when that forward ran. */
+    private record Activity(int length, long lastMillis) {
+    }
     private final Map<String, CompletableFuture<Arrival>> waiting = new ConcurrentHashMap<>();
     private final RingStats stats;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -114,8 +117,7 @@ public final class RingEngine implements InferenceEngine {
     @Override
     public Activations forward(String session, int position, Activations input, boolean allLogits) {
         Activations out = forwardRing(session, position, input, allLogits);
-        lengths.put(session, position + input.count());
-        lastUsed.put(session, System.currentTimeMillis());
+        activity.put(session, new Activity(position + input.count(), System.currentTimeMillis()));
         return out;
     }
 
@@ -124,8 +126,8 @@ public final class RingEngine implements InferenceEngine {
         List<String> nodes = ring.stream().map(RingEntry::nodeId).toList();
         RingEntry mine = ring.getLast();
         List<exo.peer.SessionStatus> all = new java.util.ArrayList<>();
-        lengths.forEach((session, length) -> all.add(new exo.peer.SessionStatus(session, modelId, nodes, mine.start(),
-                mine.end(), length, Math.max(0, nowMillis - lastUsed.getOrDefault(session, nowMillis)))));
+        activity.forEach((session, a) -> all.add(new exo.peer.SessionStatus(session, modelId, nodes, mine.start(),
+                mine.end(), a.length(), Math.max(0, nowMillis - a.lastMillis()))));
         return all;
     }
 
@@ -266,8 +268,7 @@ public final class RingEngine implements InferenceEngine {
     @Override
     public void release(String session) {
         local.release(session);
-        lengths.remove(session);
-        lastUsed.remove(session);
+        activity.remove(session);
         if (started.remove(session)) {
             for (RingEntry e : ring) {
                 if (!e.nodeId().equals(selfId)) {
