@@ -54,5 +54,8 @@ class LauncherIT {
         Result plan = exo(Map.of(), "plan", "stories-260k", "--memory", "1GB", "--discovery", "static");
         assertEquals(0, plan.code(), plan.err());
         assertTrue(plan.out().contains("head+tail"), plan.out());
+        Result unitless = exo(Map.of(), "plan", "llama-3-70b", "--device", "studio=192");
+        assertEquals(2, unitless.code());
+        assertTrue(unitless.err().contains("'192' has no unit: write 192GB, 192MB or 192B"), unitless.err());
     }
 }
