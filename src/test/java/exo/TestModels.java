@@ -65,7 +65,7 @@ public final class TestModels {
     /** The dimensions a plan needs, from the file's header. */
     public static exo.topology.ModelShape shape(Path model) {
         try {
-            return exo.engine.java.ModelConfig.from(exo.gguf.GgufFile.readHeader(model).metadata()).shape();
+            return exo.engine.model.ModelConfig.from(exo.gguf.GgufFile.readHeader(model).metadata()).shape();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -2,7 +2,7 @@ package exo.cli;
 
 import exo.download.ProgressListener;
 import exo.engine.InferenceEngine;
-import exo.engine.java.ModelConfig;
+import exo.engine.model.ModelConfig;
 import exo.engine.java.tensor.WorkerPool;
 import exo.gguf.GgufFile;
 import exo.gguf.GgufMetadata;

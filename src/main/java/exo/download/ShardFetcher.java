@@ -146,7 +146,7 @@ public final class ShardFetcher {
         RemoteHeader.Result read = RemoteHeader.read(source, firstHeaderRead, name);
         GgufHeader header = read.header();
         source = source.withPrefix(read.prefix());
-        List<GgufTensorInfo> tensors = ShardTensors.select(header, start, end);
+        List<GgufTensorInfo> tensors = SliceTensors.select(header, start, end);
         RangePlan plan = RangePlan.of(header, tensors, maxPiece);
         Path staging = target.resolveSibling(target.getFileName() + ".download");
         try {

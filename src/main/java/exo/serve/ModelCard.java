@@ -1,7 +1,7 @@
 package exo.serve;
 
 import exo.bench.ModelFacts;
-import exo.bench.QuantMix;
+import exo.synthetic.QuantMix;
 import exo.gguf.GgufFile;
 import exo.gguf.GgufMetadata;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import exo.TestModels;
 import exo.bench.BenchReport;
-import exo.bench.SyntheticModel;
+import exo.synthetic.SyntheticModel;
 import exo.download.ExoProcess;
 import exo.gguf.GgmlType;
 import java.nio.file.Files;
@@ -180,7 +180,7 @@ class BenchCommandTest {
     @Test
     void aSyntheticModelThatDoesNotFitIsRefusedBeforeAnythingIsWritten() throws Exception {
         var spec = exo.models.ModelRegistry.load(Path.of("models.yaml")).get("llama-3.1-8b");
-        var files = new exo.bench.SyntheticFiles(tmp.resolve("synthetic"));
+        var files = new exo.synthetic.SyntheticFiles(tmp.resolve("synthetic"));
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> files.ensure(spec, "Q4_K_M", 1L << 30, line -> { }));
         assertTrue(e.getMessage().startsWith("a synthetic llama-3.1-8b Q4_K_M needs 4.5"), e.getMessage());

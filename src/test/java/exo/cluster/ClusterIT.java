@@ -305,7 +305,7 @@ class ClusterIT {
         assertTrue(matcher.find(), ring[2]);
         int end = Integer.parseInt(matcher.group(1)) + 1;
         var header = exo.gguf.GgufFile.readHeader(TestModels.stories260K());
-        long slice = exo.download.ShardTensors.select(header, 0, end).stream()
+        long slice = exo.download.SliceTensors.select(header, 0, end).stream()
                 .mapToLong(exo.gguf.GgufTensorInfo::byteSize).sum();
         assertTrue(ring[2].contains(slice + " of " + slice + " bytes"), slice + " bytes expected: " + ring[2]);
         // The chat's session has an id of its own ("chat-" and 16 hex digits of this process), never plain "chat".

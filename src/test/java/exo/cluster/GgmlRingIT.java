@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import exo.TestModels;
-import exo.bench.SyntheticModel;
+import exo.synthetic.SyntheticModel;
 import exo.discovery.DiscoveryMode;
 import exo.engine.Activations;
 import exo.engine.InferenceEngine;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
-import exo.bench.SyntheticModel;
+import exo.synthetic.SyntheticModel;
 import exo.cli.CommandFactory;
 import exo.gguf.GgmlType;
 import java.io.IOException;

@@ -15,7 +15,7 @@ class RangePlanTest {
     @Test
     void consecutiveLayersAreOneRangeAndTheHeadAnother() throws IOException {
         GgufHeader h = GgufFile.readHeader(TestModels.stories260K());
-        List<GgufTensorInfo> tensors = ShardTensors.select(h, 2, 5);
+        List<GgufTensorInfo> tensors = SliceTensors.select(h, 2, 5);
         assertEquals(3 * 9 + 2, tensors.size());
         RangePlan plan = RangePlan.of(h, tensors, Long.MAX_VALUE);
         // stories260K stores output_norm and output after the blocks, so [2,5) + head is contiguous.
@@ -33,7 +33,7 @@ class RangePlanTest {
     @Test
     void piecesCutLongRangesAndKeepTheirStagingOffsets() throws IOException {
         GgufHeader h = GgufFile.readHeader(TestModels.stories260K());
-        List<GgufTensorInfo> tensors = ShardTensors.select(h, 0, 1);
+        List<GgufTensorInfo> tensors = SliceTensors.select(h, 0, 1);
         RangePlan plan = RangePlan.of(h, tensors, 10_000);
         long at = 0;
         for (RangePlan.Piece p : plan.pieces()) {
@@ -47,9 +47,9 @@ class RangePlanTest {
 
     @Test
     void blockNumbersAreReadFromTensorNames() {
-        assertEquals(12, ShardTensors.blockOf("blk.12.attn_q.weight"));
-        assertEquals(-1, ShardTensors.blockOf("output.weight"));
-        assertEquals(-1, ShardTensors.blockOf("blk.x.y"));
+        assertEquals(12, SliceTensors.blockOf("blk.12.attn_q.weight"));
+        assertEquals(-1, SliceTensors.blockOf("output.weight"));
+        assertEquals(-1, SliceTensors.blockOf("blk.x.y"));
         assertThrows(IllegalArgumentException.class, () -> new ByteRange(5, 4));
     }
 }

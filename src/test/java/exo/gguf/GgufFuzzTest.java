@@ -1,7 +1,7 @@
 package exo.gguf;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import exo.engine.java.ModelConfig;
+import exo.engine.model.ModelConfig;
 import exo.tokenizer.Tokenizers;
 import java.nio.ByteBuffer;
 

@@ -1,6 +1,6 @@
 package exo.engine.ggml;
 
-import exo.engine.java.ModelConfig;
+import exo.engine.model.ModelConfig;
 import exo.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -3,7 +3,7 @@ package exo.engine.ggml;
 import exo.engine.Activations;
 import exo.engine.GpuMode;
 import exo.engine.InferenceEngine;
-import exo.engine.java.ModelConfig;
+import exo.engine.model.ModelConfig;
 import exo.gguf.GgufFile;
 import exo.topology.Shard;
 import java.io.IOException;

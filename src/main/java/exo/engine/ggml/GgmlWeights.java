@@ -1,7 +1,7 @@
 package exo.engine.ggml;
 
-import exo.engine.java.ModelConfig;
-import exo.engine.java.ShardTensors;
+import exo.engine.model.ModelConfig;
+import exo.engine.model.ModelTensors;
 import exo.gguf.GgmlType;
 import exo.gguf.GgufFile;
 import exo.gguf.GgufTensorInfo;
@@ -110,7 +110,7 @@ final class GgmlWeights implements AutoCloseable {
                     ? in.matrix("token_embd.weight", c.vocab(), c.dim()) : null;
             in.types().clear(); // the embedding is looked up, not multiplied
             if (shard.isFirst() && upload != null) {
-                ShardTensors.matrix(file, "token_embd.weight", c.vocab(), c.dim());
+                ModelTensors.matrix(file, "token_embd.weight", c.vocab(), c.dim());
             }
             Layer[] layers = new Layer[shard.layerCount()];
             for (int l = shard.start(); l < shard.end(); l++) {
@@ -135,7 +135,7 @@ final class GgmlWeights implements AutoCloseable {
             MemorySegment output = null;
             if (shard.isLast()) {
                 outputNorm = in.vector("output_norm.weight", c.dim());
-                String name = ShardTensors.outputName(file);
+                String name = ModelTensors.outputName(file);
                 // A tied head on a shard that is also the head is the embedding tensor already made.
                 output = name.equals("token_embd.weight") && embedding != null
                         ? embedding : in.matrix(name, c.vocab(), c.dim());
@@ -260,7 +260,7 @@ final class GgmlWeights implements AutoCloseable {
     private record Maker(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment buffer, boolean inPlace,
                          List<Repack> repack, List<Repack> uploads, Set<GgmlType> types) {
         MemorySegment matrix(String name, int rows, int cols) {
-            GgufTensorInfo t = ShardTensors.matrix(file, name, rows, cols);
+            GgufTensorInfo t = ModelTensors.matrix(file, name, rows, cols);
             types.add(t.type());
             if (cols % t.type().blockSize() != 0) {
                 throw new IllegalArgumentException("tensor " + name + " has rows of " + cols
@@ -277,7 +277,7 @@ final class GgmlWeights implements AutoCloseable {
         }
 
         MemorySegment vector(String name, int n) {
-            GgufTensorInfo t = ShardTensors.vector(file, name, n);
+            GgufTensorInfo t = ModelTensors.vector(file, name, n);
             // ggml multiplies and adds these to F32 activations; llama.cpp's converter always writes them F32.
             if (t.type() != GgmlType.F32) {
                 throw new IllegalArgumentException("tensor " + name + " is " + t.type() + "; norms and biases must be F32");

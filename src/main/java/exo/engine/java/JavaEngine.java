@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import exo.engine.model.ModelConfig;
 
 /**
  * The pure-Java engine: runs layers [start, end) of a GGUF model for many sessions. Weights

@@ -1,5 +1,7 @@
 package exo.engine.java;
 
+import exo.engine.model.ModelConfig;
+
 /**
  * Rotary position embedding as llama.cpp applies it: for pair i of the first {@code ropeDim}
  * dimensions of a head, angle = position x freqScale x theta^(-2i/ropeDim) / freqFactor[i],

@@ -4,6 +4,8 @@ import exo.engine.java.tensor.WeightTensor;
 import exo.gguf.GgufFile;
 import exo.gguf.GgufTensorInfo;
 import exo.topology.Shard;
+import exo.engine.model.ModelConfig;
+import exo.engine.model.ModelTensors;
 
 /**
  * The weights one shard needs, read in place from a memory-mapped GGUF: its blocks, the token
@@ -43,7 +45,7 @@ record ShardWeights(
         Matrix output = null;
         if (shard.isLast()) {
             outputNorm = in.vector("output_norm.weight", c.dim());
-            output = in.matrix(ShardTensors.outputName(file), c.vocab(), c.dim());
+            output = in.matrix(ModelTensors.outputName(file), c.vocab(), c.dim());
         }
         float[] ropeFreqs = file.tensorInfo("rope_freqs.weight") != null
                 ? in.vector("rope_freqs.weight", c.ropeDim() / 2) : null;
@@ -53,12 +55,12 @@ record ShardWeights(
     /** Makes the Java engine's tensors from the checked GGUF tensors. */
     private record Loader(GgufFile file) {
         Matrix matrix(String name, int rows, int cols) {
-            GgufTensorInfo t = ShardTensors.matrix(file, name, rows, cols);
+            GgufTensorInfo t = ModelTensors.matrix(file, name, rows, cols);
             return new Matrix(name, WeightTensor.of(t.type(), file.tensorData(t), t.elements()), rows, cols);
         }
 
         float[] vector(String name, int n) {
-            GgufTensorInfo t = ShardTensors.vector(file, name, n);
+            GgufTensorInfo t = ModelTensors.vector(file, name, n);
             float[] out = new float[n];
             WeightTensor.of(t.type(), file.tensorData(t), n).dequantize(0, out, 0, n);
             return out;

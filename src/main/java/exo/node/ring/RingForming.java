@@ -1,6 +1,6 @@
 package exo.node.ring;
 
-import exo.engine.java.ModelConfig;
+import exo.engine.model.ModelConfig;
 import exo.gguf.GgufFile;
 import exo.gguf.GgufMetadata;
 import exo.peer.ModelRef;

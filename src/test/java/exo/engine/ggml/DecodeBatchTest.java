@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
-import exo.bench.SyntheticModel;
+import exo.synthetic.SyntheticModel;
 import exo.engine.Activations;
 import exo.engine.llamacpp.Logits;
 import exo.gguf.GgmlType;

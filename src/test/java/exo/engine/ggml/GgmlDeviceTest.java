@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
-import exo.bench.SyntheticModel;
+import exo.synthetic.SyntheticModel;
 import exo.engine.Activations;
 import exo.engine.GpuMode;
 import exo.engine.llamacpp.Logits;

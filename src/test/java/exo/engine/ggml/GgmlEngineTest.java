@@ -11,7 +11,7 @@ import exo.engine.llamacpp.ContextOptions;
 import exo.engine.llamacpp.LlamaCppEngine;
 import exo.engine.llamacpp.Logits;
 import java.nio.file.Path;
-import exo.bench.SyntheticModel;
+import exo.synthetic.SyntheticModel;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.gguf.GgmlType;

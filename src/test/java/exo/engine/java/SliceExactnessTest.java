@@ -69,7 +69,7 @@ class SliceExactnessTest {
     @ValueSource(strings = {"qwen2", "qwen3"})
     void qwenSlicesEqualTheWholeModel(String arch, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path model = dir.resolve(arch + ".gguf");
-        new exo.bench.SyntheticModel(128, 4, 4, 2, 256, 512, 128, exo.gguf.GgmlType.F32, 3).as(arch).write(model);
+        new exo.synthetic.SyntheticModel(128, 4, 4, 2, 256, 512, 128, exo.gguf.GgmlType.F32, 3).as(arch).write(model);
         try (WorkerPool pool = new WorkerPool(2); JavaEngine whole = JavaEngine.openWhole(model, pool);
              JavaEngine head = JavaEngine.open(model, 0, 2, pool, 0); JavaEngine tail = JavaEngine.open(model, 2, 4, pool, 0)) {
             assertEquals(arch.equals("qwen3"), whole.config().qkNorm());

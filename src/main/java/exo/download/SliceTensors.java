@@ -13,8 +13,8 @@ import java.util.List;
  * last (the embedding again when the head is tied to it), and {@code rope_freqs.weight}
  * (Llama 3.1's rope scaling) everywhere. Listed in file order.
  */
-public final class ShardTensors {
-    private ShardTensors() {
+public final class SliceTensors {
+    private SliceTensors() {
     }
 
     /** The model's layer count, {@code {general.architecture}.block_count}. */

@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.synthetic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package exo.engine.java;
+package exo.engine.model;
 
 import exo.gguf.GgufMetadata;
 import java.util.Locale;

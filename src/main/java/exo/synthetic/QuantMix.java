@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.synthetic;
 
 import exo.gguf.GgmlType;
 import java.util.Locale;

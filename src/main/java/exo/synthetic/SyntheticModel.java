@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.synthetic;
 
 import exo.engine.ggml.GgmlQuants;
 import exo.engine.java.tensor.Quantizer;

@@ -1,4 +1,4 @@
-package exo.engine.java;
+package exo.engine.model;
 
 import exo.gguf.GgufFile;
 import exo.gguf.GgufTensorInfo;
@@ -9,8 +9,8 @@ import java.util.Arrays;
  * shape, naming the tensor on any mismatch. Shared by every engine that reads a shard from a
  * GGUF file, so they accept and refuse the same files.
  */
-public final class ShardTensors {
-    private ShardTensors() {
+public final class ModelTensors {
+    private ModelTensors() {
     }
 
     /** Tensor {@code name}, which the file must have. */

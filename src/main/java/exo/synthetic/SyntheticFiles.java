@@ -1,4 +1,4 @@
-package exo.bench;
+package exo.synthetic;
 
 import exo.models.ModelSpec;
 import java.io.IOException;
@@ -61,6 +61,6 @@ public final class SyntheticFiles {
     }
 
     static String size(long bytes) {
-        return BenchReport.gib(bytes);
+        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 }
