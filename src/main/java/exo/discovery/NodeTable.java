@@ -73,15 +73,6 @@ public final class NodeTable {
         return after.sameAs(before) ? Optional.empty() : Optional.of(new Change(Kind.UPDATED, after));
     }
 
-    /** Drops every sighting through {@code channel}. */
-    public synchronized List<Change> removeChannel(String channel) {
-        List<Change> changes = new ArrayList<>();
-        for (String id : List.copyOf(sightings.keySet())) {
-            remove(channel, id).ifPresent(changes::add);
-        }
-        return changes;
-    }
-
     /** Drops sightings last seen before {@code cutoff}, through channels accepted by the filter. */
     public synchronized List<Change> expire(Instant cutoff, Predicate<String> channels) {
         List<Change> changes = new ArrayList<>();

@@ -32,11 +32,6 @@ public record HubFile(String repo, String file, String revision) {
         return new HubFile(repo, file, rev);
     }
 
-    /** A commit hash names content that never changes; a branch or tag can move. */
-    public boolean isCommit() {
-        return revision.matches("[0-9a-f]{40}");
-    }
-
     /** The file's name without folders and without ".gguf". */
     public String stem() {
         String name = file.substring(file.lastIndexOf('/') + 1);

@@ -51,10 +51,6 @@ public final class GgufWriter {
         return put(key, GgufValue.ofFloat32(value));
     }
 
-    public GgufWriter putBool(String key, boolean value) {
-        return put(key, GgufValue.ofBool(value));
-    }
-
     public GgufWriter putArray(String key, GgufArray value) {
         return put(key, GgufValue.ofArray(value));
     }

@@ -155,7 +155,7 @@ public final class ClusterSurvey {
                 long request = nextRequest.getAndIncrement();
                 CompletableFuture<PeerMessage.Status> answer = new CompletableFuture<>();
                 pending.put(request, answer);
-                peer.sendStatusRequest(new PeerMessage.StatusRequest(request));
+                peer.send(new PeerMessage.StatusRequest(request));
                 asked.put(node, answer);
             });
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);

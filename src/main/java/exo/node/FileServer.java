@@ -58,11 +58,11 @@ final class FileServer {
                     }
                 }
                 served.addAndGet(data.length);
-                from.sendRangeReply(new PeerMessage.RangeReply(q.requestId(), q.offset(), data, PeerRanges.sha256(data)));
+                from.send(new PeerMessage.RangeReply(q.requestId(), q.offset(), data, PeerRanges.sha256(data)));
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "range of " + q.model().fileName() + " for " + from.info().id()
                         + " refused: " + e.getMessage());
-                from.sendRangeFailed(new PeerMessage.RangeFailed(q.requestId(), String.valueOf(e.getMessage())));
+                from.send(new PeerMessage.RangeFailed(q.requestId(), String.valueOf(e.getMessage())));
             }
         });
     }

@@ -58,7 +58,6 @@ final class MessageDispatcher implements PeerListener {
                 }
             }
             case PeerMessage.Release m -> router.release(m.sessionId(), "released by the tail");
-            case PeerMessage.Cancel m -> router.cancel(m.sessionId());
             case PeerMessage.ShardReady m -> loads.ready(m);
             case PeerMessage.ShardFailed m -> loads.failed(m);
             case PeerMessage.ShardProgress m -> loads.progress(m);
@@ -69,12 +68,9 @@ final class MessageDispatcher implements PeerListener {
                 LOG.log(System.Logger.Level.WARNING, "error from " + peer.info().name() + ": " + m.code() + ": "
                         + m.message());
             }
-            case PeerMessage.StatusRequest m -> peer.sendStatus(status.apply(m.requestId()));
+            case PeerMessage.StatusRequest m -> peer.send(status.apply(m.requestId()));
             case PeerMessage.Status m -> {
                 // Only a survey asks; a node sends no status requests.
-            }
-            case PeerMessage.Token m -> {
-                // Tokens are the tail's to stream; a node outside the conversation has nothing to do.
             }
             case PeerMessage.Heartbeat m -> {
                 // Liveness is the connection's business.

@@ -144,20 +144,10 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         }
     }
 
-    /** The nodes discovery sees now (empty with static discovery only). */
-    public List<DiscoveredNode> discovered() {
-        return discovery == null ? List.of() : discovery.nodes();
-    }
-
     public static Node start(NodeConfig config, ExoHome home) throws IOException {
         Node node = new Node(config, home);
         node.dialer.start();
         return node;
-    }
-
-    /** Dials the static peers now and waits up to {@code millis} for their handshakes. */
-    public void connectToPeers(long millis) {
-        dialer.dialNow(millis);
     }
 
     /**
@@ -238,10 +228,6 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         return engines;
     }
 
-    public WorkerPool pool() {
-        return pool;
-    }
-
     public NodeConfig config() {
         return config;
     }
@@ -255,10 +241,6 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
     /** Bytes of model files this node served to peers, and took from them. */
     public long bytesServed() {
         return files.bytesServed();
-    }
-
-    public long bytesReceivedFromPeers() {
-        return ranges.bytesReceived();
     }
 
     @Override

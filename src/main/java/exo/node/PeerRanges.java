@@ -60,7 +60,7 @@ final class PeerRanges {
         CompletableFuture<PeerMessage.RangeReply> reply = new CompletableFuture<>();
         pending.put(id, reply);
         try {
-            peer.sendRangeRequest(new PeerMessage.RangeRequest(id, model, offset, length));
+            peer.send(new PeerMessage.RangeRequest(id, model, offset, length));
             return reply.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IOException(e.getCause().getMessage(), e.getCause());

@@ -48,6 +48,6 @@ final class ProgressToTail implements ProgressListener {
     private void send() {
         long t = total;
         long d = done.get();
-        tail.sendShardProgress(new PeerMessage.ShardProgress(requestId, t > 0 ? Math.min(d, t) : d, Math.max(t, 0)));
+        tail.send(new PeerMessage.ShardProgress(requestId, t > 0 ? Math.min(d, t) : d, Math.max(t, 0)));
     }
 }

@@ -42,7 +42,6 @@ public final class SessionRouter {
     private final PeerLookup peers;
     private final SessionLanes compute;
     private final Map<String, PeerMessage.SessionStart> sessions = new ConcurrentHashMap<>();
-    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     /** When each session last did anything, for {@link #releaseIdle}. */
     private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
     /** Positions each session's KV cache holds here, after its last forward (for `exo ps`). */
@@ -64,13 +63,12 @@ public final class SessionRouter {
             return;
         }
         if (!sessions.containsKey(s.sessionId()) && sessions.size() >= MAX_SESSIONS) {
-            from.sendError(new PeerMessage.Error(Optional.of(s.sessionId()), "node-busy", "node " + selfId
+            from.send(new PeerMessage.Error(Optional.of(s.sessionId()), "node-busy", "node " + selfId
                     + " holds " + MAX_SESSIONS + " sessions, its most; try again when some end"));
             return;
         }
         sessions.put(s.sessionId(), s);
         lastUsed.put(s.sessionId(), System.currentTimeMillis());
-        cancelled.remove(s.sessionId());
         LOG.log(System.Logger.Level.INFO, "session " + s.sessionId() + " started: " + s.modelId() + " layers ["
                 + mine.get().start() + ", " + mine.get().end() + ") of " + s.layers() + ", ring "
                 + String.join(" -> ", s.ring().stream().map(RingEntry::nodeId).toList()));
@@ -83,14 +81,14 @@ public final class SessionRouter {
     public void forward(Peer from, PeerMessage.Forward f) {
         PeerMessage.SessionStart s = sessions.get(f.sessionId());
         if (s == null) {
-            from.sendError(new PeerMessage.Error(Optional.of(f.sessionId()), "unknown-session",
+            from.send(new PeerMessage.Error(Optional.of(f.sessionId()), "unknown-session",
                     "node " + selfId + " has no session " + f.sessionId()));
             return;
         }
         lastUsed.put(f.sessionId(), System.currentTimeMillis());
         if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();
-            from.sendError(new PeerMessage.Error(Optional.of(f.sessionId()), "node-busy", "node " + selfId
+            from.send(new PeerMessage.Error(Optional.of(f.sessionId()), "node-busy", "node " + selfId
                     + " has " + MAX_QUEUED + " forwards waiting, its most"));
             return;
         }
@@ -103,7 +101,7 @@ public final class SessionRouter {
 
     private void run(PeerMessage.SessionStart s, PeerMessage.Forward f, long arrived) {
         String session = s.sessionId();
-        if (cancelled.contains(session) || !sessions.containsKey(session)) {
+        if (!sessions.containsKey(session)) {
             return;
         }
         try {
@@ -125,25 +123,21 @@ public final class SessionRouter {
             RingEntry next = s.after(selfId).orElseThrow();
             Peer peer = peers.peerOrDial(next.nodeId(), next.address(), DIAL_TIMEOUT_MILLIS);
             // A send that fails (a frame over the limit, a connection gone) reaches the tail at once.
-            peer.sendForward(f.next(Payload.of(out, s.wireDtype()), spent)).whenComplete((v, failed) -> {
+            peer.send(f.next(Payload.of(out, s.wireDtype()), spent)).whenComplete((v, failed) -> {
                 if (failed != null) {
-                    tail(s).ifPresent(p -> p.sendError(new PeerMessage.Error(Optional.of(session), "forward-failed",
+                    tail(s).ifPresent(p -> p.send(new PeerMessage.Error(Optional.of(session), "forward-failed",
                             "node " + selfId + " could not send to " + next.nodeId() + ": " + failed.getMessage())));
                 }
             });
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "session " + session + " failed on " + selfId + ": " + e.getMessage());
-            tail(s).ifPresent(p -> p.sendError(new PeerMessage.Error(Optional.of(session), "forward-failed",
+            tail(s).ifPresent(p -> p.send(new PeerMessage.Error(Optional.of(session), "forward-failed",
                     "node " + selfId + ": " + e.getMessage())));
         }
     }
 
     private Optional<Peer> tail(PeerMessage.SessionStart s) {
         return peers.peer(s.ring().getLast().nodeId());
-    }
-
-    public void cancel(String session) {
-        cancelled.add(session);
     }
 
     public void release(String session, String why) {
@@ -153,7 +147,6 @@ public final class SessionRouter {
             shards.release(session);
             LOG.log(System.Logger.Level.INFO, "session " + session + " ended: " + why);
         }
-        cancelled.remove(session);
     }
 
     /** A node of some sessions' rings is gone: those sessions cannot go on, so free them. */
@@ -190,9 +183,5 @@ public final class SessionRouter {
                             Math.max(0, nowMillis - lastUsed.getOrDefault(id, nowMillis)))));
         }
         return all;
-    }
-
-    public int activeSessions() {
-        return sessions.size();
     }
 }

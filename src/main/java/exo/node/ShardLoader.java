@@ -34,7 +34,7 @@ final class ShardLoader {
             String reason = "this node has no cluster key, so it fetches only models its models.yaml names, not "
                     + m.model().repo().get() + "/" + m.model().fileName();
             LOG.log(System.Logger.Level.WARNING, "refused a load from " + from.info().name() + ": " + reason);
-            from.sendShardFailed(new PeerMessage.ShardFailed(m.requestId(), reason));
+            from.send(new PeerMessage.ShardFailed(m.requestId(), reason));
             return;
         }
         executor.execute(() -> {
@@ -45,12 +45,12 @@ final class ShardLoader {
                         new ProgressToTail(from, m.requestId()));
                 LOG.log(System.Logger.Level.INFO, "loaded " + m.model().id() + " layers [" + s.start() + ", " + s.end()
                         + ") of " + s.layers() + " for " + from.info().name());
-                from.sendShardReady(new PeerMessage.ShardReady(m.requestId(), m.model().id(), s.start(), s.end()));
+                from.send(new PeerMessage.ShardReady(m.requestId(), m.model().id(), s.start(), s.end()));
             } catch (Exception e) {
                 String reason = e.getMessage() == null ? e.toString() : e.getMessage();
                 LOG.log(System.Logger.Level.WARNING, "cannot load " + m.model().id() + " layers [" + s.start() + ", "
                         + s.end() + "): " + reason);
-                from.sendShardFailed(new PeerMessage.ShardFailed(m.requestId(), reason));
+                from.send(new PeerMessage.ShardFailed(m.requestId(), reason));
             }
         });
     }

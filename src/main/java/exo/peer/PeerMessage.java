@@ -1,6 +1,5 @@
 package exo.peer;
 
-import exo.engine.FinishReason;
 import exo.topology.NodeInfo;
 import exo.topology.Shard;
 import java.util.Arrays;
@@ -272,25 +271,9 @@ public sealed interface PeerMessage {
         }
     }
 
-    /** The tail sampled {@code tokenId}; {@code finish} says whether the generation ended with it. */
-    record Token(String sessionId, int tokenId, Optional<FinishReason> finish) implements PeerMessage {
-        public Token {
-            Fields.sessionId(sessionId);
-            Fields.nonNegative(tokenId, "token id");
-            Objects.requireNonNull(finish, "finish");
-        }
-    }
-
     /** The session is over: free its KV cache. */
     record Release(String sessionId) implements PeerMessage {
         public Release {
-            Fields.sessionId(sessionId);
-        }
-    }
-
-    /** Stop work on the session now (the user pressed Ctrl-C); a release follows. */
-    record Cancel(String sessionId) implements PeerMessage {
-        public Cancel {
             Fields.sessionId(sessionId);
         }
     }

@@ -66,7 +66,7 @@ class ClusterDownloadIT {
                         Optional.empty(), Duration.ofMillis(500), exo.engine.select.EngineKind.JAVA, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE,
                 exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
                 try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
-                    tail.connectToPeers(20_000);
+                    tail.awaitPeers(20_000, 0);
                     List<String> status = new CopyOnWriteArrayList<>();
                     RingBuilder builder = new RingBuilder(tail, status::add);
                     Partition plan = builder.plan("stories-260k", exo.TestModels.shape(exo.TestModels.stories260K()));

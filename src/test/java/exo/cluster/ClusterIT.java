@@ -80,7 +80,7 @@ class ClusterIT {
                 exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
         Node node = Node.start(config, new ExoHome(home.resolve("tail")));
         closeables.add(node);
-        node.connectToPeers(20_000);
+        node.awaitPeers(20_000, 0);
         long deadline = System.currentTimeMillis() + 20_000;
         while (node.network().peers().size() < nodes.size() && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);

@@ -59,7 +59,7 @@ class LongPromptIT {
                     exo.discovery.manual.StaticPeers.parseAll(List.of(node.address())), DiscoveryMode.STATIC, null, 1,
                     Optional.empty(), Duration.ofMillis(500), EngineKind.JAVA, GpuMode.OFF, Node.SESSION_IDLE, FRAME);
             try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
-                tail.connectToPeers(20_000);
+                tail.awaitPeers(20_000, 0);
                 RingBuilder builder = new RingBuilder(tail, line -> { });
                 ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
                         Files.size(model));
@@ -98,7 +98,7 @@ class LongPromptIT {
                     Optional.empty(), Duration.ofMillis(500), EngineKind.JAVA, GpuMode.OFF, Node.SESSION_IDLE,
                     exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
             try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
-                tail.connectToPeers(20_000);
+                tail.awaitPeers(20_000, 0);
                 RingBuilder builder = new RingBuilder(tail, line -> { });
                 ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
                         Files.size(model));

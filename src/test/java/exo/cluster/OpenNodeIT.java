@@ -35,7 +35,7 @@ class OpenNodeIT {
                     Optional.empty(), Duration.ofMillis(500), EngineKind.JAVA, GpuMode.OFF, Node.SESSION_IDLE,
                     exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
             try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
-                tail.connectToPeers(20_000);
+                tail.awaitPeers(20_000, 0);
                 RingBuilder builder = new RingBuilder(tail, line -> { });
                 ModelRef foreign = new ModelRef("stories260K", "anything.gguf", Optional.of("someone/whatever"), "F32",
                         1185376);

@@ -100,7 +100,7 @@ class ResilienceIT {
                 Duration.ofMillis(500), EngineKind.GGML, GpuMode.OFF, Node.SESSION_IDLE,
                 exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
         tail = Node.start(config, new ExoHome(home.resolve("tail")));
-        tail.connectToPeers(20_000);
+        tail.awaitPeers(20_000, 0);
         long deadline = System.currentTimeMillis() + 20_000;
         while (tail.network().peers().size() < nodes.size() && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);

@@ -55,9 +55,9 @@ class PeerRangesTest {
                         if (corrupt) {
                             data[data.length / 2] ^= 1; // damaged after hashing, as a bad link or disk would
                         }
-                        peer.sendRangeReply(new PeerMessage.RangeReply(q.requestId(), q.offset(), data, hash));
+                        peer.send(new PeerMessage.RangeReply(q.requestId(), q.offset(), data, hash));
                     } catch (IOException e) {
-                        peer.sendRangeFailed(new PeerMessage.RangeFailed(q.requestId(), e.getMessage()));
+                        peer.send(new PeerMessage.RangeFailed(q.requestId(), e.getMessage()));
                     }
                 }
             }

@@ -21,7 +21,7 @@ class SessionRouterTest {
         exo.peer.Peer peer() {
             return (exo.peer.Peer) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[] {exo.peer.Peer.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("sendError")) {
+                        if (method.getName().equals("send") && args[0] instanceof PeerMessage.Error) {
                             errors.add((PeerMessage.Error) args[0]);
                         }
                         return method.getReturnType() == java.util.concurrent.CompletableFuture.class

@@ -63,8 +63,4 @@ public record MdnsConfig(Optional<NodeInfo> self, String clusterFingerprint, Lis
     public MdnsConfig withBindAddresses(List<InetAddress> addresses) {
         return new MdnsConfig(self, clusterFingerprint, addresses, refreshInterval, staleAfter, clock);
     }
-
-    public MdnsConfig withTimings(Duration refresh, Duration stale) {
-        return new MdnsConfig(self, clusterFingerprint, bindAddresses, refresh, stale, clock);
-    }
 }

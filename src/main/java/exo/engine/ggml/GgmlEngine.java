@@ -228,7 +228,7 @@ public final class GgmlEngine implements InferenceEngine {
                     + " positions but the context holds " + contextLength);
         }
         if (n == 1) {
-            return decode(new DecodeStep(session, position, ids, hiddenIn));
+            return decode(List.of(new DecodeStep(session, position, ids, hiddenIn))).getFirst();
         }
         computing.lock();
         try {
@@ -239,37 +239,14 @@ public final class GgmlEngine implements InferenceEngine {
     }
 
     /**
-     * Queues a one-position step and waits for its result: whichever caller holds the engine
-     * next runs every step then waiting as one graph.
+     * Queues one-position steps (of different sessions) and waits for their results: whichever
+     * caller holds the engine next runs every step then waiting as one graph, so steps queued
+     * together here, or by threads arriving together, share a pass over the weights.
      */
-    private Activations decode(DecodeStep step) {
-        waiting.add(step);
+    List<Activations> decode(List<DecodeStep> steps) {
+        waiting.addAll(steps);
         computing.lock();
         try {
-            while (!step.isDone()) {
-                runWaitingSteps();
-            }
-        } finally {
-            computing.unlock();
-        }
-        return step.result();
-    }
-
-    /**
-     * One position of each session in one graph, as steps arriving together would run (for
-     * tests, which cannot rely on threads overlapping).
-     */
-    List<Activations> decodeTogether(List<String> sessionIds, int[] positions, List<Activations> inputs) {
-        List<DecodeStep> steps = new ArrayList<>();
-        for (int i = 0; i < sessionIds.size(); i++) {
-            Activations in = inputs.get(i);
-            steps.add(new DecodeStep(sessionIds.get(i), positions[i],
-                    in instanceof Activations.Tokens t ? t.ids() : null,
-                    in instanceof Activations.Hidden h ? h.data() : null));
-        }
-        computing.lock();
-        try {
-            waiting.addAll(steps);
             while (!steps.stream().allMatch(DecodeStep::isDone)) {
                 runWaitingSteps();
             }
@@ -427,7 +404,7 @@ public final class GgmlEngine implements InferenceEngine {
     }
 
     /** A one-position step waiting for a graph, and then its result. */
-    private static final class DecodeStep {
+    static final class DecodeStep {
         final String session;
         final int position;
         final int[] ids;
@@ -441,6 +418,12 @@ public final class GgmlEngine implements InferenceEngine {
             this.position = position;
             this.ids = ids;
             this.hidden = hidden;
+        }
+
+        /** Session {@code session}'s step at {@code position} with one token id or one hidden state. */
+        static DecodeStep of(String session, int position, Activations input) {
+            return new DecodeStep(session, position, input instanceof Activations.Tokens t ? t.ids() : null,
+                    input instanceof Activations.Hidden h ? h.data() : null);
         }
 
         boolean isDone() {

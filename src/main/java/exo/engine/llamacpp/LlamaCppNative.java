@@ -1,15 +1,10 @@
 package exo.engine.llamacpp;
 
-
-import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -203,70 +198,6 @@ public final class LlamaCppNative implements AutoCloseable {
     }
 
     /**
-     * llama.cpp's tokenizer ({@code llama_tokenize}).
-     *
-     * @param addSpecial   add BOS/EOS if the vocabulary is configured to do so
-     * @param parseSpecial treat text such as {@code "<s>"} as the special token rather than plain text
-     */
-    public synchronized int[] tokenize(String text, boolean addSpecial, boolean parseSpecial) {
-        ensureOpen();
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment textSegment = call.allocate(Math.max(1, utf8.length));
-            MemorySegment.copy(utf8, 0, textSegment, JAVA_BYTE, 0, utf8.length);
-            // At most one token per byte, plus BOS, EOS and a leading-space token.
-            int capacity = utf8.length + 3;
-            for (int attempt = 0; attempt < 2; attempt++) {
-                MemorySegment tokens = call.allocate(JAVA_INT, capacity);
-                int n = api.llama_tokenize(vocab, textSegment, utf8.length, tokens, capacity, addSpecial, parseSpecial);
-                if (n >= 0) {
-                    return tokens.asSlice(0, (long) n * Integer.BYTES).toArray(JAVA_INT);
-                }
-                if (n == Integer.MIN_VALUE) {
-                    break;
-                }
-                capacity = -n; // too small: -n is the count needed
-            }
-            throw new LlamaCppException("llama_tokenize failed on a text of " + utf8.length + " bytes");
-        }
-    }
-
-    /** The bytes of one token's piece ({@code llama_token_to_piece}); may be part of a UTF-8 character. */
-    public synchronized byte[] pieceBytes(int token, boolean renderSpecial) {
-        ensureOpen();
-        checkToken(token);
-        try (Arena call = Arena.ofConfined()) {
-            int capacity = 64;
-            for (int attempt = 0; attempt < 2; attempt++) {
-                MemorySegment buf = call.allocate(capacity);
-                int n = api.llama_token_to_piece(vocab, token, buf, capacity, 0, renderSpecial);
-                if (n >= 0) {
-                    return buf.asSlice(0, n).toArray(JAVA_BYTE);
-                }
-                capacity = -n;
-            }
-            throw new LlamaCppException("llama_token_to_piece failed for token " + token);
-        }
-    }
-
-    /** One token's piece as text, special tokens rendered ({@code "</s>"}); SentencePiece's leading space kept. */
-    public String piece(int token) {
-        return new String(pieceBytes(token, true), StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The concatenated pieces decoded as UTF-8 once, so that characters split over byte tokens come
-     * out whole. Special tokens are rendered as text when {@code renderSpecial}.
-     */
-    public String detokenize(int[] tokens, boolean renderSpecial) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int token : tokens) {
-            bytes.writeBytes(pieceBytes(token, renderSpecial));
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    /**
      * Evaluates {@code tokens} as one sequence from an empty KV cache, in one batch, and returns the
      * logits at every position: {@code [i]} is the distribution of the token after {@code tokens[0..i]}.
      * The cache then holds {@code tokens}, so {@link #next(int)} can continue it.
@@ -303,34 +234,6 @@ public final class LlamaCppNative implements AutoCloseable {
     public synchronized void reset() {
         ensureOpen();
         clearCache();
-    }
-
-    /**
-     * Greedy (arg-max) continuation of {@code prompt} from an empty cache. Stops after
-     * {@code maxTokens} or after an end-of-generation token, which is then the last id returned.
-     */
-    public synchronized int[] generateGreedy(int[] prompt, int maxTokens) {
-        ensureOpen();
-        if (maxTokens < 1) {
-            throw new IllegalArgumentException("maxTokens must be >= 1, got " + maxTokens);
-        }
-        // The last generated token is never evaluated.
-        if ((long) prompt.length + maxTokens - 1 > contextSize) {
-            throw new IllegalArgumentException("prompt (" + prompt.length + ") + maxTokens (" + maxTokens
-                    + ") - 1 exceeds the context of " + contextSize);
-        }
-        clearCache();
-        float[] logits = append(prompt);
-        int[] out = new int[maxTokens];
-        int n = 0;
-        while (true) {
-            int token = Logits.argmax(logits);
-            out[n++] = token;
-            if (n == maxTokens || api.llama_vocab_is_eog(vocab, token)) {
-                return Arrays.copyOf(out, n);
-            }
-            logits = next(token);
-        }
     }
 
     private void decode(int[] tokens, boolean allLogits) {
@@ -374,7 +277,7 @@ public final class LlamaCppNative implements AutoCloseable {
     }
 
     /** llama.cpp indexes its vocabulary with {@code .at()}: an id out of range would abort the JVM. */
-    private void checkToken(int token) {
+    void checkToken(int token) {
         if (token < 0 || token >= vocabSize) {
             throw new IllegalArgumentException("token " + token + " is outside the vocabulary [0, " + vocabSize + ")");
         }
@@ -385,10 +288,19 @@ public final class LlamaCppNative implements AutoCloseable {
         return error.isEmpty() ? "" : ": " + error;
     }
 
-    private void ensureOpen() {
+    void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("llama.cpp model is closed");
         }
+    }
+
+    /** The llama.h functions and this model's vocabulary, for the tests' tokenizer oracle. */
+    LlamaApi api() {
+        return api;
+    }
+
+    MemorySegment vocab() {
+        return vocab;
     }
 
     /** Frees the context, the model and this instance's native memory. Idempotent. */

@@ -193,7 +193,7 @@ public final class RingEngine implements InferenceEngine {
             RingEntry head = ring.getFirst();
             Payload ids = Payload.of(tokens, wireDtype);
             long sent = System.nanoTime();
-            peer(head).sendForward(new PeerMessage.Forward(session, position, ids)).whenComplete((v, failed) -> {
+            peer(head).send(new PeerMessage.Forward(session, position, ids)).whenComplete((v, failed) -> {
                 if (failed != null) {
                     back.completeExceptionally(new RingException("sending to the head failed: " + failed.getMessage()));
                 }
@@ -226,7 +226,7 @@ public final class RingEngine implements InferenceEngine {
             PeerMessage.SessionStart s = new PeerMessage.SessionStart(session, modelId, ring, layers, wireDtype);
             for (RingEntry e : ring) {
                 if (!e.nodeId().equals(selfId)) {
-                    peer(e).sendSessionStart(s);
+                    peer(e).send(s);
                 }
             }
         }
@@ -272,7 +272,7 @@ public final class RingEngine implements InferenceEngine {
         if (started.remove(session)) {
             for (RingEntry e : ring) {
                 if (!e.nodeId().equals(selfId)) {
-                    network.peer(e.nodeId()).ifPresent(p -> p.sendRelease(new PeerMessage.Release(session)));
+                    network.peer(e.nodeId()).ifPresent(p -> p.send(new PeerMessage.Release(session)));
                 }
             }
         }

@@ -25,7 +25,7 @@ public final class ShardLoads {
         long id = nextId.getAndIncrement();
         Pending p = new Pending(peer.info().id(), new CompletableFuture<>(), progress);
         pending.put(id, p);
-        peer.sendLoadShard(request.apply(id)).whenComplete((ok, e) -> {
+        peer.send(request.apply(id)).whenComplete((ok, e) -> {
             if (e != null) {
                 fail(id, "could not send the load request: " + e.getMessage());
             }

@@ -41,86 +41,6 @@ final class NettyPeer implements Peer {
     }
 
     @Override
-    public CompletableFuture<Void> sendLoadShard(PeerMessage.LoadShard message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendShardReady(PeerMessage.ShardReady message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendShardFailed(PeerMessage.ShardFailed message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendShardProgress(PeerMessage.ShardProgress message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendSessionStart(PeerMessage.SessionStart message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendRangeRequest(PeerMessage.RangeRequest message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendRangeReply(PeerMessage.RangeReply message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendRangeFailed(PeerMessage.RangeFailed message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendForward(PeerMessage.Forward message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendToken(PeerMessage.Token message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendRelease(PeerMessage.Release message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendCancel(PeerMessage.Cancel message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendHeartbeat(PeerMessage.Heartbeat message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendError(PeerMessage.Error message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendStatusRequest(PeerMessage.StatusRequest message) {
-        return send(message);
-    }
-
-    @Override
-    public CompletableFuture<Void> sendStatus(PeerMessage.Status message) {
-        return send(message);
-    }
-
-    @Override
     public CompletableFuture<Void> close() {
         Channel ch = channel;
         Connections.close(ch, "closed by this node", System.Logger.Level.DEBUG);
@@ -129,7 +49,11 @@ final class NettyPeer implements Peer {
         return done;
     }
 
-    private CompletableFuture<Void> send(PeerMessage message) {
+    @Override
+    public CompletableFuture<Void> send(PeerMessage message) {
+        if (message instanceof PeerMessage.Hello || message instanceof PeerMessage.HelloProof) {
+            throw new IllegalArgumentException("the connection sends its own handshake, not " + message);
+        }
         Channel ch = channel;
         var written = new CompletableFuture<Void>();
         if (!ch.isActive()) {

@@ -1,11 +1,9 @@
 package exo.peer.netty;
 
-import exo.engine.FinishReason;
 import exo.peer.HopTrace;
 import exo.peer.ModelRef;
 import exo.peer.Payload;
 import exo.peer.PeerMessage;
-import exo.peer.PeerMessage.Cancel;
 import exo.peer.PeerMessage.Error;
 import exo.peer.PeerMessage.Forward;
 import exo.peer.PeerMessage.Heartbeat;
@@ -22,7 +20,6 @@ import exo.peer.PeerMessage.ShardProgress;
 import exo.peer.PeerMessage.ShardReady;
 import exo.peer.PeerMessage.Status;
 import exo.peer.PeerMessage.StatusRequest;
-import exo.peer.PeerMessage.Token;
 import exo.peer.RingEntry;
 import exo.peer.SessionStatus;
 import exo.peer.WireDtype;
@@ -65,9 +62,7 @@ import java.util.Optional;
  * 0x21  Forward        str session | i32 position | u8 kind: 0 = i32[] token ids,
  *                      1 = dtype, u32 count, u32 dim, count x dim raw values |
  *                      u8 n, n x (i64 queue nanos, i64 compute nanos): one trace entry per node passed
- * 0x22  Token          str session | i32 token | u8 finish: 0 none, 1 stop, 2 length, 3 cancelled
  * 0x23  Release        str session
- * 0x24  Cancel         str session
  * 0x30  Heartbeat      i64 sequence | i64 sender millis
  * 0x40  StatusRequest  i64 request
  * 0x41  Status         i64 request | i64 uptime millis | u32 n, n x (str model, i32 start, i32 end, i32 layers) |
@@ -122,9 +117,7 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
     static final int RANGE_FAILED = 0x16;
     static final int SESSION_START = 0x20;
     static final int FORWARD = 0x21;
-    static final int TOKEN = 0x22;
     static final int RELEASE = 0x23;
-    static final int CANCEL = 0x24;
     static final int HEARTBEAT = 0x30;
     static final int STATUS_REQUEST = 0x40;
     static final int STATUS = 0x41;
@@ -207,9 +200,7 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
                     w.i64(t.queueNanos()).i64(t.computeNanos());
                 }
             }
-            case Token t -> w.u8(TOKEN).string(t.sessionId()).i32(t.tokenId()).u8(t.finish().map(PeerMessageCodec::finishCode).orElse(0));
             case Release r -> w.u8(RELEASE).string(r.sessionId());
-            case Cancel c -> w.u8(CANCEL).string(c.sessionId());
             case Heartbeat h -> w.u8(HEARTBEAT).i64(h.sequence()).i64(h.senderMillis());
             case StatusRequest q -> w.u8(STATUS_REQUEST).i64(q.requestId());
             case Status st -> writeStatus(w, st);
@@ -242,9 +233,7 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
                 case RANGE_REPLY -> new RangeReply(r.i64("request"), r.i64("offset"), r.bytes("data"), r.bytes("sha256"));
                 case RANGE_FAILED -> new RangeFailed(r.i64("request"), r.string("reason"));
                 case FORWARD -> new Forward(r.string("session"), r.i32("position"), readPayload(r), readTrace(r));
-                case TOKEN -> new Token(r.string("session"), r.i32("token"), finish(r.u8("finish")));
                 case RELEASE -> new Release(r.string("session"));
-                case CANCEL -> new Cancel(r.string("session"));
                 case HEARTBEAT -> new Heartbeat(r.i64("sequence"), r.i64("millis"));
                 case STATUS_REQUEST -> new StatusRequest(r.i64("request"));
                 case STATUS -> readStatus(r);
@@ -393,24 +382,6 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
         };
     }
 
-    private static int finishCode(FinishReason reason) {
-        return switch (reason) {
-            case STOP -> 1;
-            case LENGTH -> 2;
-            case CANCELLED -> 3;
-        };
-    }
-
-    private static Optional<FinishReason> finish(int code) {
-        return switch (code) {
-            case 0 -> Optional.empty();
-            case 1 -> Optional.of(FinishReason.STOP);
-            case 2 -> Optional.of(FinishReason.LENGTH);
-            case 3 -> Optional.of(FinishReason.CANCELLED);
-            default -> throw new WireException("Token has unknown finish reason " + code);
-        };
-    }
-
     private static String typeName(int type) {
         return switch (type) {
             case HELLO -> "Hello";
@@ -424,9 +395,7 @@ public final class PeerMessageCodec extends MessageToMessageCodec<ByteBuf, PeerM
             case RANGE_FAILED -> "RangeFailed";
             case SESSION_START -> "SessionStart";
             case FORWARD -> "Forward";
-            case TOKEN -> "Token";
             case RELEASE -> "Release";
-            case CANCEL -> "Cancel";
             case HEARTBEAT -> "Heartbeat";
             case STATUS_REQUEST -> "StatusRequest";
             case STATUS -> "Status";

@@ -57,7 +57,7 @@ class DecodeBatchTest {
                     ids.add("s" + s);
                     inputs.add(new Activations.Tokens(new int[] {next[s]}));
                 }
-                List<Activations> batched = together.decodeTogether(ids, positions.clone(), inputs);
+                List<Activations> batched = decodeTogether(together, ids, positions.clone(), inputs);
                 for (int s = 0; s < sessions; s++) {
                     float[] a = ((Activations.Logits) alone.forward("s" + s, positions[s], inputs.get(s))).last();
                     assertArrayEquals(a, ((Activations.Logits) batched.get(s)).last(),
@@ -92,8 +92,8 @@ class DecodeBatchTest {
                 ids.add("s" + s);
                 inputs.add(new Activations.Tokens(new int[] {Logits.argmax(a)}));
             }
-            List<Activations> hidden = head.decodeTogether(ids, positions.clone(), inputs);
-            List<Activations> logits = tail.decodeTogether(ids, positions.clone(), hidden);
+            List<Activations> hidden = decodeTogether(head, ids, positions.clone(), inputs);
+            List<Activations> logits = decodeTogether(tail, ids, positions.clone(), hidden);
             for (int s = 0; s < sessions; s++) {
                 float[] a = ((Activations.Logits) whole.forward("s" + s, positions[s], inputs.get(s))).last();
                 assertArrayEquals(a, ((Activations.Logits) logits.get(s)).last(), "session " + s);
@@ -168,7 +168,7 @@ class DecodeBatchTest {
             List<Activations> in = List.of(new Activations.Tokens(new int[] {261}),
                     new Activations.Tokens(new int[] {261}), new Activations.Tokens(new int[] {261}));
             IllegalStateException e1 = assertThrows(IllegalStateException.class,
-                    () -> e.decodeTogether(List.of("a", "b", "c"), new int[] {2, 2, 5}, in));
+                    () -> decodeTogether(e, List.of("a", "b", "c"), new int[] {2, 2, 5}, in));
             assertTrue(e1.getMessage().contains("session c holds 0 positions"), e1.getMessage());
             assertEquals(3, e.sessionLength("a"), "session a took its step");
             assertEquals(3, e.sessionLength("b"), "session b took its step");
@@ -210,5 +210,15 @@ class DecodeBatchTest {
             synthetic.write(path);
         }
         return path;
+    }
+
+    /** One position of each session queued together, as steps arriving at once would run. */
+    private static List<Activations> decodeTogether(GgmlEngine engine, List<String> sessions, int[] positions,
+                                                    List<Activations> inputs) {
+        List<GgmlEngine.DecodeStep> steps = new java.util.ArrayList<>();
+        for (int i = 0; i < sessions.size(); i++) {
+            steps.add(GgmlEngine.DecodeStep.of(sessions.get(i), positions[i], inputs.get(i)));
+        }
+        return engine.decode(steps);
     }
 }

@@ -56,40 +56,40 @@ class LlamaCppNativeTest {
 
     @Test
     void tokenizesLikeSentencePiece() {
-        assertArrayEquals(PROMPT, model.tokenize("Once upon a time", true, false));
-        assertArrayEquals(Arrays.copyOfRange(PROMPT, 1, 5), model.tokenize("Once upon a time", false, false));
-        assertArrayEquals(new int[] {1}, model.tokenize("", true, false));
-        assertArrayEquals(new int[0], model.tokenize("", false, false));
+        assertArrayEquals(PROMPT, LlamaCppOracle.tokenize(model, "Once upon a time", true, false));
+        assertArrayEquals(Arrays.copyOfRange(PROMPT, 1, 5), LlamaCppOracle.tokenize(model, "Once upon a time", false, false));
+        assertArrayEquals(new int[] {1}, LlamaCppOracle.tokenize(model, "", true, false));
+        assertArrayEquals(new int[0], LlamaCppOracle.tokenize(model, "", false, false));
         // parse_special: "<s>" is the BOS token rather than the characters '<', 's', '>'.
-        assertEquals(1, model.tokenize("<s>", false, true)[0]);
-        assertTrue(model.tokenize("<s>", false, false).length > 1);
-        assertEquals(" Once upon a time", model.detokenize(Arrays.copyOfRange(PROMPT, 1, 5), false));
-        assertEquals("<s>", model.piece(1));
-        assertEquals(",", model.piece(432));
+        assertEquals(1, LlamaCppOracle.tokenize(model, "<s>", false, true)[0]);
+        assertTrue(LlamaCppOracle.tokenize(model, "<s>", false, false).length > 1);
+        assertEquals(" Once upon a time", LlamaCppOracle.detokenize(model, Arrays.copyOfRange(PROMPT, 1, 5), false));
+        assertEquals("<s>", LlamaCppOracle.piece(model, 1));
+        assertEquals(",", LlamaCppOracle.piece(model, 432));
     }
 
     @Test
     void greedyContinuationIsTheKnownStory() {
         long t0 = System.nanoTime();
-        int[] ids = model.generateGreedy(PROMPT, 200);
+        int[] ids = LlamaCppOracle.generateGreedy(model, PROMPT, 200);
         System.out.printf("llama.cpp (FFM): 200 greedy tokens in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
         assertEquals(200, ids.length, "no end-of-story token is expected in the first 200");
         assertArrayEquals(GREEDY_HEAD, Arrays.copyOf(ids, GREEDY_HEAD.length));
-        String text = model.detokenize(ids, false);
+        String text = LlamaCppOracle.detokenize(model, ids, false);
         System.out.println("llama.cpp (FFM) greedy text: " + text.replace("\n", "\\n"));
         assertTrue(text.startsWith(", there was a little girl named Lily. She loved to play outside in the park."), text);
     }
 
     @Test
     void greedyIsDeterministic() {
-        int[] first = model.generateGreedy(PROMPT, 250);
+        int[] first = LlamaCppOracle.generateGreedy(model, PROMPT, 250);
         assertEquals(250, first.length);
-        assertArrayEquals(first, model.generateGreedy(PROMPT, 250));
+        assertArrayEquals(first, LlamaCppOracle.generateGreedy(model, PROMPT, 250));
     }
 
     @Test
     void bosOnlyPromptStartsTheSameStory() {
-        int[] ids = model.generateGreedy(new int[] {1}, 6);
+        int[] ids = LlamaCppOracle.generateGreedy(model, new int[] {1}, 6);
         assertArrayEquals(new int[] {403, 407, 261, 378, 432, 383}, ids);
     }
 
@@ -110,7 +110,7 @@ class LlamaCppNativeTest {
             System.out.printf("llama.cpp (FFM, F32 KV cache): batch vs one by one, max |logit difference| %.3g%n",
                     difference);
             assertTrue(difference < 1e-4, "batched and one-by-one logits differ by " + difference);
-            assertArrayEquals(GREEDY_HEAD, Arrays.copyOf(f32.generateGreedy(PROMPT, 20), 20));
+            assertArrayEquals(GREEDY_HEAD, Arrays.copyOf(LlamaCppOracle.generateGreedy(f32, PROMPT, 20), 20));
         }
     }
 
@@ -120,7 +120,7 @@ class LlamaCppNativeTest {
      * forcing). Returns the largest absolute difference of any logit.
      */
     private static double batchAgainstOneByOne(LlamaCppNative m) {
-        int[] greedy = m.generateGreedy(PROMPT, 59);
+        int[] greedy = LlamaCppOracle.generateGreedy(m, PROMPT, 59);
         int[] sequence = new int[PROMPT.length + greedy.length];
         System.arraycopy(PROMPT, 0, sequence, 0, PROMPT.length);
         System.arraycopy(greedy, 0, sequence, PROMPT.length, greedy.length);
@@ -173,9 +173,9 @@ class LlamaCppNativeTest {
         assertThrows(IllegalArgumentException.class, () -> model.logits(new int[] {1, 512}));
         assertThrows(IllegalArgumentException.class, () -> model.logits(new int[] {-1}));
         assertThrows(IllegalArgumentException.class, () -> model.logits(new int[0]));
-        assertThrows(IllegalArgumentException.class, () -> model.piece(100_000));
+        assertThrows(IllegalArgumentException.class, () -> LlamaCppOracle.piece(model, 100_000));
         assertThrows(IllegalArgumentException.class, () -> model.logits(new int[513]));
-        assertThrows(IllegalArgumentException.class, () -> model.generateGreedy(PROMPT, 509));
+        assertThrows(IllegalArgumentException.class, () -> LlamaCppOracle.generateGreedy(model, PROMPT, 509));
         model.reset();
         model.append(new int[500]);
         assertThrows(IllegalArgumentException.class, () -> model.append(new int[13]));

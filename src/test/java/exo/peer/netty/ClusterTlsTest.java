@@ -57,7 +57,7 @@ class ClusterTlsTest {
             relay.start(bob.network().port());
             Peer toBob = alice.network().connect("127.0.0.1", relay.port()).get(5, TimeUnit.SECONDS);
             assertEquals("bob-node-id", toBob.info().id());
-            toBob.sendForward(new PeerMessage.Forward(SESSION, 7, new Payload.TokenIds(TOKENS))).get(5, TimeUnit.SECONDS);
+            toBob.send(new PeerMessage.Forward(SESSION, 7, new Payload.TokenIds(TOKENS))).get(5, TimeUnit.SECONDS);
             PeerMessage got = bob.listener().message(T);
             assertEquals(SESSION, assertInstanceOf(PeerMessage.Forward.class, got).sessionId());
 

@@ -15,7 +15,7 @@ import exo.peer.Payload;
 import exo.peer.Peer;
 import exo.peer.PeerException;
 import exo.peer.PeerMessage;
-import exo.peer.PeerMessage.Cancel;
+import exo.peer.PeerMessage.Release;
 import exo.peer.PeerMessage.Hello;
 import exo.peer.PeerMessage.HelloProof;
 import exo.peer.PeerMessage.Release;
@@ -59,10 +59,10 @@ class HandshakeTest {
             assertEquals("a", toA.info().id());
             assertTrue(toA.isActive() && toB.isActive());
 
-            toB.sendRelease(new Release("s1")).get(5, TimeUnit.SECONDS);
+            toB.send(new Release("s1")).get(5, TimeUnit.SECONDS);
             assertEquals(new Release("s1"), b.listener().message(T));
-            toA.sendCancel(new Cancel("s2")).get(5, TimeUnit.SECONDS);
-            assertEquals(new Cancel("s2"), a.listener().message(T));
+            toA.send(new Release("s2")).get(5, TimeUnit.SECONDS);
+            assertEquals(new Release("s2"), a.listener().message(T));
         }
     }
 
@@ -102,15 +102,15 @@ class HandshakeTest {
             assertEquals("good-2", server.listener().connected(T).peer().info().id());
 
             // both good peers still talk to the server, and it to them
-            first.sendRelease(new Release("from-1")).get(5, TimeUnit.SECONDS);
-            second.sendRelease(new Release("from-2")).get(5, TimeUnit.SECONDS);
+            first.send(new Release("from-1")).get(5, TimeUnit.SECONDS);
+            second.send(new Release("from-2")).get(5, TimeUnit.SECONDS);
             // two connections: no order between them
             assertEquals(java.util.Set.of(new Release("from-1"), new Release("from-2")),
                     java.util.Set.of(server.listener().message(T), server.listener().message(T)));
-            server.network().peer("good-1").orElseThrow().sendCancel(new Cancel("to-1")).get(5, TimeUnit.SECONDS);
-            server.network().peer("good-2").orElseThrow().sendCancel(new Cancel("to-2")).get(5, TimeUnit.SECONDS);
-            assertEquals(new Cancel("to-1"), before.listener().message(T));
-            assertEquals(new Cancel("to-2"), after.listener().message(T));
+            server.network().peer("good-1").orElseThrow().send(new Release("to-1")).get(5, TimeUnit.SECONDS);
+            server.network().peer("good-2").orElseThrow().send(new Release("to-2")).get(5, TimeUnit.SECONDS);
+            assertEquals(new Release("to-1"), before.listener().message(T));
+            assertEquals(new Release("to-2"), after.listener().message(T));
 
             assertEquals(2, server.listener().count("connected"), "refused nodes never reach the listener");
             assertEquals(0, server.listener().count("disconnected"));

@@ -220,10 +220,11 @@ class PeerMessageCodecTest {
 
     @Test
     void valuesARecordRefusesCloseTheConnection() {
-        // Token with id -1
+        // ShardProgress with -1 bytes done
         EmbeddedChannel in = decoder(MAX);
-        in.writeInbound(buf(HexFormat.of().parseHex("0000000922000173ffffffff00")));
-        assertClosedWith(in, "invalid Token", "token id -1 is negative");
+        in.writeInbound(buf(HexFormat.of().parseHex("0000001913" + "0000000000000001" + "ffffffffffffffff"
+                + "0000000000000000")));
+        assertClosedWith(in, "invalid ShardProgress", "bytes done -1 is negative");
     }
 
     @Test

@@ -15,7 +15,6 @@ import exo.peer.PeerConfig;
 import exo.peer.PeerException;
 import exo.peer.PeerMessage;
 import exo.peer.PeerMessage.Forward;
-import exo.peer.PeerMessage.Token;
 import exo.peer.WireDtype;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,32 +36,8 @@ class PeerNetworkTest {
         return from.network().connect("127.0.0.1", to.network().port()).get(5, TimeUnit.SECONDS);
     }
 
-    /** Sends through the Peer method for the message's type: one method per wire message. */
-    private static CompletableFuture<Void> send(Peer peer, PeerMessage m) {
-        return switch (m) {
-            case PeerMessage.LoadShard x -> peer.sendLoadShard(x);
-            case PeerMessage.ShardReady x -> peer.sendShardReady(x);
-            case PeerMessage.ShardFailed x -> peer.sendShardFailed(x);
-            case PeerMessage.ShardProgress x -> peer.sendShardProgress(x);
-            case PeerMessage.RangeRequest x -> peer.sendRangeRequest(x);
-            case PeerMessage.RangeReply x -> peer.sendRangeReply(x);
-            case PeerMessage.RangeFailed x -> peer.sendRangeFailed(x);
-            case PeerMessage.SessionStart x -> peer.sendSessionStart(x);
-            case Forward x -> peer.sendForward(x);
-            case Token x -> peer.sendToken(x);
-            case PeerMessage.Release x -> peer.sendRelease(x);
-            case PeerMessage.Cancel x -> peer.sendCancel(x);
-            case PeerMessage.Heartbeat x -> peer.sendHeartbeat(x);
-            case PeerMessage.Error x -> peer.sendError(x);
-            case PeerMessage.StatusRequest x -> peer.sendStatusRequest(x);
-            case PeerMessage.Status x -> peer.sendStatus(x);
-            case PeerMessage.Hello x -> throw new IllegalArgumentException("handshake only");
-            case PeerMessage.HelloProof x -> throw new IllegalArgumentException("handshake only");
-        };
-    }
-
     @Test
-    void everyMessageAfterTheHandshakeTravelsThroughItsPeerMethod() throws Exception {
+    void everyMessageAfterTheHandshakeTravelsAndAHandshakeMessageIsRefused() throws Exception {
         try (Cluster c = new Cluster()) {
             var a = c.start("a", cfg -> cfg);
             var b = c.start("b", cfg -> cfg);
@@ -72,13 +47,16 @@ class PeerNetworkTest {
                             || m instanceof PeerMessage.Heartbeat))
                     .toList();
             for (PeerMessage m : sent) {
-                send(toB, m).get(5, TimeUnit.SECONDS);
+                toB.send(m).get(5, TimeUnit.SECONDS);
             }
             List<PeerMessage> got = new ArrayList<>();
             for (int i = 0; i < sent.size(); i++) {
                 got.add(b.listener().message(T));
             }
             assertEquals(sent, got);
+            PeerMessage hello = Samples.all().stream().filter(m -> m instanceof PeerMessage.Hello).findFirst()
+                    .orElseThrow();
+            assertThrows(IllegalArgumentException.class, () -> toB.send(hello));
         }
     }
 
@@ -90,7 +68,7 @@ class PeerNetworkTest {
             Peer toB = connect(a, b);
             var hidden = new Activations.Hidden(Samples.randomFloats(64 * 2048, 42), 64, 2048);
             for (WireDtype dtype : WireDtype.values()) {
-                toB.sendForward(new Forward("s", 17, Payload.HiddenState.of(hidden, dtype))).get(5, TimeUnit.SECONDS);
+                toB.send(new Forward("s", 17, Payload.HiddenState.of(hidden, dtype))).get(5, TimeUnit.SECONDS);
                 Forward got = assertInstanceOf(Forward.class, b.listener().message(T));
                 assertEquals(17, got.position());
                 var state = assertInstanceOf(Payload.HiddenState.class, got.payload());
@@ -124,11 +102,11 @@ class PeerNetworkTest {
             Peer toB = connect(a, b);
             CompletableFuture<Void> last = null;
             for (int i = 0; i < 2000; i++) {
-                last = toB.sendToken(new Token("s", i, Optional.empty()));
+                last = toB.send(new PeerMessage.Release("s" + i));
             }
             last.get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 2000; i++) {
-                assertEquals(i, ((Token) b.listener().message(T)).tokenId());
+                assertEquals("s" + i, ((PeerMessage.Release) b.listener().message(T)).sessionId());
             }
         }
     }
@@ -140,12 +118,12 @@ class PeerNetworkTest {
             var b = c.start("b", cfg -> cfg.withMaxFrameBytes(64 << 10));
             Peer toB = connect(a, b);
             var big = new Activations.Hidden(new float[64 * 2048], 64, 2048);
-            var e = assertThrows(ExecutionException.class, () -> toB.sendForward(
+            var e = assertThrows(ExecutionException.class, () -> toB.send(
                     new Forward("s", 0, Payload.HiddenState.of(big, WireDtype.F32))).get(5, TimeUnit.SECONDS));
             assertInstanceOf(PeerException.class, e.getCause());
             assertTrue(e.getCause().getMessage().contains("exceeds the max frame of 65536 bytes"), e.getCause().getMessage());
-            toB.sendToken(new Token("s", 1, Optional.empty())).get(5, TimeUnit.SECONDS);
-            assertEquals(new Token("s", 1, Optional.empty()), b.listener().message(T));
+            toB.send(new PeerMessage.Release("s")).get(5, TimeUnit.SECONDS);
+            assertEquals(new PeerMessage.Release("s"), b.listener().message(T));
         }
     }
 
@@ -161,7 +139,7 @@ class PeerNetworkTest {
             assertEquals("closed by this node", a.listener().disconnected(T).reason());
             assertEquals("connection closed by the peer", b.listener().disconnected(T).reason());
             var e = assertThrows(ExecutionException.class,
-                    () -> toB.sendRelease(new PeerMessage.Release("s")).get(5, TimeUnit.SECONDS));
+                    () -> toB.send(new PeerMessage.Release("s")).get(5, TimeUnit.SECONDS));
             assertInstanceOf(PeerException.class, e.getCause());
             assertTrue(a.network().peers().isEmpty());
         }

@@ -1,13 +1,11 @@
 package exo.peer.netty;
 
 import exo.engine.Activations;
-import exo.engine.FinishReason;
 import exo.peer.ClusterKey;
 import exo.peer.HopTrace;
 import exo.peer.ModelRef;
 import exo.peer.Payload;
 import exo.peer.PeerMessage;
-import exo.peer.PeerMessage.Cancel;
 import exo.peer.PeerMessage.Error;
 import exo.peer.PeerMessage.Forward;
 import exo.peer.PeerMessage.Heartbeat;
@@ -19,7 +17,6 @@ import exo.peer.PeerMessage.SessionStart;
 import exo.peer.PeerMessage.ShardFailed;
 import exo.peer.PeerMessage.ShardProgress;
 import exo.peer.PeerMessage.ShardReady;
-import exo.peer.PeerMessage.Token;
 import exo.peer.RingEntry;
 import exo.peer.WireDtype;
 import exo.topology.DeviceCapabilities;
@@ -77,12 +74,7 @@ final class Samples {
                 new Forward("chat-1", 3, Payload.HiddenState.of(hidden, WireDtype.BF16)),
                 new Forward("chat-1", 3, Payload.HiddenState.of(hidden, WireDtype.F32),
                         List.of(new HopTrace(1_500, 2_000_000), new HopTrace(0, 3_000_000))),
-                new Token("chat-1", 15043, Optional.empty()),
-                new Token("chat-1", 2, Optional.of(FinishReason.STOP)),
-                new Token("chat-1", 9, Optional.of(FinishReason.LENGTH)),
-                new Token("chat-1", 9, Optional.of(FinishReason.CANCELLED)),
                 new Release("chat-1"),
-                new Cancel("chat-1"),
                 new Heartbeat(7, 1_700_000_000_000L),
                 new PeerMessage.StatusRequest(11),
                 new PeerMessage.Status(11, 0, List.of(), List.of()),

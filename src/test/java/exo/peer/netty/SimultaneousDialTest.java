@@ -54,8 +54,8 @@ class SimultaneousDialTest {
             assertNull(ab.parent(), "node-a dialed the kept connection");
             assertNotNull(ba.parent(), "node-b accepted the kept connection");
 
-            toB.sendRelease(new Release("ab")).get(5, TimeUnit.SECONDS);
-            toA.sendRelease(new Release("ba")).get(5, TimeUnit.SECONDS);
+            toB.send(new Release("ab")).get(5, TimeUnit.SECONDS);
+            toA.send(new Release("ba")).get(5, TimeUnit.SECONDS);
             assertEquals(new Release("ab"), b.listener().message(T));
             assertEquals(new Release("ba"), a.listener().message(T));
             assertEquals(1, a.listener().count("connected"));
