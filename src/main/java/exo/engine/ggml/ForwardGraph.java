@@ -47,13 +47,13 @@ final class ForwardGraph implements AutoCloseable {
         this.c = c;
         long nodes = graphSize(layers, sessions);
         try (Arena arena = Arena.ofConfined()) {
-            ctx = api.ggml_init(nodes * api.ggml_tensor_overhead() + api.ggml_graph_overhead_custom(nodes, false),
+            ctx = api.ops.ggml_init(nodes * api.ops.ggml_tensor_overhead() + api.ops.ggml_graph_overhead_custom(nodes, false),
                     true, arena);
         }
         if (MemorySegment.NULL.equals(ctx)) {
             throw new OutOfMemoryError("ggml_init failed for a graph");
         }
-        graph = api.ggml_new_graph_custom(ctx, nodes, false);
+        graph = api.ops.ggml_new_graph_custom(ctx, nodes, false);
     }
 
     /**
@@ -77,10 +77,10 @@ final class ForwardGraph implements AutoCloseable {
     void build(GgmlWeights w, GgmlKvCache cache, int n, int p0, int kvCells, boolean head, boolean tail,
                boolean oneRow) {
         MemorySegment x = input(w, n, head);
-        mask = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), kvCells, padMask(n)));
+        mask = input(api.ops.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), kvCells, padMask(n)));
         boolean prune = tail && oneRow && n > 1;
         if (prune) {
-            outputRows = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), 1));
+            outputRows = input(api.ops.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), 1));
         }
         Attention attention = (layer, q, k, v) -> attend(cache, layer, q, k, v, n, p0, kvCells, mask);
         for (int l = 0; l < w.layers.length; l++) {
@@ -104,20 +104,20 @@ final class ForwardGraph implements AutoCloseable {
         MemorySegment x = input(w, sessions, head);
         masks = new MemorySegment[sessions];
         for (int b = 0; b < sessions; b++) {
-            masks[b] = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), kvCells[b], padMask(1)));
+            masks[b] = input(api.ops.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), kvCells[b], padMask(1)));
         }
         int headDim = c.headDim();
         int kvDim = c.kvDim();
         Attention attention = (layer, q, k, v) -> {
             MemorySegment joined = null;
             for (int b = 0; b < sessions; b++) {
-                MemorySegment qb = api.ggml_view_3d(ctx, q, headDim, c.heads(), 1,
+                MemorySegment qb = api.ops.ggml_view_3d(ctx, q, headDim, c.heads(), 1,
                         4L * headDim, 4L * c.qDim(), 4L * c.qDim() * b);
-                MemorySegment kb = api.ggml_view_3d(ctx, k, headDim, c.kvHeads(), 1,
+                MemorySegment kb = api.ops.ggml_view_3d(ctx, k, headDim, c.kvHeads(), 1,
                         4L * headDim, 4L * kvDim, 4L * kvDim * b);
-                MemorySegment vb = api.ggml_view_2d(ctx, v, kvDim, 1, 4L * kvDim, 4L * kvDim * b);
+                MemorySegment vb = api.ops.ggml_view_2d(ctx, v, kvDim, 1, 4L * kvDim, 4L * kvDim * b);
                 MemorySegment out = attend(caches[b], layer, qb, kb, vb, 1, positions[b], kvCells[b], masks[b]);
-                joined = joined == null ? out : api.ggml_concat(ctx, joined, out, 1);   // [qDim, b + 1]
+                joined = joined == null ? out : api.ops.ggml_concat(ctx, joined, out, 1);   // [qDim, b + 1]
             }
             return joined;
         };
@@ -131,25 +131,25 @@ final class ForwardGraph implements AutoCloseable {
     private MemorySegment input(GgmlWeights w, int n, boolean head) {
         MemorySegment x;
         if (head) {
-            tokens = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
-            x = api.ggml_get_rows(ctx, w.tokenEmbedding, tokens);                     // [dim, n]
+            tokens = input(api.ops.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
+            x = api.ops.ggml_get_rows(ctx, w.tokenEmbedding, tokens);                     // [dim, n]
         } else {
-            hidden = input(api.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), c.dim(), n));
+            hidden = input(api.ops.ggml_new_tensor_2d(ctx, GgmlType.F32.id(), c.dim(), n));
             x = hidden;
         }
-        positions = input(api.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
+        positions = input(api.ops.ggml_new_tensor_1d(ctx, GgmlType.I32.id(), n));
         return x;
     }
 
     /** A tail's output head, then the result. */
     private void finish(GgmlWeights w, MemorySegment x, boolean tail) {
         if (tail) {
-            x = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, x, c.normEps()), w.outputNorm);
-            x = api.ggml_mul_mat(ctx, w.output, x);                                      // [vocab, rows]
+            x = api.ops.ggml_mul(ctx, api.ops.ggml_rms_norm(ctx, x, c.normEps()), w.outputNorm);
+            x = api.ops.ggml_mul_mat(ctx, w.output, x);                                      // [vocab, rows]
         }
         result = x;
-        api.ggml_set_output(result);
-        api.ggml_build_forward_expand(graph, result);
+        api.ops.ggml_set_output(result);
+        api.ops.ggml_build_forward_expand(graph, result);
     }
 
     static int padMask(int n) {
@@ -172,37 +172,37 @@ final class ForwardGraph implements AutoCloseable {
         MemorySegment inpSA = x;
 
         // attention: x += Wo . attend(rope(Wq . norm(x)), rope(Wk . norm(x)), Wv . norm(x))
-        MemorySegment cur = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, x, c.normEps()), w.attnNorm());
-        MemorySegment q = api.ggml_mul_mat(ctx, w.wq(), cur);                           // [qDim, n]
-        MemorySegment k = api.ggml_mul_mat(ctx, w.wk(), cur);                           // [kvDim, n]
-        MemorySegment v = api.ggml_mul_mat(ctx, w.wv(), cur);                           // [kvDim, n]
+        MemorySegment cur = api.ops.ggml_mul(ctx, api.ops.ggml_rms_norm(ctx, x, c.normEps()), w.attnNorm());
+        MemorySegment q = api.ops.ggml_mul_mat(ctx, w.wq(), cur);                           // [qDim, n]
+        MemorySegment k = api.ops.ggml_mul_mat(ctx, w.wk(), cur);                           // [kvDim, n]
+        MemorySegment v = api.ops.ggml_mul_mat(ctx, w.wv(), cur);                           // [kvDim, n]
         if (!MemorySegment.NULL.equals(w.bq())) {
-            q = api.ggml_add(ctx, q, w.bq());
-            k = api.ggml_add(ctx, k, w.bk());
-            v = api.ggml_add(ctx, v, w.bv());
+            q = api.ops.ggml_add(ctx, q, w.bq());
+            k = api.ops.ggml_add(ctx, k, w.bk());
+            v = api.ops.ggml_add(ctx, v, w.bv());
         }
-        q = api.ggml_reshape_3d(ctx, q, headDim, c.heads(), n);                        // [headDim, heads, n]
-        k = api.ggml_reshape_3d(ctx, k, headDim, c.kvHeads(), n);                      // [headDim, kvHeads, n]
+        q = api.ops.ggml_reshape_3d(ctx, q, headDim, c.heads(), n);                        // [headDim, heads, n]
+        k = api.ops.ggml_reshape_3d(ctx, k, headDim, c.kvHeads(), n);                      // [headDim, kvHeads, n]
         if (!MemorySegment.NULL.equals(w.qNorm())) {
-            q = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, q, c.normEps()), w.qNorm());
-            k = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, k, c.normEps()), w.kNorm());
+            q = api.ops.ggml_mul(ctx, api.ops.ggml_rms_norm(ctx, q, c.normEps()), w.qNorm());
+            k = api.ops.ggml_mul(ctx, api.ops.ggml_rms_norm(ctx, k, c.normEps()), w.kNorm());
         }
         q = rope(q, ropeFreqs);
         k = rope(k, ropeFreqs);
         cur = attention.attend(layer, q, k, v);                                        // [qDim, n]
-        cur = api.ggml_mul_mat(ctx, w.wo(), cur);                                      // [dim, n]
+        cur = api.ops.ggml_mul_mat(ctx, w.wo(), cur);                                      // [dim, n]
         if (pruneToLast) {
-            cur = api.ggml_get_rows(ctx, cur, outputRows);                             // [dim, 1]
-            inpSA = api.ggml_get_rows(ctx, inpSA, outputRows);
+            cur = api.ops.ggml_get_rows(ctx, cur, outputRows);                             // [dim, 1]
+            inpSA = api.ops.ggml_get_rows(ctx, inpSA, outputRows);
         }
-        MemorySegment ffnIn = api.ggml_add(ctx, cur, inpSA);
+        MemorySegment ffnIn = api.ops.ggml_add(ctx, cur, inpSA);
 
         // feed-forward: x += Wdown . (silu(Wgate . norm(x)) * (Wup . norm(x)))
-        cur = api.ggml_mul(ctx, api.ggml_rms_norm(ctx, ffnIn, c.normEps()), w.ffnNorm());
-        MemorySegment up = api.ggml_mul_mat(ctx, w.wUp(), cur);                        // [ffn, n]
-        MemorySegment gate = api.ggml_silu(ctx, api.ggml_mul_mat(ctx, w.wGate(), cur));
-        cur = api.ggml_mul_mat(ctx, w.wDown(), api.ggml_mul(ctx, gate, up));           // [dim, n]
-        return api.ggml_add(ctx, cur, ffnIn);
+        cur = api.ops.ggml_mul(ctx, api.ops.ggml_rms_norm(ctx, ffnIn, c.normEps()), w.ffnNorm());
+        MemorySegment up = api.ops.ggml_mul_mat(ctx, w.wUp(), cur);                        // [ffn, n]
+        MemorySegment gate = api.ops.ggml_silu(ctx, api.ops.ggml_mul_mat(ctx, w.wGate(), cur));
+        cur = api.ops.ggml_mul_mat(ctx, w.wDown(), api.ops.ggml_mul(ctx, gate, up));           // [dim, n]
+        return api.ops.ggml_add(ctx, cur, ffnIn);
     }
 
     /**
@@ -216,37 +216,37 @@ final class ForwardGraph implements AutoCloseable {
         int kvDim = c.kvDim();
         // Store before anything reads the cache: the graph runs in order.
         long kRow = cache.keyRowBytes();
-        MemorySegment kSlot = api.ggml_view_2d(ctx, cache.keys(layer), kvDim, n, kRow, p0 * kRow);
-        api.ggml_build_forward_expand(graph, api.ggml_cpy(ctx, k, kSlot));
+        MemorySegment kSlot = api.ops.ggml_view_2d(ctx, cache.keys(layer), kvDim, n, kRow, p0 * kRow);
+        api.ops.ggml_build_forward_expand(graph, api.ops.ggml_cpy(ctx, k, kSlot));
         long vRow = cache.valueRowBytes();
-        MemorySegment vSlot = api.ggml_view_2d(ctx, cache.values(layer), n, kvDim, vRow, p0 * 2L);
-        MemorySegment vT = api.ggml_transpose(ctx, api.ggml_reshape_2d(ctx, v, kvDim, n)); // [n, kvDim]
-        api.ggml_build_forward_expand(graph, api.ggml_cpy(ctx, vT, vSlot));
+        MemorySegment vSlot = api.ops.ggml_view_2d(ctx, cache.values(layer), n, kvDim, vRow, p0 * 2L);
+        MemorySegment vT = api.ops.ggml_transpose(ctx, api.ops.ggml_reshape_2d(ctx, v, kvDim, n)); // [n, kvDim]
+        api.ops.ggml_build_forward_expand(graph, api.ops.ggml_cpy(ctx, vT, vSlot));
 
-        MemorySegment qp = api.ggml_permute(ctx, q, 0, 2, 1, 3);                       // [headDim, n, heads]
-        MemorySegment keys = api.ggml_view_3d(ctx, cache.keys(layer), headDim, kvCells, c.kvHeads(),
+        MemorySegment qp = api.ops.ggml_permute(ctx, q, 0, 2, 1, 3);                       // [headDim, n, heads]
+        MemorySegment keys = api.ops.ggml_view_3d(ctx, cache.keys(layer), headDim, kvCells, c.kvHeads(),
                 kRow, (long) headDim * 2, 0);                                           // [headDim, cells, kvHeads]
-        MemorySegment kq = api.ggml_mul_mat(ctx, keys, qp);                            // [cells, n, heads]
-        kq = api.ggml_soft_max_ext(ctx, kq, mask, (float) (1.0 / Math.sqrt(headDim)), 0f);
-        MemorySegment values = api.ggml_view_3d(ctx, cache.values(layer), kvCells, headDim, c.kvHeads(),
+        MemorySegment kq = api.ops.ggml_mul_mat(ctx, keys, qp);                            // [cells, n, heads]
+        kq = api.ops.ggml_soft_max_ext(ctx, kq, mask, (float) (1.0 / Math.sqrt(headDim)), 0f);
+        MemorySegment values = api.ops.ggml_view_3d(ctx, cache.values(layer), kvCells, headDim, c.kvHeads(),
                 vRow, vRow * headDim, 0);                                               // [cells, headDim, kvHeads]
-        MemorySegment kqv = api.ggml_mul_mat(ctx, values, kq);                         // [headDim, n, heads]
-        return api.ggml_cont_2d(ctx, api.ggml_permute(ctx, kqv, 0, 2, 1, 3), c.qDim(), n); // [qDim, n]
+        MemorySegment kqv = api.ops.ggml_mul_mat(ctx, values, kq);                         // [headDim, n, heads]
+        return api.ops.ggml_cont_2d(ctx, api.ops.ggml_permute(ctx, kqv, 0, 2, 1, 3), c.qDim(), n); // [qDim, n]
     }
 
     private MemorySegment rope(MemorySegment t, MemorySegment freqs) {
         // Without YaRN llama.cpp passes ext_factor 0, attn_factor 1, beta_fast 32, beta_slow 1.
-        return api.ggml_rope_ext(ctx, t, positions, freqs, c.ropeDim(), c.neoxRope() ? ROPE_NEOX : ROPE_NORM,
+        return api.ops.ggml_rope_ext(ctx, t, positions, freqs, c.ropeDim(), c.neoxRope() ? ROPE_NEOX : ROPE_NORM,
                 c.contextLength(), c.ropeTheta(), c.ropeFreqScale(), 0f, 1f, 32f, 1f);
     }
 
     private MemorySegment input(MemorySegment t) {
-        api.ggml_set_input(t);
+        api.ops.ggml_set_input(t);
         return t;
     }
 
     @Override
     public void close() {
-        api.ggml_free(ctx);
+        api.ops.ggml_free(ctx);
     }
 }

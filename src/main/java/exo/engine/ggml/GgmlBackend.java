@@ -33,9 +33,9 @@ final class GgmlBackend implements AutoCloseable {
         this.backend = backend;
         this.threadpool = threadpool;
         this.bufferType = bufferType;
-        this.allocator = api.ggml_gallocr_new(bufferType);
+        this.allocator = api.alloc.ggml_gallocr_new(bufferType);
         this.threads = threads;
-        this.name = api.ggml_backend_name(backend);
+        this.name = api.backend.ggml_backend_name(backend);
         this.cpu = cpu;
     }
 
@@ -44,27 +44,27 @@ final class GgmlBackend implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        MemorySegment backend = api.ggml_backend_cpu_init();
+        MemorySegment backend = api.backend.ggml_backend_cpu_init();
         if (MemorySegment.NULL.equals(backend)) {
             throw new LlamaCppException("ggml could not start its CPU backend");
         }
         MemorySegment pool;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment params = arena.allocate(GgmlApi.THREADPOOL_PARAMS_BYTES, 64);
-            api.ggml_threadpool_params_init(params, threads);
+            MemorySegment params = arena.allocate(GgmlBackends.THREADPOOL_PARAMS_BYTES, 64);
+            api.backend.ggml_threadpool_params_init(params, threads);
             // No polling between graphs: idle workers sleep instead of spinning, so a node between
             // tokens leaves its cores to others. (The bundled library is built with OpenMP, whose
             // own team computes and spins per GOMP_SPINCOUNT; this pool serves builds without it.)
-            params.set(java.lang.foreign.ValueLayout.JAVA_INT, GgmlApi.THREADPOOL_PARAMS_POLL, 0);
-            pool = api.ggml_threadpool_new(params);
+            params.set(java.lang.foreign.ValueLayout.JAVA_INT, GgmlBackends.THREADPOOL_PARAMS_POLL, 0);
+            pool = api.backend.ggml_threadpool_new(params);
         }
         if (MemorySegment.NULL.equals(pool)) {
-            api.ggml_backend_free(backend);
+            api.backend.ggml_backend_free(backend);
             throw new LlamaCppException("ggml could not start a pool of " + threads + " threads");
         }
-        api.ggml_backend_cpu_set_n_threads(backend, threads);
-        api.ggml_backend_cpu_set_threadpool(backend, pool);
-        return new GgmlBackend(api, backend, pool, api.ggml_backend_cpu_buffer_type(), threads, true);
+        api.backend.ggml_backend_cpu_set_n_threads(backend, threads);
+        api.backend.ggml_backend_cpu_set_threadpool(backend, pool);
+        return new GgmlBackend(api, backend, pool, api.backend.ggml_backend_cpu_buffer_type(), threads, true);
     }
 
     /** The backend of {@code device}: the CPU one with {@code threads} threads, or a GPU's. */
@@ -73,12 +73,12 @@ final class GgmlBackend implements AutoCloseable {
             return open(api, threads);
         }
         MemorySegment handle = GgmlDevices.handle(api, device);
-        MemorySegment backend = api.ggml_backend_dev_init(handle);
+        MemorySegment backend = api.devices.ggml_backend_dev_init(handle);
         if (MemorySegment.NULL.equals(backend)) {
             throw new LlamaCppException("ggml could not start " + device.name() + " (" + device.description()
                     + "); run with --gpu off to compute on the CPU");
         }
-        return new GgmlBackend(api, backend, MemorySegment.NULL, api.ggml_backend_dev_buffer_type(handle), threads,
+        return new GgmlBackend(api, backend, MemorySegment.NULL, api.devices.ggml_backend_dev_buffer_type(handle), threads,
                 false);
     }
 
@@ -103,7 +103,7 @@ final class GgmlBackend implements AutoCloseable {
 
     /** Gives every tensor of {@code graph} without memory a place in the (reused) compute buffer. */
     void allocate(MemorySegment graph) {
-        if (!api.ggml_gallocr_alloc_graph(allocator, graph)) {
+        if (!api.alloc.ggml_gallocr_alloc_graph(allocator, graph)) {
             throw new LlamaCppException("ggml could not allocate the compute buffer on " + name
                     + " (out of memory?)");
         }
@@ -127,7 +127,7 @@ final class GgmlBackend implements AutoCloseable {
         int status;
         ONE_GRAPH_PER_PROCESS.lock();
         try {
-            status = api.ggml_backend_graph_compute(backend, graph);
+            status = api.backend.ggml_backend_graph_compute(backend, graph);
         } finally {
             ONE_GRAPH_PER_PROCESS.unlock();
         }
@@ -138,11 +138,11 @@ final class GgmlBackend implements AutoCloseable {
 
     /** Refuses a graph with an op this backend cannot compute, which ggml would abort the process over. */
     private void requireSupported(MemorySegment graph) {
-        int n = api.ggml_graph_n_nodes(graph);
+        int n = api.ops.ggml_graph_n_nodes(graph);
         for (int i = 0; i < n; i++) {
-            MemorySegment node = api.ggml_graph_node(graph, i);
-            if (!api.ggml_backend_supports_op(backend, node)) {
-                throw new LlamaCppException("the " + name + " backend cannot compute " + api.ggml_op_desc(node)
+            MemorySegment node = api.ops.ggml_graph_node(graph, i);
+            if (!api.backend.ggml_backend_supports_op(backend, node)) {
+                throw new LlamaCppException("the " + name + " backend cannot compute " + api.ops.ggml_op_desc(node)
                         + " for this model; run with --gpu off to compute on the CPU");
             }
         }
@@ -150,10 +150,10 @@ final class GgmlBackend implements AutoCloseable {
 
     @Override
     public void close() {
-        api.ggml_gallocr_free(allocator);
-        api.ggml_backend_free(backend);
+        api.alloc.ggml_gallocr_free(allocator);
+        api.backend.ggml_backend_free(backend);
         if (!MemorySegment.NULL.equals(threadpool)) {
-            api.ggml_threadpool_free(threadpool);
+            api.backend.ggml_threadpool_free(threadpool);
         }
     }
 }

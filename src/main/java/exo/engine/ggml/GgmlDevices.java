@@ -33,13 +33,13 @@ public final class GgmlDevices {
 
     static List<Device> list(GgmlApi api) {
         List<Device> out = new ArrayList<>();
-        long n = api.ggml_backend_dev_count();
+        long n = api.devices.ggml_backend_dev_count();
         for (int i = 0; i < n; i++) {
-            MemorySegment d = api.ggml_backend_dev_get(i);
-            int type = api.ggml_backend_dev_type(d);
-            Kind kind = type == GgmlApi.DEVICE_CPU ? Kind.CPU : type == GgmlApi.DEVICE_GPU ? Kind.GPU : Kind.ACCEL;
-            long[] memory = api.ggml_backend_dev_memory(d);
-            out.add(new Device(i, api.ggml_backend_dev_name(d), api.ggml_backend_dev_description(d), kind, memory[0],
+            MemorySegment d = api.devices.ggml_backend_dev_get(i);
+            int type = api.devices.ggml_backend_dev_type(d);
+            Kind kind = type == GgmlDeviceApi.DEVICE_CPU ? Kind.CPU : type == GgmlDeviceApi.DEVICE_GPU ? Kind.GPU : Kind.ACCEL;
+            long[] memory = api.devices.ggml_backend_dev_memory(d);
+            out.add(new Device(i, api.devices.ggml_backend_dev_name(d), api.devices.ggml_backend_dev_description(d), kind, memory[0],
                     memory[1]));
         }
         return out;
@@ -63,6 +63,6 @@ public final class GgmlDevices {
     }
 
     static MemorySegment handle(GgmlApi api, Device device) {
-        return api.ggml_backend_dev_get(device.index());
+        return api.devices.ggml_backend_dev_get(device.index());
     }
 }

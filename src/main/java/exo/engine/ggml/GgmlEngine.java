@@ -356,26 +356,26 @@ public final class GgmlEngine implements InferenceEngine {
                 int[] ids = batch.stream().mapToInt(step -> step.ids[0]).toArray();
                 if (hostEmbedding) {
                     float[] rows = weights.embed(ids);
-                    api.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
+                    api.backend.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
                 } else {
-                    api.ggml_backend_tensor_set(g.tokens, MemorySegment.ofArray(ids), 0, 4L * b);
+                    api.backend.ggml_backend_tensor_set(g.tokens, MemorySegment.ofArray(ids), 0, 4L * b);
                 }
             } else {
                 float[] rows = new float[b * dim];
                 for (int i = 0; i < b; i++) {
                     System.arraycopy(batch.get(i).hidden, 0, rows, i * dim, dim);
                 }
-                api.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
+                api.backend.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
             }
-            api.ggml_backend_tensor_set(g.positions, MemorySegment.ofArray(positions), 0, 4L * b);
+            api.backend.ggml_backend_tensor_set(g.positions, MemorySegment.ofArray(positions), 0, 4L * b);
             for (int i = 0; i < b; i++) {
                 float[] mask = causalMask(1, positions[i], kvCells[i]);
-                api.ggml_backend_tensor_set(g.masks[i], MemorySegment.ofArray(mask), 0, 4L * mask.length);
+                api.backend.ggml_backend_tensor_set(g.masks[i], MemorySegment.ofArray(mask), 0, 4L * mask.length);
             }
             backend.compute(g.graph);
             int width = shard.isLast() ? config.vocab() : dim;
             float[] out = new float[b * width];
-            api.ggml_backend_tensor_get(g.result, MemorySegment.ofArray(out), 0, 4L * out.length);
+            api.backend.ggml_backend_tensor_get(g.result, MemorySegment.ofArray(out), 0, 4L * out.length);
             decodeGraphs++;
             decodeSteps += b;
             for (int i = 0; i < b; i++) {
@@ -458,31 +458,31 @@ public final class GgmlEngine implements InferenceEngine {
             backend.allocate(g.graph);
             if (hostEmbedding) {
                 float[] rows = weights.embed(Arrays.copyOfRange(ids, from, from + m));
-                api.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
+                api.backend.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(rows), 0, 4L * rows.length);
             } else if (ids != null) {
                 int[] chunk = Arrays.copyOfRange(ids, from, from + m);
-                api.ggml_backend_tensor_set(g.tokens, MemorySegment.ofArray(chunk), 0, 4L * m);
+                api.backend.ggml_backend_tensor_set(g.tokens, MemorySegment.ofArray(chunk), 0, 4L * m);
             } else {
                 int dim = config.dim();
-                api.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(hiddenIn).asSlice(4L * from * dim),
+                api.backend.ggml_backend_tensor_set(g.hidden, MemorySegment.ofArray(hiddenIn).asSlice(4L * from * dim),
                         0, 4L * m * dim);
             }
             int[] pos = new int[m];
             for (int i = 0; i < m; i++) {
                 pos[i] = p0 + i;
             }
-            api.ggml_backend_tensor_set(g.positions, MemorySegment.ofArray(pos), 0, 4L * m);
+            api.backend.ggml_backend_tensor_set(g.positions, MemorySegment.ofArray(pos), 0, 4L * m);
             float[] mask = causalMask(m, p0, kvCells);
-            api.ggml_backend_tensor_set(g.mask, MemorySegment.ofArray(mask), 0, 4L * mask.length);
+            api.backend.ggml_backend_tensor_set(g.mask, MemorySegment.ofArray(mask), 0, 4L * mask.length);
             if (g.outputRows != null) {
-                api.ggml_backend_tensor_set(g.outputRows, MemorySegment.ofArray(new int[] {m - 1}), 0, 4);
+                api.backend.ggml_backend_tensor_set(g.outputRows, MemorySegment.ofArray(new int[] {m - 1}), 0, 4);
             }
             backend.compute(g.graph);
             int width = shard.isLast() ? config.vocab() : config.dim();
             int rows = shard.isLast() && oneRow && m > 1 ? 1 : m;
             float[] out = new float[rows * width];
             if (logits || !shard.isLast()) {
-                api.ggml_backend_tensor_get(g.result, MemorySegment.ofArray(out), 0, 4L * out.length);
+                api.backend.ggml_backend_tensor_get(g.result, MemorySegment.ofArray(out), 0, 4L * out.length);
             }
             return out;
         }

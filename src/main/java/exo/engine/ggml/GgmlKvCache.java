@@ -42,7 +42,7 @@ final class GgmlKvCache implements AutoCloseable {
         this.kvDim = kvDim;
         this.maxPositions = pad(maxPositions);
         // A cache the CPU can address grows by copying; a GPU's is made whole at once, as llama.cpp makes it.
-        allocate(api.ggml_backend_buft_is_host(bufferType) ? Math.min(this.maxPositions, INITIAL) : this.maxPositions);
+        allocate(api.devices.ggml_backend_buft_is_host(bufferType) ? Math.min(this.maxPositions, INITIAL) : this.maxPositions);
     }
 
     static int pad(int n) {
@@ -108,40 +108,40 @@ final class GgmlKvCache implements AutoCloseable {
                         newBase, newV + (long) d * capacity * ELEMENT, (long) oldCapacity * ELEMENT);
             }
         }
-        api.ggml_backend_buffer_free(oldBuffer);
-        api.ggml_free(oldContext);
+        api.backend.ggml_backend_buffer_free(oldBuffer);
+        api.ops.ggml_free(oldContext);
     }
 
     private MemorySegment base(MemorySegment buf, int cap) {
-        return api.ggml_backend_buffer_get_base(buf).reinterpret(2L * layers * cap * kvDim * ELEMENT);
+        return api.backend.ggml_backend_buffer_get_base(buf).reinterpret(2L * layers * cap * kvDim * ELEMENT);
     }
 
     /** A context of 2 x layers tensor headers and one zeroed buffer holding them back to back. */
     private void allocate(int positions) {
         MemorySegment ctx;
         try (Arena arena = Arena.ofConfined()) {
-            ctx = api.ggml_init((2L * layers + 1) * api.ggml_tensor_overhead(), true, arena);
+            ctx = api.ops.ggml_init((2L * layers + 1) * api.ops.ggml_tensor_overhead(), true, arena);
         }
         if (MemorySegment.NULL.equals(ctx)) {
             throw new OutOfMemoryError("ggml_init failed for a KV cache");
         }
         long layerBytes = 2L * positions * kvDim * ELEMENT;
-        MemorySegment buf = api.ggml_backend_buft_alloc_buffer(bufferType, layers * layerBytes);
+        MemorySegment buf = api.backend.ggml_backend_buft_alloc_buffer(bufferType, layers * layerBytes);
         if (MemorySegment.NULL.equals(buf)) {
-            api.ggml_free(ctx);
+            api.ops.ggml_free(ctx);
             throw new LlamaCppException("cannot allocate a KV cache of " + (layers * layerBytes >> 20) + " MiB");
         }
         // Cells past a session's length are read (masked to weight 0) and must not hold NaNs.
-        api.ggml_backend_buffer_clear(buf, (byte) 0);
-        MemorySegment base = api.ggml_backend_buffer_get_base(buf);
+        api.backend.ggml_backend_buffer_clear(buf, (byte) 0);
+        MemorySegment base = api.backend.ggml_backend_buffer_get_base(buf);
         MemorySegment[] k = new MemorySegment[layers];
         MemorySegment[] v = new MemorySegment[layers];
         for (int l = 0; l < layers; l++) {
-            k[l] = api.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * kvDim);
-            v[l] = api.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * kvDim);
+            k[l] = api.ops.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * kvDim);
+            v[l] = api.ops.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * kvDim);
             long at = base.address() + l * layerBytes;
-            api.ggml_backend_tensor_alloc(buf, k[l], MemorySegment.ofAddress(at));
-            api.ggml_backend_tensor_alloc(buf, v[l], MemorySegment.ofAddress(at + layerBytes / 2));
+            api.backend.ggml_backend_tensor_alloc(buf, k[l], MemorySegment.ofAddress(at));
+            api.backend.ggml_backend_tensor_alloc(buf, v[l], MemorySegment.ofAddress(at + layerBytes / 2));
         }
         this.context = ctx;
         this.buffer = buf;
@@ -152,7 +152,7 @@ final class GgmlKvCache implements AutoCloseable {
 
     @Override
     public void close() {
-        api.ggml_backend_buffer_free(buffer);
-        api.ggml_free(context);
+        api.backend.ggml_backend_buffer_free(buffer);
+        api.ops.ggml_free(context);
     }
 }

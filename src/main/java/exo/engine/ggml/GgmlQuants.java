@@ -1,5 +1,6 @@
 package exo.engine.ggml;
 
+import exo.engine.llamacpp.NativeBinding;
 import exo.gguf.GgmlType;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -45,11 +46,11 @@ public final class GgmlQuants {
             throw new IllegalArgumentException(type + " rows must be whole blocks of " + type.blockSize() + ", not "
                     + perRow);
         }
-        if (api.ggml_quantize_requires_imatrix(type.id())) {
+        if (api.ops.ggml_quantize_requires_imatrix(type.id())) {
             throw new IllegalArgumentException(type + " needs an importance matrix");
         }
         byte[] out = new byte[Math.toIntExact(type.byteSize((long) rows * perRow))];
-        long written = api.ggml_quantize_chunk(type.id(), MemorySegment.ofArray(src), MemorySegment.ofArray(out), 0,
+        long written = api.ops.ggml_quantize_chunk(type.id(), MemorySegment.ofArray(src), MemorySegment.ofArray(out), 0,
                 rows, perRow);
         if (written != out.length) {
             throw new IllegalStateException("ggml_quantize_chunk wrote " + written + " bytes, expected " + out.length);
@@ -67,11 +68,9 @@ public final class GgmlQuants {
                 "dequantize_row_" + t.name().toLowerCase(Locale.ROOT).replace("_k", "_K"),
                 FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG), Linker.Option.critical(true)));
         float[] out = new float[n];
-        try {
+        NativeBinding.run(() -> {
             h.invokeExact(data, MemorySegment.ofArray(out), (long) n);
-        } catch (Throwable t) {
-            throw GgmlApi.unexpected(t);
-        }
+        });
         return out;
     }
 }

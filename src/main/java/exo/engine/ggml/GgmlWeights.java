@@ -94,13 +94,13 @@ final class GgmlWeights implements AutoCloseable {
         int maxTensors = 16 * shard.layerCount() + 8;
         MemorySegment context;
         try (Arena arena = Arena.ofConfined()) {
-            context = api.ggml_init(maxTensors * api.ggml_tensor_overhead(), true, arena);
+            context = api.ops.ggml_init(maxTensors * api.ops.ggml_tensor_overhead(), true, arena);
         }
         if (MemorySegment.NULL.equals(context)) {
             throw new OutOfMemoryError("ggml_init failed for the weight headers");
         }
         MemorySegment buffer = upload == null
-                ? api.ggml_backend_cpu_buffer_from_ptr(data, Math.max(data.byteSize(), 1)) : MemorySegment.NULL;
+                ? api.backend.ggml_backend_cpu_buffer_from_ptr(data, Math.max(data.byteSize(), 1)) : MemorySegment.NULL;
         MemorySegment repacked = MemorySegment.NULL;
         try {
             Maker in = new Maker(api, file, context, buffer, upload == null, new ArrayList<>(), new ArrayList<>(),
@@ -153,12 +153,12 @@ final class GgmlWeights implements AutoCloseable {
                     output, ropeFreqs, in.types());
         } catch (RuntimeException e) {
             if (!MemorySegment.NULL.equals(repacked)) {
-                api.ggml_backend_buffer_free(repacked);
+                api.backend.ggml_backend_buffer_free(repacked);
             }
             if (!MemorySegment.NULL.equals(buffer)) {
-                api.ggml_backend_buffer_free(buffer);
+                api.backend.ggml_backend_buffer_free(buffer);
             }
-            api.ggml_free(context);
+            api.ops.ggml_free(context);
             throw e;
         }
     }
@@ -166,7 +166,7 @@ final class GgmlWeights implements AutoCloseable {
     /** One buffer of {@code type} for every tensor made, and each tensor's bytes copied in from the file. */
     private static MemorySegment upload(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment type,
                                         List<Repack> tensors) {
-        MemorySegment buf = api.ggml_backend_alloc_ctx_tensors_from_buft(context, type);
+        MemorySegment buf = api.alloc.ggml_backend_alloc_ctx_tensors_from_buft(context, type);
         if (MemorySegment.NULL.equals(buf)) {
             long bytes = tensors.stream().mapToLong(t -> t.info().byteSize()).sum();
             throw new exo.engine.llamacpp.LlamaCppException("cannot allocate " + (bytes >> 20)
@@ -174,7 +174,7 @@ final class GgmlWeights implements AutoCloseable {
         }
         for (Repack t : tensors) {
             MemorySegment bytes = file.tensorData(t.info());
-            api.ggml_backend_tensor_set_native(t.tensor(), bytes, 0, bytes.byteSize());
+            api.backend.ggml_backend_tensor_set_native(t.tensor(), bytes, 0, bytes.byteSize());
         }
         return buf;
     }
@@ -228,22 +228,22 @@ final class GgmlWeights implements AutoCloseable {
         if (matrices.isEmpty()) {
             return MemorySegment.NULL;
         }
-        MemorySegment type = api.ggml_backend_cpu_aarch64_buffer_type();
+        MemorySegment type = api.backend.ggml_backend_cpu_aarch64_buffer_type();
         long size = 0;
         for (Repack r : matrices) {
             size += align(r.info().byteSize());
         }
-        MemorySegment buf = api.ggml_backend_buft_alloc_buffer(type, size);
+        MemorySegment buf = api.backend.ggml_backend_buft_alloc_buffer(type, size);
         if (MemorySegment.NULL.equals(buf)) {
             throw new exo.engine.llamacpp.LlamaCppException("cannot allocate " + (size >> 20)
                     + " MiB for repacked Q4_0 weights");
         }
-        long base = api.ggml_backend_buffer_get_base(buf).address();
+        long base = api.backend.ggml_backend_buffer_get_base(buf).address();
         long at = 0;
         for (Repack r : matrices) {
-            api.ggml_backend_tensor_alloc(buf, r.tensor(), MemorySegment.ofAddress(base + at));
+            api.backend.ggml_backend_tensor_alloc(buf, r.tensor(), MemorySegment.ofAddress(base + at));
             MemorySegment bytes = file.tensorData(r.info());
-            api.ggml_backend_tensor_set_native(r.tensor(), bytes, 0, bytes.byteSize());
+            api.backend.ggml_backend_tensor_set_native(r.tensor(), bytes, 0, bytes.byteSize());
             at += align(r.info().byteSize());
         }
         return buf;
@@ -266,10 +266,10 @@ final class GgmlWeights implements AutoCloseable {
                 throw new IllegalArgumentException("tensor " + name + " has rows of " + cols
                         + " elements, not whole " + t.type() + " blocks");
             }
-            MemorySegment tensor = api.ggml_new_tensor_2d(context, t.type().id(), cols, rows);
+            MemorySegment tensor = api.ops.ggml_new_tensor_2d(context, t.type().id(), cols, rows);
             // The repacked Q4_0 kernel takes rows in groups of 8 (ggml_aarch64_get_optimal_repack_type on AVX2).
             if (inPlace && t.type() == GgmlType.Q4_0 && rows % 8 == 0 && !name.equals("token_embd.weight")
-                    && !MemorySegment.NULL.equals(api.ggml_backend_cpu_aarch64_buffer_type())) {
+                    && !MemorySegment.NULL.equals(api.backend.ggml_backend_cpu_aarch64_buffer_type())) {
                 repack.add(new Repack(t, tensor));
                 return tensor;
             }
@@ -282,12 +282,12 @@ final class GgmlWeights implements AutoCloseable {
             if (t.type() != GgmlType.F32) {
                 throw new IllegalArgumentException("tensor " + name + " is " + t.type() + "; norms and biases must be F32");
             }
-            return place(t, api.ggml_new_tensor_1d(context, t.type().id(), n));
+            return place(t, api.ops.ggml_new_tensor_1d(context, t.type().id(), n));
         }
 
         private MemorySegment place(GgufTensorInfo t, MemorySegment tensor) {
             if (inPlace) {
-                api.ggml_backend_tensor_alloc(buffer, tensor, file.tensorData(t));
+                api.backend.ggml_backend_tensor_alloc(buffer, tensor, file.tensorData(t));
             } else {
                 uploads.add(new Repack(t, tensor));
             }
@@ -298,9 +298,9 @@ final class GgmlWeights implements AutoCloseable {
     @Override
     public void close() {
         if (!MemorySegment.NULL.equals(repacked)) {
-            api.ggml_backend_buffer_free(repacked);
+            api.backend.ggml_backend_buffer_free(repacked);
         }
-        api.ggml_backend_buffer_free(buffer);
-        api.ggml_free(context);
+        api.backend.ggml_backend_buffer_free(buffer);
+        api.ops.ggml_free(context);
     }
 }

@@ -7,6 +7,8 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
+import static exo.engine.llamacpp.NativeBinding.call;
+import static exo.engine.llamacpp.NativeBinding.run;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -75,146 +77,90 @@ final class LlamaApi {
 
     /** {@code void llama_backend_init(void);} "Call once at the start of the program". */
     void llama_backend_init() {
-        try {
+        run(() -> {
             backendInit.invokeExact();
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        });
     }
 
     /** {@code void llama_log_set(ggml_log_callback log_callback, void * user_data);} process-wide. */
     void llama_log_set(MemorySegment callback, MemorySegment userData) {
-        try {
+        run(() -> {
             logSet.invokeExact(callback, userData);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        });
     }
 
     /** {@code struct llama_model_params llama_model_default_params(void);} */
     MemorySegment llama_model_default_params(SegmentAllocator into) {
-        try {
-            return (MemorySegment) modelDefaultParams.invokeExact(into);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return call(() -> (MemorySegment) modelDefaultParams.invokeExact(into));
     }
 
     /** {@code struct llama_context_params llama_context_default_params(void);} */
     MemorySegment llama_context_default_params(SegmentAllocator into) {
-        try {
-            return (MemorySegment) contextDefaultParams.invokeExact(into);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return call(() -> (MemorySegment) contextDefaultParams.invokeExact(into));
     }
 
     /** {@code struct llama_model * llama_model_load_from_file(const char * path_model, struct llama_model_params params);} NULL on failure. */
     MemorySegment llama_model_load_from_file(MemorySegment path, MemorySegment params) {
-        try {
-            return (MemorySegment) modelLoadFromFile.invokeExact(path, params);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return call(() -> (MemorySegment) modelLoadFromFile.invokeExact(path, params));
     }
 
     /** {@code void llama_model_free(struct llama_model * model);} */
     void llama_model_free(MemorySegment model) {
-        try {
+        run(() -> {
             modelFree.invokeExact(model);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        });
     }
 
     /** {@code struct llama_context * llama_init_from_model(struct llama_model * model, struct llama_context_params params);} NULL on failure. */
     MemorySegment llama_init_from_model(MemorySegment model, MemorySegment params) {
-        try {
-            return (MemorySegment) initFromModel.invokeExact(model, params);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return call(() -> (MemorySegment) initFromModel.invokeExact(model, params));
     }
 
     /** {@code void llama_free(struct llama_context * ctx);} */
     void llama_free(MemorySegment ctx) {
-        try {
+        run(() -> {
             free.invokeExact(ctx);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        });
     }
 
     /** {@code const struct llama_vocab * llama_model_get_vocab(const struct llama_model * model);} */
     MemorySegment llama_model_get_vocab(MemorySegment model) {
-        try {
-            return (MemorySegment) modelGetVocab.invokeExact(model);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return call(() -> (MemorySegment) modelGetVocab.invokeExact(model));
     }
 
     /** {@code int32_t llama_model_n_embd(const struct llama_model * model);} */
     int llama_model_n_embd(MemorySegment model) {
-        try {
-            return (int) modelNEmbd.invokeExact(model);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) modelNEmbd.invokeExact(model));
     }
 
     /** {@code int32_t llama_model_n_layer(const struct llama_model * model);} */
     int llama_model_n_layer(MemorySegment model) {
-        try {
-            return (int) modelNLayer.invokeExact(model);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) modelNLayer.invokeExact(model));
     }
 
     /** {@code int32_t llama_vocab_n_tokens(const struct llama_vocab * vocab);} */
     int llama_vocab_n_tokens(MemorySegment vocab) {
-        try {
-            return (int) vocabNTokens.invokeExact(vocab);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) vocabNTokens.invokeExact(vocab));
     }
 
     /** {@code llama_token llama_vocab_bos(const struct llama_vocab * vocab);} -1 (LLAMA_TOKEN_NULL) if none. */
     int llama_vocab_bos(MemorySegment vocab) {
-        try {
-            return (int) vocabBos.invokeExact(vocab);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) vocabBos.invokeExact(vocab));
     }
 
     /** {@code llama_token llama_vocab_eos(const struct llama_vocab * vocab);} -1 (LLAMA_TOKEN_NULL) if none. */
     int llama_vocab_eos(MemorySegment vocab) {
-        try {
-            return (int) vocabEos.invokeExact(vocab);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) vocabEos.invokeExact(vocab));
     }
 
     /** {@code bool llama_vocab_is_eog(const struct llama_vocab * vocab, llama_token token);} EOS, EOT, ... */
     boolean llama_vocab_is_eog(MemorySegment vocab, int token) {
-        try {
-            return (boolean) vocabIsEog.invokeExact(vocab, token);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (boolean) call(() -> (boolean) vocabIsEog.invokeExact(vocab, token));
     }
 
     /** {@code bool llama_vocab_get_add_bos(const struct llama_vocab * vocab);} */
     boolean llama_vocab_get_add_bos(MemorySegment vocab) {
-        try {
-            return (boolean) vocabGetAddBos.invokeExact(vocab);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (boolean) call(() -> (boolean) vocabGetAddBos.invokeExact(vocab));
     }
 
     /**
@@ -224,11 +170,7 @@ final class LlamaApi {
      */
     int llama_tokenize(MemorySegment vocab, MemorySegment text, int textLength, MemorySegment tokens,
                        int maxTokens, boolean addSpecial, boolean parseSpecial) {
-        try {
-            return (int) tokenize.invokeExact(vocab, text, textLength, tokens, maxTokens, addSpecial, parseSpecial);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) tokenize.invokeExact(vocab, text, textLength, tokens, maxTokens, addSpecial, parseSpecial));
     }
 
     /**
@@ -238,29 +180,17 @@ final class LlamaApi {
      */
     int llama_token_to_piece(MemorySegment vocab, int token, MemorySegment buf, int length, int lstrip,
                              boolean special) {
-        try {
-            return (int) tokenToPiece.invokeExact(vocab, token, buf, length, lstrip, special);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) tokenToPiece.invokeExact(vocab, token, buf, length, lstrip, special));
     }
 
     /** {@code uint32_t llama_n_ctx(const struct llama_context * ctx);} */
     int llama_n_ctx(MemorySegment ctx) {
-        try {
-            return (int) nCtx.invokeExact(ctx);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) nCtx.invokeExact(ctx));
     }
 
     /** {@code uint32_t llama_n_batch(const struct llama_context * ctx);} */
     int llama_n_batch(MemorySegment ctx) {
-        try {
-            return (int) nBatch.invokeExact(ctx);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) nBatch.invokeExact(ctx));
     }
 
     /**
@@ -268,11 +198,7 @@ final class LlamaApi {
      * 0 ok; 1 no KV slot for the batch; 2 aborted; negative: error.
      */
     int llama_decode(MemorySegment ctx, MemorySegment batch) {
-        try {
-            return (int) decode.invokeExact(ctx, batch);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return (int) call(() -> (int) decode.invokeExact(ctx, batch));
     }
 
     /**
@@ -280,23 +206,13 @@ final class LlamaApi {
      * i-th token of the last batch (n_vocab floats); NULL for a token without output.
      */
     MemorySegment llama_get_logits_ith(MemorySegment ctx, int i) {
-        try {
-            return (MemorySegment) getLogitsIth.invokeExact(ctx, i);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return call(() -> (MemorySegment) getLogitsIth.invokeExact(ctx, i));
     }
 
     /** {@code void llama_kv_self_clear(struct llama_context * ctx);} "both cell info is erased and KV data is zeroed". */
     void llama_kv_self_clear(MemorySegment ctx) {
-        try {
+        run(() -> {
             kvSelfClear.invokeExact(ctx);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    private static RuntimeException unexpected(Throwable t) {
-        return NativeBinding.unexpected(t);
+        });
     }
 }

@@ -30,6 +30,44 @@ public final class NativeBinding {
         return linker.downcallHandle(symbol, descriptor, options);
     }
 
+    /** A downcall through {@code invokeExact}, which declares {@code Throwable}. */
+    @FunctionalInterface
+    public interface Downcall<T> {
+        T call() throws Throwable;
+    }
+
+    /** A downcall of a {@code void} function. */
+    @FunctionalInterface
+    public interface VoidDowncall {
+        void call() throws Throwable;
+    }
+
+    /**
+     * Runs a downcall and returns its result: the one place a binding turns {@code invokeExact}'s
+     * {@code Throwable} into what it really is (see {@link #unexpected}).
+     */
+    public static <T> T call(Downcall<T> downcall) {
+        try {
+            return downcall.call();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Runs a downcall of a {@code void} function (see {@link #call}). */
+    public static void run(VoidDowncall downcall) {
+        try {
+            downcall.call();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** A C string a function returned; "" for NULL. */
+    public static String cString(MemorySegment p) {
+        return MemorySegment.NULL.equals(p) ? "" : p.reinterpret(4096).getString(0);
+    }
+
     /**
      * What a failed {@code invokeExact} becomes: a downcall throws no checked exception of its
      * own, so anything here is a binding bug (or an error to rethrow as it is).
