@@ -1,7 +1,6 @@
 package exo.cli;
 
-import exo.gguf.GgufFormatException;
-import exo.models.ModelRegistryException;
+import exo.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -23,9 +22,8 @@ public final class ExitCode {
 
     static int of(Throwable t) {
         return switch (t) {
+            case InvalidInputException e -> USAGE;
             case IllegalArgumentException e -> USAGE;
-            case GgufFormatException e -> USAGE;
-            case ModelRegistryException e -> USAGE;
             case NoSuchFileException e -> USAGE;
             case AccessDeniedException e -> USAGE;
             case UserException e -> e.exitCode();

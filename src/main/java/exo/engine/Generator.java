@@ -68,12 +68,11 @@ public final class Generator {
     public GenerationStats generateFrom(int[] tokens, int maxTokens, Sampler sampler,
                                         Listener listener, BooleanSupplier cancelled) {
         if (tokens.length == 0) {
-            throw new IllegalArgumentException("the prompt has no tokens");
+            throw new exo.InvalidInputException("prompt", "the prompt has no tokens");
         }
         int context = model.contextLength();
         if (tokens.length >= context) {
-            throw new IllegalArgumentException("the prompt needs " + tokens.length
-                    + " tokens but the context holds " + context + " (the last position is for the answer)");
+            throw new PromptTooLongException(tokens.length, context);
         }
         // Reuse the cached prefix, but always run at least one token to get fresh logits.
         int common = Arrays.mismatch(history, 0, length, tokens, 0, tokens.length);

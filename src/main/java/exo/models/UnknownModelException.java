@@ -1,9 +1,10 @@
 package exo.models;
 
+import exo.InvalidInputException;
 import java.util.List;
 
 /** A model id that is not in the registry, with the ids that look closest. */
-public final class UnknownModelException extends IllegalArgumentException {
+public final class UnknownModelException extends InvalidInputException {
     private final List<String> suggestions;
 
     public UnknownModelException(String id, List<String> suggestions) {

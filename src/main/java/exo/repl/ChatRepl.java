@@ -1,5 +1,7 @@
 package exo.repl;
 
+import exo.InvalidInputException;
+import exo.tokenizer.chat.ChatTemplateException;
 import exo.engine.GenerationStats;
 import exo.engine.Generator;
 import java.io.PrintWriter;
@@ -150,7 +152,7 @@ public final class ChatRepl {
             if (options.verbose()) {
                 hint(stats.summary());
             }
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException | ChatTemplateException e) {
             // The conversation outgrew the context, or the template refused it: the message is
             // dropped and the person can go on (after /reset for a full context).
             if (printer.started()) {

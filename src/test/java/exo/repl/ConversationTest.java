@@ -107,7 +107,7 @@ class ConversationTest {
             Conversation c = small.conversation();
             String first = answer(c, "Hi", 4);
             List<ChatMessage> before = c.messages();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            exo.engine.PromptTooLongException e = assertThrows(exo.engine.PromptTooLongException.class,
                     () -> c.answer("a long message ".repeat(10), 4, IGNORE, () -> false));
             assertTrue(e.getMessage().contains("context holds 32"), e.getMessage());
             assertEquals(before, c.messages());

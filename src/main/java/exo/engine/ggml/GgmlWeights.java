@@ -3,7 +3,9 @@ package exo.engine.ggml;
 import exo.engine.model.ModelConfig;
 import exo.engine.model.ModelTensors;
 import exo.gguf.GgmlType;
+import exo.engine.model.UnsupportedModelException;
 import exo.gguf.GgufFile;
+import exo.gguf.GgufFormatException;
 import exo.gguf.GgufTensorInfo;
 import exo.topology.Shard;
 import java.lang.foreign.Arena;
@@ -88,7 +90,7 @@ final class GgmlWeights implements AutoCloseable {
     static GgmlWeights load(GgmlApi api, GgufFile file, ModelConfig c, Shard shard, MemorySegment upload) {
         MemorySegment data = file.dataSection();
         if (upload == null && data.address() % TENSOR_ALIGNMENT != 0) {
-            throw new IllegalArgumentException(file.path().getFileName() + ": tensor data starts at an address not "
+            throw new GgufFormatException(file.path().getFileName() + ": tensor data starts at an address not "
                     + "aligned to " + TENSOR_ALIGNMENT + " bytes (general.alignment below 32?); ggml cannot map it");
         }
         int maxTensors = 16 * shard.layerCount() + 8;
@@ -263,7 +265,7 @@ final class GgmlWeights implements AutoCloseable {
             GgufTensorInfo t = ModelTensors.matrix(file, name, rows, cols);
             types.add(t.type());
             if (cols % t.type().blockSize() != 0) {
-                throw new IllegalArgumentException("tensor " + name + " has rows of " + cols
+                throw new GgufFormatException("tensor " + name + " has rows of " + cols
                         + " elements, not whole " + t.type() + " blocks");
             }
             MemorySegment tensor = api.ops.ggml_new_tensor_2d(context, t.type().id(), cols, rows);
@@ -280,7 +282,7 @@ final class GgmlWeights implements AutoCloseable {
             GgufTensorInfo t = ModelTensors.vector(file, name, n);
             // ggml multiplies and adds these to F32 activations; llama.cpp's converter always writes them F32.
             if (t.type() != GgmlType.F32) {
-                throw new IllegalArgumentException("tensor " + name + " is " + t.type() + "; norms and biases must be F32");
+                throw new UnsupportedModelException("tensor " + name + " is " + t.type() + "; norms and biases must be F32");
             }
             return place(t, api.ops.ggml_new_tensor_1d(context, t.type().id(), n));
         }

@@ -1,5 +1,6 @@
 package exo.engine.model;
 
+import exo.gguf.GgufFormatException;
 import exo.gguf.GgufMetadata;
 import java.util.Locale;
 
@@ -19,25 +20,25 @@ public record ModelConfig(String architecture, int dim, int layers, int heads, i
     public ModelConfig {
         if (dim < 1 || layers < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || ffn < 1 || vocab < 1
                 || contextLength < 1) {
-            throw new IllegalArgumentException("model dimensions must be positive");
+            throw new GgufFormatException("model dimensions must be positive");
         }
         if (heads % kvHeads != 0) {
-            throw new IllegalArgumentException("head count " + heads + " is not a multiple of KV heads " + kvHeads);
+            throw new GgufFormatException("head count " + heads + " is not a multiple of KV heads " + kvHeads);
         }
         // The largest published models have about 130 blocks and 64k-wide states; far beyond is damage.
         if (layers > MAX_LAYERS || dim > MAX_WIDTH || ffn > MAX_WIDTH * 8 || (long) heads * headDim > MAX_WIDTH * 4L) {
-            throw new IllegalArgumentException("model dimensions (" + layers + " blocks, width " + dim + ", ffn " + ffn
+            throw new GgufFormatException("model dimensions (" + layers + " blocks, width " + dim + ", ffn " + ffn
                     + ", " + heads + " heads of " + headDim + ") are beyond any model; the file is damaged");
         }
         if (!(normEps > 0) || Float.isInfinite(normEps)) {
-            throw new IllegalArgumentException("the RMS norm epsilon " + normEps + " is not a positive number");
+            throw new GgufFormatException("the RMS norm epsilon " + normEps + " is not a positive number");
         }
         if (!(ropeTheta > 0) || Float.isInfinite(ropeTheta) || !(ropeFreqScale > 0) || Float.isInfinite(ropeFreqScale)) {
-            throw new IllegalArgumentException("the rope base " + ropeTheta + " or scale " + ropeFreqScale
+            throw new GgufFormatException("the rope base " + ropeTheta + " or scale " + ropeFreqScale
                     + " is not a positive number");
         }
         if (ropeDim < 2 || ropeDim > headDim || ropeDim % 2 != 0) {
-            throw new IllegalArgumentException("rope dimension " + ropeDim + " does not fit heads of " + headDim);
+            throw new GgufFormatException("rope dimension " + ropeDim + " does not fit heads of " + headDim);
         }
     }
 
@@ -62,29 +63,29 @@ public record ModelConfig(String architecture, int dim, int layers, int heads, i
 
     public static ModelConfig from(GgufMetadata m) {
         String arch = m.getString("general.architecture")
-                .orElseThrow(() -> new IllegalArgumentException("the file has no general.architecture"));
+                .orElseThrow(() -> new GgufFormatException("the file has no general.architecture"));
         if (!SUPPORTED.contains(arch)) {
-            throw new IllegalArgumentException("unsupported architecture '" + arch + "' (supported: "
+            throw new UnsupportedModelException("unsupported architecture '" + arch + "' (supported: "
                     + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ")");
         }
         int dim = required(m, arch, "embedding_length");
         int heads = required(m, arch, "attention.head_count");
         if (heads < 1 || dim < 1) {
-            throw new IllegalArgumentException(arch + ".attention.head_count and embedding_length must be positive, not "
+            throw new GgufFormatException(arch + ".attention.head_count and embedding_length must be positive, not "
                     + heads + " and " + dim);
         }
         int kvHeads = m.getInt(arch + ".attention.head_count_kv", heads);
         int headDim = m.getInt(arch + ".attention.key_length", dim / heads);
         int vocab = m.getInt(arch + ".vocab_size").orElseGet(() ->
                 m.getStringArray("tokenizer.ggml.tokens").map(t -> t.length).orElseThrow(() ->
-                        new IllegalArgumentException("the file has neither " + arch + ".vocab_size nor a token list")));
+                        new GgufFormatException("the file has neither " + arch + ".vocab_size nor a token list")));
         float freqScale = 1f;
         String scaling = m.getString(arch + ".rope.scaling.type").orElse("none");
         if (scaling.equals("linear")) {
             float factor = m.getFloat(arch + ".rope.scaling.factor", 1f);
             freqScale = factor > 0 ? 1f / factor : 1f;
         } else if (!scaling.equals("none")) {
-            throw new IllegalArgumentException("rope scaling '" + scaling + "' is not supported");
+            throw new UnsupportedModelException("rope scaling '" + scaling + "' is not supported");
         }
         boolean qwen = arch.startsWith("qwen");
         return new ModelConfig(arch, dim, required(m, arch, "block_count"), heads, kvHeads, headDim,
@@ -98,7 +99,7 @@ public record ModelConfig(String architecture, int dim, int layers, int heads, i
 
     private static int required(GgufMetadata m, String arch, String key) {
         return m.getInt(arch + "." + key).orElseThrow(() ->
-                new IllegalArgumentException("the file lacks " + arch + "." + key));
+                new GgufFormatException("the file lacks " + arch + "." + key));
     }
 
     @Override

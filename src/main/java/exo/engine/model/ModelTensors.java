@@ -1,6 +1,7 @@
 package exo.engine.model;
 
 import exo.gguf.GgufFile;
+import exo.gguf.GgufFormatException;
 import exo.gguf.GgufTensorInfo;
 import java.util.Arrays;
 
@@ -17,7 +18,7 @@ public final class ModelTensors {
     public static GgufTensorInfo require(GgufFile file, String name) {
         GgufTensorInfo t = file.tensorInfo(name);
         if (t == null) {
-            throw new IllegalArgumentException(file.path().getFileName() + " lacks tensor " + name);
+            throw new GgufFormatException(file.path().getFileName() + " lacks tensor " + name);
         }
         return t;
     }
@@ -26,7 +27,7 @@ public final class ModelTensors {
     public static GgufTensorInfo matrix(GgufFile file, String name, int rows, int cols) {
         GgufTensorInfo t = require(file, name);
         if (t.dim(0) != cols || t.dim(1) != rows || t.rank() > 2 && t.dim(2) * t.dim(3) != 1) {
-            throw new IllegalArgumentException("tensor " + name + " is " + Arrays.toString(t.dims())
+            throw new GgufFormatException("tensor " + name + " is " + Arrays.toString(t.dims())
                     + ", expected [" + cols + ", " + rows + "]");
         }
         return t;
@@ -36,7 +37,7 @@ public final class ModelTensors {
     public static GgufTensorInfo vector(GgufFile file, String name, int n) {
         GgufTensorInfo t = require(file, name);
         if (t.elements() != n) {
-            throw new IllegalArgumentException("tensor " + name + " has " + t.elements() + " elements, expected " + n);
+            throw new GgufFormatException("tensor " + name + " has " + t.elements() + " elements, expected " + n);
         }
         return t;
     }
