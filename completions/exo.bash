@@ -940,11 +940,13 @@ function _picocli_exo_run() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '--chat'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine' '--gpu' '--chat-template-file'"
+  local flag_opts="'-h' '--help' '--chat' '--require-peers'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine' '--gpu' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
+  local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
+  local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1011,6 +1013,49 @@ function _picocli_exo_run() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--node-id')
+      return
+      ;;
+    '--name')
+      return
+      ;;
+    '--peers')
+      return
+      ;;
+    '--peers-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--memory')
+      return
+      ;;
+    '--cluster-key')
+      return
+      ;;
+    '--discovery')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
+      return $?
+      ;;
+    '--wire-dtype')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${f32bf16f16_option_args[@]}" ) )
+      return $?
+      ;;
+    '--wait-ms')
+      return
+      ;;
+    '--wait-for-peers')
+      return
       ;;
   esac
   local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values

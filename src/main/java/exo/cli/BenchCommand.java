@@ -18,28 +18,25 @@ import exo.engine.select.Engines;
 import exo.models.ModelSpec;
 import exo.node.ExoHome;
 import exo.node.LocalMachine;
-import exo.node.Node;
-import exo.node.ring.RingBuilder;
+import exo.node.ring.ClusterRuntime;
 import exo.node.ring.RingEngine;
+import exo.node.ring.RingException;
+import exo.node.ring.RingModel;
+import exo.node.ring.RingSettings;
 import exo.node.ring.RingStats;
 import exo.peer.RingEntry;
-import exo.peer.WireDtype;
 import exo.topology.ModelShape;
-import exo.topology.Partition;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -262,13 +259,9 @@ public final class BenchCommand implements Callable<Integer> {
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
         LogSetup.quiet();
         List<BenchRow> rows = new ArrayList<>();
-        try (Node node = Node.start(cluster.toConfig(0, null, threads, kind, gpu, home), home)) {
-            status(err, RingOptions.lookingLine(cluster.discovery != exo.discovery.DiscoveryMode.STATIC,
-                    ringOptions.waitMillis, ringOptions.waitForPeers));
-            for (String unanswered : node.awaitPeers(ringOptions.waitMillis, ringOptions.waitForPeers)) {
-                status(err, "peer " + unanswered + "; measuring without it");
-            }
-            int machines = 1 + node.network().peers().size();
+        try (ClusterRuntime runtime = ClusterRuntime.start(cluster.toConfig(0, null, threads, kind, gpu, home), home,
+                ringOptions.peerWait(), line -> status(err, line))) {
+            int machines = runtime.machines();
             List<Integer> counts = nodeCounts != null ? List.copyOf(new LinkedHashSet<>(nodeCounts)) : List.of(machines);
             for (int k : counts) {
                 if (k < 1 || k > machines) {
@@ -276,45 +269,38 @@ public final class BenchCommand implements Callable<Integer> {
                             + (machines == 1 ? "no peer answered" : "this one and " + (machines - 1) + " peers answered"));
                 }
             }
-            if (machines == 1) {
-                status(err, "no peers answered; measuring this machine alone");
-            }
             for (int k : counts) {
                 rows.addAll(k == 1 ? measure(kind, threads, file, facts, tests, context, err)
-                        : measureRing(node, k, threads, file, facts, tests, context, err));
+                        : measureRing(runtime, k, threads, file, facts, tests, context, err));
             }
         }
         return rows;
     }
 
-    private List<BenchRow> measureRing(Node node, int k, int threads, Path file, ModelFacts facts,
+    private List<BenchRow> measureRing(ClusterRuntime runtime, int k, int threads, Path file, ModelFacts facts,
                                        List<BenchTest> tests, int context, PrintWriter err) throws Exception {
         ModelSpec named = model != null ? registry.registry().get(model) : null;
         String id = model != null ? model : facts.name();
         ModelShape shape = ModelConfig.from(GgufFile.readHeader(file).metadata()).shape();
-        RingBuilder builder = new RingBuilder(node, line -> status(err, line));
-        // The first k machines of the whole plan: the others are left out, and the k are planned again.
-        List<String> planned = builder.plan(id, shape).ring().stream().map(a -> a.device().name()).toList();
-        List<String> others = planned.subList(0, planned.size() - 1);
-        List<String> first = others.subList(0, Math.min(k - 1, others.size()));
-        Set<String> without = new HashSet<>();
-        node.network().peers().forEach(p -> {
-            if (!first.contains(p.info().id())) {
-                without.add(p.info().id());
+        RingModel ringModel = new RingModel(id, shape, shard -> file, path -> {
+            try {
+                return source.ringModel(named, id, path);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         });
-        Partition plan = builder.plan(id, shape, without);
-        if (plan.ring().size() != k) {
-            throw new UserException(ExitCode.USAGE, "--nodes " + k + ": the plan holds " + facts.name() + " on "
-                    + plan.ring().size() + " machines only (the others are left out for memory)");
-        }
         List<BenchRow> rows = new ArrayList<>();
-        try (RingEngine ring = builder.build(plan, source.ringModel(named, id, file), file, context, ringOptions.wireDtype,
-                Duration.ofMinutes(30), Duration.ofMinutes(10))) {
-            List<String> labels = plan.ring().stream().map(a -> engineLabel(node, a.device().name())).toList();
+        RingEngine ring;
+        try {
+            ring = runtime.ringOf(ringModel, RingSettings.of(context, ringOptions.wireDtype), k);
+        } catch (RingException e) {
+            throw new UserException(ExitCode.USAGE, "--nodes " + k + ": " + e.getMessage());
+        }
+        try (ring) {
+            List<String> labels = ring.ring().stream().map(e -> runtime.engineOf(e.nodeId())).toList();
             String engines = String.join("+", new LinkedHashSet<>(labels.stream().map(l -> part(l, 0)).toList()));
             String backends = String.join("+", new LinkedHashSet<>(labels.stream().map(l -> part(l, 1)).toList()));
-            List<String> names = nodeNames(node, ring.ring());
+            List<String> names = ring.ring().stream().map(e -> runtime.nameOf(e.nodeId())).toList();
             BenchRunner runner = new BenchRunner(ring, line -> status(err, k + " nodes: " + line));
             runner.warmUp();
             for (BenchTest test : tests) {
@@ -342,21 +328,6 @@ public final class BenchCommand implements Callable<Integer> {
                     (double) d.computeNanos()[i] / wallNanos, (double) d.queueNanos()[i] / wallNanos));
         }
         return new RingFigures(d.hopMillis(), d.wireBytesPerToken(), shares);
-    }
-
-    /** Each ring node's name, or its id where two nodes share a name (several nodes on one host). */
-    private static List<String> nodeNames(Node node, List<RingEntry> ring) {
-        List<String> names = ring.stream().map(e -> e.nodeId().equals(node.info().id()) ? node.info().name()
-                : node.network().peer(e.nodeId()).map(p -> p.info().name()).orElse(e.nodeId())).toList();
-        return names.stream().distinct().count() == names.size() ? names
-                : ring.stream().map(RingEntry::nodeId).toList();
-    }
-
-    /** The engine a ring node runs, as it advertised it: "ggml/CPU", "ggml/Metal", "java". */
-    private static String engineLabel(Node node, String nodeId) {
-        String label = nodeId.equals(node.info().id()) ? node.info().device().engine()
-                : node.network().peer(nodeId).map(p -> p.info().device().engine()).orElse("");
-        return label.isEmpty() ? "?" : label;
     }
 
     /** The engine (0) or backend (1) of a label; the Java engine's backend is the CPU. */

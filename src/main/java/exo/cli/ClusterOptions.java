@@ -86,9 +86,11 @@ public final class ClusterOptions {
             throws IOException {
         String id = nodeId != null ? nodeId : NodeIdentity.loadOrCreate(home);
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
-        return new NodeConfig(id, name != null ? name : LocalMachine.hostName(), host,
-                port != null ? port : defaultPort, memory, allPeers(home), discovery, modelsDir, threads,
-                key == null || key.isEmpty() ? Optional.empty() : Optional.of(key),
-                Duration.ofMillis(heartbeatMillis), engine, gpu, Duration.ofMillis(sessionIdleMillis), maxFrameBytes);
+        return NodeConfig.builder(id).name(name != null ? name : LocalMachine.hostName()).host(host)
+                .port(port != null ? port : defaultPort).memoryBytes(memory).peers(allPeers(home)).discovery(discovery)
+                .modelsDir(modelsDir).threads(threads)
+                .clusterKey(key == null || key.isEmpty() ? Optional.empty() : Optional.of(key))
+                .heartbeat(Duration.ofMillis(heartbeatMillis)).engine(engine).gpu(gpu)
+                .sessionIdle(Duration.ofMillis(sessionIdleMillis)).maxFrameBytes(maxFrameBytes).build();
     }
 }

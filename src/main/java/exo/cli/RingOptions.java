@@ -1,5 +1,6 @@
 package exo.cli;
 
+import exo.node.ring.ClusterRuntime;
 import exo.peer.WireDtype;
 import picocli.CommandLine.Option;
 
@@ -17,12 +18,17 @@ final class RingOptions {
             description = "Stop waiting as soon as N peers answered (default: wait the whole --wait-ms for the LAN).")
     int waitForPeers;
 
-    /** The one line every command prints before it waits for nodes, so the wait is never silent. */
-    static String lookingLine(boolean onTheLan, long waitMillis, int waitForPeers) {
-        return "looking for exo nodes" + (onTheLan ? " on the LAN" : "") + " (up to " + Math.round(waitMillis / 1000.0)
-                + " s" + (waitForPeers > 0 ? ", or until " + waitForPeers + " answer" : "") + ")...";
-    }
-
     @Option(names = "--require-peers", description = "Fail when no peer answers, instead of running on this machine alone.")
     boolean requirePeers;
+
+    /** How long the cluster runtime listens for peers before planning. */
+    ClusterRuntime.PeerWait peerWait() {
+        if (waitMillis < 0) {
+            throw new UserException(ExitCode.USAGE, "--wait-ms must not be negative, not " + waitMillis);
+        }
+        if (waitForPeers < 0) {
+            throw new UserException(ExitCode.USAGE, "--wait-for-peers must not be negative, not " + waitForPeers);
+        }
+        return new ClusterRuntime.PeerWait(waitMillis, waitForPeers, requirePeers);
+    }
 }

@@ -2,16 +2,11 @@ package exo.cli;
 
 import exo.engine.GenerationStats;
 import exo.engine.Generator;
-import exo.engine.InferenceEngine;
-import exo.engine.java.tensor.WorkerPool;
+import exo.engine.SessionIds;
 import exo.engine.sampling.Sampler;
-import exo.gguf.GgufFile;
-import exo.gguf.GgufMetadata;
 import exo.tokenizer.Tokenizer;
-import exo.tokenizer.Tokenizers;
 import exo.tokenizer.chat.ChatMessage;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,13 +16,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** `exo run`: one completion on this machine, streamed to stdout. */
-@Command(name = "run", description = {"Complete a prompt with MODEL on this machine, streaming the text to stdout.",
+/** `exo run`: one completion, on this machine or through the ring, streamed to stdout. */
+@Command(name = "run", description = {"Complete a prompt with MODEL, streaming the text to stdout: on this machine, or "
+                + "through a ring of the exo nodes it finds (or is given with --peers), as exo chat does.",
                 "The last line on stderr gives prompt tokens, prefill tok/s, generated tokens and decode tok/s."},
         footer = {"", "The prompt comes from --prompt, else the argument after MODEL, else standard input.", "",
                 "Examples:", "  exo run --model-file stories260K.gguf 'Once upon a time' --temperature 0",
                 "  exo run llama-3.2-1b --chat 'Why is the sky blue?' -n 200",
-                "  echo 'Once upon a time' | exo run --model-file stories260K.gguf"})
+                "  echo 'Once upon a time' | exo run --model-file stories260K.gguf",
+                "  exo run llama-3.2-1b 'Hello' --peers 192.168.1.20:52416 --require-peers"})
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     HelpOption helpOption;
@@ -68,39 +65,41 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     TemplateOption template;
 
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    RingOptions ring;
+
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1 && maxTokens != -1) {
-            throw new IllegalArgumentException("--max-tokens must be at least 1, or -1 for no limit");
-        }
-        if (context < 0) {
-            throw new IllegalArgumentException("--context must be positive");
+            throw new UserException(ExitCode.USAGE, "--max-tokens must be at least 1, or -1 for no limit");
         }
         String promptText = promptText();
         Sampler sampler = new Sampler(sampling.params());
-        Path path = source.resolve(model, registry);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        GgufMetadata metadata = GgufFile.readHeader(path).metadata();
-        Tokenizer tokenizer = Tokenizers.fromMetadata(metadata);
-        try (WorkerPool pool = new WorkerPool(threads.threads())) {
-            EngineOption.Opened opened = this.engine.openWhole(path, threads.threads(), pool, context);
-            try (InferenceEngine engine = opened.engine()) {
-                int[] ids = chat
-                        ? template.forModel(metadata, tokenizer).encode(tokenizer, List.of(ChatMessage.user(promptText)), true)
-                        : tokenizer.encode(promptText, true, false);
-                Generator generator = new Generator(engine, tokenizer, "run");
-                int most = maxTokens == -1 ? Integer.MAX_VALUE : maxTokens;
-                GenerationStats stats = generator.generate(ids, most, sampler, (id, text) -> {
-                    out.print(text);
-                    out.flush();
-                }, () -> false);
-                out.println();
+        ModelStartup.Request request = new ModelStartup.Request(source, registry, model, threads.threads(), engine,
+                cluster, context, ring);
+        try (ModelStartup started = ModelStartup.open(request, err)) {
+            Tokenizer tokenizer = started.tokenizer();
+            int[] ids = chat
+                    ? template.forModel(started.metadata(), tokenizer).encode(tokenizer,
+                    List.of(ChatMessage.user(promptText)), true)
+                    : tokenizer.encode(promptText, true, false);
+            // A session id of its own: other tails may run through the same nodes.
+            Generator generator = new Generator(started.engine(), tokenizer, SessionIds.next("run"));
+            int most = maxTokens == -1 ? Integer.MAX_VALUE : maxTokens;
+            GenerationStats stats = generator.generate(ids, most, sampler, (id, text) -> {
+                out.print(text);
                 out.flush();
-                opened.announce(this.engine.kind, err);
-                err.println(stats.summary());
-                err.flush();
-            }
+            }, () -> false);
+            out.println();
+            out.flush();
+            started.announceEngine(engine.kind, err);
+            err.println(stats.summary());
+            err.flush();
         }
         return ExitCode.OK;
     }
@@ -115,19 +114,19 @@ public final class RunCommand implements Callable<Integer> {
             model = null;
         }
         if (prompt != null && promptArgument != null) {
-            throw new IllegalArgumentException("give the prompt once: --prompt or an argument, not both");
+            throw new UserException(ExitCode.USAGE, "give the prompt once: --prompt or an argument, not both");
         }
         String given = prompt != null ? prompt : promptArgument;
         if (given != null && !given.equals("-")) {
             return given;
         }
         if (given == null && System.console() != null && System.console().isTerminal()) {
-            throw new IllegalArgumentException("give a prompt: --prompt TEXT, an argument after the model, or on "
+            throw new UserException(ExitCode.USAGE, "give a prompt: --prompt TEXT, an argument after the model, or on "
                     + "standard input");
         }
         String read = new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
         if (read.isEmpty()) {
-            throw new IllegalArgumentException("the prompt on standard input is empty");
+            throw new UserException(ExitCode.USAGE, "the prompt on standard input is empty");
         }
         return read;
     }

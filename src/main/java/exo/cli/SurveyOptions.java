@@ -49,7 +49,7 @@ public final class SurveyOptions {
         if (multicast()) {
             // Listening on the LAN takes seconds: say so, not silence.
             var err = command.commandLine().getErr();
-            err.println("exo: " + RingOptions.lookingLine(true, waitMillis, waitForPeers));
+            err.println("exo: " + exo.node.ring.ClusterRuntime.lookingLine(true, waitMillis, waitForPeers));
             err.flush();
         }
         return ClusterSurvey.look(multicast(), discovery == DiscoveryMode.MDNS ? List.of() : StaticPeers.parseAll(peers),

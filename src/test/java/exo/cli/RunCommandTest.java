@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class RunCommandTest {
     }
 
     private static CliRun run(Path model, String... extra) {
-        String[] base = {"run", "--model-file", model.toString(), "--prompt", "Once upon a time", "--temperature", "0",
+        String[] base = {"run", "--discovery", "static", "--model-file", model.toString(), "--prompt", "Once upon a time", "--temperature", "0",
             "-n", "20"};
         String[] args = Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -49,8 +50,8 @@ class RunCommandTest {
     @Test
     void aSeedMakesSampledRunsRepeatable() {
         String model = TestModels.stories260K().toString();
-        CliRun a = CliRun.of("run", "--model-file", model, "-p", "The dog", "--temperature", "1", "--seed", "11");
-        CliRun b = CliRun.of("run", "--model-file", model, "-p", "The dog", "--temperature", "1", "--seed", "11");
+        CliRun a = CliRun.of("run", "--discovery", "static", "--model-file", model, "-p", "The dog", "--temperature", "1", "--seed", "11");
+        CliRun b = CliRun.of("run", "--discovery", "static", "--model-file", model, "-p", "The dog", "--temperature", "1", "--seed", "11");
         assertEquals(0, a.exitCode(), a.err());
         assertEquals(a.out(), b.out());
     }
@@ -129,16 +130,24 @@ class RunCommandTest {
         assertOneLineError(run(tmp.resolve("nope.gguf")), 2, "nope.gguf: no such file");
         assertEquals(2, run(TestModels.stories260K(), "--top-p", "0").exitCode());
         assertEquals(2, run(TestModels.stories260K(), "-n", "0").exitCode());
-        assertOneLineError(CliRun.of("run", "stories-260k", "--prompt", "x"), 2, "is not on this machine");
-        assertOneLineError(CliRun.of("run", "stories-260k", "--prompt", "x"), 2,
-                "run 'exo download stories-260k' first, or give --model-file PATH.gguf");
         assertOneLineError(run(tmp), 2, "is a directory; give the .gguf file in it");
+    }
+
+    /** A named model that is not here is fetched, as exo chat fetches it; without a network that fails in one line. */
+    @Test
+    void aNamedModelNotOnThisMachineIsFetched() {
+        CliRun r = CliRun.of("run", "--discovery", "static", "stories-260k", "--prompt", "x");
+        assertEquals(1, r.exitCode(), r.err());
+        List<String> lines = r.err().strip().lines().toList();
+        assertEquals(2, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("exo: fetching layers 0-4 of stories-260k"), r.err());
+        assertTrue(lines.get(1).startsWith("exo: cannot reach "), r.err());
     }
 
     /** -n -1 means no limit, as in exo chat (the context still ends an answer). */
     @Test
     void minusOneIsNoLimit() {
-        CliRun r = CliRun.of("run", "--model-file", TestModels.stories260K().toString(), "--prompt", "Once upon a time",
+        CliRun r = CliRun.of("run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(), "--prompt", "Once upon a time",
                 "--temperature", "0", "-n", "-1", "--context", "24");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("(length)") || r.err().contains("(stop)"), r.err());

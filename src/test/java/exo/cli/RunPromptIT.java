@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** exo run takes its prompt as Ollama's and llama.cpp's runs do: an option, an argument, or standard input. */
 class RunPromptIT {
     private static ExoWithInput.Result run(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("run", "--model-file", TestModels.stories260K().toString(),
+        List<String> cmd = new ArrayList<>(List.of("run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(),
                 "--temperature", "0", "-n", "20"));
         cmd.addAll(List.of(args));
         return ExoWithInput.run(stdin, cmd);

@@ -10,16 +10,13 @@ import exo.engine.Activations;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
-import exo.discovery.DiscoveryMode;
-import exo.node.ExoHome;
-import exo.node.Node;
-import exo.node.NodeConfig;
 import exo.node.SliceSource;
-import exo.node.ring.RingBuilder;
+import exo.node.ring.ClusterRuntime;
+import exo.node.ring.RingModel;
+import exo.node.ring.RingSettings;
 import exo.node.ring.RingEngine;
 import exo.peer.ModelRef;
 import exo.peer.WireDtype;
-import exo.topology.Partition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,22 +59,18 @@ class ClusterDownloadIT {
                     nodes.add(n);
                     peers.add(n.address());
                 }
-                NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30, exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1,
-                        Optional.empty(), Duration.ofMillis(500), exo.engine.select.EngineKind.JAVA, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE,
-                exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
-                try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
-                    tail.awaitPeers(20_000, 0);
-                    List<String> status = new CopyOnWriteArrayList<>();
-                    RingBuilder builder = new RingBuilder(tail, status::add);
-                    Partition plan = builder.plan("stories-260k", exo.TestModels.shape(exo.TestModels.stories260K()));
+                List<String> status = new CopyOnWriteArrayList<>();
+                try (ClusterRuntime tail = TestTail.start(TestTail.config(peers).memoryBytes(2L << 30).build(),
+                        home.resolve("tail"), 2, status::add)) {
                     ModelRef ref = new ModelRef("stories-260k", FILE, Optional.of(REPO), "F32", Files.size(model));
                     // The tail fetches its own slice too, through the same code a node uses.
                     Map<String, String> tailEnv = Map.of("HF_ENDPOINT", hub.endpoint().toString(),
                             "HF_HOME", home.resolve("tail-hf").toString(), "EXO_HOME", home.resolve("tail").toString());
-                    Path slice = SliceSource.fromEnvironment(null, tailEnv).slice(ref, plan.tail().shard(),
-                            ProgressListener.NONE);
-                    RingEngine ring = builder.build(plan, ref, slice, 512, WireDtype.F32, Duration.ofMinutes(2),
-                            Duration.ofMinutes(2));
+                    RingModel fetched = new RingModel("stories-260k", TestModels.shape(TestModels.stories260K()),
+                            shard -> SliceSource.fromEnvironment(null, tailEnv).slice(ref, shard, ProgressListener.NONE),
+                            path -> ref);
+                    RingEngine ring = tail.ringOf(fetched, new RingSettings(512, WireDtype.F32, Duration.ofMinutes(2),
+                            Duration.ofMinutes(2)), 3);
                     status.forEach(s -> System.out.println("status: " + s));
                     assertTrue(status.stream().anyMatch(s -> s.contains("bytes")), "progress reached the tail: " + status);
                     long sent = hub.bytesSent();

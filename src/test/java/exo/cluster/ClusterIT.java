@@ -12,23 +12,17 @@ import exo.engine.Activations;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
-import exo.discovery.DiscoveryMode;
-import exo.node.ExoHome;
-import exo.node.Node;
-import exo.node.NodeConfig;
-import exo.node.ring.RingBuilder;
+import exo.node.ring.ClusterRuntime;
+import exo.node.ring.RingSettings;
 import exo.node.ring.RingEngine;
 import exo.node.ring.RingException;
-import exo.peer.ModelRef;
 import exo.peer.RingEntry;
 import exo.peer.WireDtype;
-import exo.topology.Partition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,36 +64,24 @@ class ClusterIT {
         }
     }
 
-    private Node tail(long memory) throws Exception {
+    private ClusterRuntime tail(long memory) throws Exception {
         List<String> peers = new ArrayList<>();
         for (NodeProcess n : nodes) {
             peers.add(n.address());
         }
-        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, memory, exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1,
-                Optional.empty(), Duration.ofMillis(500), exo.engine.select.EngineKind.JAVA, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE,
-                exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
-        Node node = Node.start(config, new ExoHome(home.resolve("tail")));
-        closeables.add(node);
-        node.awaitPeers(20_000, 0);
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (node.network().peers().size() < nodes.size() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(nodes.size(), node.network().peers().size(), "tail sees every node");
-        return node;
+        ClusterRuntime runtime = TestTail.start(TestTail.config(peers).memoryBytes(memory).build(), home.resolve("tail"),
+                nodes.size(), line -> System.out.println("status: " + line));
+        closeables.add(runtime);
+        return runtime;
     }
 
-    private RingEngine ring(Node tail) throws Exception {
+    private RingEngine ring(ClusterRuntime tail) throws Exception {
         return ring(tail, WireDtype.F32);
     }
 
-    private RingEngine ring(Node tail, WireDtype wire) throws Exception {
-        Path model = TestModels.stories260K();
-        RingBuilder builder = new RingBuilder(tail, line -> System.out.println("status: " + line));
-        Partition plan = builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K()));
-        ModelRef ref = new ModelRef("stories260K", "stories260K.gguf", Optional.empty(), "F32", Files.size(model));
-        RingEngine ring = builder.build(plan, ref, model, 512, wire, Duration.ofMinutes(2), Duration.ofMinutes(2));
-        return ring;
+    private RingEngine ring(ClusterRuntime tail, WireDtype wire) throws Exception {
+        return tail.ringOf(TestTail.localFile("stories260K", TestModels.stories260K()),
+                new RingSettings(512, wire, Duration.ofMinutes(2), Duration.ofMinutes(2)), tail.machines());
     }
 
     /** Greedy generation through {@code engine}, returning tokens and logits of every step. */

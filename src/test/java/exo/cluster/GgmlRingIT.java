@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import exo.TestModels;
 import exo.synthetic.SyntheticModel;
-import exo.discovery.DiscoveryMode;
 import exo.engine.Activations;
 import exo.engine.InferenceEngine;
 import exo.engine.ggml.GgmlEngine;
 import exo.engine.sampling.Sampler;
 import exo.engine.select.EngineKind;
 import exo.gguf.GgmlType;
-import exo.node.ExoHome;
-import exo.node.Node;
-import exo.node.NodeConfig;
-import exo.node.ring.RingBuilder;
+import exo.node.ring.ClusterRuntime;
+import exo.node.ring.RingSettings;
 import exo.node.ring.RingEngine;
-import exo.peer.ModelRef;
 import exo.peer.RingEntry;
 import exo.peer.WireDtype;
 import java.nio.file.Files;
@@ -26,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +37,7 @@ class GgmlRingIT {
     @TempDir
     Path home;
     private final List<NodeProcess> nodes = new ArrayList<>();
-    private Node tail;
+    private ClusterRuntime tail;
 
     @AfterEach
     void stopAll() throws Exception {
@@ -68,22 +63,10 @@ class GgmlRingIT {
     }
 
     private RingEngine ring(Path model, String id, int layers, EngineKind tailEngine) throws Exception {
-        List<String> peers = addresses();
-        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 2L << 30,
-                exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1, Optional.empty(),
-                Duration.ofMillis(500), tailEngine, exo.engine.GpuMode.OFF, exo.node.Node.SESSION_IDLE,
-                exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
-        tail = Node.start(config, new ExoHome(home.resolve("tail")));
-        tail.awaitPeers(20_000, 0);
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (tail.network().peers().size() < nodes.size() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(nodes.size(), tail.network().peers().size(), "tail sees every node");
-        RingBuilder builder = new RingBuilder(tail, line -> System.out.println("status: " + line));
-        ModelRef ref = new ModelRef(id, model.getFileName().toString(), Optional.empty(), "local", Files.size(model));
-        return builder.build(builder.plan(id, exo.TestModels.shape(model)), ref, model, 512, WireDtype.F32, Duration.ofMinutes(2),
-                Duration.ofMinutes(2));
+        tail = TestTail.start(TestTail.config(addresses()).engine(tailEngine).memoryBytes(2L << 30).build(),
+                home.resolve("tail"), nodes.size(), line -> System.out.println("status: " + line));
+        return tail.ringOf(TestTail.localFile(id, model),
+                new RingSettings(512, WireDtype.F32, Duration.ofMinutes(2), Duration.ofMinutes(2)), tail.machines());
     }
 
     private static List<float[]> generate(InferenceEngine engine, int[] prompt, List<Integer> tokens) {

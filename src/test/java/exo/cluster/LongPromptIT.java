@@ -4,30 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
-import exo.discovery.DiscoveryMode;
 import exo.engine.Generator;
-import exo.engine.GpuMode;
 import exo.engine.java.JavaEngine;
 import exo.engine.java.tensor.WorkerPool;
 import exo.engine.sampling.Sampler;
 import exo.engine.sampling.SamplingParams;
-import exo.engine.select.EngineKind;
-import exo.node.ExoHome;
-import exo.node.Node;
-import exo.node.NodeConfig;
-import exo.node.ring.RingBuilder;
+import exo.node.ring.ClusterRuntime;
+import exo.node.ring.RingSettings;
 import exo.node.ring.RingEngine;
-import exo.peer.ModelRef;
 import exo.peer.WireDtype;
 import exo.tokenizer.Tokenizer;
 import exo.tokenizer.Tokenizers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,16 +47,10 @@ class LongPromptIT {
         }
         try (NodeProcess node = NodeProcess.start("node-a", "8GB", home.resolve("node-a"), List.of(), TestModels.dir(),
                 Map.of(), "java", 1, List.of("--max-frame-bytes", String.valueOf(FRAME)))) {
-            NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 1L << 30,
-                    exo.discovery.manual.StaticPeers.parseAll(List.of(node.address())), DiscoveryMode.STATIC, null, 1,
-                    Optional.empty(), Duration.ofMillis(500), EngineKind.JAVA, GpuMode.OFF, Node.SESSION_IDLE, FRAME);
-            try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
-                tail.awaitPeers(20_000, 0);
-                RingBuilder builder = new RingBuilder(tail, line -> { });
-                ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
-                        Files.size(model));
-                try (RingEngine ring = builder.build(builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K())), ref, model, 1024, WireDtype.F32,
-                        Duration.ofMinutes(1), Duration.ofSeconds(60))) {
+            try (ClusterRuntime tail = TestTail.start(TestTail.config(List.of(node.address())).maxFrameBytes(FRAME)
+                    .build(), home.resolve("tail"), 1, line -> { })) {
+                try (RingEngine ring = tail.ringOf(TestTail.localFile("stories260K", model), new RingSettings(1024,
+                        WireDtype.F32, Duration.ofMinutes(1), Duration.ofSeconds(60)), 2)) {
                     assertEquals(2, ring.ring().size());
                     List<Integer> got = new ArrayList<>();
                     generate(ring, tokenizer, prompt, got);
@@ -93,18 +79,11 @@ class LongPromptIT {
         int[] prompt = tokenizer.encode("Once upon a time, there was a little dog. ".repeat(60), true, false);
         try (NodeProcess node = NodeProcess.start("node-a", "8GB", home.resolve("node-a"), List.of(), TestModels.dir(),
                 Map.of(), "java", 1, List.of("--max-frame-bytes", String.valueOf(FRAME)))) {
-            NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 1L << 30,
-                    exo.discovery.manual.StaticPeers.parseAll(List.of(node.address())), DiscoveryMode.STATIC, null, 1,
-                    Optional.empty(), Duration.ofMillis(500), EngineKind.JAVA, GpuMode.OFF, Node.SESSION_IDLE,
-                    exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
-            try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
-                tail.awaitPeers(20_000, 0);
-                RingBuilder builder = new RingBuilder(tail, line -> { });
-                ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
-                        Files.size(model));
+            try (ClusterRuntime tail = TestTail.start(TestTail.config(List.of(node.address())).build(),
+                    home.resolve("tail"), 1, line -> { })) {
                 // With five minutes to answer, only the node's report can end this forward soon.
-                try (RingEngine ring = builder.build(builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K())), ref, model, 1024, WireDtype.F32,
-                        Duration.ofMinutes(1), Duration.ofMinutes(5))) {
+                try (RingEngine ring = tail.ringOf(TestTail.localFile("stories260K", model), new RingSettings(1024,
+                        WireDtype.F32, Duration.ofMinutes(1), Duration.ofMinutes(5)), 2)) {
                     var e = org.junit.jupiter.api.Assertions.assertThrows(exo.node.ring.RingException.class,
                             () -> ring.forward("s", 0, new exo.engine.Activations.Tokens(prompt)));
                     assertTrue(e.getMessage().contains("could not send") && e.getMessage().contains("node-a"),

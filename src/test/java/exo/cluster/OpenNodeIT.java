@@ -1,16 +1,12 @@
 package exo.cluster;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
-import exo.discovery.DiscoveryMode;
-import exo.engine.GpuMode;
-import exo.engine.select.EngineKind;
-import exo.node.ExoHome;
-import exo.node.Node;
-import exo.node.NodeConfig;
-import exo.node.ring.RingBuilder;
+import exo.node.ring.ClusterRuntime;
+import exo.node.ring.RingModel;
+import exo.node.ring.RingSettings;
 import exo.peer.ModelRef;
 import exo.peer.WireDtype;
 import java.nio.file.Path;
@@ -30,19 +26,19 @@ class OpenNodeIT {
     void anOpenNodeFetchesOnlyWhatItsModelsYamlNames() throws Exception {
         try (NodeProcess node = NodeProcess.start("node-a", "8GB", home.resolve("node-a"), List.of(), home,
                 Map.of("HF_ENDPOINT", "http://127.0.0.1:9"), "java")) {
-            NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 1L << 30,
-                    exo.discovery.manual.StaticPeers.parseAll(List.of(node.address())), DiscoveryMode.STATIC, null, 1,
-                    Optional.empty(), Duration.ofMillis(500), EngineKind.JAVA, GpuMode.OFF, Node.SESSION_IDLE,
-                    exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
-            try (Node tail = Node.start(config, new ExoHome(home.resolve("tail")))) {
-                tail.awaitPeers(20_000, 0);
-                RingBuilder builder = new RingBuilder(tail, line -> { });
+            List<String> status = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (ClusterRuntime tail = TestTail.start(TestTail.config(List.of(node.address())).build(),
+                    home.resolve("tail"), 1, status::add)) {
                 ModelRef foreign = new ModelRef("stories260K", "anything.gguf", Optional.of("someone/whatever"), "F32",
                         1185376);
-                var e = assertThrows(RingBuilder.LoadFailure.class, () -> builder.build(builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K())),
-                        foreign, TestModels.stories260K(), 512, WireDtype.F32, Duration.ofMinutes(1),
-                        Duration.ofMinutes(1)));
-                assertTrue(e.getMessage().contains("fetches only models its models.yaml names"), e.getMessage());
+                RingModel model = new RingModel("stories260K", TestModels.shape(TestModels.stories260K()),
+                        shard -> TestModels.stories260K(), path -> foreign);
+                var ring = tail.ring(model, new RingSettings(512, WireDtype.F32, Duration.ofMinutes(1),
+                        Duration.ofMinutes(1))).engine();
+                // The node refused: the ring is planned again without it, on this machine alone.
+                assertEquals(1, ring.current().ring().size(), status.toString());
+                assertTrue(status.stream().anyMatch(l -> l.contains("fetches only models its models.yaml names")
+                        && l.endsWith("planning again without it")), status.toString());
                 assertTrue(node.awaitLog("refused a load from tail", 10_000), node.log());
             }
         }

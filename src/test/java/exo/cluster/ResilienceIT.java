@@ -4,20 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
-import exo.discovery.DiscoveryMode;
 import exo.engine.Generator;
-import exo.engine.GpuMode;
 import exo.engine.ggml.GgmlEngine;
 import exo.engine.sampling.Sampler;
 import exo.engine.sampling.SamplingParams;
 import exo.engine.select.EngineKind;
-import exo.node.ExoHome;
-import exo.node.Node;
-import exo.node.NodeConfig;
 import exo.node.ring.ResilientRing;
-import exo.node.ring.RingBuilder;
-import exo.node.ring.RingEngine;
-import exo.peer.ModelRef;
+import exo.node.ring.ClusterRuntime;
+import exo.node.ring.RingSettings;
 import exo.peer.RingEntry;
 import exo.peer.WireDtype;
 import exo.tokenizer.Tokenizer;
@@ -29,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,7 +45,7 @@ class ResilienceIT {
     @TempDir
     Path home;
     private final List<NodeProcess> nodes = new ArrayList<>();
-    private Node tail;
+    private ClusterRuntime tail;
 
     @AfterEach
     void stopAll() throws Exception {
@@ -95,24 +88,10 @@ class ResilienceIT {
         for (NodeProcess n : nodes) {
             peers.add(n.address());
         }
-        NodeConfig config = new NodeConfig("tail", "tail", "127.0.0.1", 0, 1L << 30,
-                exo.discovery.manual.StaticPeers.parseAll(peers), DiscoveryMode.STATIC, null, 1, Optional.empty(),
-                Duration.ofMillis(500), EngineKind.GGML, GpuMode.OFF, Node.SESSION_IDLE,
-                exo.peer.PeerConfig.DEFAULT_MAX_FRAME_BYTES);
-        tail = Node.start(config, new ExoHome(home.resolve("tail")));
-        tail.awaitPeers(20_000, 0);
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (tail.network().peers().size() < nodes.size() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(nodes.size(), tail.network().peers().size(), "tail sees every node");
-        Path model = TestModels.stories260K();
-        RingBuilder builder = new RingBuilder(tail, line -> { });
-        ModelRef ref = new ModelRef("stories260K", model.getFileName().toString(), Optional.empty(), "local",
-                Files.size(model));
-        ResilientRing.Rebuild form = lost -> builder.build(builder.plan("stories260K", exo.TestModels.shape(exo.TestModels.stories260K()), lost), ref, model, 512,
-                WireDtype.F32, Duration.ofMinutes(1), Duration.ofSeconds(30));
-        return new ResilientRing(form.build(java.util.Set.of()), form, status::add);
+        tail = TestTail.start(TestTail.config(peers).engine(EngineKind.GGML).build(), home.resolve("tail"),
+                nodes.size(), status::add);
+        return tail.ring(TestTail.localFile("stories260K", TestModels.stories260K()),
+                new RingSettings(512, WireDtype.F32, Duration.ofMinutes(1), Duration.ofSeconds(30))).engine();
     }
 
     private void startNodes(String... idsAndMemory) throws Exception {
@@ -316,7 +295,7 @@ class ResilienceIT {
 
     private java.util.Set<String> live() {
         java.util.Set<String> ids = new java.util.HashSet<>();
-        tail.network().peers().forEach(p -> ids.add(p.info().id()));
+        tail.node().network().peers().forEach(p -> ids.add(p.info().id()));
         return ids;
     }
 

@@ -159,7 +159,7 @@ class DownloadCommandTest {
     @Test
     void runFindsAShardOfAllLayers() throws Exception {
         assertEquals(0, exo("download", "synthetic", "--layers", "0-3", "-q").exitCode());
-        ExoProcess.Result r = exo("run", "synthetic", "--prompt", "x", "-n", "2", "--temperature", "0");
+        ExoProcess.Result r = exo("run", "--discovery", "static", "synthetic", "--prompt", "x", "-n", "2", "--temperature", "0");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("generated 2 tokens") || r.err().contains("generated 1 tokens"), r.err());
     }

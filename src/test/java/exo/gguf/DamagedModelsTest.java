@@ -104,7 +104,7 @@ class DamagedModelsTest {
 
         List<String> wrong = new ArrayList<>();
         for (Path model : damaged) {
-            ExoProcess.Result r = ExoProcess.run(tmp, Map.of(), "run", "--model-file", model.toString(), "--prompt",
+            ExoProcess.Result r = ExoProcess.run(tmp, Map.of(), "run", "--discovery", "static", "--model-file", model.toString(), "--prompt",
                     "Once upon a time", "-n", "4", "--temperature", "0");
             String name = model.getFileName().toString();
             if (r.exitCode() != 2 || r.err().strip().lines().count() != 1 || !r.err().startsWith("exo: ")

@@ -60,7 +60,7 @@ class NativeBuildIT {
         assertEquals(0, version.code(), version.err());
         assertTrue(version.out().startsWith("exo "), version.out());
 
-        List<String> args = List.of("run", "--model-file", TestModels.stories260K().toString(), "--prompt",
+        List<String> args = List.of("run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(), "--prompt",
                 "Once upon a time", "-n", "16", "--temperature", "0");
         List<String> image = new ArrayList<>(List.of(exo.toString()));
         image.addAll(args);

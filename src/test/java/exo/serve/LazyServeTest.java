@@ -56,7 +56,7 @@ class LazyServeTest {
                         + "\"max_tokens\": 20, \"temperature\": 0}");
                 assertEquals(200, first.statusCode(), first.body());
                 assertTrue(server.stderr().contains("fetching layers 0-4 of stories"), server.stderr());
-                ExoProcess.Result run = ExoProcess.run(tmp, Map.of(), "run", "--model-file",
+                ExoProcess.Result run = ExoProcess.run(tmp, Map.of(), "run", "--discovery", "static", "--model-file",
                         TestModels.stories260K().toString(), "--prompt", "Once upon a time", "--temperature", "0",
                         "-n", "20");
                 assertEquals(run.out().strip(), new ObjectMapper().readTree(first.body()).get("choices").get(0)

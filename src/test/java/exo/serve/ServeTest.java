@@ -65,7 +65,7 @@ class ServeTest {
 
     /** What `exo run --temperature 0` prints for the prompt (its trailing newline is its own). */
     private static String run(String... extra) throws Exception {
-        String[] args = new String[] {"run", "--model-file", TestModels.stories260K().toString(), "--prompt", PROMPT,
+        String[] args = new String[] {"run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(), "--prompt", PROMPT,
             "--temperature", "0", "-n", "20", "--threads", "1"};
         String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
                 .toArray(String[]::new);

@@ -31,6 +31,7 @@ public final class ResilientRing implements InferenceEngine {
     private static final int MAX_REBUILDS = 4;
 
     private final Rebuild rebuild;
+    private final java.util.function.Function<String, String> names;
     private final Consumer<String> status;
     private final Set<String> lost = new HashSet<>();
     private final Map<String, SessionLog> sessions = new ConcurrentHashMap<>();
@@ -74,9 +75,12 @@ public final class ResilientRing implements InferenceEngine {
         }
     }
 
-    public ResilientRing(RingEngine first, Rebuild rebuild, Consumer<String> status) {
+    /** @param names a node's name for the person, by id */
+    public ResilientRing(RingEngine first, Rebuild rebuild, java.util.function.Function<String, String> names,
+                         Consumer<String> status) {
         this.ring = first;
         this.rebuild = rebuild;
+        this.names = names;
         this.status = status;
     }
 
@@ -190,7 +194,7 @@ public final class ResilientRing implements InferenceEngine {
         ring = fresh;
         generation = seen + 1;
         status.accept(String.format(Locale.ROOT, "%s; continuing on %s (re-planned in %.1f s)", e.getMessage(),
-                String.join(" + ", fresh.ring().stream().map(x -> x.nodeId()).toList()),
+                String.join(" + ", fresh.ring().stream().map(x -> names.apply(x.nodeId())).toList()),
                 (System.nanoTime() - t0) / 1e9));
     }
 
@@ -228,7 +232,7 @@ public final class ResilientRing implements InferenceEngine {
         generation++;
         old.close();
         status.accept(String.format(Locale.ROOT, "machines joined; the ring is now %s (re-planned in %.1f s)",
-                String.join(" + ", fresh.ring().stream().map(x -> x.nodeId()).toList()),
+                String.join(" + ", fresh.ring().stream().map(x -> names.apply(x.nodeId())).toList()),
                 (System.nanoTime() - t0) / 1e9));
     }
 

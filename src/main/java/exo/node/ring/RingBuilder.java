@@ -32,11 +32,16 @@ import java.util.function.Consumer;
  */
 public final class RingBuilder {
     private final RingHost node;
+    private final java.util.function.Function<String, String> names;
     private final Consumer<String> status;
 
-    /** {@code status} receives one line per node whenever its state changes. */
-    public RingBuilder(RingHost node, Consumer<String> status) {
+    /**
+     * @param names  a node's name for the person, by id
+     * @param status receives one line per node whenever its state changes
+     */
+    public RingBuilder(RingHost node, java.util.function.Function<String, String> names, Consumer<String> status) {
         this.node = node;
+        this.names = names;
         this.status = status;
     }
 
@@ -61,13 +66,9 @@ public final class RingBuilder {
         return new DeviceCapabilities(id, d.memoryBytes(), d.cores(), d.flops(), d.engine());
     }
 
-    /** A node's name for the person: its device name and id. */
+    /** A node's name for the person. */
     public String describe(String nodeId) {
-        if (nodeId.equals(node.info().id())) {
-            return node.info().name() + " (this machine)";
-        }
-        return node.network().peer(nodeId).map(p -> p.info().name() + " (" + nodeId + ", " + p.info().address() + ")")
-                .orElse(nodeId);
+        return names.apply(nodeId);
     }
 
     /**
