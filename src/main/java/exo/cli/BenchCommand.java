@@ -162,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
         int context = tests.stream().mapToInt(BenchTest::positions).max().orElseThrow() + 1;
         for (BenchTest t : tests) {
             if (t.positions() > facts.context()) {
-                throw new IllegalArgumentException("test " + t.name() + " needs " + t.positions()
+                throw UserException.usage("test " + t.name() + " needs " + t.positions()
                         + " positions; " + facts.name() + "'s context holds " + facts.context());
             }
         }
@@ -184,7 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException("no engine here can run " + file.getFileName());
+            throw UserException.usage("no engine here can run " + file.getFileName());
         }
         rows = BenchReport.withRatios(rows);
         if (bw.isPresent()) {
@@ -216,7 +216,7 @@ public final class BenchCommand implements Callable<Integer> {
                     status(err, why + "; left out");
                     return rows;
                 }
-                throw new IllegalArgumentException(why, e);
+                throw UserException.usage(why);
             }
             String label = engines.label();
             String name = part(label, 0);
@@ -246,7 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean throughRing(List<Integer> threadCounts) {
         boolean single = !compare && engineKinds().size() == 1 && threadCounts.size() == 1;
         if (nodeCounts != null && !single) {
-            throw new IllegalArgumentException("--nodes measures one engine at one thread count: give one --engine and "
+            throw UserException.usage("--nodes measures one engine at one thread count: give one --engine and "
                     + "one --threads, without --compare");
         }
         return nodeCounts != null || (single && cluster.looksForPeers());
@@ -259,8 +259,8 @@ public final class BenchCommand implements Callable<Integer> {
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
         LogSetup.quiet();
         List<BenchRow> rows = new ArrayList<>();
-        try (ClusterRuntime runtime = ClusterRuntime.start(cluster.toConfig(0, null, threads, kind, gpu, home), home,
-                ringOptions.peerWait(), line -> status(err, line))) {
+        try (ClusterRuntime runtime = ringOptions.startCluster(cluster.toConfig(0, null, threads, kind, gpu, home), home,
+                line -> status(err, line))) {
             int machines = runtime.machines();
             List<Integer> counts = nodeCounts != null ? List.copyOf(new LinkedHashSet<>(nodeCounts)) : List.of(machines);
             for (int k : counts) {
@@ -342,7 +342,7 @@ public final class BenchCommand implements Callable<Integer> {
     private Path modelFile(PrintWriter err) throws IOException {
         if (synthetic != null) {
             if (model != null || source.hasFile()) {
-                throw new IllegalArgumentException("--synthetic names the model; give no MODEL or --model-file with it");
+                throw UserException.usage("--synthetic names the model; give no MODEL or --model-file with it");
             }
             ModelSpec m = registry.registry().get(synthetic);
             String quant = m.quant(source.quant).quant();
@@ -351,7 +351,7 @@ public final class BenchCommand implements Callable<Integer> {
                     line -> status(err, line));
         }
         if (model == null && !source.hasFile()) {
-            throw new IllegalArgumentException("name a model (see exo models), give --model-file PATH.gguf, or "
+            throw UserException.usage("name a model (see exo models), give --model-file PATH.gguf, or "
                     + "--synthetic MODEL");
         }
         return source.resolve(model, registry);
@@ -372,7 +372,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("no tests: -p and -n are both 0");
+            throw UserException.usage("no tests: -p and -n are both 0");
         }
         return out;
     }
@@ -381,7 +381,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Integer> out = threads == null ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
         for (int t : out) {
             if (t < 1 || t > 1024) {
-                throw new IllegalArgumentException("--threads must be between 1 and 1024, not " + t);
+                throw UserException.usage("--threads must be between 1 and 1024, not " + t);
             }
         }
         return List.copyOf(new LinkedHashSet<>(out));
@@ -389,20 +389,20 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate() {
         if (repetitions < 1) {
-            throw new IllegalArgumentException("--repetitions must be at least 1, not " + repetitions);
+            throw UserException.usage("--repetitions must be at least 1, not " + repetitions);
         }
         for (int k : sessions) {
             if (k < 1 || k > 256) {
-                throw new IllegalArgumentException("--sessions must be between 1 and 256, not " + k);
+                throw UserException.usage("--sessions must be between 1 and 256, not " + k);
             }
         }
         if (compare && engines != null) {
-            throw new IllegalArgumentException("--compare measures every engine; leave out --engine");
+            throw UserException.usage("--compare measures every engine; leave out --engine");
         }
         if (plot != null) {
             String n = plot.getFileName().toString().toLowerCase(Locale.ROOT);
             if (!n.endsWith(".png") && !n.endsWith(".svg")) {
-                throw new IllegalArgumentException("--plot takes a .png or .svg file, not " + plot.getFileName());
+                throw UserException.usage("--plot takes a .png or .svg file, not " + plot.getFileName());
             }
         }
     }
@@ -447,7 +447,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static void requireNotNegative(int n, String option) {
         if (n < 0) {
-            throw new IllegalArgumentException(option + " must not be negative, not " + n);
+            throw UserException.usage(option + " must not be negative, not " + n);
         }
     }
 

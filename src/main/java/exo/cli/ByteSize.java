@@ -1,5 +1,7 @@
 package exo.cli;
 
+import exo.InvalidInputException;
+
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -21,11 +23,11 @@ public final class ByteSize {
     public static long parse(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a memory size (examples: 64GB, 512MB, 1.5TB)");
+            throw new InvalidInputException("'" + text + "' is not a memory size (examples: 64GB, 512MB, 1.5TB)");
         }
         String unit = m.group(2).toUpperCase(Locale.ROOT);
         if (unit.isEmpty() && m.group(3) == null) {
-            throw new IllegalArgumentException("'" + text + "' has no unit: write " + m.group(1) + "GB, "
+            throw new InvalidInputException("'" + text + "' has no unit: write " + m.group(1) + "GB, "
                     + m.group(1) + "MB or " + m.group(1) + "B");
         }
         int power = unit.isEmpty() ? 0 : UNITS.indexOf(unit) + 1;
@@ -33,7 +35,7 @@ public final class ByteSize {
         try {
             return bytes.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("'" + text + "' is too large");
+            throw new InvalidInputException("'" + text + "' is too large");
         }
     }
 

@@ -1,5 +1,6 @@
 package exo.cli;
 
+import exo.InvalidInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -30,10 +31,22 @@ public final class CommandFactory {
             if (System.getenv("EXO_DEBUG") != null) {
                 ex.printStackTrace(cmd.getErr());
             }
-            cmd.getErr().println("exo: " + ExitCode.message(ex));
+            cmd.getErr().println("exo: " + ExitCode.message(ex) + flagOf(ex, cmd));
             cmd.getErr().flush();
             return ExitCode.of(ex);
         });
         return cl;
+    }
+
+    /**
+     * " (--top-k)" when {@code ex} is bad input about a value that {@code cmd} takes as an option:
+     * the domain says what is wrong, the command line says which flag.
+     */
+    private static String flagOf(Exception ex, CommandLine cmd) {
+        if (!(ex instanceof InvalidInputException bad) || bad.field().isEmpty()) {
+            return "";
+        }
+        String flag = "--" + bad.field().get().replace('_', '-');
+        return cmd.getCommandSpec().findOption(flag) != null ? " (" + flag + ")" : "";
     }
 }

@@ -1,5 +1,7 @@
 package exo.cli;
 
+import exo.InvalidInputException;
+
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -30,7 +32,7 @@ record DeviceArgument(String name, Long memoryBytes) {
             }
             try {
                 return new DeviceArgument(name, ByteSize.parse(value.substring(eq + 1)));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
@@ -41,7 +43,7 @@ record DeviceArgument(String name, Long memoryBytes) {
         public Long convert(String value) {
             try {
                 return ByteSize.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

@@ -1,5 +1,7 @@
 package exo.cli;
 
+import exo.InvalidInputException;
+
 import exo.discovery.DiscoveryMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -10,7 +12,7 @@ final class DiscoveryModeConverter implements ITypeConverter<DiscoveryMode> {
     public DiscoveryMode convert(String value) {
         try {
             return DiscoveryMode.parse(value);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new TypeConversionException("'" + value + "' is not a discovery mode (mdns, static or both)");
         }
     }

@@ -84,10 +84,10 @@ public final class DownloadCommand implements Callable<Integer> {
                     + " files, which exo download does not fetch yet");
         }
         if (plan && layers != null) {
-            throw new IllegalArgumentException("give --layers or --plan, not both");
+            throw UserException.usage("give --layers or --plan, not both");
         }
         if (!plan && planOptions.anyGiven()) {
-            throw new IllegalArgumentException("--device, --tail, --memory and --context go with --plan");
+            throw UserException.usage("--device, --tail, --memory and --context go with --plan");
         }
         int[] range = plan ? planned(m, q) : layers == null ? null : parseLayers(layers, m);
         HubFile file = new HubFile(q.repo(), q.file(), revision);
@@ -114,7 +114,7 @@ public final class DownloadCommand implements Callable<Integer> {
         RingPlan ring = planOptions.compute(m, q);
         Assignment mine = ring.partition().assignmentOf(PlanOptions.selfName());
         if (mine == null) {
-            throw new IllegalArgumentException("this machine (" + PlanOptions.selfName() + ") gets no layers in that plan"
+            throw UserException.usage("this machine (" + PlanOptions.selfName() + ") gets no layers in that plan"
                     + (planOptions.devices.isEmpty() ? "" : "; add --device self"));
         }
         spec.commandLine().getErr().println("exo: this machine (" + PlanOptions.selfName() + ") holds layers "
@@ -126,12 +126,12 @@ public final class DownloadCommand implements Callable<Integer> {
     static int[] parseLayers(String text, ModelSpec m) {
         Matcher matcher = LAYERS.matcher(text.strip());
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("--layers takes A-B (e.g. 0-15), not '" + text + "'");
+            throw UserException.usage("--layers takes A-B (e.g. 0-15), not '" + text + "'");
         }
         int a = Integer.parseInt(matcher.group(1));
         int b = matcher.group(2) == null ? a : Integer.parseInt(matcher.group(2));
         if (a > b || b >= m.layers()) {
-            throw new IllegalArgumentException("--layers " + text + " is not a range of " + m.id() + "'s layers 0-"
+            throw UserException.usage("--layers " + text + " is not a range of " + m.id() + "'s layers 0-"
                     + (m.layers() - 1));
         }
         return new int[] {a, b};

@@ -1,5 +1,7 @@
 package exo.cli;
 
+import exo.InvalidInputException;
+
 import exo.engine.GpuMode;
 import exo.engine.select.EngineKind;
 import exo.engine.select.Engines;
@@ -57,7 +59,7 @@ final class EngineOption {
         public GpuMode convert(String value) {
             try {
                 return GpuMode.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
@@ -68,7 +70,7 @@ final class EngineOption {
         public EngineKind convert(String value) {
             try {
                 return EngineKind.parse(value);
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }

@@ -27,6 +27,9 @@ public final class ExitCode {
             case NoSuchFileException e -> USAGE;
             case AccessDeniedException e -> USAGE;
             case UserException e -> e.exitCode();
+            // The cluster is not as needed: a node lost, refused or busy.
+            case exo.node.ring.RingException e -> STATE;
+            case exo.peer.PeerException e -> STATE;
             // llama.cpp refused or failed on a file exo's own reader accepted: a failure, not a bug.
             case exo.engine.llamacpp.LlamaCppException e -> FAILURE;
             case IOException e -> FAILURE;

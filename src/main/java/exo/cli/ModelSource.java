@@ -45,10 +45,10 @@ public final class ModelSource {
     Path resolve(String modelId, RegistryOption registry) throws NoSuchFileException {
         if (modelFile != null) {
             if (modelId != null) {
-                throw new IllegalArgumentException("give a model id or --model-file, not both");
+                throw UserException.usage("give a model id or --model-file, not both");
             }
             if (Files.isDirectory(modelFile)) {
-                throw new IllegalArgumentException("--model-file " + modelFile
+                throw UserException.usage("--model-file " + modelFile
                         + " is a directory; give the .gguf file in it");
             }
             if (!Files.isRegularFile(modelFile)) {
@@ -57,7 +57,7 @@ public final class ModelSource {
             return modelFile;
         }
         if (modelId == null) {
-            throw new IllegalArgumentException("name a model (see exo models) or give --model-file PATH.gguf");
+            throw UserException.usage("name a model (see exo models) or give --model-file PATH.gguf");
         }
         ModelSpec spec = registry.registry().get(modelId);
         QuantFile q = spec.quant(quant);

@@ -87,9 +87,9 @@ final class ModelStartup implements AutoCloseable {
                 : ModelConfig.from(GgufFile.readHeader(local.orElseThrow()).metadata()).shape();
         LogSetup.quiet();
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
-        ClusterRuntime cluster = ClusterRuntime.start(
+        ClusterRuntime cluster = r.ring().startCluster(
                 r.cluster().toConfig(0, null, r.threads(), r.engine().kind, r.engine().gpu, home), home,
-                r.ring().peerWait(), line -> status(err, line));
+                line -> status(err, line));
         try {
             // The tail fetches only its own slice when the model is not on this machine.
             RingModel model = new RingModel(r.modelId(), shape,

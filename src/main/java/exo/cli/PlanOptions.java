@@ -40,7 +40,7 @@ public final class PlanOptions {
     int context(ModelSpec spec) {
         int context = requestedContext != null ? requestedContext : Math.min(DEFAULT_CONTEXT, spec.context());
         if (context < 1 || context > spec.context()) {
-            throw new IllegalArgumentException("--context must be between 1 and " + spec.id() + "'s context length "
+            throw UserException.usage("--context must be between 1 and " + spec.id() + "'s context length "
                     + spec.context() + ", not " + context);
         }
         return context;

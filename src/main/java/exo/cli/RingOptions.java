@@ -1,6 +1,10 @@
 package exo.cli;
 
+import exo.node.ExoHome;
+import exo.node.NodeConfig;
 import exo.node.ring.ClusterRuntime;
+import exo.node.ring.NoPeersException;
+import java.util.function.Consumer;
 import exo.peer.WireDtype;
 import picocli.CommandLine.Option;
 
@@ -20,6 +24,16 @@ final class RingOptions {
 
     @Option(names = "--require-peers", description = "Fail when no peer answers, instead of running on this machine alone.")
     boolean requirePeers;
+
+    /** Starts the cluster runtime with this machine's node and waits for peers as these options say. */
+    ClusterRuntime startCluster(NodeConfig config, ExoHome home, Consumer<String> status) throws Exception {
+        try {
+            return ClusterRuntime.start(config, home, peerWait(), status);
+        } catch (NoPeersException e) {
+            throw new UserException(ExitCode.FAILURE, "no peer answered within " + waitMillis
+                    + " ms, and --require-peers forbids running on this machine alone");
+        }
+    }
 
     /** How long the cluster runtime listens for peers before planning. */
     ClusterRuntime.PeerWait peerWait() {

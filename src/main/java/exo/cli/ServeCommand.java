@@ -98,13 +98,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (httpPort < 0 || httpPort > 65535) {
-            throw new IllegalArgumentException("--http-port must be between 0 and 65535, not " + httpPort);
+            throw UserException.usage("--http-port must be between 0 and 65535, not " + httpPort);
         }
         if (maxSessions < 1 || maxSessions > 1024) {
-            throw new IllegalArgumentException("--max-sessions must be between 1 and 1024, not " + maxSessions);
+            throw UserException.usage("--max-sessions must be between 1 and 1024, not " + maxSessions);
         }
         if (queue < 0) {
-            throw new IllegalArgumentException("--queue must not be negative, not " + queue);
+            throw UserException.usage("--queue must not be negative, not " + queue);
         }
         String key = apiKey != null ? apiKey : System.getenv("EXO_API_KEY");
         key = key == null || key.isEmpty() ? null : key;

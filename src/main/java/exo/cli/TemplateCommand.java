@@ -79,7 +79,7 @@ public final class TemplateCommand implements Callable<Integer> {
     private ChatTemplate chatTemplate() throws IOException {
         if (model == null && !source.hasFile()) {
             if (template.file == null) {
-                throw new IllegalArgumentException("name a model (see exo models), give --model-file PATH.gguf, or "
+                throw UserException.usage("name a model (see exo models), give --model-file PATH.gguf, or "
                         + "--chat-template-file FILE.jinja");
             }
             return ChatTemplate.of(template.read(), "", "");
@@ -105,7 +105,7 @@ public final class TemplateCommand implements Callable<Integer> {
         try {
             return ChatMessages.fromJson(new ObjectMapper().readTree(new String(json, StandardCharsets.UTF_8)));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the messages are not JSON: " + e.getOriginalMessage());
+            throw UserException.usage("the messages are not JSON: " + e.getOriginalMessage());
         }
     }
 }

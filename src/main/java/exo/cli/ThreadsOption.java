@@ -10,7 +10,7 @@ public final class ThreadsOption {
     int threads() {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (n < 1 || n > 1024) {
-            throw new IllegalArgumentException("--threads must be between 1 and 1024, not " + n);
+            throw UserException.usage("--threads must be between 1 and 1024, not " + n);
         }
         return n;
     }

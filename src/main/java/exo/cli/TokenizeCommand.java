@@ -48,7 +48,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int expected = source.hasFile() ? 1 : 2;
         if (args.size() != expected) {
-            throw new IllegalArgumentException(source.hasFile() ? "with --model-file give only the TEXT"
+            throw UserException.usage(source.hasFile() ? "with --model-file give only the TEXT"
                     : "give a MODEL and the TEXT (or --model-file PATH and the TEXT)");
         }
         Path path = source.resolve(source.hasFile() ? null : args.getFirst(), registry);

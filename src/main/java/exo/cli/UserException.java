@@ -9,6 +9,11 @@ public final class UserException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
+    /** Bad usage or bad input (exit 2), said in terms of the command's flags and arguments. */
+    public static UserException usage(String message) {
+        return new UserException(ExitCode.USAGE, message);
+    }
+
     public int exitCode() {
         return exitCode;
     }

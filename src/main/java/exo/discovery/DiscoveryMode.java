@@ -1,5 +1,7 @@
 package exo.discovery;
 
+import exo.InvalidInputException;
+
 import java.util.Locale;
 
 /** The {@code --discovery} option. */
@@ -11,7 +13,7 @@ public enum DiscoveryMode {
         try {
             return valueOf(text.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown discovery '" + text + "': expected mdns, static or both", e);
+            throw new InvalidInputException("discovery", "unknown discovery '" + text + "': expected mdns, static or both");
         }
     }
 

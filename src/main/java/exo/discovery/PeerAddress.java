@@ -1,5 +1,7 @@
 package exo.discovery;
 
+import exo.InvalidInputException;
+
 import java.util.Objects;
 
 /**
@@ -11,10 +13,10 @@ public record PeerAddress(String host, int port) {
     public PeerAddress {
         Objects.requireNonNull(host, "host");
         if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("host '" + host + "' is empty or contains spaces");
+            throw new InvalidInputException("peers", "host '" + host + "' is empty or contains spaces");
         }
         if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port " + port + " is not in 1-65535");
+            throw new InvalidInputException("peers", "port " + port + " is not in 1-65535");
         }
     }
 

@@ -1,5 +1,7 @@
 package exo.engine;
 
+import exo.InvalidInputException;
+
 import java.util.Locale;
 
 /** Whether the ggml engine may compute on a GPU the llama.cpp library has a backend for. */
@@ -14,7 +16,7 @@ public enum GpuMode {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "auto" -> AUTO;
             case "off" -> OFF;
-            default -> throw new IllegalArgumentException("--gpu takes auto or off, not '" + text + "'");
+            default -> throw new InvalidInputException("gpu", "the GPU mode is auto or off, not '" + text + "'");
         };
     }
 

@@ -1,5 +1,7 @@
 package exo.models;
 
+import exo.InvalidInputException;
+
 import exo.topology.ModelShape;
 import java.util.Map;
 import java.util.Objects;
@@ -40,7 +42,7 @@ public record ModelSpec(String id, String name, Architecture architecture, Model
                 return e.getValue();
             }
         }
-        throw new IllegalArgumentException(id + " has no quantization " + quant + " (available: "
+        throw new InvalidInputException("quant", id + " has no quantization " + quant + " (available: "
                 + String.join(", ", quants.keySet()) + ")");
     }
 

@@ -1,7 +1,6 @@
 package exo.repl;
 
 import exo.InvalidInputException;
-import exo.tokenizer.chat.ChatTemplateException;
 import exo.engine.GenerationStats;
 import exo.engine.Generator;
 import java.io.PrintWriter;
@@ -34,7 +33,7 @@ public final class ChatRepl {
     public record Options(boolean interactive, Path historyFile, int maxTokens, boolean verbose) {
         public Options {
             if (maxTokens < 1 && maxTokens != -1) {
-                throw new IllegalArgumentException("--max-tokens must be at least 1, or -1 for no limit");
+                throw new InvalidInputException("max_tokens", "the most tokens per answer must be at least 1, or -1 for no limit");
             }
         }
     }
@@ -152,7 +151,7 @@ public final class ChatRepl {
             if (options.verbose()) {
                 hint(stats.summary());
             }
-        } catch (InvalidInputException | ChatTemplateException e) {
+        } catch (InvalidInputException e) {
             // The conversation outgrew the context, or the template refused it: the message is
             // dropped and the person can go on (after /reset for a full context).
             if (printer.started()) {

@@ -1,5 +1,7 @@
 package exo.serve;
 
+import exo.InvalidInputException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -75,6 +77,11 @@ public final class HttpApi implements AutoCloseable {
         } catch (ApiError e) {
             status = e.status;
             respond(ex, e.status, ollamaPath ? OllamaApi.error(e) : OpenAiApi.error(e));
+        } catch (InvalidInputException e) {
+            // What the request asked for is wrong (a conversation the template refuses, a value out of range).
+            status = 400;
+            ApiError error = ApiError.badRequest(e.field().orElse(null), e.getMessage());
+            respond(ex, 400, ollamaPath ? OllamaApi.error(error) : OpenAiApi.error(error));
         } catch (RuntimeException e) {
             status = 500;
             ApiError error = new ApiError(500, "server_error", null, null, "internal error: " + e.getMessage());

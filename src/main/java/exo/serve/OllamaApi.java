@@ -38,21 +38,11 @@ final class OllamaApi {
     Call parseChat(JsonNode body) {
         requireObject(body);
         checkModel(body);
-        List<ChatMessage> messages;
-        try {
-            messages = ChatMessages.fromJson(body.path("messages"));
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("messages", e.getMessage());
-        }
+        List<ChatMessage> messages = ChatMessages.fromJson(body.path("messages"));
         if (messages.isEmpty()) {
             throw ApiError.badRequest("messages", "messages must hold at least one message");
         }
-        int[] prompt;
-        try {
-            prompt = model.chatPrompt(messages);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("messages", e.getMessage());
-        }
+        int[] prompt = model.chatPrompt(messages);
         return new Call(request(prompt, body.path("options")), body.path("stream").asBoolean(true), true);
     }
 
@@ -73,11 +63,7 @@ final class OllamaApi {
                 messages.add(ChatMessage.system(body.get("system").asText()));
             }
             messages.add(ChatMessage.user(p.asText()));
-            try {
-                prompt = model.chatPrompt(messages);
-            } catch (IllegalArgumentException e) {
-                throw ApiError.badRequest("prompt", e.getMessage());
-            }
+            prompt = model.chatPrompt(messages);
         }
         return new Call(request(prompt, body.path("options")), body.path("stream").asBoolean(true), false);
     }

@@ -51,12 +51,7 @@ final class OpenAiApi {
         if (!body.has("messages")) {
             throw ApiError.badRequest("messages", "messages is required");
         }
-        List<ChatMessage> messages;
-        try {
-            messages = ChatMessages.fromJson(body.get("messages"));
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("messages", e.getMessage());
-        }
+        List<ChatMessage> messages = ChatMessages.fromJson(body.get("messages"));
         if (messages.isEmpty()) {
             throw ApiError.badRequest("messages", "messages must hold at least one message");
         }
@@ -68,12 +63,7 @@ final class OpenAiApi {
         if (body.path("logprobs").asBoolean(false) || body.has("top_logprobs")) {
             throw ApiError.badRequest("logprobs", "logprobs are not supported by this server");
         }
-        int[] prompt;
-        try {
-            prompt = model.chatPrompt(messages);
-        } catch (IllegalArgumentException e) { // the template refused the conversation
-            throw ApiError.badRequest("messages", e.getMessage());
-        }
+        int[] prompt = model.chatPrompt(messages);
         int max = maxTokens(body, body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
         return new Call(new ServedModel.Request(prompt, max, sampling(body), stops(body)), stream(body),
                 includeUsage(body), true);
@@ -101,11 +91,7 @@ final class OpenAiApi {
     /** llama.cpp server's /apply-template: the prompt a conversation renders to, without generating. */
     String renderTemplate(JsonNode body) {
         requireObject(body);
-        try {
-            return model.template().render(ChatMessages.fromJson(body.path("messages")), true);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("messages", e.getMessage());
-        }
+        return model.template().render(ChatMessages.fromJson(body.path("messages")), true);
     }
 
     /** GET /v1/models: the models a request may name, each saying whether it is loaded now (one at a time). */

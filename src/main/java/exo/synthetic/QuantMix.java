@@ -1,5 +1,7 @@
 package exo.synthetic;
 
+import exo.InvalidInputException;
+
 import exo.gguf.GgmlType;
 import java.util.Locale;
 
@@ -41,7 +43,7 @@ public record QuantMix(String name, GgmlType base, boolean llamaCppRules) {
             case "F16" -> GgmlType.F16;
             case "BF16" -> GgmlType.BF16;
             case "F32" -> GgmlType.F32;
-            default -> throw new IllegalArgumentException("no synthetic files of quantization " + name
+            default -> throw new InvalidInputException("quant", "no synthetic files of quantization " + name
                     + " (known: Q2_K, Q3_K_S, Q3_K_M, Q3_K_L, Q4_0, Q4_K_S, Q4_K_M, Q5_K_S, Q5_K_M, Q6_K, Q8_0, F16, BF16, F32)");
         };
         return new QuantMix(n, base, true);

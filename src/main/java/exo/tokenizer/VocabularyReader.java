@@ -1,5 +1,9 @@
 package exo.tokenizer;
 
+import exo.gguf.GgufFormatException;
+
+import exo.engine.model.UnsupportedModelException;
+
 import exo.gguf.GgufMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -40,7 +44,7 @@ final class VocabularyReader {
 
     static Vocabulary read(GgufMetadata md) {
         String model = md.getString("tokenizer.ggml.model")
-                .orElseThrow(() -> new IllegalArgumentException("the file has no tokenizer (tokenizer.ggml.model is missing)"));
+                .orElseThrow(() -> new GgufFormatException("the file has no tokenizer (tokenizer.ggml.model is missing)"));
         String pre = md.getString("tokenizer.ggml.pre").orElse("");
         Defaults defaults = Defaults.of(model, pre);
         Vocabulary.Tokens tokens = readTokens(md);
@@ -75,9 +79,9 @@ final class VocabularyReader {
                             bpe.hasBos() ? 11 : Vocabulary.NO_TOKEN, 11, Vocabulary.NO_TOKEN, Vocabulary.NO_TOKEN),
                             new Vocabulary.Flags(bpe.addBos(), false, false, bpe.cleanSpaces()));
                 }
-                case "bert", "t5", "rwkv", "no_vocab", "none" -> throw new IllegalArgumentException(
+                case "bert", "t5", "rwkv", "no_vocab", "none" -> throw new UnsupportedModelException(
                         "tokenizer model '" + model + "' is not supported (supported: llama, gpt2)");
-                default -> throw new IllegalArgumentException("unknown tokenizer model: '" + model + "'");
+                default -> throw new UnsupportedModelException("unknown tokenizer model: '" + model + "'");
             };
         }
     }
@@ -85,13 +89,13 @@ final class VocabularyReader {
     /** tokenizer.ggml.tokens, scores and token_type: every token with a text of its own. */
     private static Vocabulary.Tokens readTokens(GgufMetadata md) {
         String[] texts = md.getStringArray("tokenizer.ggml.tokens")
-                .orElseThrow(() -> new IllegalArgumentException("cannot find tokenizer vocab (tokenizer.ggml.tokens)"))
+                .orElseThrow(() -> new GgufFormatException("cannot find tokenizer vocab (tokenizer.ggml.tokens)"))
                 .clone();
         int n = texts.length;
         float[] scores = md.getFloatArray("tokenizer.ggml.scores").orElse(new float[n]);
         int[] types = md.getIntArray("tokenizer.ggml.token_type").orElse(null);
         if (scores.length < n || (types != null && types.length < n)) {
-            throw new IllegalArgumentException("tokenizer.ggml.scores or token_type is shorter than the " + n + " tokens");
+            throw new GgufFormatException("tokenizer.ggml.scores or token_type is shorter than the " + n + " tokens");
         }
         int[] attrs = new int[n];
         Map<String, Integer> ids = new HashMap<>(n * 2);
@@ -100,7 +104,7 @@ final class VocabularyReader {
                 texts[i] = "[EMPTY_" + i + "]"; // as llama.cpp, so that every token has a text
             }
             if (ids.put(texts[i], i) != null) {
-                throw new IllegalArgumentException("token text '" + texts[i] + "' appears twice in the vocabulary");
+                throw new GgufFormatException("token text '" + texts[i] + "' appears twice in the vocabulary");
             }
             attrs[i] = types == null ? TokenAttributes.NORMAL : TokenAttributes.fromTokenType(types[i]);
         }
@@ -199,7 +203,7 @@ final class VocabularyReader {
     /** tokenizer.ggml.merges: "left right" per line, the first space from the second character on. */
     private static Map<String, Integer> readMerges(GgufMetadata md) {
         String[] lines = md.getStringArray("tokenizer.ggml.merges")
-                .orElseThrow(() -> new IllegalArgumentException("cannot find tokenizer merges (tokenizer.ggml.merges)"));
+                .orElseThrow(() -> new GgufFormatException("cannot find tokenizer merges (tokenizer.ggml.merges)"));
         Map<String, Integer> ranks = new HashMap<>(lines.length * 2);
         for (int i = 0; i < lines.length; i++) {
             // llama.cpp splits at find(' ', 1); a line without one can never be looked up

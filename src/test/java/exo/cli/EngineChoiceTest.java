@@ -63,6 +63,6 @@ class EngineChoiceTest {
         CliRun bad = CliRun.of("run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(), "--prompt", "x",
                 "--gpu", "on");
         assertEquals(2, bad.exitCode());
-        assertTrue(bad.err().contains("--gpu takes auto or off, not 'on'"), bad.err());
+        assertTrue(bad.err().contains("the GPU mode is auto or off, not 'on'"), bad.err());
     }
 }

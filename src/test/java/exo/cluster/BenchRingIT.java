@@ -58,7 +58,7 @@ class BenchRingIT {
                 assertEquals(4 + 64 * 4, ring.get("wire_bytes_per_token").asDouble(), 1e-9, row.toString());
                 JsonNode nodes = ring.get("nodes");
                 assertEquals(2, nodes.size(), row.toString());
-                assertEquals(List.of("node-a", "tail"), List.of(nodes.get(0).get("node").asText(),
+                assertEquals(List.of("node-a", "this machine"), List.of(nodes.get(0).get("node").asText(),
                         nodes.get(1).get("node").asText()));
                 int next = 0;
                 for (JsonNode n : nodes) {

@@ -278,11 +278,11 @@ class ClusterIT {
         assertEquals("0", alone[0], alone[2]);
         String[] ring = chat("--peers", nodes.get(0).address() + "," + noModel.address(), "--memory", "2GB");
         assertEquals("0", ring[0], ring[2]);
-        assertTrue(ring[2].contains("node-b (node-b, " + noModel.address() + "): ready"), ring[2]);
-        assertTrue(ring[2].contains("node-a (node-a, " + nodes.get(0).address() + "): ready"), ring[2]);
+        assertTrue(ring[2].contains("exo: node-b: ready"), ring[2]);
+        assertTrue(ring[2].contains("exo: node-a: ready"), ring[2]);
         assertEquals(alone[1], ring[1]);
         // node-b holds the head: its layers' tensors (and the embedding) crossed from the tail, nothing more.
-        var matcher = java.util.regex.Pattern.compile("node-b \\(node-b, [^)]*\\): loading layers 0-(\\d+) of 5")
+        var matcher = java.util.regex.Pattern.compile("node-b: loading layers 0-(\\d+) of 5")
                 .matcher(ring[2]);
         assertTrue(matcher.find(), ring[2]);
         int end = Integer.parseInt(matcher.group(1)) + 1;
@@ -321,7 +321,7 @@ class ClusterIT {
         String[] ring = chat("--peers", keyed.address() + "," + joiner.address(), "--cluster-key", key,
                 "--memory", "1GB", "--require-peers");
         assertEquals("0", ring[0], ring[2]);
-        assertTrue(ring[2].contains("node-keyed (node-keyed, " + keyed.address() + "): ready"), ring[2]);
+        assertTrue(ring[2].contains("exo: node-keyed: ready"), ring[2]);
         assertEquals(alone[1], ring[1]);
         String[] stranger = chat("--peers", keyed.address(), "--require-peers", "--wait-ms", "3000");
         assertEquals("1", stranger[0], stranger[2]);

@@ -44,7 +44,7 @@ class ServeRingIT {
             nodeAddress = node.address();
             int port = Integer.parseInt(serve.awaitStderr(Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)"), 60)
                     .group(1));
-            assertTrue(serve.stderr().contains("node-a (node-a, " + node.address() + "): ready"), serve.stderr());
+            assertTrue(serve.stderr().contains("exo: node-a: ready"), serve.stderr());
             HttpClient http = HttpClient.newHttpClient();
             List<CompletableFuture<String>> streams = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {

@@ -54,6 +54,11 @@ public final class ExoProcess implements AutoCloseable {
         }
     }
 
+    /** What the process wrote to stdout so far (it keeps running). */
+    public String stdoutSoFar() throws IOException {
+        return Files.readString(stdout);
+    }
+
     public Result await(int seconds) throws IOException, InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException("exo did not finish in " + seconds + " s; stderr: " + Files.readString(stderr));

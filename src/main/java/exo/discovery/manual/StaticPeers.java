@@ -1,5 +1,7 @@
 package exo.discovery.manual;
 
+import exo.InvalidInputException;
+
 import exo.discovery.PeerAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,7 +41,7 @@ public final class StaticPeers {
         try {
             lines = Files.readAllLines(file);
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new IllegalArgumentException(file + ": not UTF-8 text; a peers file holds HOST:PORT lines");
+            throw new InvalidInputException("peers_file", file + ": not UTF-8 text; a peers file holds HOST:PORT lines");
         }
         List<PeerAddress> peers = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -51,8 +53,8 @@ public final class StaticPeers {
             }
             try {
                 peers.add(parse(entry));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage(), e);
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("peers_file", file + ":" + (i + 1) + ": " + e.getMessage());
             }
         }
         return List.copyOf(peers);
@@ -98,7 +100,7 @@ public final class StaticPeers {
         return new PeerAddress(host, number);
     }
 
-    private static IllegalArgumentException bad(String entry, String why) {
-        return new IllegalArgumentException("bad peer '" + entry + "': " + why);
+    private static InvalidInputException bad(String entry, String why) {
+        return new InvalidInputException("peers", "bad peer '" + entry + "': " + why);
     }
 }

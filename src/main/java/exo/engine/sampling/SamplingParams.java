@@ -1,5 +1,7 @@
 package exo.engine.sampling;
 
+import exo.InvalidInputException;
+
 /**
  * How the next token is chosen, with llama.cpp's defaults and meanings.
  *
@@ -26,25 +28,26 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
 
     public SamplingParams {
         if (!(presencePenalty >= -2 && presencePenalty <= 2) || !(frequencyPenalty >= -2 && frequencyPenalty <= 2)) {
-            throw new IllegalArgumentException("presence and frequency penalties must be between -2 and 2");
+            throw new InvalidInputException(presencePenalty >= -2 && presencePenalty <= 2 ? "frequency_penalty" : "presence_penalty",
+                    "presence and frequency penalties must be between -2 and 2");
         }
         if (!(temperature >= 0) || Float.isInfinite(temperature)) {
-            throw new IllegalArgumentException("--temperature must be 0 or more, not " + temperature);
+            throw new InvalidInputException("temperature", "the temperature must be 0 or more, not " + temperature);
         }
         if (topK < 0) {
-            throw new IllegalArgumentException("--top-k must be 0 (off) or more, not " + topK);
+            throw new InvalidInputException("top_k", "top-k must be 0 (off) or more, not " + topK);
         }
         if (!(topP > 0 && topP <= 1)) {
-            throw new IllegalArgumentException("--top-p must be in (0, 1], not " + topP);
+            throw new InvalidInputException("top_p", "top-p must be in (0, 1], not " + topP);
         }
         if (!(minP >= 0 && minP <= 1)) {
-            throw new IllegalArgumentException("--min-p must be in [0, 1], not " + minP);
+            throw new InvalidInputException("min_p", "min-p must be in [0, 1], not " + minP);
         }
         if (!(repeatPenalty > 0) || Float.isInfinite(repeatPenalty)) {
-            throw new IllegalArgumentException("--repeat-penalty must be positive, not " + repeatPenalty);
+            throw new InvalidInputException("repeat_penalty", "the repeat penalty must be positive, not " + repeatPenalty);
         }
         if (repeatLastN < 0) {
-            throw new IllegalArgumentException("the repeat window must not be negative");
+            throw new InvalidInputException("repeat_last_n", "the repeat window must not be negative");
         }
     }
 

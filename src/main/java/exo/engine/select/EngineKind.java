@@ -1,5 +1,7 @@
 package exo.engine.select;
 
+import exo.InvalidInputException;
+
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -36,7 +38,7 @@ public enum EngineKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("'" + value + "' is not an engine (" + names() + ")");
+        throw new InvalidInputException("engine", "'" + value + "' is not an engine (" + names() + ")");
     }
 
     public static String names() {

@@ -1,5 +1,7 @@
 package exo.tokenizer.chat;
 
+import exo.InvalidInputException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,17 +15,17 @@ public final class ChatMessages {
     private ChatMessages() {
     }
 
-    /** @throws IllegalArgumentException naming what is wrong, for a one-line error */
+    /** @throws InvalidInputException naming what is wrong, for a one-line error */
     public static List<ChatMessage> fromJson(JsonNode json) {
         JsonNode list = json.isObject() && json.has("messages") ? json.get("messages") : json;
         if (!list.isArray()) {
-            throw new IllegalArgumentException("messages must be a JSON list of {\"role\", \"content\"} objects");
+            throw new InvalidInputException("messages", "messages must be a JSON list of {\"role\", \"content\"} objects");
         }
         List<ChatMessage> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode m = list.get(i);
             if (!m.isObject() || !m.path("role").isTextual()) {
-                throw new IllegalArgumentException("messages[" + i + "] needs a \"role\" string");
+                throw new InvalidInputException("messages", "messages[" + i + "] needs a \"role\" string");
             }
             out.add(new ChatMessage(m.get("role").asText(), content(m.get("content"), i)));
         }
@@ -41,13 +43,13 @@ public final class ChatMessages {
             StringBuilder b = new StringBuilder();
             for (JsonNode part : c) {
                 if (!part.isObject() || !part.path("type").asText().equals("text") || !part.path("text").isTextual()) {
-                    throw new IllegalArgumentException("messages[" + i + "].content: only text parts "
+                    throw new InvalidInputException("messages", "messages[" + i + "].content: only text parts "
                             + "({\"type\": \"text\", \"text\": ...}) are supported");
                 }
                 b.append(part.get("text").asText());
             }
             return b.toString();
         }
-        throw new IllegalArgumentException("messages[" + i + "].content must be a string or a list of text parts");
+        throw new InvalidInputException("messages", "messages[" + i + "].content must be a string or a list of text parts");
     }
 }

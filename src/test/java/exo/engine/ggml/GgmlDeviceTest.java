@@ -48,7 +48,7 @@ class GgmlDeviceTest {
         assertEquals(metal, GgmlDevices.choose(List.of(cpu, blas, metal, cuda1), GpuMode.AUTO));
         assertEquals(cpu, GgmlDevices.choose(List.of(cpu, blas, metal), GpuMode.OFF));
         assertEquals(cpu, GgmlDevices.choose(List.of(cpu, blas), GpuMode.AUTO), "an accelerator is not a GPU");
-        assertEquals("--gpu takes auto or off, not 'on'",
+        assertEquals("the GPU mode is auto or off, not 'on'",
                 org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                         () -> GpuMode.parse("on")).getMessage());
     }
