@@ -23,7 +23,6 @@ public final class ExitCode {
     static int of(Throwable t) {
         return switch (t) {
             case InvalidInputException e -> USAGE;
-            case IllegalArgumentException e -> USAGE;
             case NoSuchFileException e -> USAGE;
             case AccessDeniedException e -> USAGE;
             case UserException e -> e.exitCode();
@@ -33,7 +32,8 @@ public final class ExitCode {
             // llama.cpp refused or failed on a file exo's own reader accepted: a failure, not a bug.
             case exo.engine.llamacpp.LlamaCppException e -> FAILURE;
             case IOException e -> FAILURE;
-            case IllegalStateException e -> STATE;
+            case java.io.UncheckedIOException e -> FAILURE;
+            // Anything else, IllegalArgumentException and IllegalStateException above all, is a bug in exo.
             default -> INTERNAL;
         };
     }

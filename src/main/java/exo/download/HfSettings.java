@@ -1,5 +1,7 @@
 package exo.download;
 
+import exo.InvalidInputException;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,7 +29,7 @@ public record HfSettings(URI endpoint, Optional<String> token, String tokenSourc
         Objects.requireNonNull(retry, "retry");
         if (endpoint.getScheme() == null || endpoint.getHost() == null
                 || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))) {
-            throw new IllegalArgumentException("HF_ENDPOINT '" + endpoint + "' is not an http(s) URL");
+            throw new InvalidInputException("HF_ENDPOINT '" + endpoint + "' is not an http(s) URL");
         }
         String s = endpoint.toString();
         if (s.endsWith("/")) {

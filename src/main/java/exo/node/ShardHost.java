@@ -1,5 +1,7 @@
 package exo.node;
 
+import exo.InvalidInputException;
+
 import exo.engine.InferenceEngine;
 import exo.engine.EngineFactory;
 import exo.peer.ModelRef;
@@ -56,7 +58,7 @@ public final class ShardHost implements AutoCloseable {
         InferenceEngine engine = factory.open(file, shard.start(), shard.end(), contextLength);
         if (engine.shard().layers() != shard.layers()) {
             engine.close();
-            throw new IllegalArgumentException(file.getFileName() + " has " + engine.shard().layers()
+            throw new InvalidInputException(file.getFileName() + " has " + engine.shard().layers()
                     + " layers, the plan expects " + shard.layers());
         }
         engines.put(key, new Loaded(engine, shard));

@@ -45,11 +45,11 @@ public final class SyntheticFiles {
         Files.createDirectories(dir);
         long free = Files.getFileStore(dir).getUsableSpace();
         if (bytes + DISK_MARGIN > free) {
-            throw new IllegalArgumentException("a synthetic " + spec.id() + " " + quant + " needs " + size(bytes)
+            throw new IOException("a synthetic " + spec.id() + " " + quant + " needs " + size(bytes)
                     + " on disk; " + dir + " has " + size(free) + " free");
         }
         if (bytes > usableMemory) {
-            throw new IllegalArgumentException("a synthetic " + spec.id() + " " + quant + " needs " + size(bytes)
+            throw new IOException("a synthetic " + spec.id() + " " + quant + " needs " + size(bytes)
                     + " of memory to run; this machine has " + size(usableMemory) + " available");
         }
         status.accept("writing a synthetic " + spec.id() + " " + quant + " (random weights, " + size(bytes) + ") to "

@@ -1,5 +1,7 @@
 package exo.tokenizer;
 
+import exo.engine.model.UnsupportedModelException;
+
 /**
  * What a {@code tokenizer.ggml.pre} name means for a byte-level BPE vocabulary, as
  * llama.cpp's {@code llama_vocab::impl::load} sets it: the pre-tokenizer, whether detokenizing
@@ -41,7 +43,7 @@ record BpeSettings(PreTokenizerType type, boolean cleanSpaces, boolean ignoreMer
             case "chameleon" -> new BpeSettings(PreTokenizerType.CHAMELEON, false, false, true, true);
             case "minerva-7b" -> of(PreTokenizerType.MINERVA, true);
             case "megrez" -> of(PreTokenizerType.QWEN2, true);
-            default -> throw new IllegalArgumentException("unknown pre-tokenizer type: '" + pre + "'");
+            default -> throw new UnsupportedModelException("unknown pre-tokenizer type: '" + pre + "'");
         };
     }
 

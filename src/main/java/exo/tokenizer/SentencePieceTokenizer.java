@@ -1,5 +1,7 @@
 package exo.tokenizer;
 
+import exo.gguf.GgufFormatException;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -60,7 +62,7 @@ final class SentencePieceTokenizer extends VocabularyTokenizer {
         try {
             return Integer.parseInt(text.substring(3, 5), 16);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("byte token " + id + " has text '" + text + "', not <0xXX>");
+            throw new GgufFormatException("byte token " + id + " has text '" + text + "', not <0xXX>");
         }
     }
 

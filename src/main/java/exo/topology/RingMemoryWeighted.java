@@ -1,5 +1,7 @@
 package exo.topology;
 
+import exo.InvalidInputException;
+
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,11 +59,11 @@ public final class RingMemoryWeighted implements PartitioningStrategy {
         Set<String> names = new HashSet<>();
         for (DeviceCapabilities d : devices) {
             if (!names.add(d.name())) {
-                throw new IllegalArgumentException("two machines are named " + d.name());
+                throw new InvalidInputException("device", "two machines are named " + d.name());
             }
         }
         if (tail != null && !names.contains(tail)) {
-            throw new IllegalArgumentException("the tail " + tail + " is not one of the machines");
+            throw new InvalidInputException("tail", "the tail " + tail + " is not one of the machines");
         }
 
         List<DeviceCapabilities> byMemory = devices.stream().sorted(LARGEST_FIRST).toList();
@@ -77,14 +79,14 @@ public final class RingMemoryWeighted implements PartitioningStrategy {
             }
         }
         if (members.isEmpty()) {
-            throw new IllegalArgumentException("no machine has usable memory to hold " + model);
+            throw new InvalidInputException("device", "no machine has usable memory to hold " + model);
         }
         // The tail must stay in the ring even when it is among the smallest: swap it for the
         // smallest member so the ring keeps one machine per layer at most.
         if (tail != null && members.stream().noneMatch(d -> d.name().equals(tail))) {
             DeviceCapabilities t = byMemory.stream().filter(d -> d.name().equals(tail)).findFirst().orElseThrow();
             if (t.memoryBytes() == 0) {
-                throw new IllegalArgumentException("the tail " + tail + " has no usable memory");
+                throw new InvalidInputException("tail", "the tail " + tail + " has no usable memory");
             }
             DeviceCapabilities dropped = members.removeLast();
             excluded.removeIf(e -> e.device().name().equals(tail));

@@ -1,5 +1,9 @@
 package exo.engine.llamacpp;
 
+import exo.gguf.GgufFormatException;
+
+import exo.InvalidInputException;
+
 import exo.engine.Activations;
 import exo.engine.InferenceEngine;
 import exo.gguf.GgufFile;
@@ -37,12 +41,12 @@ public final class LlamaCppEngine implements InferenceEngine {
         var metadata = GgufFile.readHeader(path).metadata();
         String arch = metadata.getString("general.architecture").orElse("?");
         int layers = metadata.getInt(arch + ".block_count").orElseThrow(() ->
-                new IllegalArgumentException(path.getFileName() + " lacks " + arch + ".block_count"));
+                new GgufFormatException(path.getFileName() + " lacks " + arch + ".block_count"));
         String name = metadata.getString("general.name").orElse(path.getFileName().toString());
         int last = end < 0 ? layers : end;
         Shard shard = new Shard(name, start, last, layers);
         if (!shard.isWhole()) {
-            throw new IllegalArgumentException("the llama.cpp engine runs whole models only; layers [" + start + ", "
+            throw new InvalidInputException("engine", "the llama.cpp engine runs whole models only; layers [" + start + ", "
                     + last + ") of " + layers + " need the java engine");
         }
         return new LlamaCppEngine(LlamaCppNative.open(path, options), shard);

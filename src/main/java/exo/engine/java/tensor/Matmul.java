@@ -1,5 +1,7 @@
 package exo.engine.java.tensor;
 
+import exo.gguf.GgufFormatException;
+
 import java.util.Objects;
 
 /**
@@ -133,7 +135,7 @@ public final class Matmul {
     private static void checkBlocks(WeightTensor w, int cols) {
         int block = w.type().blockSize();
         if (cols % block != 0) {
-            throw new IllegalArgumentException(w.type() + " rows must be whole blocks of " + block + ", got " + cols);
+            throw new GgufFormatException(w.type() + " rows must be whole blocks of " + block + ", got " + cols);
         }
     }
 

@@ -1,5 +1,7 @@
 package exo.engine.java.tensor;
 
+import exo.engine.model.UnsupportedModelException;
+
 import exo.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -54,7 +56,7 @@ public sealed interface WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, Q
             case Q4_K -> new Q4_KTensor(data, elements);
             case Q5_K -> new Q5_KTensor(data, elements);
             case Q6_K -> new Q6_KTensor(data, elements);
-            default -> throw new IllegalArgumentException("tensors of type " + type
+            default -> throw new UnsupportedModelException("tensors of type " + type
                     + " cannot be computed by the java engine (it computes F32, F16, BF16, Q8_0, Q4_0, Q2_K-Q6_K);"
                     + " use --engine ggml, or another --quant");
         };
