@@ -72,11 +72,11 @@ class SamplerTest {
 
     @Test
     void badParametersAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> params(-1f, 0, 1f, 0f, 1f, 0));
-        assertThrows(IllegalArgumentException.class, () -> params(1f, -1, 1f, 0f, 1f, 0));
-        assertThrows(IllegalArgumentException.class, () -> params(1f, 0, 0f, 0f, 1f, 0));
-        assertThrows(IllegalArgumentException.class, () -> params(1f, 0, 1f, 2f, 1f, 0));
-        assertThrows(IllegalArgumentException.class, () -> params(1f, 0, 1f, 0f, 0f, 0));
+        assertThrows(exo.InvalidInputException.class, () -> params(-1f, 0, 1f, 0f, 1f, 0));
+        assertThrows(exo.InvalidInputException.class, () -> params(1f, -1, 1f, 0f, 1f, 0));
+        assertThrows(exo.InvalidInputException.class, () -> params(1f, 0, 0f, 0f, 1f, 0));
+        assertThrows(exo.InvalidInputException.class, () -> params(1f, 0, 1f, 2f, 1f, 0));
+        assertThrows(exo.InvalidInputException.class, () -> params(1f, 0, 1f, 0f, 0f, 0));
         assertTrue(SamplingParams.GREEDY.greedy());
     }
 }
