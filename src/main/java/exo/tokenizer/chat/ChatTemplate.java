@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A Hugging Face chat template, rendered as transformers' apply_chat_template renders it with
@@ -106,9 +107,7 @@ public final class ChatTemplate {
         if (parseError != null) {
             throw failure(parseError);
         }
-        Map<String, Object> vars = new HashMap<>();
-        vars.put("raise_exception", RAISE_EXCEPTION);
-        vars.put("strftime_now", strftimeNow());
+        Map<String, Object> vars = new HashMap<>(functions(today != null ? today::atStartOfDay : LocalDateTime::now));
         vars.put("bos_token", bosToken);
         vars.put("eos_token", eosToken);
         vars.putAll(input.variables());
@@ -155,16 +154,17 @@ public final class ChatTemplate {
         return new ChatTemplateException("chat template error" + where + ": " + message);
     }
 
-    /** transformers' raise_exception: a jinja2 TemplateError with the template's message. */
-    private static final TemplateFunction RAISE_EXCEPTION = (args, kwargs) -> {
-        Object message = args.isEmpty() ? kwargs.get("message") : args.get(0);
-        throw new TemplateException("TemplateError", Template.str(message), 0);
-    };
-
-    /** transformers' strftime_now: {@code datetime.now().strftime(format)}. */
-    private TemplateFunction strftimeNow() {
-        LocalDate pinned = today;
-        return (args, kwargs) -> {
+    /**
+     * The functions transformers adds to jinja2's globals: {@code raise_exception(message)}, a
+     * jinja2 TemplateError with the template's message, and {@code strftime_now(format)},
+     * {@code datetime.now().strftime(format)} with "now" from {@code clock}.
+     */
+    static Map<String, TemplateFunction> functions(Supplier<LocalDateTime> clock) {
+        TemplateFunction raise = (args, kwargs) -> {
+            Object message = args.isEmpty() ? kwargs.get("message") : args.get(0);
+            throw new TemplateException("TemplateError", Template.str(message), 0);
+        };
+        TemplateFunction strftimeNow = (args, kwargs) -> {
             if (args.size() != 1 || !kwargs.isEmpty()) {
                 throw new TemplateException("TypeError", "strftime_now() takes exactly one argument ("
                         + (args.size() + kwargs.size()) + " given)", 0);
@@ -173,7 +173,8 @@ public final class ChatTemplate {
                 throw new TemplateException("TypeError", "strftime() argument 1 must be str, not "
                         + Template.typeName(args.get(0)), 0);
             }
-            return Strftime.format(format, pinned != null ? pinned.atStartOfDay() : LocalDateTime.now());
+            return Strftime.format(format, clock.get());
         };
+        return Map.of("raise_exception", raise, "strftime_now", strftimeNow);
     }
 }

@@ -38,7 +38,7 @@ final class Filters {
 
     static Object apply(String name, Object v, List<Object> a, Map<String, Object> k) {
         if (!NAMES.contains(name)) {
-            throw new TemplateException("TemplateAssertionError", "No filter named " + Py.repr(name) + ".");
+            throw TemplateException.runtime("No filter named " + Py.repr(name) + ".");
         }
         String fn = "do_" + name;
         switch (name) {
@@ -59,7 +59,7 @@ final class Filters {
             }
             case "batch" -> {
                 Object[] p = Params.bind(fn, a, k, "linecount", Params.REQUIRED, "fill_with", null);
-                return PyGenerator.of("do_batch", batch(Py.iterate(v), (int) Params.integer(fn, p[0]), p[1]));
+                return PyGenerator.lazy("do_batch", () -> batch(Py.iterate(v), (int) Params.integer(fn, p[0]), p[1]));
             }
             case "capitalize" -> {
                 Params.bind(fn, a, k);
@@ -131,17 +131,19 @@ final class Filters {
             }
             case "items" -> {
                 Params.bind(fn, a, k);
-                if (v instanceof Undefined) {
-                    return PyGenerator.of("do_items", Collections.emptyIterator());
-                }
-                if (!(v instanceof Map<?, ?> m)) {
-                    throw TemplateException.typeError("Can only get item pairs from a mapping.");
-                }
-                List<Object> pairs = new ArrayList<>();
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    pairs.add(new PyTuple(e.getKey(), e.getValue()));
-                }
-                return PyGenerator.of("do_items", pairs.iterator());
+                return PyGenerator.lazy("do_items", () -> {
+                    if (v instanceof Undefined) {
+                        return Collections.emptyIterator();
+                    }
+                    if (!(v instanceof Map<?, ?> m)) {
+                        throw TemplateException.typeError("Can only get item pairs from a mapping.");
+                    }
+                    List<Object> pairs = new ArrayList<>();
+                    for (Map.Entry<?, ?> e : m.entrySet()) {
+                        pairs.add(new PyTuple(e.getKey(), e.getValue()));
+                    }
+                    return pairs.iterator();
+                });
             }
             case "join" -> {
                 Object[] p = Params.bind(fn, a, k, "d", "", "attribute", null);
@@ -171,14 +173,14 @@ final class Filters {
                 return PyString.upper(Py.str(v));
             }
             case "map" -> {
-                return PyGenerator.of("sync_do_map", map(v, a, k));
+                return PyGenerator.lazy("sync_do_map", () -> map(v, a, k));
             }
             case "min", "max" -> {
                 Object[] p = Params.bind(fn, a, k, "case_sensitive", false, "attribute", null);
                 return minMax(name.equals("max"), v, Py.truthy(p[0]), p[1]);
             }
             case "select", "reject", "selectattr", "rejectattr" -> {
-                return PyGenerator.of("select_or_reject", select(v, a, k, name.startsWith("select"),
+                return PyGenerator.lazy("select_or_reject", () -> select(v, a, k, name.startsWith("select"),
                         name.endsWith("attr")));
             }
             case "replace" -> {
@@ -214,7 +216,7 @@ final class Filters {
             }
             case "slice" -> {
                 Object[] p = Params.bind(fn, a, k, "slices", Params.REQUIRED, "fill_with", null);
-                return PyGenerator.of("sync_do_slice", slice(Py.toList(v), (int) Params.integer(fn, p[0]), p[1]));
+                return PyGenerator.lazy("sync_do_slice", () -> slice(Py.toList(v), (int) Params.integer(fn, p[0]), p[1]));
             }
             case "sort" -> {
                 Object[] p = Params.bind(fn, a, k, "reverse", false, "case_sensitive", false, "attribute", null);
@@ -248,7 +250,7 @@ final class Filters {
             }
             case "unique" -> {
                 Object[] p = Params.bind(fn, a, k, "case_sensitive", false, "attribute", null);
-                return PyGenerator.of("do_unique", unique(v, Py.truthy(p[0]), p[1]));
+                return PyGenerator.lazy("do_unique", () -> unique(v, Py.truthy(p[0]), p[1]));
             }
             case "wordcount" -> {
                 Params.bind(fn, a, k);

@@ -73,7 +73,7 @@ final class LoopContext implements PyCallable {
     @Override
     public Object call(Renderer renderer, List<Object> args, Map<String, Object> kwargs) {
         if (recursion == null) {
-            throw TemplateException.typeError("The loop must be marked as 'recursive' to call it.");
+            throw TemplateException.typeError("The loop must have the 'recursive' marker to be called recursively.");
         }
         Object[] p = Params.positional("loop", args, kwargs, "iterable", Params.REQUIRED);
         return recursion.render(renderer, p[0], depth0 + 1);

@@ -71,6 +71,7 @@ final class NameFinder {
                 stmts(w.body());
             }
             case Node.Scoped sc -> stmts(sc.body());
+            case Node.NoLoader n -> expr(n.template());
             case Node.Break b -> {
             }
             case Node.Continue c -> {

@@ -153,6 +153,10 @@ final class Node {
     record Scoped(List<Stmt> body, int line) implements Stmt {
     }
 
+    /** {@code include}, {@code import}, {@code from} or {@code extends}: chat templates have no other templates to load. */
+    record NoLoader(String tag, Expr template, int line) implements Stmt {
+    }
+
     record Break(int line) implements Stmt {
     }
 

@@ -198,7 +198,7 @@ final class Operators {
         }
         if (Py.isInt(a) && Py.isInt(b)) {
             if (Py.asLong(b) == 0) {
-                throw new TemplateException("ZeroDivisionError", "integer division or modulo by zero");
+                throw new TemplateException("ZeroDivisionError", "integer modulo by zero");
             }
             return Math.floorMod(Py.asLong(a), Py.asLong(b));
         }

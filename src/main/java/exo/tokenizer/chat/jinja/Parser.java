@@ -71,6 +71,7 @@ final class Parser {
     static List<Stmt> parse(String source) {
         Parser p = new Parser(Lexer.tokenize(source));
         List<Stmt> body = p.subparse(null);
+        DependencyCheck.check(body);
         return body;
     }
 
@@ -125,7 +126,7 @@ final class Parser {
         if (t.is(Kind.EOF)) {
             return fail("unexpected end of template, expected " + expected + ".", t.line());
         }
-        return fail("expected token " + expected + ", got " + t.describe(), t.line());
+        return fail("expected token " + expected + ", got " + Py.repr(t.describe()), t.line());
     }
 
     private boolean skipOperator(String op) {
@@ -168,7 +169,7 @@ final class Parser {
                     body.add(parseStatement());
                     expect(Kind.BLOCK_END, "'end of statement block'");
                 }
-                default -> throw fail("internal parsing error: unexpected " + t.describe(), t.line());
+                default -> throw fail("internal parsing error: unexpected " + Py.repr(t.describe()), t.line());
             }
         }
         return body;
@@ -202,10 +203,7 @@ final class Parser {
         List<String> sorted = new ArrayList<>(tags);
         sorted.sort(null);
         List<String> quoted = sorted.stream().map(s -> "'" + s + "'").toList();
-        if (quoted.size() == 1) {
-            return quoted.get(0);
-        }
-        return String.join(", ", quoted.subList(0, quoted.size() - 1)) + " or " + quoted.get(quoted.size() - 1);
+        return String.join(" or ", quoted);
     }
 
     private Stmt parseStatement() {
@@ -234,8 +232,8 @@ final class Parser {
                     next();
                     yield new Scoped(parseStatements(Set.of("endgeneration"), true), t.line());
                 }
-                default -> throw fail("the '" + tag + "' tag is not supported in chat templates (there are no "
-                        + "other templates to load)", t.line());
+                case "include", "import", "from", "extends" -> parseNoLoader(tag);
+                default -> throw fail("the '" + tag + "' tag is not supported in chat templates", t.line());
             };
         } finally {
             tagStack.pop();
@@ -255,6 +253,16 @@ final class Parser {
                     .append(". The innermost block that needs to be closed is '").append(open).append("'.");
         }
         return fail(m.toString(), line);
+    }
+
+    /** The template name, then whatever follows (as, import, with context, ...), which never runs. */
+    private Stmt parseNoLoader(String tag) {
+        int line = next().line();
+        Expr template = parseExpression(true);
+        while (!current().is(Kind.BLOCK_END) && !current().is(Kind.EOF)) {
+            next();
+        }
+        return new Node.NoLoader(tag, template, line);
     }
 
     private Stmt parsePrint() {
@@ -592,10 +600,10 @@ final class Parser {
                     case "{" -> {
                         return parseDict();
                     }
-                    default -> throw fail("unexpected " + t.describe(), t.line());
+                    default -> throw fail("unexpected " + Py.repr(t.describe()), t.line());
                 }
             }
-            default -> throw fail("unexpected " + t.describe(), t.line());
+            default -> throw fail("unexpected " + Py.repr(t.describe()), t.line());
         }
     }
 
@@ -627,7 +635,7 @@ final class Parser {
                 return args.get(0);
             }
             if (!explicitParens) {
-                throw fail("Expected an expression, got " + current().describe(), current().line());
+                throw fail("Expected an expression, got " + Py.repr(current().describe()), current().line());
             }
         }
         return new TupleExpr(args, line);

@@ -136,6 +136,7 @@ final class Py {
     /** Python's repr(). */
     static String repr(Object v) {
         return switch (v) {
+            case null -> "None";
             case String s -> PyString.repr(s);
             case Markup m -> "Markup(" + PyString.repr(m.text()) + ")";
             case Undefined u -> "Undefined";
@@ -158,7 +159,7 @@ final class Py {
             case PyGenerator g -> "<" + g.typeName + " object" + (g.origin.isEmpty() ? "" : " " + g.origin) + ">";
             case Macro m -> "<Macro " + repr(m.name()) + ">";
             case LoopContext l -> "<LoopContext " + l.index() + "/" + l.length() + ">";
-            case PyCallable c -> "<" + c.typeName() + ">";
+            case PyCallable c -> "<" + c.typeName().replace('_', ' ') + ">";
             default -> str(v);
         };
     }

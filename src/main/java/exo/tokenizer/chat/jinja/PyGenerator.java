@@ -1,6 +1,7 @@
 package exo.tokenizer.chat.jinja;
 
 import java.util.Iterator;
+import java.util.function.Supplier;
 
 /**
  * A Python iterator such as jinja2's map, select and reverse filters return: it can be iterated
@@ -21,6 +22,33 @@ final class PyGenerator implements Iterator<Object> {
 
     static PyGenerator of(String origin, Iterator<?> items) {
         return new PyGenerator("generator", origin, items);
+    }
+
+    /**
+     * A generator function's result: nothing of its body runs (not even its checks) until it is
+     * first iterated, as in Python.
+     */
+    static PyGenerator lazy(String origin, Supplier<Iterator<?>> body) {
+        return of(origin, new Iterator<Object>() {
+            private Iterator<?> items;
+
+            private Iterator<?> items() {
+                if (items == null) {
+                    items = body.get();
+                }
+                return items;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return items().hasNext();
+            }
+
+            @Override
+            public Object next() {
+                return items().next();
+            }
+        });
     }
 
     @Override

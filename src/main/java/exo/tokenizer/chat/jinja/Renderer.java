@@ -105,6 +105,10 @@ final class Renderer {
             case Node.Scoped sc -> {
                 return exec(sc.body(), scope.child(), out);
             }
+            case Node.NoLoader n -> {
+                eval(n.template(), scope);
+                throw TemplateException.typeError("no loader for this environment specified");
+            }
             case Node.Break b -> {
                 return Flow.BREAK;
             }
@@ -230,6 +234,9 @@ final class Renderer {
                 List<Object> args = new ArrayList<>();
                 Map<String, Object> kwargs = new LinkedHashMap<>();
                 arguments(t.args(), scope, args, kwargs);
+                if (!Tests.NAMES.contains(t.name())) {
+                    throw TemplateException.runtime("No test named " + Py.repr(t.name()) + " found.");
+                }
                 yield Tests.apply(t.name(), value, args, kwargs) != t.negated();
             }
             case Node.Unary u -> Operators.unary(u.op(), eval(u.operand(), scope));
@@ -292,6 +299,9 @@ final class Renderer {
         List<Object> args = new ArrayList<>();
         Map<String, Object> kwargs = new LinkedHashMap<>();
         arguments(f.args(), scope, args, kwargs);
+        if (!Filters.NAMES.contains(f.name())) {
+            throw TemplateException.runtime("No filter named " + Py.repr(f.name()) + " found.");
+        }
         return Filters.apply(f.name(), value, args, kwargs);
     }
 

@@ -34,7 +34,7 @@ record Token(Kind kind, Object value, int line) {
             case STRING -> "string";
             case INTEGER -> "integer";
             case FLOAT -> "float";
-            default -> "'" + value + "'";
+            default -> String.valueOf(value);
         };
     }
 }
