@@ -1,5 +1,7 @@
 package exo.tokenizer.chat.jinja;
 
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -7,6 +9,11 @@ import java.util.Map;
  * The {@code loop} variable inside a for loop: index, index0, revindex, revindex0, first, last,
  * length, depth, depth0, previtem, nextitem, cycle(...), changed(...), and for a
  * {@code recursive} loop, {@code loop(children)} to render the body over other items.
+ *
+ * <p>As jinja2's LoopContext it walks the items lazily: a loop filter ({@code for x in xs if
+ * test}) runs item by item as the loop reaches it, so it sees what earlier iterations did to a
+ * namespace; {@code loop.last} and {@code loop.nextitem} look one item ahead, and
+ * {@code loop.length} (of a filtered loop or a generator) takes the rest, only when asked.
  */
 final class LoopContext implements PyCallable {
     /** Renders the loop's body over other items one level deeper; null unless the loop is recursive. */
@@ -14,20 +21,48 @@ final class LoopContext implements PyCallable {
         String render(Renderer renderer, Object items, int depth0);
     }
 
-    private final List<Object> items;
+    private Iterator<Object> items;
     private final int depth0;
     private final Recursion recursion;
     private int index0 = -1;
+    private Integer length;
+    private Object before = Py.MISSING;
+    private Object current = Py.MISSING;
+    private Object after = Py.MISSING;
     private Object lastChanged = Py.MISSING;
 
-    LoopContext(List<Object> items, int depth0, Recursion recursion) {
+    /** @param length the number of items where it is known up front (a sized sequence, no filter), else null */
+    LoopContext(Iterator<Object> items, Integer length, int depth0, Recursion recursion) {
         this.items = items;
+        this.length = length;
         this.depth0 = depth0;
         this.recursion = recursion;
     }
 
-    void advance() {
+    boolean hasNext() {
+        return after != Py.MISSING || items.hasNext();
+    }
+
+    /** The next item, which becomes the current one. */
+    Object next() {
+        Object item;
+        if (after != Py.MISSING) {
+            item = after;
+            after = Py.MISSING;
+        } else {
+            item = items.next();
+        }
         index0++;
+        before = current;
+        current = item;
+        return item;
+    }
+
+    private Object peek() {
+        if (after == Py.MISSING && items.hasNext()) {
+            after = items.next();
+        }
+        return after;
     }
 
     long index() {
@@ -35,23 +70,28 @@ final class LoopContext implements PyCallable {
     }
 
     long length() {
-        return items.size();
+        if (length == null) {
+            List<Object> rest = new ArrayList<>();
+            items.forEachRemaining(rest::add);
+            items = rest.iterator();
+            length = rest.size() + index0 + 1 + (after != Py.MISSING ? 1 : 0);
+        }
+        return length;
     }
 
     Object attribute(String name) {
-        int n = items.size();
         return switch (name) {
             case "index" -> index0 + 1L;
             case "index0" -> (long) index0;
-            case "revindex" -> (long) (n - index0);
-            case "revindex0" -> (long) (n - index0 - 1);
+            case "revindex" -> length() - index0;
+            case "revindex0" -> length() - index0 - 1;
             case "first" -> index0 == 0;
-            case "last" -> index0 == n - 1;
-            case "length" -> (long) n;
+            case "last" -> peek() == Py.MISSING;
+            case "length" -> length();
             case "depth" -> depth0 + 1L;
             case "depth0" -> (long) depth0;
-            case "previtem" -> index0 > 0 ? items.get(index0 - 1) : Undefined.withHint("there is no previous item");
-            case "nextitem" -> index0 + 1 < n ? items.get(index0 + 1) : Undefined.withHint("there is no next item");
+            case "previtem" -> before != Py.MISSING ? before : Undefined.withHint("there is no previous item");
+            case "nextitem" -> peek() != Py.MISSING ? after : Undefined.withHint("there is no next item");
             case "cycle" -> PyCallable.of("method", (r, a, k) -> {
                 if (a.isEmpty()) {
                     throw TemplateException.typeError("no items for cycling given");

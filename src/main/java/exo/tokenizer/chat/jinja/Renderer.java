@@ -120,26 +120,23 @@ final class Renderer {
     }
 
     private Flow loop(For f, Object iterable, Scope scope, StringBuilder out, int depth0) {
-        List<Object> items = Py.toList(iterable);
+        Iterator<Object> items = Py.iterate(iterable);
+        Integer length = null;
         if (f.filter() != null) {
-            List<Object> kept = new ArrayList<>();
-            for (Object item : items) {
-                Scope test = scope.child();
-                assign(f.target(), item, test);
-                if (Py.truthy(eval(f.filter(), test))) {
-                    kept.add(item);
-                }
-            }
-            items = kept;
+            items = filtered(items, f, scope);
+        } else if (!(iterable instanceof PyGenerator)) {
+            length = (int) Py.len(iterable);
         }
         LoopContext.Recursion recursion = !f.recursive() ? null : (renderer, children, depth) -> {
             StringBuilder b = new StringBuilder();
             renderer.loop(f, children, scope, b, depth);
             return b.toString();
         };
-        LoopContext loop = new LoopContext(items, depth0, recursion);
-        for (Object item : items) {
-            loop.advance();
+        LoopContext loop = new LoopContext(items, length, depth0, recursion);
+        boolean iterated = false;
+        while (loop.hasNext()) {
+            Object item = loop.next();
+            iterated = true;
             Scope iteration = scope.child();
             assign(f.target(), item, iteration);
             iteration.set("loop", loop);
@@ -147,10 +144,37 @@ final class Renderer {
                 break;
             }
         }
-        if (items.isEmpty()) {
-            return exec(f.otherwise(), scope.child(), out);
-        }
-        return Flow.NORMAL;
+        return iterated ? Flow.NORMAL : exec(f.otherwise(), scope.child(), out);
+    }
+
+    /** The items a loop filter keeps, tested one by one as the loop reaches them (jinja2 compiles it to a generator). */
+    private Iterator<Object> filtered(Iterator<Object> items, For f, Scope scope) {
+        return new Iterator<>() {
+            private Object pending = Py.MISSING;
+
+            @Override
+            public boolean hasNext() {
+                while (pending == Py.MISSING && items.hasNext()) {
+                    Object item = items.next();
+                    Scope test = scope.child();
+                    assign(f.target(), item, test);
+                    if (Py.truthy(eval(f.filter(), test))) {
+                        pending = item;
+                    }
+                }
+                return pending != Py.MISSING;
+            }
+
+            @Override
+            public Object next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Object item = pending;
+                pending = Py.MISSING;
+                return item;
+            }
+        };
     }
 
     private void assign(Target target, Object value, Scope scope) {
