@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -25,7 +24,7 @@ class AllReferenceTemplatesTest {
 
     @TestFactory
     Stream<DynamicTest> rendersAsJinja2() {
-        return shared().cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check(c)));
+        return ReferenceSet.tests(TestModels.dir().resolve("chat-templates-all"), AllReferenceTemplatesTest::check);
     }
 
     @Test
@@ -36,8 +35,13 @@ class AllReferenceTemplatesTest {
     }
 
     /** The comparison every reference set's test makes. */
-    static void check(ReferenceSet.Case c) throws Exception {
-        ChatTemplate template = c.chatTemplate();
+    static void check(ReferenceSet.Case c) {
+        ChatTemplate template;
+        try {
+            template = c.chatTemplate();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         String refusal = c.refusal();
         if (refusal != null) {
             ChatTemplateException e = assertThrows(ChatTemplateException.class, () -> template.render(c.input()));
@@ -45,12 +49,13 @@ class AllReferenceTemplatesTest {
             assertEquals(1, e.getMessage().lines().count());
             return;
         }
-        String expected = c.expected();
+        String expected;
+        try {
+            expected = c.expected();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         assertNotNull(expected);
         assertEquals(expected, template.render(c.input()));
-    }
-
-    static Path resources() {
-        return Path.of("src/test/resources/exo/tokenizer/chat");
     }
 }

@@ -1,7 +1,5 @@
 package exo.tokenizer.chat;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import exo.TestModels;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -17,19 +15,10 @@ import org.junit.jupiter.api.TestFactory;
  * Vendor templates are not kept in this repository; the test is skipped where the set is absent.
  */
 class ExtraReferenceTemplatesTest {
-    static ReferenceSet extra() {
-        String dir = System.getProperty("exo.chat.templates.extra");
-        if (dir != null) {
-            return ReferenceSet.read(Path.of(dir));
-        }
-        return ReferenceSet.read(TestModels.require("chat-templates-extra/expected/cases.json").getParent().getParent());
-    }
-
     @TestFactory
     Stream<DynamicTest> rendersAsJinja2() {
-        ReferenceSet set = extra();
-        assertTrue(set.cases().size() > 0);
-        return set.cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(),
-                () -> AllReferenceTemplatesTest.check(c)));
+        String dir = System.getProperty("exo.chat.templates.extra");
+        return ReferenceSet.tests(dir != null ? Path.of(dir) : TestModels.dir().resolve("chat-templates-extra"),
+                AllReferenceTemplatesTest::check);
     }
 }

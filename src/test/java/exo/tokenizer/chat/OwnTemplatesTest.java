@@ -23,8 +23,7 @@ class OwnTemplatesTest {
 
     @TestFactory
     Stream<DynamicTest> rendersAsJinja2() throws URISyntaxException {
-        return own().cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(),
-                () -> AllReferenceTemplatesTest.check(c)));
+        return ReferenceSet.tests(own().dir(), AllReferenceTemplatesTest::check);
     }
 
     @Test

@@ -11,6 +11,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * A directory of real chat templates ({@code NAME.jinja}) with jinja2's renderings of them:
@@ -64,6 +68,21 @@ record ReferenceSet(Path dir, JsonNode root) {
         public String toString() {
             return template + " " + conversation;
         }
+    }
+
+    /**
+     * One dynamic test per template and conversation of the set at {@code dir}; where the set is
+     * not there, one test that is skipped saying so (an aborted factory would show no test at all).
+     */
+    static Stream<DynamicTest> tests(Path dir, Consumer<Case> check) {
+        Path cases = dir.resolve("expected/cases.json");
+        if (!Files.isRegularFile(cases)) {
+            return Stream.of(DynamicTest.dynamicTest("reference set " + dir, () -> {
+                System.err.println("SKIPPED: " + cases + " is not here");
+                Assumptions.abort(cases + " is not here");
+            }));
+        }
+        return read(dir).cases().stream().map(c -> DynamicTest.dynamicTest(c.toString(), () -> check.accept(c)));
     }
 
     List<Case> cases() {
