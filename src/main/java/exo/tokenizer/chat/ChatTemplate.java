@@ -161,20 +161,42 @@ public final class ChatTemplate {
      */
     static Map<String, TemplateFunction> functions(Supplier<LocalDateTime> clock) {
         TemplateFunction raise = (args, kwargs) -> {
-            Object message = args.isEmpty() ? kwargs.get("message") : args.get(0);
+            Object message = oneArgument("raise_exception", "message", args, kwargs);
             throw new TemplateException("TemplateError", Template.str(message), 0);
         };
         TemplateFunction strftimeNow = (args, kwargs) -> {
-            if (args.size() != 1 || !kwargs.isEmpty()) {
-                throw new TemplateException("TypeError", "strftime_now() takes exactly one argument ("
-                        + (args.size() + kwargs.size()) + " given)", 0);
-            }
-            if (!(args.get(0) instanceof String format)) {
+            Object format = oneArgument("strftime_now", "format", args, kwargs);
+            if (!(format instanceof String f)) {
                 throw new TemplateException("TypeError", "strftime() argument 1 must be str, not "
-                        + Template.typeName(args.get(0)), 0);
+                        + Template.typeName(format), 0);
             }
-            return Strftime.format(format, clock.get());
+            return Strftime.format(f, clock.get());
         };
         return Map.of("raise_exception", raise, "strftime_now", strftimeNow);
+    }
+
+    /** The one argument of a Python function {@code name(parameter)}, with Python's TypeErrors. */
+    private static Object oneArgument(String name, String parameter, List<Object> args, Map<String, Object> kwargs) {
+        // transformers defines these inside _compile_jinja_template, which is how Python names them
+        String function = "_compile_jinja_template.<locals>." + name + "()";
+        if (args.size() > 1) {
+            throw new TemplateException("TypeError", function + " takes 1 positional argument but " + args.size()
+                    + " were given", 0);
+        }
+        for (String key : kwargs.keySet()) {
+            if (!key.equals(parameter)) {
+                throw new TemplateException("TypeError", function + " got an unexpected keyword argument '" + key
+                        + "'", 0);
+            }
+        }
+        if (args.size() == 1 && kwargs.containsKey(parameter)) {
+            throw new TemplateException("TypeError", function + " got multiple values for argument '" + parameter
+                    + "'", 0);
+        }
+        if (args.isEmpty() && !kwargs.containsKey(parameter)) {
+            throw new TemplateException("TypeError", function + " missing 1 required positional argument: '"
+                    + parameter + "'", 0);
+        }
+        return args.isEmpty() ? kwargs.get(parameter) : args.get(0);
     }
 }

@@ -73,7 +73,7 @@ final class Builtins {
         if (a.size() == 1) {
             Object source = a.get(0);
             if (source instanceof Map<?, ?> m) {
-                out.putAll(m);
+                m.forEach((key, value) -> Py.dictPut(out, key, value));
             } else {
                 int i = 0;
                 for (Iterator<Object> it = Py.iterate(source); it.hasNext(); i++) {
@@ -87,12 +87,11 @@ final class Builtins {
                         throw TemplateException.valueError("dictionary update sequence element #" + i + " has length "
                                 + kv.size() + "; 2 is required");
                     }
-                    Py.checkHashable(kv.get(0));
-                    out.put(kv.get(0), kv.get(1));
+                    Py.dictPut(out, kv.get(0), kv.get(1));
                 }
             }
         }
-        out.putAll(k);
+        k.forEach((key, value) -> Py.dictPut(out, key, value));
         return out;
     }
 }

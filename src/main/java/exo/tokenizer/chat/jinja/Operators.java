@@ -146,7 +146,8 @@ final class Operators {
             throw unsupported("/", a, b);
         }
         if (Py.asDouble(b) == 0) {
-            throw new TemplateException("ZeroDivisionError", "division by zero");
+            throw new TemplateException("ZeroDivisionError", Py.isInt(a) && Py.isInt(b) ? "division by zero"
+                    : "float division by zero");
         }
         return Py.asDouble(a) / Py.asDouble(b);
     }
@@ -189,9 +190,11 @@ final class Operators {
     }
 
     private static Object modulo(Object a, Object b) {
-        if (Py.isText(a)) {
-            String s = PyFormat.percent(Py.text(a), b);
-            return a instanceof Markup ? new Markup(s) : s;
+        if (a instanceof Markup m) {
+            return new Markup(PyFormat.percent(m.text(), b, true));
+        }
+        if (a instanceof String s) {
+            return PyFormat.percent(s, b, false);
         }
         if (!Py.isNumber(a) || !Py.isNumber(b)) {
             throw unsupported("%", a, b);

@@ -343,8 +343,18 @@ final class Parser {
 
     private static MacroDef macro(String name, List<Param> params, List<Stmt> body, int line) {
         Set<String> used = NameFinder.referenced(body, Set.of("varargs", "kwargs", "caller"));
-        return new MacroDef(name, params, body, used.contains("varargs"), used.contains("kwargs"),
-                used.contains("caller"), line);
+        Set<String> declared = new java.util.HashSet<>();
+        for (Param p : params) {
+            declared.add(p.name());
+            if (p.name().equals("caller") && p.defaultValue() == null && used.contains("caller")) {
+                throw new TemplateException("TemplateAssertionError", "When defining macros or call blocks the "
+                        + "special \"caller\" argument must be omitted or be given a default.", line);
+            }
+        }
+        // a parameter of that name is an ordinary parameter, as in jinja2
+        return new MacroDef(name, params, body, used.contains("varargs") && !declared.contains("varargs"),
+                used.contains("kwargs") && !declared.contains("kwargs"),
+                used.contains("caller") && !declared.contains("caller"), line);
     }
 
     private List<Param> parseSignature() {

@@ -424,6 +424,23 @@ final class Py {
         return MISSING;
     }
 
+    /**
+     * d[key] = value with Python's key equality: an equal key already there (1 for 1.0 or True)
+     * keeps its place and its own spelling, and takes the new value.
+     */
+    static void dictPut(Map<Object, Object> m, Object key, Object value) {
+        checkHashable(key);
+        if (!m.containsKey(key) && (isNumber(key) || key instanceof Markup || key instanceof PyTuple)) {
+            for (Map.Entry<Object, Object> e : m.entrySet()) {
+                if (eq(e.getKey(), key)) {
+                    e.setValue(value);
+                    return;
+                }
+            }
+        }
+        m.put(key, value);
+    }
+
     static void checkHashable(Object key) {
         if ((key instanceof List<?> && !(key instanceof PyTuple)) || key instanceof Map<?, ?>) {
             throw TemplateException.typeError("unhashable type: " + repr(typeName(key)));

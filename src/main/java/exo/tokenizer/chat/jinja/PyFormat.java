@@ -14,6 +14,11 @@ final class PyFormat {
     // ---- printf style ----
 
     static String percent(String format, Object args) {
+        return percent(format, args, false);
+    }
+
+    /** @param escape HTML-escape what %s and %r insert, as Markup's % does */
+    static String percent(String format, Object args, boolean escape) {
         List<?> values = args instanceof PyTuple t ? t : null;
         Map<?, ?> mapping = args instanceof Map<?, ?> m && values == null ? m : null;
         int next = 0;
@@ -102,8 +107,8 @@ final class PyFormat {
             }
             String f = flags.toString();
             String body = switch (conversion) {
-                case 's' -> Py.str(value);
-                case 'r', 'a' -> Py.repr(value);
+                case 's' -> escape ? Markup.escape(Py.str(value)).text() : Py.str(value);
+                case 'r', 'a' -> escape ? Markup.escape(Py.repr(value)).text() : Py.repr(value);
                 case 'd', 'i', 'u' -> Long.toString(toInteger(conversion, value));
                 case 'x' -> withPrefix(f, "0x", Long.toHexString(toInteger(conversion, value)));
                 case 'X' -> withPrefix(f, "0X", Long.toHexString(toInteger(conversion, value)).toUpperCase(Locale.ROOT));

@@ -233,8 +233,7 @@ final class Renderer {
                 Map<Object, Object> m = new LinkedHashMap<>();
                 for (int i = 0; i < d.keys().size(); i++) {
                     Object k = eval(d.keys().get(i), scope);
-                    Py.checkHashable(k);
-                    m.put(k, eval(d.values().get(i), scope));
+                    Py.dictPut(m, k, eval(d.values().get(i), scope));
                 }
                 yield m;
             }

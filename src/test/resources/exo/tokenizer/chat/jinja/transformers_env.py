@@ -22,8 +22,9 @@ class AssistantTracker(Extension):
         return caller()
 
 
-def environment(now):
-    """transformers' environment, with strftime_now answering `now` (a datetime)."""
+def _compile_jinja_template(now):
+    """transformers' environment, with strftime_now answering `now` (a datetime). Named as the
+    transformers function that defines these, so Python's messages about them read the same."""
     def raise_exception(message):
         raise jinja2.exceptions.TemplateError(message)
 
@@ -40,3 +41,6 @@ def environment(now):
     env.globals["raise_exception"] = raise_exception
     env.globals["strftime_now"] = strftime_now
     return env
+
+
+environment = _compile_jinja_template
