@@ -270,12 +270,13 @@ final class Py {
         }
         int c;
         if (isNumber(a) && isNumber(b)) {
-            c = isInt(a) && isInt(b) ? Long.compare(asLong(a), asLong(b)) : Double.compare(asDouble(a), asDouble(b));
-            if (!isInt(a) || !isInt(b)) {
+            if (isInt(a) && isInt(b)) {
+                c = Long.compare(asLong(a), asLong(b));
+            } else {
                 double x = asDouble(a);
                 double y = asDouble(b);
                 if (Double.isNaN(x) || Double.isNaN(y)) {
-                    return false;
+                    return false; // every ordering with nan is false in Python
                 }
                 c = x < y ? -1 : x > y ? 1 : 0;
             }

@@ -21,7 +21,11 @@ public final class Template {
 
     /** @throws TemplateException (kind "TemplateSyntaxError") for a template jinja2 would not compile */
     public static Template parse(String source) {
-        return new Template(Parser.parse(source));
+        try {
+            return new Template(Parser.parse(source));
+        } catch (StackOverflowError e) {
+            throw new TemplateException("RecursionError", "maximum recursion depth exceeded while parsing");
+        }
     }
 
     /** Python's str() of a value a {@link TemplateFunction} was given (what printing it in a template shows). */
