@@ -1236,7 +1236,7 @@ function _picocli_exo_template() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--no-generation-prompt'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--chat-template-file' '--messages' '--bos-token' '--eos-token'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--chat-template-file' '--messages' '--bos-token' '--eos-token' '--tools' '--chat-template-kwargs' '--today'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
   type compopt &>/dev/null && compopt +o default
@@ -1272,6 +1272,18 @@ function _picocli_exo_template() {
       return
       ;;
     '--eos-token')
+      return
+      ;;
+    '--tools')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--chat-template-kwargs')
+      return
+      ;;
+    '--today')
       return
       ;;
   esac

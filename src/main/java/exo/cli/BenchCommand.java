@@ -37,14 +37,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `exo bench`: prompt processing and generation speed, in llama-bench's form. */
 @Command(name = "bench",
@@ -66,15 +63,9 @@ import picocli.CommandLine.Spec;
                 + "ring: hop ms is a round trip less the nodes' own time, over its hops (serialization, network, "
                 + "event loops); wire/token the token ids and hidden states sent per token over all hops; busy each "
                 + "node's share of the test's time spent computing, head first (the rest it waits for the others)."})
-public final class BenchCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
+public final class BenchCommand extends Subcommand {
     @Mixin
     ModelSource source;
-    @Mixin
-    RegistryOption registry;
 
     @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
             description = "A model id from 'exo models' that is on this machine.")
@@ -156,7 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchTest> tests = tests();
         List<Integer> threadCounts = threadCounts();
         validate();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         Path file = modelFile(err);
         ModelFacts facts = ModelFacts.of(file);
         int context = tests.stream().mapToInt(BenchTest::positions).max().orElseThrow() + 1;
@@ -279,7 +270,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private List<BenchRow> measureRing(ClusterRuntime runtime, int k, int threads, Path file, ModelFacts facts,
                                        List<BenchTest> tests, int context, PrintWriter err) throws Exception {
-        ModelSpec named = model != null ? registry.registry().get(model) : null;
+        ModelSpec named = model != null ? source.registry.registry().get(model) : null;
         String id = model != null ? model : facts.name();
         ModelShape shape = ModelConfig.from(GgufFile.readHeader(file).metadata()).shape();
         RingModel ringModel = new RingModel(id, shape, shard -> file, path -> {
@@ -344,7 +335,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (model != null || source.hasFile()) {
                 throw UserException.usage("--synthetic names the model; give no MODEL or --model-file with it");
             }
-            ModelSpec m = registry.registry().get(synthetic);
+            ModelSpec m = source.registry.registry().get(synthetic);
             String quant = m.quant(source.quant).quant();
             ExoHome home = ExoHome.fromEnvironment(System.getenv());
             return new SyntheticFiles(home.resolve("synthetic")).ensure(m, quant, LocalMachine.usableMemoryBytes(),
@@ -354,7 +345,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw UserException.usage("name a model (see exo models), give --model-file PATH.gguf, or "
                     + "--synthetic MODEL");
         }
-        return source.resolve(model, registry);
+        return source.resolve(model);
     }
 
     private List<BenchTest> tests() {
@@ -439,7 +430,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             Files.writeString(output, text, StandardCharsets.UTF_8);
         } else {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             out.print(text);
             out.flush();
         }

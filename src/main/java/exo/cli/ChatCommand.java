@@ -15,15 +15,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `exo chat`: a conversation with a model on this machine, at a prompt or over piped lines. */
 @Command(name = "chat", description = {"Chat with MODEL on this machine: type a message, the answer streams back.",
@@ -33,23 +30,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  exo chat --model-file stories260K.gguf --temperature 0",
                 "  exo chat llama-3.2-1b --system 'Answer in one sentence.'",
                 "  printf 'Hello\\nWhat did I just say?\\n' | exo chat llama-3.2-1b"})
-public final class ChatCommand implements Callable<Integer> {
+public final class ChatCommand extends Subcommand {
     @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ModelSource source;
-    @Mixin
-    RegistryOption registry;
-    @Mixin
-    SamplingOptions sampling;
-    @Mixin
-    ThreadsOption threads;
-    @Mixin
-    EngineOption engine;
-    @Mixin
-    TemplateOption template;
+    ModelRunOptions run;
 
     @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
             description = "A model id from 'exo models' (or use --model-file).")
@@ -68,21 +51,14 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print the stats line (as /stats shows it) on stderr after every answer.")
     boolean verbose;
 
-    @Mixin
-    ClusterOptions cluster;
-
-    @Mixin
-    RingOptions ring;
-
     @Override
     public Integer call() throws Exception {
         boolean interactive = System.console() != null && System.console().isTerminal();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         ChatRepl.Options options = new ChatRepl.Options(interactive, interactive ? historyFile(err) : null,
                 maxTokens, verbose);
-        Sampler sampler = new Sampler(sampling.params());
-        ModelStartup.Request request = new ModelStartup.Request(source, registry, model, threads.threads(), engine,
-                cluster, context, ring);
+        Sampler sampler = new Sampler(run.sampling.params());
+        ModelStartup.Request request = new ModelStartup.Request(run, model, context);
         try (ModelStartup started = ModelStartup.open(request, err)) {
             int refused = chat(started.engine(), started.tokenizer(), started.metadata(), sampler, options,
                     started.view(), err, request.modelId());
@@ -96,7 +72,7 @@ public final class ChatCommand implements Callable<Integer> {
                       ChatRepl.Options options, ClusterView view, PrintWriter err, String modelId) throws IOException {
         // A session id of its own: two people chatting through the same nodes must not share one.
         Conversation conversation = new Conversation(new Generator(engine, tokenizer, SessionIds.next("chat")), tokenizer,
-                template.forModel(metadata, tokenizer), sampler, engine.contextLength(), system);
+                run.template.forModel(metadata, tokenizer), sampler, engine.contextLength(), system);
         // dumb(true): piped input gets a plain line reader instead of a warning.
         try (Terminal terminal = TerminalBuilder.builder().name("exo").system(true).dumb(true)
                 .encoding(StandardCharsets.UTF_8).build()) {

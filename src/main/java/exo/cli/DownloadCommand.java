@@ -17,15 +17,12 @@ import exo.models.QuantFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `exo download MODEL`: the model file into the Hugging Face cache, or a shard of some layers. */
 @Command(name = "download",
@@ -39,13 +36,9 @@ import picocli.CommandLine.Spec;
                 + "HF_HUB_OFFLINE=1 to use only what is already here.",
                 "Exit status 1 when the download fails, 2 for an unknown model, quantization, file or layer range, "
                 + "3 when HF_HUB_OFFLINE is set and the file is not here."})
-public final class DownloadCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
+public final class DownloadCommand extends Subcommand {
     private static final Pattern LAYERS = Pattern.compile("(\\d+)(?:-(\\d+))?");
 
-    @Spec
-    CommandSpec spec;
     @Mixin
     RegistryOption registry;
 
@@ -95,7 +88,7 @@ public final class DownloadCommand implements Callable<Integer> {
         HubCache cache = HubCache.fromEnvironment(env);
         Path result;
         try (HfClient client = new HfClient(HfSettings.fromEnvironment(env))) {
-            ProgressListener progress = progress(spec.commandLine().getErr());
+            ProgressListener progress = progress(err());
             result = range == null
                     ? new FileDownloader(client, cache).download(file, progress)
                     : new ShardFetcher(client, cache, ShardStore.under(ExoHome.fromEnvironment(env).dir()))
@@ -103,7 +96,7 @@ public final class DownloadCommand implements Callable<Integer> {
         } catch (HubException e) {
             throw new UserException(exitCode(e.reason()), e.getMessage());
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         out.println(result);
         out.flush();
         return ExitCode.OK;
@@ -117,7 +110,7 @@ public final class DownloadCommand implements Callable<Integer> {
             throw UserException.usage("this machine (" + PlanOptions.selfName() + ") gets no layers in that plan"
                     + (planOptions.devices.isEmpty() ? "" : "; add --device self"));
         }
-        spec.commandLine().getErr().println("exo: this machine (" + PlanOptions.selfName() + ") holds layers "
+        err().println("exo: this machine (" + PlanOptions.selfName() + ") holds layers "
                 + mine.shard().start() + "-" + (mine.shard().end() - 1) + " of " + m.layers() + " as the " + mine.role().label());
         return new int[] {mine.shard().start(), mine.shard().end() - 1};
     }

@@ -14,7 +14,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code --engine auto|ggml|java|llama.cpp}, shared by the commands that compute. */
+/** {@code --engine auto|ggml|java|llama.cpp}, {@code --gpu} and {@code --threads}: how the commands that compute do it. */
 final class EngineOption {
     @Option(names = "--engine", paramLabel = "auto|ggml|java|llama.cpp", defaultValue = "auto",
             converter = Converter.class,
@@ -27,6 +27,18 @@ final class EngineOption {
             description = {"Whether ggml computes on a GPU (default: ${DEFAULT-VALUE}: the first one llama.cpp's "
                     + "library has a backend for, as Metal on a Mac; off: the CPU)."})
     GpuMode gpu = GpuMode.AUTO;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    /** Compute threads: --threads, else every core. */
+    int threads() {
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n < 1 || n > 1024) {
+            throw UserException.usage("--threads must be between 1 and 1024, not " + n);
+        }
+        return n;
+    }
 
     /** Resolves the choice on this machine. */
     Engines resolve(int threads, WorkerPool pool) {

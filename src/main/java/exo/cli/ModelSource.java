@@ -7,6 +7,7 @@ import exo.peer.ModelRef;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,6 +22,9 @@ public final class ModelSource {
             description = "Quantization of a named model (default: its default).")
     String quant;
 
+    @Mixin
+    RegistryOption registry;
+
     boolean hasFile() {
         return modelFile != null;
     }
@@ -29,7 +33,7 @@ public final class ModelSource {
      * The named model's GGUF if it is already on this machine: in the Hugging Face cache, or as a
      * shard of all its layers under the exo home (what a chat that ran alone fetched for itself).
      */
-    java.util.Optional<Path> findLocal(String modelId, RegistryOption registry) {
+    java.util.Optional<Path> findLocal(String modelId) {
         ModelSpec spec = registry.registry().get(modelId);
         QuantFile q = spec.quant(quant);
         java.util.Optional<Path> cached = HubCache.fromEnvironment(System.getenv()).find(q.repo(), q.file());
@@ -42,7 +46,7 @@ public final class ModelSource {
     }
 
     /** The GGUF to open for {@code modelId} (null when --model-file is given). */
-    Path resolve(String modelId, RegistryOption registry) throws NoSuchFileException {
+    Path resolve(String modelId) throws NoSuchFileException {
         if (modelFile != null) {
             if (modelId != null) {
                 throw UserException.usage("give a model id or --model-file, not both");
@@ -61,7 +65,7 @@ public final class ModelSource {
         }
         ModelSpec spec = registry.registry().get(modelId);
         QuantFile q = spec.quant(quant);
-        return findLocal(modelId, registry).orElseThrow(() -> new UserException(ExitCode.USAGE,
+        return findLocal(modelId).orElseThrow(() -> new UserException(ExitCode.USAGE,
                 spec.id() + " " + q.quant() + " (" + q.repo() + "/" + q.file() + ") is not on this machine (looked in "
                         + HubCache.fromEnvironment(System.getenv()).root() + "); run 'exo download " + spec.id()
                         + (quant != null ? " --quant " + q.quant() : "") + "' first, or give --model-file PATH.gguf"));

@@ -62,12 +62,31 @@ final class ModelStartup implements AutoCloseable {
     }
 
     /** What a command says about the model and how to reach peers. */
-    record Request(ModelSource source, RegistryOption registry, String model, int threads, EngineOption engine,
-                   ClusterOptions cluster, int context, RingOptions ring) {
+    record Request(ModelRunOptions options, String model, int context) {
+
+        ModelSource source() {
+            return options.source;
+        }
+
+        RegistryOption registry() {
+            return options.source.registry;
+        }
+
+        EngineOption engine() {
+            return options.engine;
+        }
+
+        ClusterOptions cluster() {
+            return options.tail.cluster;
+        }
+
+        RingOptions ring() {
+            return options.tail.ring;
+        }
 
         /** The id the ring's nodes know the model by: the models.yaml id, or the file's name without .gguf. */
         String modelId() {
-            return model != null ? model : source.modelFile.getFileName().toString().replaceFirst("\\.gguf$", "");
+            return model != null ? model : options.source.modelFile.getFileName().toString().replaceFirst("\\.gguf$", "");
         }
     }
 
@@ -76,8 +95,8 @@ final class ModelStartup implements AutoCloseable {
             throw new UserException(ExitCode.USAGE, "--context must not be negative, not " + r.context());
         }
         ModelSpec named = r.source().hasFile() ? null : r.registry().registry().get(requireModel(r));
-        Optional<Path> local = r.source().hasFile() ? Optional.of(r.source().resolve(null, r.registry()))
-                : r.source().findLocal(r.model(), r.registry());
+        Optional<Path> local = r.source().hasFile() ? Optional.of(r.source().resolve(null))
+                : r.source().findLocal(r.model());
         if (!r.cluster().looksForPeers()) {
             // Without --model-file the model is named, so its layer count is known to fetch it.
             Path path = local.isPresent() ? local.get() : fetchSlice(r, Shard.whole(r.modelId(), named.layers()), err);
@@ -88,7 +107,7 @@ final class ModelStartup implements AutoCloseable {
         LogSetup.quiet();
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
         ClusterRuntime cluster = r.ring().startCluster(
-                r.cluster().toConfig(0, null, r.threads(), r.engine().kind, r.engine().gpu, home), home,
+                r.cluster().toConfig(0, null, r.engine().threads(), r.engine().kind, r.engine().gpu, home), home,
                 line -> status(err, line));
         try {
             // The tail fetches only its own slice when the model is not on this machine.
@@ -110,9 +129,9 @@ final class ModelStartup implements AutoCloseable {
     /** The whole model on this machine, at once. */
     private static ModelStartup alone(Request r, Path path) throws IOException {
         GgufMetadata metadata = GgufFile.readHeader(path).metadata();
-        WorkerPool pool = new WorkerPool(r.threads());
+        WorkerPool pool = new WorkerPool(r.engine().threads());
         try {
-            EngineOption.Opened opened = r.engine().openWhole(path, r.threads(), pool, r.context());
+            EngineOption.Opened opened = r.engine().openWhole(path, r.engine().threads(), pool, r.context());
             return new ModelStartup(opened.engine(), path, metadata,
                     ClusterView.alone(r.modelId(), opened.engine().shard().layers()), null, pool, opened.engines());
         } catch (RuntimeException | IOException e) {

@@ -1,6 +1,5 @@
 package exo.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.models.ModelSpec;
@@ -8,20 +7,13 @@ import exo.models.QuantFile;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** `exo models`: the models users can name, from models.yaml. */
 @Command(name = "models", description = "List the models exo knows (from models.yaml).")
-public final class ModelsCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
+public final class ModelsCommand extends Subcommand {
     @Mixin
     JsonOption json;
     @Mixin
@@ -30,10 +22,10 @@ public final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<ModelSpec> models = registry.registry().all();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json.json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ArrayNode arr = mapper.createArrayNode();
+            ObjectNode root = jsonObject();
+            ArrayNode arr = root.putArray("models");
             for (ModelSpec m : models) {
                 ObjectNode o = arr.addObject();
                 o.put("id", m.id()).put("name", m.name()).put("architecture", m.architecture().id())
@@ -48,7 +40,7 @@ public final class ModelsCommand implements Callable<Integer> {
                             .put("size_bytes", q.size()).put("parts", q.parts());
                 }
             }
-            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.createObjectNode().set("models", arr)));
+            printJson(root);
         } else {
             Table t = new Table("id", "architecture", "layers", "parameters", "quantizations (size)");
             for (ModelSpec m : models) {

@@ -5,13 +5,10 @@ import exo.node.Node;
 import exo.node.NodeConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** `exo node`: a headless worker that serves its slice of other machines' models until stopped. */
 @Command(name = "node",
@@ -21,18 +18,12 @@ import picocli.CommandLine.Spec;
                 "Logs one line per peer, load and session on stderr."},
         footer = {"", "Examples:", "  exo node --port 5678 --models-dir ~/models",
                 "  exo node --peers 192.168.1.10:5678,192.168.1.11:5678 --memory 12GB"})
-public final class NodeCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
+public final class NodeCommand extends Subcommand {
     /** The port a node listens on unless told otherwise, so static peers can be written down. */
     static final int DEFAULT_PORT = 52416;
 
-    @Spec
-    CommandSpec spec;
     @Mixin
     ClusterOptions cluster;
-    @Mixin
-    ThreadsOption threads;
     @Mixin
     EngineOption engine;
 
@@ -47,7 +38,7 @@ public final class NodeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LogSetup.oneLinePerRecord(verbose);
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
-        PrintWriter out = spec.commandLine().getErr();
+        PrintWriter out = err();
         if ("generate".equals(cluster.clusterKey)) {
             cluster.clusterKey = exo.peer.ClusterKey.generate();
             out.println("exo: new cluster key: " + cluster.clusterKey);
@@ -56,7 +47,7 @@ public final class NodeCommand implements Callable<Integer> {
             out.flush();
         }
         NodeConfig config = cluster.toConfig(DEFAULT_PORT, modelsDir != null ? modelsDir : home.resolve("models"),
-                threads.threads(), engine.kind, engine.gpu, home);
+                engine.threads(), engine.kind, engine.gpu, home);
         Node node = Node.start(config, home);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {
@@ -65,7 +56,7 @@ public final class NodeCommand implements Callable<Integer> {
             System.err.println("exo node " + node.config().nodeId() + " stopped");
             stopped.countDown();
         }));
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         var self = node.info();
         if (config.clusterKey().isEmpty()) {
             err.println("exo: the ring is open: any machine on this network can join it (exo node --cluster-key "

@@ -1,6 +1,5 @@
 package exo.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.node.ClusterSurvey;
@@ -9,21 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** `exo peers`: the nodes this machine sees now. */
 @Command(name = "peers", description = {"List the exo nodes this machine sees now, each checked with a handshake.",
                 "It looks on the LAN (multicast DNS) and at the --peers given; it does not join the cluster to look."},
         footer = {"", "Examples:", "  exo peers", "  exo peers --peers 192.168.1.10:52416 --json"})
-public final class PeersCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
+public final class PeersCommand extends Subcommand {
     @Mixin
     JsonOption json;
 
@@ -33,10 +25,10 @@ public final class PeersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<ClusterSurvey.Seen> seen = survey.look();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json.json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ArrayNode arr = mapper.createArrayNode();
+            ObjectNode root = jsonObject();
+            ArrayNode arr = root.putArray("peers");
             for (ClusterSurvey.Seen s : seen) {
                 ObjectNode o = arr.addObject();
                 if (s.node() != null) {
@@ -50,7 +42,7 @@ public final class PeersCommand implements Callable<Integer> {
                     o.put("last_seen", s.lastSeen().toString());
                 }
             }
-            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.createObjectNode().set("peers", arr)));
+            printJson(root);
         } else if (seen.isEmpty()) {
             out.println("no peers seen (waited " + survey.waitMillis + " ms; multicast " + (survey.multicast() ? "on" : "off")
                     + ")");

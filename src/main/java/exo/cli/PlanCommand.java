@@ -14,14 +14,11 @@ import java.util.List;
 import exo.topology.Partition;
 import exo.topology.RingPlan;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `exo plan MODEL`: how a model's layers would be split over a ring of machines. */
 @Command(name = "plan", description = {"Show how MODEL's layers would be split over a ring of machines, each share "
@@ -35,11 +32,7 @@ import picocli.CommandLine.Spec;
                 "Engine: what computes a machine's layers and where (ggml/CPU, java): this machine's from "
                 + "--engine, a live node's as it advertises, '-' for a machine given with --device.",
                 "Exit status 1 when some machine is short of memory."})
-public final class PlanCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
+public final class PlanCommand extends Subcommand {
     @Mixin
     JsonOption json;
     @Mixin
@@ -76,7 +69,7 @@ public final class PlanCommand implements Callable<Integer> {
         RingPlan plan = this.plan.compute(spec, q, this.plan.devices.isEmpty() ? liveNodes() : List.of(),
                 Engines.labelOnThisMachine(engine, gpu));
         int context = this.plan.context(spec);
-        PrintWriter out = this.spec.commandLine().getOut();
+        PrintWriter out = this.out();
         if (json.json) {
             out.println(toJson(spec, q, plan, context));
         } else {
@@ -137,7 +130,6 @@ public final class PlanCommand implements Callable<Integer> {
                 ByteSize.format(plan.totalRequiredBytes()),
                 plan.fits() ? "fits" : "does not fit");
     }
-
 
     private static String toJson(ModelSpec spec, QuantFile q, RingPlan plan, int context) throws Exception {
         ObjectMapper mapper = new ObjectMapper();

@@ -11,23 +11,16 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** `exo ps`: what the nodes of the cluster run now. */
 @Command(name = "ps", description = {"Show what the exo nodes run now: the layers each has loaded and the "
         + "sessions (conversations) going through them, with their ring, length and idle time.",
         "It looks for nodes as 'exo peers' does (the LAN and the --peers given) and asks each one."},
         footer = {"", "Examples:", "  exo ps", "  exo ps --peers 127.0.0.1:52416 --discovery static --json"})
-public final class PsCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
+public final class PsCommand extends Subcommand {
     @Mixin
     JsonOption json;
     @Mixin
@@ -40,7 +33,7 @@ public final class PsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<ClusterSurvey.Seen> seen = survey.look(true);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         Map<String, String> names = new LinkedHashMap<>();
         for (ClusterSurvey.Seen s : seen) {
             if (s.node() != null) {
@@ -103,8 +96,7 @@ public final class PsCommand implements Callable<Integer> {
 
     private void printJson(PrintWriter out, List<ClusterSurvey.Seen> seen, List<Conversation> conversations)
             throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = jsonObject();
         ArrayNode nodes = root.putArray("nodes");
         for (ClusterSurvey.Seen s : seen) {
             ObjectNode o = nodes.addObject();
@@ -132,7 +124,7 @@ public final class PsCommand implements Callable<Integer> {
                     .put("tail", c.ring().getLast()).put("tokens", c.tokens()).put("idle_ms", c.idleMillis());
             c.ring().forEach(x.putArray("ring")::add);
         }
-        out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        printJson(root);
     }
 
     private static String shard(Shard s) {

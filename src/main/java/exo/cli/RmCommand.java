@@ -5,24 +5,17 @@ import exo.models.ModelSpec;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `exo rm MODEL`: deletes a model's files from this machine. */
 @Command(name = "rm",
         description = {"Delete MODEL's files from this machine (those 'exo ls' lists for it): its files in the "
                 + "Hugging Face cache and its shards. A cache blob another snapshot still uses is kept."},
         footer = {"", "Examples:", "  exo rm llama-3.2-1b", "  exo rm llama-3.1-8b --quant Q8_0"})
-public final class RmCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
+public final class RmCommand extends Subcommand {
     @Mixin
     RegistryOption registry;
 
@@ -41,7 +34,7 @@ public final class RmCommand implements Callable<Integer> {
             m.quant(quant); // an unknown quantization is refused with the ones there are
         }
         List<LocalModels.Entry> removed = LsCommand.local(registry, System.getenv()).remove(m, Optional.ofNullable(quant));
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         if (removed.isEmpty()) {
             throw new UserException(ExitCode.FAILURE, m.id() + (quant != null ? " " + quant : "")
                     + " has no files on this machine (exo ls lists what there is)");

@@ -8,13 +8,10 @@ import exo.tokenizer.Tokenizer;
 import exo.tokenizer.chat.ChatMessage;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `exo run`: one completion, on this machine or through the ring, streamed to stdout. */
 @Command(name = "run", description = {"Complete a prompt with MODEL, streaming the text to stdout: on this machine, or "
@@ -25,19 +22,9 @@ import picocli.CommandLine.Spec;
                 "  exo run llama-3.2-1b --chat 'Why is the sky blue?' -n 200",
                 "  echo 'Once upon a time' | exo run --model-file stories260K.gguf",
                 "  exo run llama-3.2-1b 'Hello' --peers 192.168.1.20:52416 --require-peers"})
-public final class RunCommand implements Callable<Integer> {
+public final class RunCommand extends Subcommand {
     @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ModelSource source;
-    @Mixin
-    RegistryOption registry;
-    @Mixin
-    SamplingOptions sampling;
-    @Mixin
-    ThreadsOption threads;
+    ModelRunOptions options;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
             description = "A model id from 'exo models' (or use --model-file).")
@@ -59,33 +46,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--context"}, paramLabel = "N", description = "Context length (default: the model's).")
     int context;
 
-    @Mixin
-    EngineOption engine;
-
-    @Mixin
-    TemplateOption template;
-
-    @Mixin
-    ClusterOptions cluster;
-
-    @Mixin
-    RingOptions ring;
-
     @Override
     public Integer call() throws Exception {
         if (maxTokens < 1 && maxTokens != -1) {
             throw new UserException(ExitCode.USAGE, "--max-tokens must be at least 1, or -1 for no limit");
         }
         String promptText = promptText();
-        Sampler sampler = new Sampler(sampling.params());
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        ModelStartup.Request request = new ModelStartup.Request(source, registry, model, threads.threads(), engine,
-                cluster, context, ring);
+        Sampler sampler = new Sampler(options.sampling.params());
+        PrintWriter out = out();
+        PrintWriter err = err();
+        ModelStartup.Request request = new ModelStartup.Request(options, model, context);
         try (ModelStartup started = ModelStartup.open(request, err)) {
             Tokenizer tokenizer = started.tokenizer();
             int[] ids = chat
-                    ? template.forModel(started.metadata(), tokenizer).encode(tokenizer,
+                    ? options.template.forModel(started.metadata(), tokenizer).encode(tokenizer,
                     List.of(ChatMessage.user(promptText)), true)
                     : tokenizer.encode(promptText, true, false);
             // A session id of its own: other tails may run through the same nodes.
@@ -97,7 +71,7 @@ public final class RunCommand implements Callable<Integer> {
             }, () -> false);
             out.println();
             out.flush();
-            started.announceEngine(engine.kind, err);
+            started.announceEngine(options.engine.kind, err);
             err.println(stats.summary());
             err.flush();
         }
@@ -109,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
      * else standard input when it is not a terminal, as Ollama's and llama.cpp's runs take it.
      */
     private String promptText() throws java.io.IOException {
-        if (source.hasFile() && model != null && promptArgument == null) {
+        if (options.source.hasFile() && model != null && promptArgument == null) {
             promptArgument = model; // exo run --model-file F 'prompt'
             model = null;
         }

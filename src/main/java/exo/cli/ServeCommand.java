@@ -8,14 +8,11 @@ import exo.serve.ServedModel;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `exo serve`: the model behind OpenAI's HTTP API, on this machine or as the tail of a ring. */
 @Command(name = "serve",
@@ -26,30 +23,12 @@ import picocli.CommandLine.Spec;
                 "  exo serve --model-file model.gguf --http-port 8080 --api-key secret",
                 "  curl http://127.0.0.1:52415/v1/chat/completions -H 'Content-Type: application/json' \\",
                 "      -d '{\"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}'"})
-public final class ServeCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
+public final class ServeCommand extends Subcommand {
     /** exo's own API port. */
     static final int DEFAULT_HTTP_PORT = 52415;
 
-    @Spec
-    CommandSpec spec;
     @Mixin
-    ModelSource source;
-    @Mixin
-    RegistryOption registry;
-    @Mixin
-    SamplingOptions sampling;
-    @Mixin
-    ThreadsOption threads;
-    @Mixin
-    EngineOption engine;
-    @Mixin
-    TemplateOption template;
-    @Mixin
-    ClusterOptions cluster;
-    @Mixin
-    RingOptions ring;
+    ModelRunOptions run;
 
     @Parameters(arity = "0..1", paramLabel = "MODEL", completionCandidates = Completions.ModelIds.class,
             description = "A model id from 'exo models' (or use --model-file; "
@@ -81,12 +60,11 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Opens {@code id} (null with --model-file) as this server's model, alone or as the tail of a ring. */
     private LazyModels.Loaded open(String id, PrintWriter err) throws Exception {
-        ModelStartup.Request request = new ModelStartup.Request(source, registry, id, threads.threads(), engine,
-                cluster, context, ring);
+        ModelStartup.Request request = new ModelStartup.Request(run, id, context);
         ModelStartup started = ModelStartup.open(request, err);
         try {
             ServedModel served = new ServedModel(request.modelId(), started.engine(), started.tokenizer(),
-                    template.forModel(started.metadata(), started.tokenizer()), sampling.params(),
+                    run.template.forModel(started.metadata(), started.tokenizer()), run.sampling.params(),
                     ModelCard.of(started.file()), started::ring, started::beforeTurn);
             return new LazyModels.Loaded(served, started);
         } catch (Exception e) {
@@ -108,16 +86,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
         String key = apiKey != null ? apiKey : System.getenv("EXO_API_KEY");
         key = key == null || key.isEmpty() ? null : key;
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = err();
         ModelHost models;
         String what;
-        if (model != null || source.hasFile()) {
+        if (model != null || run.source.hasFile()) {
             LazyModels.Loaded one = open(model, err);
             models = ModelHost.fixed(one.model(), one.resources());
             what = one.model().id();
         } else {
             // No model named: each request's is loaded when first asked for.
-            List<String> ids = registry.registry().all().stream().map(ModelSpec::id).toList();
+            List<String> ids = run.source.registry.registry().all().stream().map(ModelSpec::id).toList();
             models = new LazyModels(ids, id -> open(id, err));
             what = "the model each request names (one at a time)";
         }

@@ -6,29 +6,20 @@ import exo.tokenizer.Tokenizers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** `exo tokenize`: the token ids of a text, with llama.cpp's special-token flags. */
 @Command(name = "tokenize", description = "Print the token ids of TEXT under MODEL's tokenizer.",
         footer = {"", "Examples:", "  exo tokenize --model-file stories260K.gguf 'Once upon a time'",
                 "  exo tokenize llama-3.2-1b --pieces --parse-special '<|begin_of_text|>Hi'"})
-public final class TokenizeCommand implements Callable<Integer> {
-    @Mixin
-    HelpOption helpOption;
-    @Spec
-    CommandSpec spec;
+public final class TokenizeCommand extends Subcommand {
     @Mixin
     ModelSource source;
-    @Mixin
-    RegistryOption registry;
     @Mixin
     JsonOption json;
 
@@ -51,10 +42,10 @@ public final class TokenizeCommand implements Callable<Integer> {
             throw UserException.usage(source.hasFile() ? "with --model-file give only the TEXT"
                     : "give a MODEL and the TEXT (or --model-file PATH and the TEXT)");
         }
-        Path path = source.resolve(source.hasFile() ? null : args.getFirst(), registry);
+        Path path = source.resolve(source.hasFile() ? null : args.getFirst());
         Tokenizer tokenizer = Tokenizers.fromMetadata(GgufFile.readHeader(path).metadata());
         int[] ids = tokenizer.encode(args.getLast(), !noBos, parseSpecial);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json.json) {
             var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
             var root = mapper.createObjectNode();

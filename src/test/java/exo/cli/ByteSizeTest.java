@@ -19,7 +19,7 @@ class ByteSizeTest {
     @Test
     void aNumberWithoutAUnitIsRefused() {
         assertEquals("'192' has no unit: write 192GB, 192MB or 192B",
-                assertThrows(IllegalArgumentException.class, () -> ByteSize.parse("192")).getMessage());
+                assertThrows(exo.InvalidInputException.class, () -> ByteSize.parse("192")).getMessage());
         assertEquals("exo: Invalid value for option '--device' (NAME=MEMORY|self): '192' has no unit: write 192GB, 192MB or 192B",
                 CliRun.of("plan", "llama-3-70b", "--device", "studio=192").err().strip()
                         .lines().filter(l -> l.startsWith("exo:")).findFirst().orElse(""));

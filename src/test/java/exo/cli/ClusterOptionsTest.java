@@ -57,7 +57,7 @@ class ClusterOptionsTest {
     @Test
     void aBadEntryNamesTheFileAndLine() throws Exception {
         Path file = Files.writeString(home.resolve("bad"), "10.0.0.2:52416\nnot-a-peer\n");
-        var e = assertThrows(IllegalArgumentException.class, () -> config("node", "--peers-file", file.toString()));
+        var e = assertThrows(exo.InvalidInputException.class, () -> config("node", "--peers-file", file.toString()));
         assertTrue(e.getMessage().contains("bad:2:"), e.getMessage());
     }
 }

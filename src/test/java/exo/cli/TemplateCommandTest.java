@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.TestModels;
 import exo.download.ExoProcess;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +85,95 @@ class TemplateCommandTest {
         Files.writeString(raising, "{{ raise_exception('Conversation roles must alternate') }}");
         refused(CliRun.of("template", "--chat-template-file", raising.toString(), "--messages", chat.toString()),
                 "chat template refused the conversation: Conversation roles must alternate");
+    }
+
+    /** Every reference template's two tool conversations through the command (--tools), as jinja2 renders them. */
+    @Test
+    void toolConversationsOfEveryReferenceTemplate() throws Exception {
+        Path templates = TestModels.require("chat-templates-all/expected/cases.json").getParent().getParent();
+        JsonNode root = new ObjectMapper().readTree(templates.resolve("expected/cases.json").toFile());
+        List<String> mismatches = new ArrayList<>();
+        int rendered = 0;
+        int refused = 0;
+        for (Iterator<String> models = root.get("specials").fieldNames(); models.hasNext(); ) {
+            String model = models.next();
+            JsonNode specials = root.get("specials").get(model);
+            for (String name : List.of("tools", "tool-result")) {
+                JsonNode c = root.get("cases").get(name);
+                Path messages = tmp.resolve(name + ".json");
+                Path tools = tmp.resolve(name + ".tools.json");
+                Files.writeString(messages, c.get("messages").toString());
+                Files.writeString(tools, c.get("tools").toString());
+                CliRun r = CliRun.of("template", "--chat-template-file", templates.resolve(model + ".jinja").toString(),
+                        "--messages", messages.toString(), "--tools", tools.toString(), "--today",
+                        root.get("date_for_strftime_now").asText(), "--bos-token",
+                        specials.get("bos_token").asText(), "--eos-token", specials.get("eos_token").asText());
+                String verdict = root.get("results").get(model).get(name).asText();
+                if (verdict.equals("ok")) {
+                    rendered++;
+                    String expected = Files.readString(templates.resolve("expected/" + model + "." + name + ".txt"),
+                            StandardCharsets.UTF_8);
+                    if (r.exitCode() != 0 || !expected.equals(r.out())) {
+                        mismatches.add(model + " " + name + ": " + r.err() + r.out());
+                    }
+                } else {
+                    refused++;
+                    if (r.exitCode() != 2 || !r.err().strip().endsWith(verdict.substring("error: ".length()))) {
+                        mismatches.add(model + " " + name + " should be refused (" + verdict + "): " + r.err());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), mismatches);
+        assertEquals(41 * 2, rendered + refused);
+        assertTrue(refused > 0 && rendered > 70, rendered + " rendered, " + refused + " refused");
+    }
+
+    /** A request body carries tools and chat_template_kwargs itself; a real process renders it. */
+    @Test
+    void aRequestBodyWithToolsAndTemplateKwargsAsAProcess() throws Exception {
+        Path dir = Path.of(getClass().getResource("/exo/tokenizer/chat/templates/expected/cases.json").toURI())
+                .getParent().getParent();
+        JsonNode root = new ObjectMapper().readTree(dir.resolve("expected/cases.json").toFile());
+        JsonNode toolCase = root.get("cases").get("two-tool-calls");
+        ObjectNode body = new ObjectMapper().createObjectNode();
+        body.set("messages", toolCase.get("messages"));
+        body.set("tools", toolCase.get("tools"));
+        Path request = tmp.resolve("request.json");
+        Files.writeString(request, body.toString());
+        ExoProcess.Result r = ExoProcess.run(tmp, Map.of(), "template", "--chat-template-file",
+                dir.resolve("agent-chatml.jinja").toString(), "--messages", request.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(Files.readString(dir.resolve("expected/agent-chatml.two-tool-calls.txt"), StandardCharsets.UTF_8)
+                .replace("Sunday, 26 July 2026", today("EEEE, d MMMM yyyy")), r.out(), "today's date, not a pinned one");
+
+        JsonNode thinking = root.get("cases").get("thinking-off");
+        Path chat = tmp.resolve("chat.json");
+        Files.writeString(chat, thinking.get("messages").toString());
+        CliRun off = CliRun.of("template", "--chat-template-file", dir.resolve("agent-chatml.jinja").toString(),
+                "--messages", chat.toString(), "--chat-template-kwargs", "{\"enable_thinking\": false}");
+        assertEquals(0, off.exitCode(), off.err());
+        assertEquals(Files.readString(dir.resolve("expected/agent-chatml.thinking-off.txt"), StandardCharsets.UTF_8),
+                off.out());
+
+        Path tools = tmp.resolve("tools.json");
+        Files.writeString(tools, "{\"type\": \"function\"}");
+        refused(CliRun.of("template", "--chat-template-file", dir.resolve("agent-chatml.jinja").toString(), "--messages",
+                chat.toString(), "--tools", tools.toString()), "tools must be a JSON list");
+        refused(CliRun.of("template", "--chat-template-file", dir.resolve("agent-chatml.jinja").toString(), "--messages",
+                chat.toString(), "--tools", tmp.resolve("none.json").toString()), "no such file");
+        refused(CliRun.of("template", "--chat-template-file", dir.resolve("agent-chatml.jinja").toString(), "--messages",
+                chat.toString(), "--chat-template-kwargs", "[1]"), "must be a JSON object");
+        refused(CliRun.of("template", "--chat-template-file", dir.resolve("agent-chatml.jinja").toString(), "--messages",
+                chat.toString(), "--chat-template-kwargs", "{\"messages\": 1}"), "cannot set messages");
+        Files.writeString(chat, "[{\"role\": \"assistant\", \"content\": \"\", \"tool_calls\": [{\"function\": {}}]}]");
+        refused(CliRun.of("template", "--chat-template-file", dir.resolve("agent-chatml.jinja").toString(), "--messages",
+                chat.toString()), "messages[0].tool_calls[0] needs a function with a \"name\"");
+    }
+
+    private static String today(String pattern) {
+        return java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern(pattern,
+                java.util.Locale.ENGLISH));
     }
 
     private static void refused(CliRun r, String fragment) {

@@ -49,7 +49,7 @@ class HfSettingsTest {
                 tmp.toString()));
         assertEquals(URI.create("https://hf-mirror.com/org/name/resolve/refs%2Fpr%2F1/sub%20dir/f.gguf"),
                 mirror.resolveUri(new HubFile("org/name", "sub dir/f.gguf", "refs/pr/1")));
-        assertThrows(IllegalArgumentException.class, () -> HfSettings.of(URI.create("ftp://x")));
+        assertThrows(exo.InvalidInputException.class, () -> HfSettings.of(URI.create("ftp://x")));
     }
 
     @Test

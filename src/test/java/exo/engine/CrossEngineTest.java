@@ -143,7 +143,7 @@ class CrossEngineTest {
 
     @Test
     void llamaCppRefusesAPartialShard() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(exo.InvalidInputException.class,
                 () -> LlamaCppEngine.open(TestModels.stories260K(), 0, 3, ContextOptions.of(1, 64)));
         assertTrue(e.getMessage().contains("whole models only"), e.getMessage());
     }

@@ -64,7 +64,7 @@ class TokenizersTest {
     void unknownModelIsAClearError() {
         Map<String, GgufValue> kv = bpe("gpt-2");
         kv.put("tokenizer.ggml.model", GgufValue.ofString("sentencepiece-v9"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        exo.InvalidInputException e = assertThrows(exo.InvalidInputException.class,
                 () -> Tokenizers.fromMetadata(new GgufMetadata(kv)));
         assertEquals("unknown tokenizer model: 'sentencepiece-v9'", e.getMessage());
     }
@@ -73,24 +73,24 @@ class TokenizersTest {
     void unsupportedModelIsAClearError() {
         Map<String, GgufValue> kv = bpe("gpt-2");
         kv.put("tokenizer.ggml.model", GgufValue.ofString("bert"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        exo.InvalidInputException e = assertThrows(exo.InvalidInputException.class,
                 () -> Tokenizers.fromMetadata(new GgufMetadata(kv)));
         assertTrue(e.getMessage().contains("'bert' is not supported"), e.getMessage());
     }
 
     @Test
     void unknownPreTokenizerIsAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        exo.InvalidInputException e = assertThrows(exo.InvalidInputException.class,
                 () -> Tokenizers.fromMetadata(new GgufMetadata(bpe("mystery"))));
         assertEquals("unknown pre-tokenizer type: 'mystery'", e.getMessage());
     }
 
     @Test
     void missingPiecesAreClearErrors() {
-        assertThrows(IllegalArgumentException.class, () -> Tokenizers.fromMetadata(new GgufMetadata(Map.of())));
+        assertThrows(exo.InvalidInputException.class, () -> Tokenizers.fromMetadata(new GgufMetadata(Map.of())));
         Map<String, GgufValue> noMerges = bpe("gpt-2");
         noMerges.remove("tokenizer.ggml.merges");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(exo.InvalidInputException.class,
                 () -> Tokenizers.fromMetadata(new GgufMetadata(noMerges)));
         assertTrue(e.getMessage().contains("merges"), e.getMessage());
     }

@@ -99,9 +99,9 @@ class RingMemoryWeightedTest {
         Partition p = strategy.partition(devices(0, 4 * GB), "m", 10, null);
         assertEquals(List.of("nb"), order(p));
         assertEquals("no usable memory", p.excluded().getFirst().reason());
-        var e = assertThrows(IllegalArgumentException.class, () -> strategy.partition(devices(0, 0), "m", 10, null));
+        var e = assertThrows(exo.InvalidInputException.class, () -> strategy.partition(devices(0, 0), "m", 10, null));
         assertTrue(e.getMessage().contains("no machine has usable memory"));
-        assertThrows(IllegalArgumentException.class, () -> strategy.partition(List.of(), "m", 10, null));
+        assertThrows(exo.InvalidInputException.class, () -> strategy.partition(List.of(), "m", 10, null));
     }
 
     @Test
@@ -122,9 +122,9 @@ class RingMemoryWeightedTest {
 
     @Test
     void unknownTailAndDuplicateNamesAreErrors() {
-        assertThrows(IllegalArgumentException.class, () -> strategy.partition(devices(1, 2), "m", 4, "zz"));
+        assertThrows(exo.InvalidInputException.class, () -> strategy.partition(devices(1, 2), "m", 4, "zz"));
         List<DeviceCapabilities> dup = List.of(DeviceCapabilities.hypothetical("x", 1), DeviceCapabilities.hypothetical("x", 2));
-        assertThrows(IllegalArgumentException.class, () -> strategy.partition(dup, "m", 4, null));
+        assertThrows(exo.InvalidInputException.class, () -> strategy.partition(dup, "m", 4, null));
     }
 
     /** Property: random machine sets and layer counts always give valid rings. */

@@ -1,54 +1,55 @@
 package exo.tokenizer.chat;
 
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.interpret.RenderResult;
-import com.hubspot.jinjava.interpret.TemplateError;
-import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import exo.tokenizer.Tokenizer;
-import java.util.ArrayList;
+import exo.tokenizer.chat.jinja.Template;
+import exo.tokenizer.chat.jinja.TemplateException;
+import exo.tokenizer.chat.jinja.TemplateFunction;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * A Hugging Face chat template (Jinja) rendered with Jinjava the way transformers'
- * apply_chat_template renders it: trim_blocks and lstrip_blocks on, the variables
- * {@code messages}, {@code add_generation_prompt}, {@code bos_token}, {@code eos_token},
- * {@code raise_exception(message)}, which makes rendering fail with that message, and
- * {@code strftime_now(format)}. Where Jinjava differs from jinja2 in what templates use, the
- * difference is bridged: whitespace control on expressions ({@link WhitespaceControl}),
- * Python's string methods and indexing ({@link PythonStrings}), and {@code tojson} as Python's
- * json.dumps writes it ({@link PythonJson}).
+ * A Hugging Face chat template, rendered as transformers' apply_chat_template renders it with
+ * jinja2: an ImmutableSandboxedEnvironment with trim_blocks and lstrip_blocks, the variables
+ * {@code messages}, {@code tools} (only when there are tools), {@code add_generation_prompt},
+ * {@code bos_token}, {@code eos_token} and any extra ones (chat_template_kwargs), and the
+ * functions {@code raise_exception(message)}, which refuses the conversation with that
+ * message, and {@code strftime_now(format)}, the machine's local date and time (pinned by
+ * {@link #withToday} for reproducible renderings).
+ *
+ * <p>The template runs on exo's own Jinja interpreter ({@link Template}, package
+ * {@code exo.tokenizer.chat.jinja}): a lexer, parser and evaluator written against jinja2's
+ * source, with Python's semantics for the values templates compute with. Jinjava, used before,
+ * is a different language in the details chat templates depend on (whitespace control on
+ * expressions, Python's str methods and slicing, {@code namespace()} with keyword arguments,
+ * {@code is defined} for globals, json.dumps spacing, the sandbox's refusals), and bridging each
+ * difference with shims still left 28 of 205 reference conversations wrong.
+ *
+ * <p>The template is parsed once, when the instance is made; a template that does not parse
+ * fails when it is rendered (a model whose template is broken can still complete raw text).
  * Immutable; safe to share between threads.
  */
 public final class ChatTemplate {
     private final String source;
     private final String bosToken;
     private final String eosToken;
-    private final Jinjava jinjava;
-    private final java.time.LocalDate today;
-    /** The source with Jinja's whitespace control applied, which is what Jinjava renders. */
-    private final String prepared;
+    /** The date strftime_now gives, at midnight; null for the machine's clock. */
+    private final LocalDate today;
+    private final Template template;
+    private final TemplateException parseError;
 
-    private ChatTemplate(String source, String bosToken, String eosToken, java.time.LocalDate today) {
-        this.source = Objects.requireNonNull(source, "source");
-        this.bosToken = Objects.requireNonNull(bosToken, "bosToken");
-        this.eosToken = Objects.requireNonNull(eosToken, "eosToken");
+    private ChatTemplate(String source, String bosToken, String eosToken, LocalDate today, Template template,
+                         TemplateException parseError) {
+        this.source = source;
+        this.bosToken = bosToken;
+        this.eosToken = eosToken;
         this.today = today;
-        this.prepared = WhitespaceControl.apply(source);
-        // Python's str methods resolve before Jinjava's own resolver, which would look for Java's.
-        jinjava.javax.el.CompositeELResolver resolver = new jinjava.javax.el.CompositeELResolver();
-        resolver.add(new PythonStrings());
-        resolver.add(JinjavaConfig.newBuilder().build().getElResolver());
-        this.jinjava = new Jinjava(JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true)
-                .withElResolver(resolver).build());
-        jinjava.getGlobalContext().registerFunction(
-                new ELFunctionDefinition("", "raise_exception", ChatTemplate.class, "raiseException", String.class));
-        jinjava.getGlobalContext().registerFunction(
-                new ELFunctionDefinition("", "strftime_now", ChatTemplate.class, "strftimeNow", String.class));
-        jinjava.getGlobalContext().registerFilter(new PythonJson());
+        this.template = template;
+        this.parseError = parseError;
     }
 
     /**
@@ -57,12 +58,22 @@ public final class ChatTemplate {
      * @param eosToken the text of the EOS token, or ""
      */
     public static ChatTemplate of(String source, String bosToken, String eosToken) {
-        return new ChatTemplate(source, bosToken, eosToken, null);
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(bosToken, "bosToken");
+        Objects.requireNonNull(eosToken, "eosToken");
+        Template parsed = null;
+        TemplateException error = null;
+        try {
+            parsed = Template.parse(source);
+        } catch (TemplateException e) {
+            error = e;
+        }
+        return new ChatTemplate(source, bosToken, eosToken, null, parsed, error);
     }
 
-    /** The same template with {@code strftime_now} fixed to {@code date} (as a reference rendering was made). */
-    public ChatTemplate withToday(java.time.LocalDate date) {
-        return new ChatTemplate(source, bosToken, eosToken, Objects.requireNonNull(date, "date"));
+    /** The same template with {@code strftime_now} fixed to midnight of {@code date} (as a reference rendering was made). */
+    public ChatTemplate withToday(LocalDate date) {
+        return new ChatTemplate(source, bosToken, eosToken, Objects.requireNonNull(date, "date"), template, parseError);
     }
 
     public String source() {
@@ -84,28 +95,32 @@ public final class ChatTemplate {
      * @throws ChatTemplateException when the template raises or cannot be rendered
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        List<Map<String, Object>> msgs = new ArrayList<>(messages.size());
-        for (ChatMessage m : messages) {
-            msgs.add(Map.of("role", m.role(), "content", m.content()));
+        return render(ChatTemplateInput.of(messages, addGenerationPrompt));
+    }
+
+    /**
+     * Renders messages given as JSON-like values, with tools and extra variables.
+     *
+     * @throws ChatTemplateException when the template raises or cannot be rendered
+     */
+    public String render(ChatTemplateInput input) {
+        if (parseError != null) {
+            throw failure(parseError);
         }
-        Map<String, Object> vars = new HashMap<>();
-        vars.put("messages", msgs);
-        vars.put("add_generation_prompt", addGenerationPrompt);
+        Map<String, Object> vars = new HashMap<>(functions(today != null ? today::atStartOfDay : LocalDateTime::now));
         vars.put("bos_token", bosToken);
         vars.put("eos_token", eosToken);
-        RenderResult result;
-        TODAY.set(today != null ? today : java.time.LocalDate.now());
+        vars.putAll(input.variables());
+        vars.put("messages", input.messages());
+        if (input.tools() != null) {
+            vars.put("tools", input.tools());
+        }
+        vars.put("add_generation_prompt", input.addGenerationPrompt());
         try {
-            result = jinjava.renderForResult(prepared, vars);
-        } finally {
-            TODAY.remove();
+            return template.render(vars);
+        } catch (TemplateException e) {
+            throw failure(e);
         }
-        for (TemplateError e : result.getErrors()) {
-            if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new ChatTemplateException(describe(e));
-            }
-        }
-        return result.getOutput();
     }
 
     /**
@@ -114,7 +129,12 @@ public final class ChatTemplate {
      * start (end) is dropped when the tokenizer adds that token itself, so it is not doubled.
      */
     public int[] encode(Tokenizer tokenizer, List<ChatMessage> messages, boolean addGenerationPrompt) {
-        String prompt = render(messages, addGenerationPrompt);
+        return encode(tokenizer, ChatTemplateInput.of(messages, addGenerationPrompt));
+    }
+
+    /** {@link #encode(Tokenizer, List, boolean)} for messages with tools and extra variables. */
+    public int[] encode(Tokenizer tokenizer, ChatTemplateInput input) {
+        String prompt = render(input);
         if (tokenizer.addsBos() && !bosToken.isEmpty() && prompt.startsWith(bosToken)) {
             prompt = prompt.substring(bosToken.length());
         }
@@ -124,36 +144,59 @@ public final class ChatTemplate {
         return tokenizer.encode(prompt, true, true);
     }
 
-    private static String describe(TemplateError e) {
-        for (Throwable t = e.getException(); t != null; t = t.getCause()) {
-            if (t instanceof Raised r) {
-                return "chat template refused the conversation: " + r.getMessage();
-            }
+    /** One line: the template's own refusal, or where and how it failed. */
+    private static ChatTemplateException failure(TemplateException e) {
+        String message = e.getMessage().replace('\n', ' ');
+        if (e.kind().equals("TemplateError")) {
+            return new ChatTemplateException("chat template refused the conversation: " + message);
         }
-        return "chat template error at line " + e.getLineno() + ": " + e.getMessage();
+        String where = e.line() > 0 ? " at line " + e.line() : "";
+        return new ChatTemplateException("chat template error" + where + ": " + message);
     }
-
-    /** The date strftime_now formats while a template renders on this thread. */
-    private static final ThreadLocal<java.time.LocalDate> TODAY = new ThreadLocal<>();
 
     /**
-     * The template's strftime_now(format), as transformers gives it: today's date in Python's
-     * strftime format (templates print dates only; the time of day is midnight). Public because
-     * Jinjava calls it reflectively.
+     * The functions transformers adds to jinja2's globals: {@code raise_exception(message)}, a
+     * jinja2 TemplateError with the template's message, and {@code strftime_now(format)},
+     * {@code datetime.now().strftime(format)} with "now" from {@code clock}.
      */
-    public static String strftimeNow(String format) {
-        java.time.LocalDate d = TODAY.get() != null ? TODAY.get() : java.time.LocalDate.now();
-        return Strftime.format(format, d.atStartOfDay());
+    static Map<String, TemplateFunction> functions(Supplier<LocalDateTime> clock) {
+        TemplateFunction raise = (args, kwargs) -> {
+            Object message = oneArgument("raise_exception", "message", args, kwargs);
+            throw new TemplateException("TemplateError", Template.str(message), 0);
+        };
+        TemplateFunction strftimeNow = (args, kwargs) -> {
+            Object format = oneArgument("strftime_now", "format", args, kwargs);
+            if (!(format instanceof String f)) {
+                throw new TemplateException("TypeError", "strftime() argument 1 must be str, not "
+                        + Template.typeName(format), 0);
+            }
+            return Strftime.format(f, clock.get());
+        };
+        return Map.of("raise_exception", raise, "strftime_now", strftimeNow);
     }
 
-    /** The template's raise_exception(message); public because Jinjava calls it reflectively. */
-    public static String raiseException(String message) {
-        throw new Raised(message);
-    }
-
-    private static final class Raised extends RuntimeException {
-        Raised(String message) {
-            super(message, null, false, false);
+    /** The one argument of a Python function {@code name(parameter)}, with Python's TypeErrors. */
+    private static Object oneArgument(String name, String parameter, List<Object> args, Map<String, Object> kwargs) {
+        // transformers defines these inside _compile_jinja_template, which is how Python names them
+        String function = "_compile_jinja_template.<locals>." + name + "()";
+        if (args.size() > 1) {
+            throw new TemplateException("TypeError", function + " takes 1 positional argument but " + args.size()
+                    + " were given", 0);
         }
+        for (String key : kwargs.keySet()) {
+            if (!key.equals(parameter)) {
+                throw new TemplateException("TypeError", function + " got an unexpected keyword argument '" + key
+                        + "'", 0);
+            }
+        }
+        if (args.size() == 1 && kwargs.containsKey(parameter)) {
+            throw new TemplateException("TypeError", function + " got multiple values for argument '" + parameter
+                    + "'", 0);
+        }
+        if (args.isEmpty() && !kwargs.containsKey(parameter)) {
+            throw new TemplateException("TypeError", function + " missing 1 required positional argument: '"
+                    + parameter + "'", 0);
+        }
+        return args.isEmpty() ? kwargs.get(parameter) : args.get(0);
     }
 }

@@ -35,12 +35,12 @@ class StaticPeersTest {
         "[fe80::1         | bad peer '[fe80::1': expected [IPV6]:PORT",
     })
     void badEntriesAreNamed(String entry, String message) {
-        assertEquals(message, assertThrows(IllegalArgumentException.class, () -> StaticPeers.parse(entry)).getMessage());
+        assertEquals(message, assertThrows(exo.InvalidInputException.class, () -> StaticPeers.parse(entry)).getMessage());
     }
 
     @Test
     void aBadEntryInAListIsNamed() {
-        var e = assertThrows(IllegalArgumentException.class, () -> StaticPeers.parseList("a:1,b:x,c:3"));
+        var e = assertThrows(exo.InvalidInputException.class, () -> StaticPeers.parseList("a:1,b:x,c:3"));
         assertEquals("bad peer 'b:x': port 'x' is not a number", e.getMessage());
     }
 
@@ -62,7 +62,7 @@ class StaticPeersTest {
     void aBadLineInAPeersFileIsNamedWithItsLine(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("peers");
         Files.writeString(file, "# lab\n10.0.0.2:52415\nstudio.lan\n");
-        var e = assertThrows(IllegalArgumentException.class, () -> StaticPeers.readFile(file));
+        var e = assertThrows(exo.InvalidInputException.class, () -> StaticPeers.readFile(file));
         assertEquals(file + ":3: bad peer 'studio.lan': expected HOST:PORT", e.getMessage());
     }
 }

@@ -49,7 +49,7 @@ class GgmlDeviceTest {
         assertEquals(cpu, GgmlDevices.choose(List.of(cpu, blas, metal), GpuMode.OFF));
         assertEquals(cpu, GgmlDevices.choose(List.of(cpu, blas), GpuMode.AUTO), "an accelerator is not a GPU");
         assertEquals("the GPU mode is auto or off, not 'on'",
-                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                org.junit.jupiter.api.Assertions.assertThrows(exo.InvalidInputException.class,
                         () -> GpuMode.parse("on")).getMessage());
     }
 

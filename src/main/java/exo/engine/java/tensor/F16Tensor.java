@@ -1,18 +1,14 @@
 package exo.engine.java.tensor;
 
 import exo.gguf.GgmlType;
-import static exo.engine.java.tensor.Layouts.ORDER;
-import static exo.engine.java.tensor.Layouts.SHORT;
-
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /** IEEE binary16 weights. */
-public record F16Tensor(MemorySegment data, long elements) implements WeightTensor {
+public record F16Tensor(MemorySegment data, long elements) implements HalfTensor {
 
     public F16Tensor {
         WeightTensor.checkSize(GgmlType.F16, data, elements);
@@ -24,53 +20,13 @@ public record F16Tensor(MemorySegment data, long elements) implements WeightTens
     }
 
     @Override
-    public float get(long index) {
-        return Half.f16ToFloat(data.getAtIndex(SHORT, index));
+    public float widen(short bits) {
+        return Half.f16ToFloat(bits);
     }
 
     @Override
-    public float dot(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.F16, elements, offset, n, x, xOffset);
-        return dot(VectorWidth.PREFERRED, data, offset, x, xOffset, n);
-    }
-
-    @Override
-    public float dotScalar(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.F16, elements, offset, n, x, xOffset);
-        float sum = 0f;
-        for (int i = 0; i < n; i++) {
-            sum += get(offset + i) * x[xOffset + i];
-        }
-        return sum;
-    }
-
-    @Override
-    public void dequantize(long offset, float[] out, int outOffset, int n) {
-        WeightTensor.checkRange(GgmlType.F16, elements, offset, n, out, outOffset);
-        for (int i = 0; i < n; i++) {
-            out[outOffset + i] = get(offset + i);
-        }
-    }
-
-    static float dot(VectorWidth width, MemorySegment data, long offset, float[] x, int xOffset, int n) {
-        Species s = width.species();
-        int lanes = s.floats().length();
-        int step = s.shorts().length();
-        long base = offset * Short.BYTES;
-        FloatVector acc = FloatVector.zero(s.floats());
-        int i = 0;
-        for (int upper = n - n % step; i < upper; i += step) {
-            ShortVector h = ShortVector.fromMemorySegment(s.shorts(), data, base + (long) i * Short.BYTES, ORDER);
-            for (int p = 0; p < s.shortParts(); p++) {
-                IntVector bits = (IntVector) h.convertShape(VectorOperators.S2I, s.ints(), p);
-                acc = toFloat(bits).fma(FloatVector.fromArray(s.floats(), x, xOffset + i + p * lanes), acc);
-            }
-        }
-        float sum = Lanes.sum(acc);
-        for (; i < n; i++) {
-            sum += Half.f16ToFloat(data.get(SHORT, base + (long) i * Short.BYTES)) * x[xOffset + i];
-        }
-        return sum;
+    public FloatVector widen(IntVector bits) {
+        return toFloat(bits);
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>For quantized types, offsets and lengths must be whole blocks (32 elements; 256 for the
  * K-quants).
  */
-public sealed interface WeightTensor permits F32Tensor, F16Tensor, BF16Tensor, QuantizedTensor,
+public sealed interface WeightTensor permits F32Tensor, HalfTensor, QuantizedTensor,
         KQuantTensor {
 
     GgmlType type();

@@ -187,7 +187,7 @@ class KQuantTensorTest {
                                 assertEquals(expected, single[1 + r], tolerance, where + " (matvec)");
                             }
                         }
-                        assertThrows(IllegalArgumentException.class,
+                        assertThrows(exo.InvalidInputException.class,
                                 () -> matmul.matvec(w, rows * 6, cols / 6, x, 0, new float[rows * 6], 0));
                     }
                 }

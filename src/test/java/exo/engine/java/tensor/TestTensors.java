@@ -36,8 +36,7 @@ final class TestTensors {
     static float dotAt(VectorWidth width, WeightTensor w, long offset, float[] x, int xOffset, int n) {
         return switch (w) {
             case F32Tensor t -> F32Tensor.dot(width, t.data(), offset, x, xOffset, n);
-            case F16Tensor t -> F16Tensor.dot(width, t.data(), offset, x, xOffset, n);
-            case BF16Tensor t -> BF16Tensor.dot(width, t.data(), offset, x, xOffset, n);
+            case HalfTensor t -> t.dot(width, offset, x, xOffset, n);
             case Q8_0Tensor t -> Q8_0Tensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q4_0Tensor t -> Q4_0Tensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q2_KTensor t -> Q2_KTensor.dot(width, t.data(), offset, x, xOffset, n);

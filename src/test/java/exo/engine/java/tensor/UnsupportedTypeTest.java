@@ -12,7 +12,7 @@ class UnsupportedTypeTest {
     @Test
     void typesWithoutKernelsAreRefusedClearly() {
         assertFalse(GgmlType.IQ2_XS.computable());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        exo.InvalidInputException e = assertThrows(exo.InvalidInputException.class,
                 () -> WeightTensor.of(GgmlType.IQ2_XS, MemorySegment.ofArray(new byte[74]), 256));
         // The message names the type, what the engine does compute, and what to do instead.
         assertTrue(e.getMessage().contains("IQ2_XS"), e.getMessage());
@@ -32,7 +32,7 @@ class UnsupportedTypeTest {
             if (type.computable()) {
                 WeightTensor.of(type, data, 256);
             } else {
-                assertThrows(IllegalArgumentException.class, () -> WeightTensor.of(type, data, 256), type.name());
+                assertThrows(exo.InvalidInputException.class, () -> WeightTensor.of(type, data, 256), type.name());
             }
         }
     }
