@@ -90,7 +90,7 @@ class TokenizersTest {
         assertThrows(exo.InvalidInputException.class, () -> Tokenizers.fromMetadata(new GgufMetadata(Map.of())));
         Map<String, GgufValue> noMerges = bpe("gpt-2");
         noMerges.remove("tokenizer.ggml.merges");
-        IllegalArgumentException e = assertThrows(exo.InvalidInputException.class,
+        exo.InvalidInputException e = assertThrows(exo.InvalidInputException.class,
                 () -> Tokenizers.fromMetadata(new GgufMetadata(noMerges)));
         assertTrue(e.getMessage().contains("merges"), e.getMessage());
     }
