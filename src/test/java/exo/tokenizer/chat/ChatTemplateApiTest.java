@@ -97,7 +97,7 @@ class ChatTemplateApiTest {
     void inputRefusesWhatIsNotJsonLike() {
         assertThrows(exo.InvalidInputException.class, () -> new ChatTemplateInput(List.of(Map.of("content", "x")),
                 null, true, Map.of()));
-        assertThrows(exo.InvalidInputException.class, () -> new ChatTemplateInput(List.of(Map.of("role", "user",
+        assertThrows(IllegalArgumentException.class, () -> new ChatTemplateInput(List.of(Map.of("role", "user",
                 "content", new Object())), null, true, Map.of()));
         assertThrows(exo.InvalidInputException.class, () -> new ChatTemplateInput(List.of(), null, true,
                 Map.of("messages", List.of())));
