@@ -253,7 +253,7 @@ function _picocli_exo_bench() {
   local flag_opts="'-h' '--help' '--compare' '--require-peers' '--memory-bandwidth' '--json' '--csv' '--md'"
   local arg_opts="'--model-file' '--quant' '--models-file' '--synthetic' '-p' '--n-prompt' '-n' '--n-gen' '-r' '--repetitions' '-t' '--threads' '--engine' '--gpu' '--sessions' '--nodes' '--wire-dtype' '--wait-ms' '--wait-for-peers' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-o' '--output' '--plot'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
-  local MODEL_option_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # --synthetic values
+  local MODEL_option_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # --synthetic values
   local ENGINE_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
   local f32bf16f16_option_args=("F32" "F16" "BF16") # --wire-dtype values
@@ -368,7 +368,7 @@ function _picocli_exo_bench() {
       return $?
       ;;
   esac
-  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -509,7 +509,7 @@ function _picocli_exo_chat() {
       return
       ;;
   esac
-  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -569,7 +569,7 @@ function _picocli_exo_download() {
       return
       ;;
   esac
-  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -833,7 +833,7 @@ function _picocli_exo_plan() {
       return $?
       ;;
   esac
-  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -917,7 +917,7 @@ function _picocli_exo_rm() {
       return $?
       ;;
   esac
-  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -1013,7 +1013,7 @@ function _picocli_exo_run() {
       return $?
       ;;
   esac
-  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -1163,7 +1163,7 @@ function _picocli_exo_serve() {
       return
       ;;
   esac
-  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -1226,7 +1226,7 @@ function _picocli_exo_template() {
       return
       ;;
   esac
-  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
+  local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b" "mixtral-8x7b" "qwen3-30b-a3b" "qwen3-235b-a22b" "qwen3-coder-30b-a3b" "qwen3-coder-480b-a35b" "deepseek-v3.1" "deepseek-r1" "kimi-k2" "glm-4.5-air" "glm-4.6" "gemma-3-12b" "gemma-3-27b") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -121,6 +121,18 @@ class PlanCommandTest {
         assertTrue(models.size() >= 15);
         CliRun t = CliRun.of("models");
         assertTrue(t.out().lines().anyMatch(l -> l.startsWith("llama-3.1-405b") && l.contains("126")), t.out());
+        JsonNode r1 = null;
+        for (JsonNode m : models) {
+            if (m.get("id").asText().equals("deepseek-r1")) {
+                r1 = m;
+            }
+        }
+        assertEquals(671_026_419_200L, r1.get("parameters").asLong());
+        assertEquals(37_552_297_472L, r1.get("active_parameters").asLong());
+        assertEquals(256, r1.get("experts").asInt());
+        assertEquals(9, r1.get("quants").get(0).get("parts").asInt());
+        assertTrue(t.out().lines().anyMatch(l -> l.startsWith("deepseek-r1 ") && l.contains("671.0B")
+                && l.contains("37.6B") && l.contains("in 9 parts")), t.out());
     }
 
     @Test
