@@ -536,7 +536,7 @@ function _picocli_exo_download() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '-q' '--quiet' '--plan'"
+  local flag_opts="'-h' '--help' '-q' '--quiet' '--plan' '--fetch-header'"
   local arg_opts="'--models-file' '--quant' '--layers' '--revision' '--device' '--context' '--tail' '--memory'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
 
@@ -776,7 +776,7 @@ function _picocli_exo_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '--json'"
+  local flag_opts="'-h' '--help' '--json' '--fetch-header'"
   local arg_opts="'--models-file' '--device' '--context' '--tail' '--memory' '--quant' '--peers' '--discovery' '--cluster-key' '--wait-ms' '--wait-for-peers' '--engine' '--gpu'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values

@@ -110,8 +110,8 @@ public final class DownloadCommand implements Callable<Integer> {
     }
 
     /** This machine's slice in the plan the options describe: {first, last}, inclusive. */
-    private int[] planned(ModelSpec m, QuantFile q) {
-        RingPlan ring = planOptions.compute(m, q);
+    private int[] planned(ModelSpec m, QuantFile q) throws java.io.IOException {
+        RingPlan ring = planOptions.compute(m, q).ring();
         Assignment mine = ring.partition().assignmentOf(PlanOptions.selfName());
         if (mine == null) {
             throw new IllegalArgumentException("this machine (" + PlanOptions.selfName() + ") gets no layers in that plan"

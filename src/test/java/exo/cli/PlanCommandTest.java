@@ -25,9 +25,11 @@ class PlanCommandTest {
         assertEquals(3, nodes.size());
         String[] names = {"a", "b", "c"};
         String[] roles = {"head", "middle", "tail"};
-        // 81 blocks' work (80 layers and the tail's output head, one block's worth) shared 64:32:16.
-        int[] starts = {0, 46, 69};
-        int[] ends = {46, 69, 80};
+        // The bytes a token reads shared 64:32:16: 80 layers (a third of them with Q6_K attn_v and ffn_down,
+        // which llama.cpp's Q4_K_M gives the first and last eighth and every third layer between) and the
+        // tail's Q6_K output head, 1.7 layers' worth. A layer count alone would have given 46/23/11.
+        int[] starts = {0, 46, 70};
+        int[] ends = {46, 70, 80};
         long[] memory = {64 * GB, 32 * GB, 16 * GB};
         for (int i = 0; i < 3; i++) {
             JsonNode n = nodes.get(i);
@@ -40,8 +42,41 @@ class PlanCommandTest {
             assertTrue(n.get("weight_bytes").asLong() > 0 && n.get("kv_bytes").asLong() > 0);
             assertTrue(n.get("fits").asBoolean());
         }
-        // 46 layers x 4096 tokens x 8 KV heads x 128 x 2 (K,V) x 4 bytes, split 46/23/11.
+        // 46 layers x 4096 tokens x 8 KV heads x 128 x 2 (K,V) x 4 bytes, split 46/24/10.
         assertEquals(46L * 4096 * 8 * 128 * 2 * 4, nodes.get(0).get("kv_bytes").asLong());
+        assertEquals("work", j.get("split_by").asText());
+        assertTrue(j.get("sizes").asText().contains("Q4_K_M rules"), j.get("sizes").asText());
+        long reads = 0;
+        for (JsonNode n : nodes) {
+            reads += n.get("active_bytes_per_token").asLong();
+            assertEquals(n.get("weight_bytes").asLong() - (n.get("role").asText().equals("head") ? 128256L * 8192 * 144 / 256
+                    : 0), n.get("active_bytes_per_token").asLong(), "a dense layer is read in full; the head reads a row");
+        }
+        assertEquals(reads, j.get("active_bytes_per_token").asLong());
+    }
+
+    /** The issue's example: DeepSeek R1 (671B, 61 layers, 3 dense) over 192, 192 and 128 GB. */
+    @Test
+    void deepSeekR1FitsTheIssuesRing() throws Exception {
+        CliRun r = CliRun.of("plan", "deepseek-r1", "--device", "a=192GB", "--device", "b=192GB", "--device",
+                "c=128GB", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertTrue(j.get("fits").asBoolean());
+        JsonNode nodes = j.get("nodes");
+        assertEquals(61, nodes.get(2).get("end_layer").asInt());
+        // Latent attention: 576 values per token per layer, not 128 heads x (192 + 128).
+        assertEquals(nodes.get(0).get("layer_count").asLong() * 4096 * 576 * 4, nodes.get(0).get("kv_bytes").asLong());
+        long weights = 0;
+        for (JsonNode n : nodes) {
+            weights += n.get("weight_bytes").asLong();
+            assertTrue(n.get("active_bytes_per_token").asLong() * 10 < n.get("weight_bytes").asLong(),
+                    "a token reads 8 of 256 experts");
+        }
+        assertTrue(weights > 400_000_000_000L && weights < 406_000_000_000L, "about 404.5 GB: " + weights);
+        CliRun t = CliRun.of("plan", "deepseek-r1", "--device", "a=192GB", "--device", "b=192GB", "--device",
+                "c=128GB");
+        assertTrue(t.out().contains("ring: a -> b -> c -> a") && t.out().contains("reads/token"), t.out());
     }
 
     @Test
