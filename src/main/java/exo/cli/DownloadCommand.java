@@ -92,7 +92,7 @@ public final class DownloadCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --layers or --plan, not both");
         }
         if (!plan && planOptions.anyGiven()) {
-            throw new IllegalArgumentException("--device, --tail, --memory and --context go with --plan");
+            throw new IllegalArgumentException("--device, --tail, --memory, --context and --fetch-header go with --plan");
         }
         int[] range = plan ? planned(m, q) : layers == null ? null : parseLayers(layers, m);
         HubFile file = new HubFile(q.repo(), q.file(), revision);
