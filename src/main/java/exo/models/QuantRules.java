@@ -57,6 +57,9 @@ public final class QuantRules {
     /**
      * The tensors of {@code arch} laid out as a file of this quantization holds them: each with
      * its type and its offset in the data section (in llama.cpp's visiting order).
+     *
+     * @throws IllegalArgumentException where llama.cpp could not write such a file (rows that no
+     *                                  type of this quantization fits)
      */
     public List<GgufTensorInfo> apply(Architecture arch, exo.topology.ModelShape shape,
                                       List<TensorLayout.Tensor> tensors) {
@@ -156,7 +159,9 @@ public final class QuantRules {
             case Q4_K -> GgmlType.Q5_0;
             case Q5_K -> GgmlType.Q5_1;
             case Q6_K -> GgmlType.Q8_0;
-            default -> throw new IllegalStateException("no fallback for " + type + " rows of " + t.dim(0));
+            // llama.cpp refuses such a file ("Unsupported tensor size encountered"): there is nothing to size
+            default -> throw new IllegalArgumentException(t.name() + ": llama.cpp cannot quantize rows of " + t.dim(0)
+                    + " to " + type);
         };
         return t.dim(0) % next.blockSize() == 0 ? next : GgmlType.F16;
     }

@@ -88,6 +88,24 @@ class PlanCommandTest {
         assertTrue(r.out().contains("total: 3 machines, 112.0 GiB memory"), r.out());
     }
 
+    /**
+     * A quantization llama.cpp could not write for this shape (Q8_0 rows of 172) has no tensor
+     * table to size it by: the plan falls back to the file's average bytes per weight.
+     */
+    @Test
+    void withoutASizeModelThePlanUsesTheAverageBytesPerWeight(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path models = tmp.resolve("models.yaml");
+        java.nio.file.Files.writeString(models, exo.TestModels.storiesRegistry("tiny", "Stories", "ggml-org/models",
+                "tinyllamas/stories260K.gguf").replace("default_quant: F32", "default_quant: Q8_0")
+                .replace("F32: {", "Q8_0: {"));
+        CliRun r = CliRun.of("plan", "tiny", "--models-file", models.toString(), "--device", "a=1GB", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals("the file's average bytes per weight", j.get("sizes").asText());
+        assertTrue(j.get("nodes").get(0).get("weight_bytes").asLong() > 1_000_000, r.out());
+    }
+
     @Test
     void unknownModelIsBadInputWithCloseMatches() {
         CliRun r = CliRun.of("plan", "llama3-70b");
