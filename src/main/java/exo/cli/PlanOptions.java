@@ -114,18 +114,21 @@ public final class PlanOptions {
                 }
             }
         } else if (fetchHeader) {
-            throw new IllegalArgumentException(q.file() + " is cut into byte ranges, not gguf-split parts: its header "
-                    + "cannot be read part by part");
+            throw new UserException(ExitCode.USAGE, "--fetch-header: " + q.file() + " is cut into byte ranges, not gguf-split "
+                    + "parts, so its header cannot be read part by part");
         }
-        var e = spec.shape().experts();
+        List<exo.gguf.GgufTensorInfo> table;
         try {
-            ModelBytes bytes = ModelBytes.of(spec.tensorTable(q.quant()), spec.layers(), e.count(), e.used());
-            return new Sizing(new MemoryEstimate(bytes, spec.shape().kvElementsPerTokenPerLayer(), context,
-                    MemoryEstimate.KV_BYTES_F32), "llama.cpp's " + q.quant() + " rules on the model's tensors");
+            table = spec.tensorTable(q.quant());
         } catch (IllegalArgumentException noRules) {
+            // a quantization the size model does not cover, or rows llama.cpp could not quantize so
             return new Sizing(MemoryEstimate.of(spec.shape(), spec.bytesPerWeight(q), context,
                     MemoryEstimate.KV_BYTES_F32), "the file's average bytes per weight");
         }
+        var e = spec.shape().experts();
+        ModelBytes bytes = ModelBytes.of(table, spec.layers(), e.count(), e.used());
+        return new Sizing(new MemoryEstimate(bytes, spec.shape().kvElementsPerTokenPerLayer(), context,
+                MemoryEstimate.KV_BYTES_F32), "llama.cpp's " + q.quant() + " rules on the model's tensors");
     }
 
     private static Sizing fromHeaders(ModelSpec spec, List<GgufHeader> headers, int context, String source) {

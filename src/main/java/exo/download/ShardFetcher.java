@@ -72,7 +72,7 @@ public final class ShardFetcher {
      * The shard of layers [start, end) of {@code f} (end exclusive), fetched unless an
      * up-to-date one is already in the store.
      *
-     * @throws IllegalArgumentException when the model does not have those layers
+     * @throws exo.InvalidInputException when the model does not have those layers
      * @throws HubException             when the hub refuses, the network fails for good or the disk is full
      */
     public Path fetch(HubFile f, int start, int end, ProgressListener progress) throws IOException {

@@ -1,5 +1,6 @@
 package exo.download;
 
+import exo.InvalidInputException;
 import exo.gguf.GgufFormatException;
 import exo.gguf.GgufHeader;
 import exo.gguf.GgufMetadata;
@@ -55,8 +56,8 @@ public final class SliceTensors {
     public static List<PartTensor> select(List<GgufHeader> parts, int start, int end) {
         int layers = layerCount(parts.getFirst().metadata());
         if (start < 0 || end > layers || start >= end) {
-            throw new IllegalArgumentException("layers [" + start + ", " + end + ") are not a non-empty range of the "
-                    + layers + " layers of the model");
+            throw new InvalidInputException("layers", "layers [" + start + ", " + end + ") are not a non-empty range of "
+                    + "the " + layers + " layers of the model");
         }
         boolean tied = parts.stream().allMatch(h -> h.tensor("output.weight") == null);
         boolean[] seen = new boolean[end - start];

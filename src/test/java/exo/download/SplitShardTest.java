@@ -125,7 +125,7 @@ class SplitShardTest {
 
     @Test
     void theNextTokenPredictionBlockIsNotALayer() {
-        var e = assertThrows(IllegalArgumentException.class,
+        var e = assertThrows(exo.InvalidInputException.class,
                 () -> fetcher("a").fetch(HubFile.main(REPO, FIRST), 2, 4, ProgressListener.NONE));
         assertTrue(e.getMessage().contains("of the 3 layers"), e.getMessage());
     }
