@@ -120,8 +120,9 @@ public final class PlanOptions {
         List<exo.gguf.GgufTensorInfo> table;
         try {
             table = spec.tensorTable(q.quant());
-        } catch (IllegalArgumentException noRules) {
-            // a quantization the size model does not cover, or rows llama.cpp could not quantize so
+        } catch (IllegalArgumentException | ArithmeticException noRules) {
+            // a quantization the size model does not cover, rows llama.cpp could not quantize so, or
+            // tensors too large to count in bytes (a registry's absurd shape)
             return new Sizing(MemoryEstimate.of(spec.shape(), spec.bytesPerWeight(q), context,
                     MemoryEstimate.KV_BYTES_F32), "the file's average bytes per weight");
         }

@@ -231,7 +231,11 @@ public final class ModelRegistry {
                 }
                 sharedFfn = positiveInt("shared_expert_ffn");
             } else {
-                sharedFfn = Math.multiplyExact(shared, ffn); // DeepSeek and GLM: one matrix as wide as the shared experts
+                long width = (long) shared * ffn; // DeepSeek and GLM: one matrix as wide as the shared experts
+                if (width > Integer.MAX_VALUE) {
+                    throw error("fields 'shared_experts' x 'expert_ffn' (" + width + ") are too large");
+                }
+                sharedFfn = (int) width;
             }
             int lead = node.has("dense_layers") ? nonNegativeInt("dense_layers") : 0;
             if (lead >= layers) {

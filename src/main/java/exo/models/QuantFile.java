@@ -62,8 +62,8 @@ public record QuantFile(String quant, String repo, String file, long size, int p
             }
             long sum = 0;
             for (long p : partSizes) {
-                if (p <= 0) {
-                    throw new IllegalArgumentException("part_sizes must be positive");
+                if (p <= 0 || sum > Long.MAX_VALUE - p) {
+                    throw new IllegalArgumentException("part_sizes must be positive and add up to a file size");
                 }
                 sum += p;
             }
