@@ -28,9 +28,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "download",
         description = {"Download MODEL's GGUF file into the Hugging Face cache, or with --layers only the "
                 + "tensors of those layers, as a shard GGUF under the exo home ($EXO_HOME, default ~/.exo).",
+                "A model published as gguf-split parts (NAME-00001-of-00009.gguf, ...) downloads as all its parts "
+                + "(the path printed is the first's), or with --layers as one shard GGUF cut from whichever parts "
+                + "hold those layers.",
                 "Prints the path of the result on stdout; progress goes to stderr. A second run transfers nothing."},
         footer = {"", "Examples:", "  exo download stories-260k",
                 "  exo download llama-3.1-8b --quant Q8_0 --layers 0-15",
+                "  exo download deepseek-r1 --layers 0-22          (from 9 split parts, only those layers' bytes)",
                 "", "Environment: HF_ENDPOINT (default https://huggingface.co); HF_TOKEN, or a token in "
                 + "$HF_HOME/token, for gated and private models; HF_HOME or HF_HUB_CACHE for the cache; "
                 + "HF_HUB_OFFLINE=1 to use only what is already here.",
@@ -72,15 +76,16 @@ public final class DownloadCommand extends Subcommand {
     public Integer call() throws Exception {
         ModelSpec m = registry.registry().get(model);
         QuantFile q = m.quant(quant);
-        if (q.parts() > 1) {
-            throw new UserException(ExitCode.USAGE, m.id() + " " + q.quant() + " is split into " + q.parts()
-                    + " files, which exo download does not fetch yet");
+        if (q.isByteSplit()) {
+            throw new UserException(ExitCode.USAGE, m.id() + " " + q.quant() + " is cut into " + q.parts()
+                    + " byte ranges (" + q.file() + ", ...), which exo download does not join; a gguf-split "
+                    + "upload of the model downloads as its parts");
         }
         if (plan && layers != null) {
             throw UserException.usage("give --layers or --plan, not both");
         }
         if (!plan && planOptions.anyGiven()) {
-            throw UserException.usage("--device, --tail, --memory and --context go with --plan");
+            throw UserException.usage("--device, --tail, --memory, --context and --fetch-header go with --plan");
         }
         int[] range = plan ? planned(m, q) : layers == null ? null : parseLayers(layers, m);
         HubFile file = new HubFile(q.repo(), q.file(), revision);
@@ -89,10 +94,17 @@ public final class DownloadCommand extends Subcommand {
         Path result;
         try (HfClient client = new HfClient(HfSettings.fromEnvironment(env))) {
             ProgressListener progress = progress(err());
-            result = range == null
-                    ? new FileDownloader(client, cache).download(file, progress)
-                    : new ShardFetcher(client, cache, ShardStore.under(ExoHome.fromEnvironment(env).dir()))
-                            .fetch(file, range[0], range[1] + 1, progress);
+            if (range != null) {
+                result = new ShardFetcher(client, cache, ShardStore.under(ExoHome.fromEnvironment(env).dir()))
+                        .fetch(file, range[0], range[1] + 1, progress);
+            } else {
+                // A split file is its parts; llama.cpp and exo open the first, which names the others.
+                result = null;
+                for (String part : q.partFiles()) {
+                    Path p = new FileDownloader(client, cache).download(new HubFile(q.repo(), part, revision), progress);
+                    result = result == null ? p : result;
+                }
+            }
         } catch (HubException e) {
             throw new UserException(exitCode(e.reason()), e.getMessage());
         }
@@ -103,8 +115,8 @@ public final class DownloadCommand extends Subcommand {
     }
 
     /** This machine's slice in the plan the options describe: {first, last}, inclusive. */
-    private int[] planned(ModelSpec m, QuantFile q) {
-        RingPlan ring = planOptions.compute(m, q);
+    private int[] planned(ModelSpec m, QuantFile q) throws java.io.IOException {
+        RingPlan ring = planOptions.compute(m, q).ring();
         Assignment mine = ring.partition().assignmentOf(PlanOptions.selfName());
         if (mine == null) {
             throw UserException.usage("this machine (" + PlanOptions.selfName() + ") gets no layers in that plan"

@@ -33,7 +33,10 @@ public final class ModelsCommand extends Subcommand {
                         .put("heads", m.shape().heads()).put("kv_heads", m.shape().kvHeads())
                         .put("head_dim", m.shape().headDim()).put("ffn", m.shape().ffn())
                         .put("vocab", m.shape().vocab()).put("context", m.context())
-                        .put("parameters", m.parameters()).put("default_quant", m.defaultQuant());
+                        .put("parameters", m.parameters()).put("active_parameters", m.activeParameters())
+                        .put("experts", m.shape().experts().count())
+                        .put("experts_used", m.shape().experts().used())
+                        .put("default_quant", m.defaultQuant());
                 ArrayNode qs = o.putArray("quants");
                 for (QuantFile q : m.quants().values()) {
                     qs.addObject().put("quant", q.quant()).put("repo", q.repo()).put("file", q.file())
@@ -42,22 +45,27 @@ public final class ModelsCommand extends Subcommand {
             }
             printJson(root);
         } else {
-            Table t = new Table("id", "architecture", "layers", "parameters", "quantizations (size)");
+            Table t = new Table("id", "architecture", "layers", "parameters", "active", "quantizations (size)");
             for (ModelSpec m : models) {
                 String quants = m.quants().values().stream()
                         .map(q -> q.quant() + (q.quant().equals(m.defaultQuant()) ? "*" : "") + " "
-                                + ByteSize.format(q.size()))
+                                + ByteSize.format(q.size()) + (q.parts() > 1 ? " in " + q.parts() + " parts" : ""))
                         .collect(Collectors.joining(", "));
-                t.row(m.id(), m.architecture().id(), String.valueOf(m.layers()), parameters(m.parameters()), quants);
+                t.row(m.id(), m.architecture().id(), String.valueOf(m.layers()), parameters(m.parameters()),
+                        parameters(m.activeParameters()), quants);
             }
             t.print(out);
-            out.println("* default quantization");
+            out.println("* default quantization; active: the parameters one token reads (a mixture of experts "
+                    + "runs only the experts it routes each token to)");
         }
         out.flush();
         return ExitCode.OK;
     }
 
     static String parameters(long n) {
+        if (n >= 1_000_000_000_000L) {
+            return String.format(Locale.ROOT, "%.2fT", n / 1e12);
+        }
         if (n >= 1_000_000_000L) {
             return String.format(Locale.ROOT, "%.1fB", n / 1e9);
         }

@@ -29,6 +29,12 @@ import picocli.CommandLine.Parameters;
                 "  exo plan llama-3.1-8b --quant Q8_0 --context 8192 --json",
                 "", "Memory needed per machine: its layers' weights (+ token embedding on the head, output "
                 + "norm and head on the tail) + F32 KV cache for --context tokens + 256 MiB runtime overhead.",
+                "Layer sizes come from the file's tensor table when its header is at hand (in the Hugging Face cache, "
+                + "or read by range with --fetch-header), else from llama.cpp's quantizer rules applied to the "
+                + "model's tensors. A mixture of experts' layer holds every expert but a token reads only the ones "
+                + "it is routed to (reads/token); the work (bytes read per token) is shared in proportion to memory, "
+                + "or the memory itself where that does not fit. Latent attention caches kv_lora_rank + rope dims "
+                + "per token per layer; sliding-window layers are budgeted at full length.",
                 "Engine: what computes a machine's layers and where (ggml/CPU, java): this machine's from "
                 + "--engine, a live node's as it advertises, '-' for a machine given with --device.",
                 "Exit status 1 when some machine is short of memory."})
@@ -66,14 +72,15 @@ public final class PlanCommand extends Subcommand {
     public Integer call() throws Exception {
         ModelSpec spec = registry.registry().get(model);
         QuantFile q = spec.quant(quant);
-        RingPlan plan = this.plan.compute(spec, q, this.plan.devices.isEmpty() ? liveNodes() : List.of(),
+        PlanOptions.Planned planned = this.plan.compute(spec, q, this.plan.devices.isEmpty() ? liveNodes() : List.of(),
                 Engines.labelOnThisMachine(engine, gpu));
+        RingPlan plan = planned.ring();
         int context = this.plan.context(spec);
         PrintWriter out = this.out();
         if (json.json) {
-            out.println(toJson(spec, q, plan, context));
+            out.println(toJson(spec, q, planned, context));
         } else {
-            printTable(out, spec, q, plan, context);
+            printTable(out, spec, q, planned, context);
         }
         out.flush();
         return plan.fits() ? ExitCode.OK : ExitCode.FAILURE;
@@ -106,17 +113,19 @@ public final class PlanCommand extends Subcommand {
         return n.fits() ? "fits" : "short by " + ByteSize.format(n.shortBy());
     }
 
-    private static void printTable(PrintWriter out, ModelSpec spec, QuantFile q, RingPlan plan, int context) {
+    private static void printTable(PrintWriter out, ModelSpec spec, QuantFile q, PlanOptions.Planned planned,
+                                   int context) {
+        RingPlan plan = planned.ring();
         out.printf("%s (%s), %s, %d layers, context %d%n", spec.id(), spec.name(), q.quant(), spec.layers(),
                 context);
         Table t = new Table("#", "machine", "role", "engine", "memory", "layers", "count", "weights", "kv cache", "needs",
-                "fits");
+                "reads/token", "fits");
         for (RingPlan.Node n : plan.nodes()) {
             var a = n.assignment();
             t.row(String.valueOf(a.position()), a.device().name(), a.role().label(),
                     a.device().engine().isEmpty() ? "-" : a.device().engine(), ByteSize.format(a.device().memoryBytes()), layers(n), String.valueOf(a.shard().layerCount()),
                     ByteSize.format(n.weightBytes()), ByteSize.format(n.kvBytes()), ByteSize.format(n.requiredBytes()),
-                    fit(n));
+                    ByteSize.format(n.activeBytes()), fit(n));
         }
         t.print(out);
         String ring = plan.nodes().stream().map(n -> n.assignment().device().name()).collect(Collectors.joining(" -> "));
@@ -129,12 +138,17 @@ public final class PlanCommand extends Subcommand {
                 plan.nodes().size() == 1 ? "" : "s", ByteSize.format(plan.totalMemoryBytes()),
                 ByteSize.format(plan.totalRequiredBytes()),
                 plan.fits() ? "fits" : "does not fit");
+        out.println("sizes: " + planned.sizes() + "; split in proportion to memory by " + plan.basis().label()
+                + "; " + ByteSize.format(plan.totalActiveBytes()) + " of weights read per token");
     }
 
-    private static String toJson(ModelSpec spec, QuantFile q, RingPlan plan, int context) throws Exception {
+    private static String toJson(ModelSpec spec, QuantFile q, PlanOptions.Planned planned, int context)
+            throws Exception {
+        RingPlan plan = planned.ring();
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
-        root.put("model", spec.id()).put("quant", q.quant()).put("layers", spec.layers()).put("context", context);
+        root.put("model", spec.id()).put("quant", q.quant()).put("layers", spec.layers()).put("context", context)
+                .put("sizes", planned.sizes()).put("split_by", plan.basis().name().toLowerCase(java.util.Locale.ROOT));
         ArrayNode nodes = root.putArray("nodes");
         for (RingPlan.Node n : plan.nodes()) {
             var a = n.assignment();
@@ -143,7 +157,8 @@ public final class PlanCommand extends Subcommand {
                     .put("engine", a.device().engine().isEmpty() ? null : a.device().engine())
                     .put("start_layer", a.shard().start()).put("end_layer", a.shard().end())
                     .put("layer_count", a.shard().layerCount()).put("weight_bytes", n.weightBytes())
-                    .put("kv_bytes", n.kvBytes()).put("required_bytes", n.requiredBytes()).put("fits", n.fits())
+                    .put("kv_bytes", n.kvBytes()).put("required_bytes", n.requiredBytes())
+                    .put("active_bytes_per_token", n.activeBytes()).put("fits", n.fits())
                     .put("short_by_bytes", n.shortBy());
         }
         ArrayNode excluded = root.putArray("excluded");
@@ -152,7 +167,7 @@ public final class PlanCommand extends Subcommand {
                     .put("reason", e.reason());
         }
         root.put("total_memory_bytes", plan.totalMemoryBytes()).put("required_bytes", plan.totalRequiredBytes())
-                .put("fits", plan.fits());
+                .put("active_bytes_per_token", plan.totalActiveBytes()).put("fits", plan.fits());
         return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 }

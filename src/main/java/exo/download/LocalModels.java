@@ -118,7 +118,7 @@ public record LocalModels(HubCache hub, ShardStore shards, ModelRegistry registr
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(p -> {
                 Matcher m = SHARD.matcher(p.getFileName().toString());
-                return m.matches() && m.group(1).equals(f.stem());
+                return m.matches() && m.group(1).equals(GgufSplit.stem(f.file().substring(f.file().lastIndexOf('/') + 1)));
             }).sorted(Comparator.comparingInt(p -> layerStart(p))).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>This is what a node calls when it is assigned a slice: {@link #fetch(HubFile, int, int,
  * ProgressListener)}. A shard cut from the file's current content costs one HEAD request;
  * one cut from content that changed upstream (another etag) is fetched again.
+ *
+ * <p>A file named as the first part of a gguf-split set ({@code NAME-00001-of-0000N.gguf}) is
+ * read as the model it is part of: every part's header is read, the slice's tensors taken from
+ * whichever parts hold them, and the shard is one GGUF with the first part's metadata (less the
+ * split.* keys), as llama.cpp would load the set.
  */
 public final class ShardFetcher {
     public static final int DEFAULT_CONCURRENCY = 4;
@@ -66,7 +72,7 @@ public final class ShardFetcher {
      * The shard of layers [start, end) of {@code f} (end exclusive), fetched unless an
      * up-to-date one is already in the store.
      *
-     * @throws IllegalArgumentException when the model does not have those layers
+     * @throws exo.InvalidInputException when the model does not have those layers
      * @throws HubException             when the hub refuses, the network fails for good or the disk is full
      */
     public Path fetch(HubFile f, int start, int end, ProgressListener progress) throws IOException {
@@ -79,9 +85,11 @@ public final class ShardFetcher {
                     + start + "-" + (end - 1) + " of " + f.file() + " is not at " + target
                     + "; unset HF_HUB_OFFLINE to fetch it");
         }
-        RemoteFile remote;
+        List<RemoteFile> parts = new ArrayList<>();
         try {
-            remote = client.head(f);
+            for (String name : GgufSplit.partNames(f.file())) {
+                parts.add(client.head(new HubFile(f.repo(), name, f.revision())));
+            }
         } catch (HubException e) {
             if (e.reason() == HubException.Reason.NETWORK && Files.isRegularFile(target)) {
                 progress.note("cannot reach " + client.settings().endpoint() + "; using the shard already at " + target);
@@ -89,12 +97,21 @@ public final class ShardFetcher {
             }
             throw e;
         }
-        return fetch(remote, start, end, progress);
+        return fetchParts(parts, start, end, progress);
     }
 
     /** As {@link #fetch(HubFile, int, int, ProgressListener)}, for a file already looked up. */
     public Path fetch(RemoteFile remote, int start, int end, ProgressListener progress) throws IOException {
-        return fetchFrom(source(remote), remote, start, end, progress);
+        return fetchParts(List.of(remote), start, end, progress);
+    }
+
+    /** The shard of layers [start, end) of the file whose parts (one, or a gguf-split set) are {@code parts}. */
+    public Path fetchParts(List<RemoteFile> parts, int start, int end, ProgressListener progress) throws IOException {
+        List<ByteSource> sources = new ArrayList<>();
+        for (RemoteFile r : parts) {
+            sources.add(source(r));
+        }
+        return cutUnlessCurrent(sources, parts, start, end, progress);
     }
 
     /**
@@ -103,15 +120,20 @@ public final class ShardFetcher {
      */
     public Path fetchFrom(ByteSource source, RemoteFile origin, int start, int end, ProgressListener progress)
             throws IOException {
-        Path target = store.path(origin.ref(), start, end);
-        if (isCurrent(target, origin, start, end)) {
+        return cutUnlessCurrent(List.of(source), List.of(origin), start, end, progress);
+    }
+
+    private Path cutUnlessCurrent(List<ByteSource> sources, List<RemoteFile> origins, int start, int end,
+                                  ProgressListener progress) throws IOException {
+        Path target = store.path(origins.getFirst().ref(), start, end);
+        if (isCurrent(target, origins, start, end)) {
             return target;
         }
         Files.createDirectories(target.getParent());
         Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
         try (FileLockGuard lock = FileLockGuard.acquire(lockFile, target.getFileName().toString(), progress::note)) {
-            if (!isCurrent(target, origin, start, end)) {
-                cut(source, origin, start, end, target, progress);
+            if (!isCurrent(target, origins, start, end)) {
+                cut(sources, origins, start, end, target, progress);
             }
         }
         return target;
@@ -128,30 +150,44 @@ public final class ShardFetcher {
 
     /** Whether {@code target} is a shard of these layers cut from {@code remote}'s content. */
     static boolean isCurrent(Path target, RemoteFile remote, int start, int end) {
+        return isCurrent(target, List.of(remote), start, end);
+    }
+
+    private static boolean isCurrent(Path target, List<RemoteFile> parts, int start, int end) {
         if (!Files.isRegularFile(target)) {
             return false;
         }
         try {
             Optional<ShardInfo> info = ShardInfo.read(GgufFile.readHeader(target).metadata());
-            return info.isPresent() && info.get().cutFrom(remote) && info.get().start() == start
+            return info.isPresent() && info.get().cutFrom(parts) && info.get().start() == start
                     && info.get().end() == end;
         } catch (IOException | GgufFormatException e) {
             return false; // unreadable: fetch it again
         }
     }
 
-    private void cut(ByteSource source, RemoteFile remote, int start, int end, Path target, ProgressListener progress)
-            throws IOException {
-        String name = remote.ref().file();
-        RemoteHeader.Result read = RemoteHeader.read(source, firstHeaderRead, name);
-        GgufHeader header = read.header();
-        source = source.withPrefix(read.prefix());
-        List<GgufTensorInfo> tensors = SliceTensors.select(header, start, end);
-        RangePlan plan = RangePlan.of(header, tensors, maxPiece);
+    private void cut(List<ByteSource> sources, List<RemoteFile> parts, int start, int end, Path target,
+                     ProgressListener progress) throws IOException {
+        String name = parts.getFirst().ref().file();
+        List<GgufHeader> headers = new ArrayList<>();
+        List<ByteSource> prefixed = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            String partName = parts.get(i).ref().file();
+            RemoteHeader.Result read = RemoteHeader.read(sources.get(i), firstHeaderRead, partName);
+            headers.add(read.header());
+            prefixed.add(sources.get(i).withPrefix(read.prefix()));
+            names.add(partName);
+        }
+        GgufSplit.check(headers, names);
+        List<SliceTensors.PartTensor> tensors = SliceTensors.select(headers, start, end);
+        RangePlan plan = RangePlan.ofParts(headers, tensors, maxPiece);
         Path staging = target.resolveSibling(target.getFileName() + ".download");
+        String label = GgufSplit.stem(parts.getFirst().ref().file().substring(name.lastIndexOf('/') + 1))
+                + " layers " + start + "-" + (end - 1);
         try {
-            fetchPieces(source, plan, staging, remote.ref().stem() + " layers " + start + "-" + (end - 1), progress);
-            write(header, tensors, plan, staging, ShardInfo.of(remote, start, end), target);
+            fetchPieces(prefixed, plan, staging, label, progress);
+            write(headers.getFirst(), tensors, plan, staging, ShardInfo.of(parts, start, end), target);
         } catch (HubException | InterruptedIOException e) {
             throw e;
         } catch (IOException e) {
@@ -166,7 +202,8 @@ public final class ShardFetcher {
     }
 
     /** Fetches every piece of the plan into the staging file, {@code concurrency} at a time. */
-    private void fetchPieces(ByteSource source, RangePlan plan, Path staging, String label, ProgressListener progress)
+    private void fetchPieces(List<ByteSource> sources, RangePlan plan, Path staging, String label,
+                             ProgressListener progress)
             throws IOException {
         progress.started(label, plan.bytes(), 0);
         boolean ok = false;
@@ -178,7 +215,7 @@ public final class ShardFetcher {
             CompletionService<Void> running = new ExecutorCompletionService<>(pool);
             for (RangePlan.Piece p : plan.pieces()) {
                 running.submit(() -> {
-                    fetchPiece(source, p, ch, progress);
+                    fetchPiece(sources.get(p.part()), p, ch, progress);
                     return null;
                 });
             }
@@ -225,7 +262,7 @@ public final class ShardFetcher {
     }
 
     /** Writes the shard GGUF (atomically: GgufWriter moves a finished file into place). */
-    private static void write(GgufHeader header, List<GgufTensorInfo> tensors, RangePlan plan, Path staging,
+    private static void write(GgufHeader first, List<SliceTensors.PartTensor> tensors, RangePlan plan, Path staging,
                               ShardInfo info, Path target) throws IOException {
         try (Arena arena = Arena.ofShared();
              FileChannel ch = FileChannel.open(staging, StandardOpenOption.READ)) {
@@ -234,10 +271,12 @@ public final class ShardFetcher {
                         + target.getFileName() + ", expected " + plan.bytes());
             }
             MemorySegment staged = ch.map(FileChannel.MapMode.READ_ONLY, 0, plan.bytes(), arena);
-            GgufWriter w = new GgufWriter().putAll(header.metadata());
+            GgufWriter w = new GgufWriter();
+            GgufSplit.modelMetadata(first).forEach(w::put);
             info.writeTo(w);
-            for (GgufTensorInfo t : tensors) {
-                MemorySegment bytes = staged.asSlice(plan.stagingOffset(t), t.byteSize());
+            for (SliceTensors.PartTensor pt : tensors) {
+                GgufTensorInfo t = pt.info();
+                MemorySegment bytes = staged.asSlice(plan.stagingOffset(pt), t.byteSize());
                 w.addTensor(t.name(), t.type(), t.dims(), () -> bytes);
             }
             w.write(target);

@@ -9,7 +9,8 @@ import java.util.Optional;
  * What a shard GGUF records about itself in {@code exo.shard.*} metadata keys, beside the
  * model's own metadata (kept unchanged, so the engine reads the model's shape as usual):
  * the layers it holds, [start, end) as in {@code exo.topology.Shard}, and the file it was cut
- * from, so a shard whose source changed upstream is fetched again.
+ * from, so a shard whose source changed upstream is fetched again. A shard cut from a split
+ * file names its first part and records every part's etag (joined with '+') and their total size.
  */
 public record ShardInfo(int start, int end, String sourceRepo, String sourceFile, String sourceCommit,
                         String sourceEtag, long sourceSize) {
@@ -24,8 +25,22 @@ public record ShardInfo(int start, int end, String sourceRepo, String sourceFile
     public static final String SOURCE_SIZE = "exo.shard.source_size";
 
     static ShardInfo of(RemoteFile source, int start, int end) {
-        return new ShardInfo(start, end, source.ref().repo(), source.ref().file(), source.commit(), source.etag(),
-                source.size());
+        return of(java.util.List.of(source), start, end);
+    }
+
+    /** A shard of the file whose parts are {@code parts} (one for a single file). */
+    static ShardInfo of(java.util.List<RemoteFile> parts, int start, int end) {
+        RemoteFile first = parts.getFirst();
+        return new ShardInfo(start, end, first.ref().repo(), first.ref().file(), first.commit(), etag(parts),
+                size(parts));
+    }
+
+    private static String etag(java.util.List<RemoteFile> parts) {
+        return String.join("+", parts.stream().map(RemoteFile::etag).toList());
+    }
+
+    private static long size(java.util.List<RemoteFile> parts) {
+        return parts.stream().mapToLong(RemoteFile::size).sum();
     }
 
     void writeTo(GgufWriter w) {
@@ -51,6 +66,11 @@ public record ShardInfo(int start, int end, String sourceRepo, String sourceFile
 
     /** Whether this shard was cut from exactly {@code source}'s current content. */
     public boolean cutFrom(RemoteFile source) {
-        return sourceEtag.equals(source.etag()) && sourceSize == source.size();
+        return cutFrom(java.util.List.of(source));
+    }
+
+    /** Whether this shard was cut from exactly the current content of {@code parts}. */
+    public boolean cutFrom(java.util.List<RemoteFile> parts) {
+        return sourceEtag.equals(etag(parts)) && sourceSize == size(parts);
     }
 }

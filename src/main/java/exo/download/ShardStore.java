@@ -6,7 +6,8 @@ import java.nio.file.Path;
  * Where shards live: {@code EXO_HOME/shards/ORG--NAME/FILE-PATH-STEM.layers-A-B.gguf}, with A
  * and B the first and last layer held (inclusive, as {@code exo download --layers A-B} names
  * them). The file's folders in the
- * repository are kept, so two quantizations with the same file name do not collide.
+ * repository are kept, so two quantizations with the same file name do not collide; a split
+ * file's shard is named after the model, without the "-00001-of-0000N" of its first part.
  */
 public record ShardStore(Path root) {
 
@@ -22,6 +23,7 @@ public record ShardStore(Path root) {
         if (slash >= 0) {
             dir = dir.resolve(f.file().substring(0, slash));
         }
-        return dir.resolve(f.stem() + ".layers-" + start + "-" + (end - 1) + ".gguf");
+        String name = f.file().substring(slash + 1);
+        return dir.resolve(GgufSplit.stem(name) + ".layers-" + start + "-" + (end - 1) + ".gguf");
     }
 }

@@ -131,8 +131,16 @@ public final class ModelRegistry {
     /** Reads one model entry field by field so each error names the field. */
     private record Entry(String label, JsonNode node) {
         private static final Set<String> FIELDS = Set.of("id", "name", "architecture", "layers", "embedding", "heads",
-                "kv_heads", "head_dim", "ffn", "vocab", "context", "parameters", "tied_embeddings", "default_quant",
-                "quants");
+                "kv_heads", "head_dim", "ffn", "vocab", "context", "parameters", "active_parameters", "tied_embeddings",
+                "default_quant", "quants", "experts", "experts_used", "expert_ffn", "shared_experts",
+                "shared_expert_ffn", "dense_layers", "q_lora_rank", "kv_lora_rank", "rope_dim", "nope_dim",
+                "v_head_dim", "sliding_window", "sliding_window_pattern", "nextn_layers", "qk_norm");
+        private static final List<String> EXPERT_FIELDS = List.of("experts_used", "expert_ffn", "shared_experts",
+                "shared_expert_ffn", "dense_layers");
+        private static final List<String> LATENT_FIELDS = List.of("q_lora_rank", "rope_dim", "nope_dim", "v_head_dim");
+        /** Architectures whose feed-forward is always a mixture of experts. */
+        private static final Set<Architecture> MOE = Set.of(Architecture.QWEN2MOE, Architecture.QWEN3MOE,
+                Architecture.DEEPSEEK2, Architecture.GLM4MOE);
 
         ModelSpec toSpec() {
             if (!node.isObject()) {
@@ -154,23 +162,139 @@ public final class ModelRegistry {
             } catch (IllegalArgumentException e) {
                 throw error("field 'architecture': " + e.getMessage());
             }
+            int layers = positiveInt("layers");
             int heads = positiveInt("heads");
             int embedding = positiveInt("embedding");
-            int headDim = node.has("head_dim") ? positiveInt("head_dim") : embedding / heads;
+            ModelShape.LatentAttention latent = latent(arch);
+            int headDim = node.has("head_dim") ? positiveInt("head_dim")
+                    : latent.present() ? latent.nopeDim() + latent.ropeDim() : embedding / heads;
+            if (latent.present() && headDim != latent.nopeDim() + latent.ropeDim()) {
+                throw error("field 'head_dim' (" + headDim + ") must be nope_dim + rope_dim ("
+                        + (latent.nopeDim() + latent.ropeDim()) + ") with latent attention");
+            }
+            ModelShape.Experts experts = experts(arch, layers);
+            ModelShape.SlidingWindow window = window(arch);
+            int nextn = node.has("nextn_layers") ? nonNegativeInt("nextn_layers") : 0;
+            if (nextn > 0 && arch != Architecture.GLM4MOE) {
+                throw error("field 'nextn_layers': only glm4moe files carry next-token-prediction layers");
+            }
+            if (node.has("qk_norm") && arch != Architecture.GLM4MOE) {
+                throw error("field 'qk_norm' is for glm4moe models (the other architectures have q/k norms or not by kind)");
+            }
+            boolean qkNorm = node.has("qk_norm") && bool("qk_norm");
             ModelShape shape;
             try {
-                shape = new ModelShape(positiveInt("layers"), embedding, heads, positiveInt("kv_heads"), headDim,
-                        positiveInt("ffn"), positiveInt("vocab"), bool("tied_embeddings"));
+                shape = new ModelShape(layers, embedding, heads, positiveInt("kv_heads"), headDim,
+                        positiveInt("ffn"), positiveInt("vocab"), bool("tied_embeddings"), experts, latent, window,
+                        nextn);
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage());
             }
+            long parameters = positiveLong("parameters");
+            long active = activeParameters(experts, parameters);
             SequencedMap<String, QuantFile> quants = quants();
             String defaultQuant = text("default_quant");
             if (!quants.containsKey(defaultQuant)) {
                 throw error("field 'default_quant': " + defaultQuant + " is not among its quants " + quants.keySet());
             }
-            return new ModelSpec(id, text("name"), arch, shape, positiveInt("context"), positiveLong("parameters"),
+            return new ModelSpec(id, text("name"), arch, shape, positiveInt("context"), parameters, active, qkNorm,
                     defaultQuant, quants);
+        }
+
+        /** experts, experts_used, expert_ffn, shared_experts, shared_expert_ffn, dense_layers. */
+        private ModelShape.Experts experts(Architecture arch, int layers) {
+            if (!node.has("experts")) {
+                for (String f : EXPERT_FIELDS) {
+                    if (node.has(f)) {
+                        throw error("field '" + f + "' needs 'experts'");
+                    }
+                }
+                if (MOE.contains(arch)) {
+                    throw error("field 'experts' is missing (" + arch.id() + " models are mixtures of experts)");
+                }
+                return ModelShape.Experts.NONE;
+            }
+            int count = positiveInt("experts");
+            if (count < 2) {
+                throw error("field 'experts' must be at least 2, not " + count);
+            }
+            int used = positiveInt("experts_used");
+            if (used > count) {
+                throw error("field 'experts_used' (" + used + ") must be at most experts (" + count + ")");
+            }
+            int ffn = positiveInt("expert_ffn");
+            int shared = node.has("shared_experts") ? nonNegativeInt("shared_experts") : 0;
+            int sharedFfn;
+            if (node.has("shared_expert_ffn")) {
+                if (shared == 0) {
+                    throw error("field 'shared_expert_ffn' needs 'shared_experts'");
+                }
+                sharedFfn = positiveInt("shared_expert_ffn");
+            } else {
+                long width = (long) shared * ffn; // DeepSeek and GLM: one matrix as wide as the shared experts
+                if (width > Integer.MAX_VALUE) {
+                    throw error("fields 'shared_experts' x 'expert_ffn' (" + width + ") are too large");
+                }
+                sharedFfn = (int) width;
+            }
+            int lead = node.has("dense_layers") ? nonNegativeInt("dense_layers") : 0;
+            if (lead >= layers) {
+                throw error("field 'dense_layers' (" + lead + ") must be fewer than layers (" + layers + ")");
+            }
+            if (lead > 0 && arch != Architecture.DEEPSEEK2 && arch != Architecture.GLM4MOE) {
+                throw error("field 'dense_layers': " + arch.id() + " models have no leading dense layers");
+            }
+            return new ModelShape.Experts(count, used, ffn, shared, sharedFfn, lead);
+        }
+
+        /** kv_lora_rank, q_lora_rank, rope_dim, nope_dim, v_head_dim: DeepSeek's latent attention. */
+        private ModelShape.LatentAttention latent(Architecture arch) {
+            if (!node.has("kv_lora_rank")) {
+                for (String f : LATENT_FIELDS) {
+                    if (node.has(f)) {
+                        throw error("field '" + f + "' needs 'kv_lora_rank'");
+                    }
+                }
+                if (arch == Architecture.DEEPSEEK2) {
+                    throw error("field 'kv_lora_rank' is missing (deepseek2 models use latent attention)");
+                }
+                return ModelShape.LatentAttention.NONE;
+            }
+            if (arch != Architecture.DEEPSEEK2) {
+                throw error("field 'kv_lora_rank': latent attention is deepseek2's, not " + arch.id() + "'s");
+            }
+            int q = node.has("q_lora_rank") ? nonNegativeInt("q_lora_rank") : 0;
+            return new ModelShape.LatentAttention(q, positiveInt("kv_lora_rank"), positiveInt("rope_dim"),
+                    positiveInt("nope_dim"), positiveInt("v_head_dim"));
+        }
+
+        /** sliding_window and sliding_window_pattern. */
+        private ModelShape.SlidingWindow window(Architecture arch) {
+            if (!node.has("sliding_window")) {
+                if (node.has("sliding_window_pattern")) {
+                    throw error("field 'sliding_window_pattern' needs 'sliding_window'");
+                }
+                if (arch == Architecture.GEMMA3) {
+                    throw error("field 'sliding_window' is missing (gemma3 models interleave local and global layers)");
+                }
+                return ModelShape.SlidingWindow.NONE;
+            }
+            return new ModelShape.SlidingWindow(positiveInt("sliding_window"), positiveInt("sliding_window_pattern"));
+        }
+
+        /** active_parameters: required for a mixture of experts, absent (all active) for a dense model. */
+        private long activeParameters(ModelShape.Experts experts, long parameters) {
+            if (!experts.present()) {
+                if (node.has("active_parameters")) {
+                    throw error("field 'active_parameters' is for mixtures of experts (a dense model uses every weight)");
+                }
+                return parameters;
+            }
+            long active = positiveLong("active_parameters");
+            if (active >= parameters) {
+                throw error("field 'active_parameters' (" + active + ") must be below parameters (" + parameters + ")");
+            }
+            return active;
         }
 
         private SequencedMap<String, QuantFile> quants() {
@@ -192,13 +316,13 @@ public final class ModelRegistry {
                 }
                 for (Iterator<String> f = e.getValue().fieldNames(); f.hasNext(); ) {
                     String name = f.next();
-                    if (!Set.of("repo", "file", "size", "parts").contains(name)) {
+                    if (!Set.of("repo", "file", "size", "parts", "part_sizes").contains(name)) {
                         throw sub.error("has an unknown field '" + name + "'");
                     }
                 }
                 try {
                     out.put(quant, new QuantFile(quant, sub.text("repo"), sub.text("file"), sub.positiveLong("size"),
-                            e.getValue().has("parts") ? sub.positiveInt("parts") : 1));
+                            e.getValue().has("parts") ? sub.positiveInt("parts") : 1, sub.longList("part_sizes")));
                 } catch (IllegalArgumentException ex) {
                     throw sub.error(ex.getMessage());
                 }
@@ -228,6 +352,33 @@ public final class ModelRegistry {
                 throw error("field '" + field + "' must be a positive integer, not '" + v.asText() + "'");
             }
             return v.asLong();
+        }
+
+        private int nonNegativeInt(String field) {
+            JsonNode v = required(field);
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
+                throw error("field '" + field + "' must be a whole number, 0 or more, not '" + v.asText() + "'");
+            }
+            return v.asInt();
+        }
+
+        /** An optional list of positive integers (empty when absent). */
+        private List<Long> longList(String field) {
+            JsonNode v = node.get(field);
+            if (v == null) {
+                return List.of();
+            }
+            if (!v.isArray() || v.isEmpty()) {
+                throw error("field '" + field + "' must be a list of sizes");
+            }
+            List<Long> out = new ArrayList<>();
+            for (JsonNode x : v) {
+                if (!x.isIntegralNumber() || !x.canConvertToLong() || x.asLong() <= 0) {
+                    throw error("field '" + field + "' must list positive integers, not '" + x.asText() + "'");
+                }
+                out.add(x.asLong());
+            }
+            return out;
         }
 
         private int positiveInt(String field) {

@@ -50,6 +50,7 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
             case LLAMA, MISTRAL -> "llama";
             case QWEN2 -> "qwen2";
             case QWEN3 -> "qwen3";
+            default -> spec.architecture().id(); // the constructor refuses it: no synthetic writer yet
         };
         return new SyntheticModel(s.embedding(), s.layers(), s.heads(), s.kvHeads(), s.headDim(), s.ffn(), s.vocab(),
                 Math.min(spec.context(), 8192), QuantMix.of(quantization), 1, arch, s.tiedEmbeddings());

@@ -18,6 +18,9 @@ record BpeSettings(PreTokenizerType type, boolean cleanSpaces, boolean ignoreMer
                     new BpeSettings(PreTokenizerType.LLAMA3, true, true, true, true);
             case "deepseek-llm" -> of(PreTokenizerType.DEEPSEEK_LLM, false);
             case "deepseek-coder" -> of(PreTokenizerType.DEEPSEEK_CODER, false);
+            case "deepseek-v3" -> of(PreTokenizerType.DEEPSEEK3_LLM, false);
+            case "kimi-k2" -> of(PreTokenizerType.KIMI_K2, false); // newer llama.cpp; b4916 refuses it
+            case "gpt-4o" -> of(PreTokenizerType.GPT4O, false);
             case "falcon" -> of(PreTokenizerType.FALCON, true);
             case "mpt" -> of(PreTokenizerType.MPT, true);
             case "starcoder" -> of(PreTokenizerType.STARCODER, true);
@@ -25,13 +28,14 @@ record BpeSettings(PreTokenizerType type, boolean cleanSpaces, boolean ignoreMer
                  "jina-v2-code", "roberta-bpe" -> of(PreTokenizerType.GPT2, true);
             case "refact" -> of(PreTokenizerType.REFACT, true);
             case "command-r" -> of(PreTokenizerType.COMMAND_R, false);
-            case "qwen2" -> of(PreTokenizerType.QWEN2, false);
+            case "qwen2", "deepseek-r1-qwen" -> of(PreTokenizerType.QWEN2, false);
             case "stablelm2" -> of(PreTokenizerType.STABLELM2, true);
             case "olmo" -> of(PreTokenizerType.OLMO, true);
             case "dbrx" -> of(PreTokenizerType.DBRX, true);
             case "smaug-bpe" -> of(PreTokenizerType.SMAUG, true);
             case "poro-chat" -> of(PreTokenizerType.PORO, false);
-            case "chatglm-bpe" -> new BpeSettings(PreTokenizerType.CHATGLM4, true, false, false, false);
+            // "glm4" (GLM-4.5 and later) is newer llama.cpp's name for the same settings
+            case "chatglm-bpe", "glm4" -> new BpeSettings(PreTokenizerType.CHATGLM4, true, false, false, false);
             case "viking" -> of(PreTokenizerType.VIKING, false);
             case "jais" -> of(PreTokenizerType.JAIS, true);
             case "tekken" -> new BpeSettings(PreTokenizerType.TEKKEN, false, true, true, true);

@@ -13,6 +13,8 @@ final class CodepointFlags {
     static final char COLLAPSED_NUMBER = 0xD1;
     static final char COLLAPSED_LETTER = 0xD2;
     static final char COLLAPSED_PUNCTUATION = 0xD3;
+    static final char COLLAPSED_ACCENT_MARK = 0xD4;
+    static final char COLLAPSED_SYMBOL = 0xD5;
 
     private CodepointFlags() {
     }
@@ -41,6 +43,21 @@ final class CodepointFlags {
         };
     }
 
+    static boolean isAccentMark(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.NON_SPACING_MARK, Character.COMBINING_SPACING_MARK, Character.ENCLOSING_MARK -> true;
+            default -> false;
+        };
+    }
+
+    static boolean isSymbol(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL, Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL ->
+                    true;
+            default -> false;
+        };
+    }
+
     /** Unicode White_Space, as llama.cpp's unicode_set_whitespace lists it. */
     static boolean isWhitespace(int cp) {
         return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680
@@ -61,6 +78,12 @@ final class CodepointFlags {
         }
         if (isPunctuation(cp)) {
             return COLLAPSED_PUNCTUATION;
+        }
+        if (isAccentMark(cp)) {
+            return COLLAPSED_ACCENT_MARK;
+        }
+        if (isSymbol(cp)) {
+            return COLLAPSED_SYMBOL;
         }
         return COLLAPSED_OTHER;
     }

@@ -9,8 +9,10 @@ import java.util.List;
  * twins instead; see {@link RegexSplitter#of}). The expressions are applied one after another,
  * each cutting the pieces the previous ones left.
  *
- * <p>Not here: deepseek-v3, whose expression uses \p{S} and \p{M}, which llama.cpp's collapsed
- * std::regex path does not translate.
+ * <p>deepseek-v3's third expression uses \p{M} and \p{S}, which llama.cpp's collapsed std::regex
+ * path translates with its own ASCII member lists ({@link RegexSplitter}); kimi-k2's only
+ * expression is the trigger of a hand-coded splitter ({@link KimiK2Splitter}), as in newer
+ * llama.cpp.
  */
 enum PreTokenizerType {
     DEFAULT(
@@ -32,6 +34,13 @@ enum PreTokenizerType {
             "\\s+$",
             "[一-龥ࠀ-一가-퟿]+",
             "\\p{N}+"),
+    DEEPSEEK3_LLM(
+            "\\p{N}{1,3}",
+            "[一-龥぀-ゟ゠-ヿ]+",
+            "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+"),
+    KIMI_K2(KimiK2Splitter.TRIGGER),
+    GPT4O(
+            "[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))*((?=[\\p{L}])([^A-Z]))+(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])?|[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))+((?=[\\p{L}])([^A-Z]))*(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
     DEEPSEEK_CODER(
             "[\r\n]",
             "\\s?\\p{L}+",

@@ -7,10 +7,12 @@ import java.util.regex.Pattern;
  * A pre-tokenizer regex without a hand-coded twin, run as llama.cpp's {@code unicode_regex_split}
  * runs it with std::regex, so that the pieces are the same:
  * <ul>
- * <li>An expression using \p{L}, \p{N} or \p{P} runs on the "collapsed" text: each code point
- * of 128 or more becomes one byte naming its class (letter 0xD2, number 0xD1, punctuation 0xD3,
- * whitespace \v, anything else 0xD0), and each \p{X} in the expression becomes that byte plus
- * the ASCII members of the class.</li>
+ * <li>An expression using \p{L}, \p{N}, \p{P}, \p{M} or \p{S} runs on the "collapsed" text: each
+ * code point of 128 or more becomes one byte naming its class (letter 0xD2, number 0xD1,
+ * punctuation 0xD3, accent mark 0xD4, symbol 0xD5, whitespace \v, anything else 0xD0), and each
+ * \p{X} in the expression becomes that byte plus the ASCII members of the class as llama.cpp
+ * lists them: marks have none, and '~' is in neither punctuation nor symbols (DeepSeek V3's
+ * expression relies on both classes).</li>
  * <li>Any other expression runs on the code points themselves, non-ASCII whitespace replaced by
  * \v (std::wregex's \s is ASCII-only).</li>
  * </ul>
@@ -24,6 +26,8 @@ final class RegexSplitter implements Splitter {
             {"\\p{N}", CodepointFlags.COLLAPSED_NUMBER + "0-9"},
             {"\\p{L}", CodepointFlags.COLLAPSED_LETTER + "A-Za-z"},
             {"\\p{P}", CodepointFlags.COLLAPSED_PUNCTUATION + "!-#%-*,-/:-;?-@\\[-\\]_\\{\\}"},
+            {"\\p{M}", String.valueOf(CodepointFlags.COLLAPSED_ACCENT_MARK)},
+            {"\\p{S}", CodepointFlags.COLLAPSED_SYMBOL + "\\$\\+<->^`\\|"},
     };
 
     private final Pattern pattern;
@@ -41,6 +45,9 @@ final class RegexSplitter implements Splitter {
         }
         if (expression.equals(Llama3Splitter.EXPRESSION) || expression.equals(Llama3Splitter.EXPRESSION_CASE_INSENSITIVE)) {
             return new Llama3Splitter();
+        }
+        if (expression.equals(KimiK2Splitter.TRIGGER)) {
+            return new KimiK2Splitter();
         }
         boolean usesCategories = false;
         for (String[] c : CATEGORIES) {

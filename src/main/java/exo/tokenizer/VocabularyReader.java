@@ -28,9 +28,12 @@ final class VocabularyReader {
     /** Texts llama.cpp takes for EOT when tokenizer.ggml.eot_token_id is absent. */
     private static final Set<String> EOT_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
             "<|endoftext|>", "<EOT>", "<｜end▁of▁sentence｜>");
-    /** Texts that end generation whatever the metadata says (llama.cpp special_eog_ids). */
+    /**
+     * Texts that end generation whatever the metadata says (llama.cpp special_eog_ids): b4916's,
+     * and Kimi K2's [EOS] and [EOT], which newer llama.cpp adds for the vocabularies b4916 cannot load.
+     */
     private static final Set<String> EOG_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>",
-            "<|endoftext|>", "<|eom_id|>", "<EOT>");
+            "<|endoftext|>", "<|eom_id|>", "<EOT>", "[EOS]", "[EOT]");
     private static final Set<String> EOM_TEXTS = Set.of("<|eom_id|>");
     private static final Set<String> FIM_PRE_TEXTS = Set.of("<|fim_prefix|>", "<fim-prefix>", "<｜fim▁begin｜>", "<PRE>");
     private static final Set<String> FIM_SUF_TEXTS = Set.of("<|fim_suffix|>", "<fim-suffix>", "<｜fim▁hole｜>", "<SUF>");

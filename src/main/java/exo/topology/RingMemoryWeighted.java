@@ -23,28 +23,43 @@ import java.util.Set;
  * each machine's count is within one layer of its share (floors of two cumulative sums that
  * differ by the share).
  *
- * <p>What is shared in proportion to memory is the work, not only the layers: the tail also
- * computes the output head, {@link ModelShape#outputHeadLayers()} blocks' worth, so it takes
- * that many fewer layers (keeping one at least). exo counts only layers, and the tail of two
- * equal machines then did 99% of the time's work while the head did half (bench's busy
- * column, Llama 3.2 1B shapes).
+ * <p>What is shared in proportion to memory is a cost per layer ({@link LayerCosts}), not the
+ * layer count: exo counts only layers, and the tail of two equal machines then did 99% of the
+ * time's work while the head did half (bench's busy column, Llama 3.2 1B shapes), because the
+ * tail also computes the output head. With costs, the tail's output head counts (it takes that
+ * many fewer layers, keeping one at least), and layers of different sizes count by size: a
+ * DeepSeek ring weighs its three small dense layers and its large expert layers as what they
+ * are, in bytes read per token or bytes of memory ({@link MemoryEstimate#workCosts()},
+ * {@link MemoryEstimate#memoryCosts()}).
  */
 public final class RingMemoryWeighted implements PartitioningStrategy {
-    /** Blocks' worth of work the tail does beyond its layers. */
-    private final int tailWork;
+    /** The cost of each part, or null to count layers alone. */
+    private final LayerCosts costs;
 
     /** Layers alone, as if the output head were free. */
     public RingMemoryWeighted() {
-        this(0);
+        this(null);
     }
 
-    private RingMemoryWeighted(int tailWork) {
-        this.tailWork = tailWork;
+    private RingMemoryWeighted(LayerCosts costs) {
+        this.costs = costs;
     }
 
-    /** Counting {@code shape}'s output head as the tail's work. */
+    /**
+     * Counting {@code shape}'s work: each layer's parameters one token reads, and the output
+     * head on the tail (a plan from a tensor table weighs bytes instead, {@link #byCost}).
+     */
     public static RingMemoryWeighted forModel(ModelShape shape) {
-        return new RingMemoryWeighted(shape.outputHeadLayers());
+        long[] layers = new long[shape.layers()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = shape.activeLayerParameters(l);
+        }
+        return new RingMemoryWeighted(new LayerCosts(layers, 0, shape.outputParameters()));
+    }
+
+    /** Sharing {@code costs} in proportion to memory. */
+    public static RingMemoryWeighted byCost(LayerCosts costs) {
+        return new RingMemoryWeighted(java.util.Objects.requireNonNull(costs, "costs"));
     }
 
     private static final Comparator<DeviceCapabilities> LARGEST_FIRST =
@@ -55,6 +70,10 @@ public final class RingMemoryWeighted implements PartitioningStrategy {
     public Partition partition(List<DeviceCapabilities> devices, String model, int layers, String tail) {
         if (layers < 1) {
             throw new IllegalArgumentException("model " + model + " has no layers to split");
+        }
+        if (costs != null && costs.count() != layers) {
+            throw new IllegalArgumentException("costs for " + costs.count() + " layers, not the " + layers + " of "
+                    + model);
         }
         Set<String> names = new HashSet<>();
         for (DeviceCapabilities d : devices) {
@@ -102,7 +121,7 @@ public final class RingMemoryWeighted implements PartitioningStrategy {
             ring.add(t);
         }
 
-        int[] bounds = boundaries(ring, layers, tailWork);
+        int[] bounds = boundaries(ring, costs == null ? LayerCosts.uniform(layers) : costs);
         List<Assignment> assignments = new ArrayList<>();
         for (int i = 0; i < ring.size(); i++) {
             assignments.add(new Assignment(ring.get(i), i, Role.of(i, ring.size()),
@@ -112,25 +131,40 @@ public final class RingMemoryWeighted implements PartitioningStrategy {
     }
 
     static int[] boundaries(List<DeviceCapabilities> ring, int layers) {
-        return boundaries(ring, layers, 0);
+        return boundaries(ring, LayerCosts.uniform(layers));
     }
 
     /**
-     * bounds[0] = 0, bounds[k] = layers, bounds[i] = floor(mem(0..i) * (layers + tailWork) / total),
-     * then forced strictly increasing: first up from the left, then down from the right (which
-     * cannot break the left pass because at most {@code layers} machines are in the ring).
+     * bounds[0] = 0, bounds[k] = layers, bounds[i] = the most layers whose cost (with the head's)
+     * is at most mem(0..i) / total memory of the total cost, then forced strictly increasing:
+     * first up from the left, then down from the right (which cannot break the left pass
+     * because at most {@code layers} machines are in the ring). With equal layers and no head
+     * or tail cost this is floor(mem(0..i) x layers / total), exo's boundary.
      */
-    static int[] boundaries(List<DeviceCapabilities> ring, int layers, int tailWork) {
+    static int[] boundaries(List<DeviceCapabilities> ring, LayerCosts costs) {
         int k = ring.size();
-        BigInteger total = BigInteger.ZERO;
+        int layers = costs.count();
+        BigInteger totalMemory = BigInteger.ZERO;
         for (DeviceCapabilities d : ring) {
-            total = total.add(BigInteger.valueOf(d.memoryBytes()));
+            totalMemory = totalMemory.add(BigInteger.valueOf(d.memoryBytes()));
+        }
+        BigInteger totalCost = BigInteger.valueOf(costs.total());
+        // prefix[j]: the cost of the head and layers [0, j)
+        BigInteger[] prefix = new BigInteger[layers + 1];
+        prefix[0] = BigInteger.valueOf(costs.head());
+        for (int j = 0; j < layers; j++) {
+            prefix[j + 1] = prefix[j].add(BigInteger.valueOf(costs.layer(j)));
         }
         int[] b = new int[k + 1];
         BigInteger cumulative = BigInteger.ZERO;
+        int j = 0;
         for (int i = 1; i < k; i++) {
             cumulative = cumulative.add(BigInteger.valueOf(ring.get(i - 1).memoryBytes()));
-            b[i] = cumulative.multiply(BigInteger.valueOf((long) layers + tailWork)).divide(total).intValueExact();
+            BigInteger share = cumulative.multiply(totalCost); // compared with prefix x total memory
+            while (j < layers && prefix[j + 1].multiply(totalMemory).compareTo(share) <= 0) {
+                j++;
+            }
+            b[i] = j;
         }
         b[k] = layers;
         for (int i = 1; i < k; i++) {

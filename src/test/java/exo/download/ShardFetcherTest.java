@@ -249,7 +249,7 @@ class ShardFetcherTest {
     void layersTheModelDoesNotHaveAreRefused() throws IOException {
         hub.add(Hubs.REPO, Hubs.FILE, TestModels.stories260K());
         HubFile f = HubFile.main(Hubs.REPO, Hubs.FILE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        exo.InvalidInputException e = assertThrows(exo.InvalidInputException.class,
                 () -> fetcher().fetch(f, 3, 6, ProgressListener.NONE));
         assertTrue(e.getMessage().contains("5 layers"), e.getMessage());
     }

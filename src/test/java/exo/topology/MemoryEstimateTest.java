@@ -17,7 +17,7 @@ class MemoryEstimateTest {
 
     @Test
     void headCarriesTheEmbeddingAndTailTheOutput() {
-        MemoryEstimate e = new MemoryEstimate(llama3_8b, 1.0, 1024, 4);
+        MemoryEstimate e = MemoryEstimate.of(llama3_8b, 1.0, 1024, 4);
         long layer = llama3_8b.parametersPerLayer();
         assertEquals(16 * layer + 128256L * 4096, e.weightBytes(new Shard("m", 0, 16, 32)));
         assertEquals(16 * layer + 128256L * 4096 + 4096, e.weightBytes(new Shard("m", 16, 32, 32)));
@@ -29,7 +29,7 @@ class MemoryEstimateTest {
     @Test
     void aTiedHeadOnOneMachineIsCountedOnce() {
         ModelShape tied = new ModelShape(16, 2048, 32, 8, 64, 8192, 128256, true);
-        MemoryEstimate e = new MemoryEstimate(tied, 1.0, 1, 4);
+        MemoryEstimate e = MemoryEstimate.of(tied, 1.0, 1, 4);
         assertEquals(16 * tied.parametersPerLayer() + tied.outputParameters(), e.weightBytes(Shard.whole("m", 16)));
     }
 }
