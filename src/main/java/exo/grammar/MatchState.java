@@ -86,7 +86,7 @@ public final class MatchState {
                 }
                 return step(v);
             }
-            return feasible(v, remaining) ? new MatchState(grammar, stacks, accepting, v, remaining, partialLength) : null;
+            return feasible(v, remaining, partialLength) ? new MatchState(grammar, stacks, accepting, v, remaining, partialLength) : null;
         }
         if (b < 0x80) {
             return step(b);
@@ -105,7 +105,7 @@ public final class MatchState {
         } else {
             return null;
         }
-        return feasible(v, length - 1) ? new MatchState(grammar, stacks, accepting, v, length - 1, length) : null;
+        return feasible(v, length - 1, length) ? new MatchState(grammar, stacks, accepting, v, length - 1, length) : null;
     }
 
     /** The state after one code point, or {@code null}. */
@@ -149,21 +149,33 @@ public final class MatchState {
         return grammar;
     }
 
-    private boolean feasible(int value, int remaining) {
-        int lo = value << (6 * remaining);
-        int hi = lo | ((1 << (6 * remaining)) - 1);
+    /**
+     * Whether some character the UTF-8 bytes so far can still become is one a stack takes:
+     * the completions of {@code value} form a range, less overlong forms, surrogates and
+     * values beyond Unicode, which the last byte would reject anyway.
+     */
+    private boolean feasible(int value, int remaining, int length) {
+        int lo = Math.max(value << (6 * remaining), minScalar(length));
+        int hi = Math.min((value << (6 * remaining)) | ((1 << (6 * remaining)) - 1), CharClass.MAX_CODE_POINT);
+        if (lo > hi) {
+            return false;
+        }
         for (Frame f : stacks) {
-            if (grammar.classes[grammar.arg[f.pos]].intersects(lo, hi)) {
+            CharClass c = grammar.classes[grammar.arg[f.pos]];
+            if (lo < 0xD800 && c.intersects(lo, Math.min(hi, 0xD7FF)) || hi > 0xDFFF && c.intersects(Math.max(lo, 0xE000), hi)) {
                 return true;
             }
         }
         return false;
     }
 
+    private static int minScalar(int length) {
+        return length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+    }
+
     /** Rejects overlong encodings, UTF-16 surrogates and values beyond Unicode. */
     private static boolean validScalar(int cp, int length) {
-        int min = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-        return cp >= min && cp <= CharClass.MAX_CODE_POINT && (cp < 0xD800 || cp > 0xDFFF);
+        return cp >= minScalar(length) && cp <= CharClass.MAX_CODE_POINT && (cp < 0xD800 || cp > 0xDFFF);
     }
 
     @Override
