@@ -554,7 +554,7 @@ public final class GrammarBuilder {
                 Set<String> own = requiredOf(comp);
                 comp.get("properties").fields().forEachRemaining(p -> {
                     properties.add(p);
-                    if (isRequired && (own.isEmpty() || own.contains(p.getKey()))) {
+                    if (isRequired && own.contains(p.getKey())) {
                         required.add(p.getKey());
                     }
                 });

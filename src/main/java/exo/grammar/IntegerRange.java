@@ -1,13 +1,16 @@
 package exo.grammar;
 
 /**
- * GBNF for the decimal integers between a minimum and a maximum, either bound optional, as
- * llama.cpp's {@code _build_min_max_int} writes it: digit by digit, so that a number can only
- * be continued while it can still land inside the range.
+ * GBNF for the decimal integers between a minimum and a maximum, either bound optional, after
+ * llama.cpp's {@code _build_min_max_int}: digit by digit, so that a number can only be
+ * continued while it can still land inside the range.
  */
 final class IntegerRange {
     static final long NO_MIN = Long.MIN_VALUE;
     static final long NO_MAX = Long.MAX_VALUE;
+
+    /** As JSON's integral part in llama.cpp's grammar: at most 16 digits. */
+    private static final int MAX_DIGITS = 16;
 
     private final StringBuilder out = new StringBuilder();
 
@@ -20,7 +23,7 @@ final class IntegerRange {
             throw new GrammarException("integer range is empty: minimum " + min + " > maximum " + max);
         }
         IntegerRange r = new IntegerRange();
-        r.build(min, max, 16, true);
+        r.build(min, max);
         return r.out.toString();
     }
 
@@ -102,19 +105,19 @@ final class IntegerRange {
         }
     }
 
-    private void build(long min, long max, int decimalsLeft, boolean topLevel) {
+    private void build(long min, long max) {
         boolean hasMin = min != NO_MIN;
         boolean hasMax = max != NO_MAX;
         if (hasMin && hasMax) {
             if (min < 0 && max < 0) {
                 out.append("\"-\" (");
-                build(-max, -min, decimalsLeft, true);
+                build(-max, -min);
                 out.append(')');
                 return;
             }
             if (min < 0) {
                 out.append("\"-\" (");
-                build(0, -min, decimalsLeft, true);
+                build(1, -min);
                 out.append(") | ");
                 min = 0;
             }
@@ -128,70 +131,50 @@ final class IntegerRange {
             uniformRange(minS, maxS);
             return;
         }
-        int lessDecimals = Math.max(decimalsLeft - 1, 1);
         if (hasMin) {
             if (min < 0) {
+                // -k .. -1, then any natural number
                 out.append("\"-\" (");
-                build(NO_MIN, -min, decimalsLeft, false);
+                build(1, -min);
                 out.append(") | [0] | [1-9] ");
-                moreDigits(0, decimalsLeft - 1);
-            } else if (min == 0) {
-                if (topLevel) {
-                    out.append("[0] | [1-9] ");
-                    moreDigits(0, lessDecimals);
-                } else {
-                    moreDigits(1, decimalsLeft);
-                }
-            } else if (min <= 9) {
-                char c = (char) ('0' + min);
-                char rangeStart = topLevel ? '1' : '0';
-                if (c > rangeStart) {
-                    digitRange(rangeStart, (char) (c - 1));
-                    out.append(' ');
-                    moreDigits(1, lessDecimals);
-                    out.append(" | ");
-                }
-                digitRange(c, '9');
-                out.append(' ');
-                moreDigits(0, lessDecimals);
+                moreDigits(0, MAX_DIGITS - 1);
             } else {
-                String minS = Long.toString(min);
-                int len = minS.length();
-                char c = minS.charAt(0);
-                if (c > '1') {
-                    digitRange(topLevel ? '1' : '0', (char) (c - 1));
-                    out.append(' ');
-                    moreDigits(len, lessDecimals);
-                    out.append(" | ");
-                }
-                digitRange(c, c);
-                out.append(" (");
-                build(Long.parseLong(minS.substring(1)), NO_MAX, lessDecimals, false);
-                out.append(')');
-                if (c < '9') {
-                    out.append(" | ");
-                    digitRange((char) (c + 1), '9');
-                    out.append(' ');
-                    moreDigits(len - 1, lessDecimals);
-                }
+                atLeast(min);
             }
             return;
         }
         if (hasMax) {
             if (max >= 0) {
-                if (topLevel) {
-                    out.append("\"-\" [1-9] ");
-                    moreDigits(0, lessDecimals);
-                    out.append(" | ");
-                }
-                build(0, max, decimalsLeft, true);
+                out.append("\"-\" [1-9] ");
+                moreDigits(0, MAX_DIGITS - 1);
+                out.append(" | ");
+                build(0, max);
             } else {
                 out.append("\"-\" (");
-                build(-max, NO_MAX, decimalsLeft, false);
+                atLeast(-max);
                 out.append(')');
             }
             return;
         }
         throw new GrammarException("an integer range needs a minimum or a maximum");
+    }
+
+    /**
+     * Naturals of at most {@link #MAX_DIGITS} digits that are at least {@code min}: those as
+     * long as {@code min} and not below it, or longer. (llama.cpp recurses on the digits after
+     * the first and so lets 1000's bound take 102; counting lengths avoids that.)
+     */
+    private void atLeast(long min) {
+        if (min == 0) {
+            out.append("[0] | [1-9] ");
+            moreDigits(0, MAX_DIGITS - 1);
+            return;
+        }
+        String minS = Long.toString(min);
+        uniformRange(minS, "9".repeat(minS.length()));
+        if (minS.length() < MAX_DIGITS) {
+            out.append(" | [1-9] ");
+            moreDigits(minS.length(), MAX_DIGITS - 1);
+        }
     }
 }
