@@ -29,6 +29,7 @@ public final class GrammarBuilder {
     /** Names set aside for a $ref whose rule is being written; the first rule written there takes it. */
     private final Set<String> reserved = new HashSet<>();
     private final List<String> errors = new ArrayList<>();
+    private final Map<String, String> excluding = new HashMap<>();
     private int schemaCount;
 
     public GrammarBuilder() {
@@ -68,6 +69,70 @@ public final class GrammarBuilder {
         String namespace = "s" + (schemaCount++) + ":";
         collectRefs(schema, schema, refs);
         return new Visitor(namespace, refs).visit(schema, name.equals("root") ? "" : name);
+    }
+
+    /**
+     * Adds a rule for any text (possibly empty) that does not contain {@code forbidden}, and
+     * returns its name: free text up to a closing marker, such as a string parameter before
+     * {@code </parameter>} or reasoning before {@code </think>}. One rule per state of the
+     * Knuth-Morris-Pratt automaton of {@code forbidden}, so the grammar stays deterministic.
+     */
+    public String addExcluding(String name, String forbidden) {
+        String known = excluding.get(forbidden);
+        if (known != null) {
+            return known;
+        }
+        int[] w = forbidden.codePoints().toArray();
+        int m = w.length;
+        if (m == 0) {
+            throw new GrammarException("cannot exclude the empty string");
+        }
+        int[] fail = new int[m];
+        for (int i = 1, k = 0; i < m; i++) {
+            while (k > 0 && w[i] != w[k]) {
+                k = fail[k - 1];
+            }
+            if (w[i] == w[k]) {
+                k++;
+            }
+            fail[i] = k;
+        }
+        java.util.TreeSet<Integer> alphabet = new java.util.TreeSet<>();
+        for (int c : w) {
+            alphabet.add(c);
+        }
+        StringBuilder others = new StringBuilder("[^");
+        for (int c : alphabet) {
+            others.append(Gbnf.escape(c, true));
+        }
+        others.append(']');
+        String wanted = name.replaceAll("[^a-zA-Z0-9-]+", "-");
+        String base = wanted;
+        for (int i = 0; rules.containsKey(base + "-0"); i++) {
+            base = wanted + i;
+        }
+        String[] names = new String[m];
+        for (int k = 0; k < m; k++) {
+            names[k] = base + "-" + k;
+        }
+        for (int k = 0; k < m; k++) {
+            StringBuilder body = new StringBuilder("| ").append(others).append(' ').append(names[0]);
+            for (int c : alphabet) {
+                int next = k;
+                while (next > 0 && w[next] != c) {
+                    next = fail[next - 1];
+                }
+                if (w[next] == c) {
+                    next++;
+                }
+                if (next < m) {
+                    body.append(" | ").append(Gbnf.quote(new String(Character.toChars(c)))).append(' ').append(names[next]);
+                }
+            }
+            rules.put(names[k], body.toString());
+        }
+        excluding.put(forbidden, names[0]);
+        return names[0];
     }
 
     /** {@code text} as a GBNF literal. */

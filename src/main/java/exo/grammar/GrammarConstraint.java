@@ -20,10 +20,15 @@ public final class GrammarConstraint implements TokenConstraint {
     private boolean ended;
 
     public GrammarConstraint(CompiledGrammar grammar, TokenVocabulary vocab, Collection<String> specialTexts) {
+        this(grammar.initialState(), vocab, specialTexts);
+    }
+
+    /** Starting from {@code state} instead of the grammar's beginning (text already matched). */
+    GrammarConstraint(MatchState state, TokenVocabulary vocab, Collection<String> specialTexts) {
         this.vocab = Objects.requireNonNull(vocab, "vocab");
         this.masker = new TokenMasker(vocab);
         this.scratch = new BitSet(vocab.size());
-        this.state = grammar.initialState();
+        this.state = state;
         for (String text : specialTexts) {
             for (int id : vocab.specialTokens(text)) {
                 allowedSpecial.set(id);

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * where the class has them). Past a depth or length budget it takes the shortest way out, so
  * recursive grammars (JSON values in values) end.
  */
-final class GrammarGenerator {
+public final class GrammarGenerator {
     private static final int[] SAMPLES = {'a', 'Z', '5', ' ', '"', '\\', '/', '\n', '\t', 0x7F, 'é', 'ß', '日', '本', 0x1F600, 0x10FFFF};
 
     private final Grammar grammar;
@@ -21,7 +21,7 @@ final class GrammarGenerator {
     private final int budget;
     private StringBuilder out;
 
-    GrammarGenerator(Grammar grammar, long seed, int maxDepth, int budget) {
+    public GrammarGenerator(Grammar grammar, long seed, int maxDepth, int budget) {
         this.grammar = grammar;
         this.random = new SplittableRandom(seed);
         this.maxDepth = maxDepth;
@@ -42,7 +42,7 @@ final class GrammarGenerator {
         }
     }
 
-    String next() {
+    public String next() {
         out = new StringBuilder();
         generate(grammar.rules().get(grammar.root()), 0);
         return out.toString();

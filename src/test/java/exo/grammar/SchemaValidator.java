@@ -13,15 +13,15 @@ import java.util.regex.Pattern;
  * specification independently of the converter, so property tests can say whether generated
  * JSON fits its schema. oneOf is checked as anyOf, as the grammar treats it.
  */
-final class SchemaValidator {
+public final class SchemaValidator {
     private final JsonNode root;
 
-    SchemaValidator(JsonNode root) {
+    public SchemaValidator(JsonNode root) {
         this.root = root;
     }
 
     /** Null when {@code value} fits, else the first reason it does not. */
-    String check(JsonNode value) {
+    public String check(JsonNode value) {
         return check(root, value, "$");
     }
 
