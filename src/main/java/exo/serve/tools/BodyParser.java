@@ -7,4 +7,10 @@ package exo.serve.tools;
  */
 interface BodyParser {
     void parse(String text, int from, boolean finished, Snapshot out);
+
+    /**
+     * The first characters of the markers that can end plain content ({@link Snapshot#plain}):
+     * text without any of them can only be more content.
+     */
+    String markerStarts();
 }

@@ -16,17 +16,26 @@ final class CommandR7bParser implements BodyParser {
     private static final List<String> ARGS = List.of("parameters");
 
     @Override
+    public String markerStarts() {
+        return "<";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         int[] m = Markers.first(t, pos, START_ACTION, START_RESPONSE);
         if (m == null) {
-            out.content(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, START_ACTION, START_RESPONSE));
+            out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, START_ACTION, START_RESPONSE));
             return;
         }
         out.content(t, pos, m[0]);
         if (m[1] == 1) {
             int from = m[0] + START_RESPONSE.length();
             int end = t.indexOf(END_RESPONSE, from);
-            out.content(t, from, end >= 0 ? end : finished ? t.length() : t.length() - Markers.heldBack(t, from, END_RESPONSE));
+            if (end >= 0) {
+                out.content(t, from, end);
+            } else {
+                out.plain(t, from, finished ? t.length() : t.length() - Markers.heldBack(t, from, END_RESPONSE));
+            }
             return;
         }
         int p = JsonScan.skipSpace(t, m[0] + START_ACTION.length());

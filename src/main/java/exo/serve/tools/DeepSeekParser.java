@@ -17,10 +17,15 @@ final class DeepSeekParser implements BodyParser {
         "<｜tool\\_calls\\_begin｜>", "<｜tool▁calls｜>"};
 
     @Override
+    public String markerStarts() {
+        return "<";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         int[] m = Markers.first(t, pos, OPENERS);
         if (m == null) {
-            out.content(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPENERS));
+            out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPENERS));
             return;
         }
         out.content(t, pos, m[0]);

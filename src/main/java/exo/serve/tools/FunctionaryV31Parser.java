@@ -10,11 +10,16 @@ final class FunctionaryV31Parser implements BodyParser {
     static final String PYTHON_TAG = "<|python_tag|>";
 
     @Override
+    public String markerStarts() {
+        return "<";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
             int[] m = Markers.first(t, pos, FUNCTION, PYTHON_TAG);
             if (m == null) {
-                out.content(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, FUNCTION, PYTHON_TAG));
+                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, FUNCTION, PYTHON_TAG));
                 return;
             }
             out.content(t, pos, m[0]);

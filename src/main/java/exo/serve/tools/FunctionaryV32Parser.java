@@ -10,6 +10,11 @@ final class FunctionaryV32Parser implements BodyParser {
     static final String NEXT = ">>>";
 
     @Override
+    public String markerStarts() {
+        return ">";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         int p = pos;
         boolean first = true;
@@ -37,11 +42,11 @@ final class FunctionaryV32Parser implements BodyParser {
             int body = nl + 1;
             if (recipient.equals("all")) {
                 int next = t.indexOf(NEXT, body);
-                int end = next >= 0 ? next : finished ? t.length() : t.length() - Markers.heldBack(t, body, NEXT);
-                out.content(t, body, end);
                 if (next < 0) {
+                    out.plain(t, body, finished ? t.length() : t.length() - Markers.heldBack(t, body, NEXT));
                     return;
                 }
+                out.content(t, body, next);
                 p = next;
                 continue;
             }

@@ -13,6 +13,11 @@ final class GenericParser implements BodyParser {
     private static final List<String> ARGS = List.of("arguments");
 
     @Override
+    public String markerStarts() {
+        return "";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         int p = JsonScan.skipSpace(t, pos);
         if (p >= t.length()) {
@@ -22,7 +27,7 @@ final class GenericParser implements BodyParser {
             return;
         }
         if (t.charAt(p) != '{') {
-            out.content(t, pos, t.length());
+            out.plain(t, pos, t.length());
             return;
         }
         JsonScan.Result r = JsonScan.value(t, p, finished);

@@ -21,11 +21,16 @@ final class GlmParser implements BodyParser {
     }
 
     @Override
+    public String markerStarts() {
+        return "<";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
             int at = t.indexOf(OPEN, pos);
             if (at < 0) {
-                out.content(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN));
+                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN));
                 return;
             }
             out.content(t, pos, at);

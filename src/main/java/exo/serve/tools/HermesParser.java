@@ -16,11 +16,16 @@ final class HermesParser implements BodyParser {
     private static final List<String> ARGS = List.of("arguments", "parameters");
 
     @Override
+    public String markerStarts() {
+        return "<";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
             int[] m = Markers.first(t, pos, OPEN, FUNCTION);
             if (m == null) {
-                out.content(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN, FUNCTION));
+                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN, FUNCTION));
                 return;
             }
             out.content(t, pos, m[0]);

@@ -14,10 +14,15 @@ final class KimiParser implements BodyParser {
     static final String CALL_END = "<|tool_call_end|>";
 
     @Override
+    public String markerStarts() {
+        return "<";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         int[] m = Markers.first(t, pos, SECTION_BEGIN, CALL_BEGIN);
         if (m == null) {
-            out.content(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, SECTION_BEGIN, CALL_BEGIN));
+            out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, SECTION_BEGIN, CALL_BEGIN));
             return;
         }
         out.content(t, pos, m[0]);

@@ -16,6 +16,11 @@ final class Llama3Parser implements BodyParser {
     private static final List<String> ARGS = List.of("parameters", "arguments");
 
     @Override
+    public String markerStarts() {
+        return "<";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         int tag = t.indexOf(PYTHON_TAG, pos);
         int end = tag >= 0 ? tag : t.length();
@@ -69,7 +74,7 @@ final class Llama3Parser implements BodyParser {
             builtin(t, tag + PYTHON_TAG.length(), finished, out);
             return;
         }
-        out.content(t, from, finished ? t.length() : t.length() - Markers.heldBack(t, from, PYTHON_TAG));
+        out.plain(t, from, finished ? t.length() : t.length() - Markers.heldBack(t, from, PYTHON_TAG));
     }
 
     /** Whether the object at {@code p} starts as a call: its first key is "name" or "type". */

@@ -16,11 +16,16 @@ final class MistralParser implements BodyParser {
     private static final List<String> ARG_KEYS = List.of("arguments", "parameters");
 
     @Override
+    public String markerStarts() {
+        return "[";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
             int at = t.indexOf(TOOL_CALLS, pos);
             if (at < 0) {
-                out.content(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, TOOL_CALLS));
+                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, TOOL_CALLS));
                 return;
             }
             out.content(t, pos, at);

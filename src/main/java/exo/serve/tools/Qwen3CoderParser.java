@@ -22,11 +22,16 @@ final class Qwen3CoderParser implements BodyParser {
     }
 
     @Override
+    public String markerStarts() {
+        return "<";
+    }
+
+    @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
             int[] m = Markers.first(t, pos, OPEN, FUNCTION);
             if (m == null) {
-                out.content(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN, FUNCTION));
+                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN, FUNCTION));
                 return;
             }
             out.content(t, pos, m[0]);

@@ -31,6 +31,30 @@ final class Snapshot {
         }
     }
 
+    /**
+     * Where the text was plain content up to, when the parse ended in content that only a
+     * marker can end ({@link BodyParser#markerStarts}); -1 otherwise. Lets the streaming parser
+     * take more such text without reading everything again.
+     */
+    int plainEnd = -1;
+
+    /** Content that runs to {@code to}, the end of what is certain, in plain mode. */
+    void plain(String text, int from, int to) {
+        content(text, from, to);
+        // an empty run may yet start later (whitespace before it is skipped), so it is not plain yet
+        plainEnd = to > from ? to : -1;
+    }
+
+    /** This snapshot with {@code text} more content, still plain, up to {@code end}. */
+    Snapshot withMorePlain(String text, int end) {
+        Snapshot s = new Snapshot();
+        s.content.append(content).append(text);
+        s.reasoning.append(reasoning);
+        s.calls.addAll(calls);
+        s.plainEnd = end;
+        return s;
+    }
+
     void content(String text, int from, int to) {
         if (to > from) {
             content.append(text, from, to);

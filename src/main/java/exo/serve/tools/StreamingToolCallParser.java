@@ -12,12 +12,13 @@ import java.util.function.Supplier;
  * exactly {@link ToolCallParser#parse} of the whole output (given the same ids). One per
  * generation; not thread-safe.
  *
- * <p>Each delta re-reads the output so far, which is linear in its length: fine for replies
- * of tens of thousands of characters.
+ * <p>Plain content with no marker in sight costs only its own length; otherwise a delta
+ * re-reads the output so far (linear in its length, and tool calls are short).
  */
 public final class StreamingToolCallParser {
     private final ToolCallSyntax syntax;
     private final Supplier<String> ids;
+    private final BodyParser parser;
     private final StringBuilder text = new StringBuilder();
     private int contentSent;
     private int reasoningSent;
@@ -30,6 +31,7 @@ public final class StreamingToolCallParser {
     public StreamingToolCallParser(ToolCallSyntax syntax, Supplier<String> ids) {
         this.syntax = syntax;
         this.ids = ids;
+        this.parser = syntax.format().parser(syntax.tools());
     }
 
     /** The events that {@code delta} (the next piece of output) makes certain. */
@@ -37,8 +39,23 @@ public final class StreamingToolCallParser {
         if (finished) {
             throw new IllegalStateException("the output already finished");
         }
+        int before = text.length();
         text.append(delta);
+        if (last.plainEnd == before && before > 0 && plainText(delta)) {
+            // plain content went on without a marker's first character: more of the same
+            return diff(last.withMorePlain(delta, text.length()));
+        }
         return diff(syntax.snapshot(text.toString(), false));
+    }
+
+    private boolean plainText(String delta) {
+        String starts = parser.markerStarts();
+        for (int i = 0; i < delta.length(); i++) {
+            if (starts.indexOf(delta.charAt(i)) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The output ended: the events for everything still held back. */
