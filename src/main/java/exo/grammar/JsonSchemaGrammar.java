@@ -14,14 +14,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * default when {@code properties} is given), true or a schema; {@code items} (a schema or a
  * tuple), {@code prefixItems}, {@code minItems}, {@code maxItems}; {@code enum}, {@code const};
  * {@code anyOf} and {@code oneOf} (both as "any of"); {@code allOf} of object schemas
- * (properties merged) or of a single schema; {@code $ref} to {@code #/$defs/...},
+ * (properties merged, required as each part and the whole say; parts under an inner anyOf
+ * optional) or of a single schema; {@code $ref} to {@code #/$defs/...},
  * {@code #/definitions/...} or any local pointer, recursion included; string
  * {@code minLength}/{@code maxLength}, {@code pattern} (a regex subset, see
  * {@link RegexGrammar}), {@code format} date, time, date-time and uuid; integer
  * {@code minimum}/{@code maximum} and their exclusive forms. Keywords it does not know
  * (description, title, number bounds, minProperties, ...) are ignored, as in llama.cpp, so the
  * output may be looser than the schema there. A schema with no type and nothing implying one
- * accepts any JSON value.
+ * accepts any JSON value. Where llama.cpp differs from the schema, this follows the schema:
+ * integer minimums like 1000 refuse 102, the JSON escape {@code \/} is allowed, and the keys
+ * that additionalProperties allows besides the listed ones are valid JSON strings.
  */
 public final class JsonSchemaGrammar {
     private static final ObjectMapper JSON = new ObjectMapper();
