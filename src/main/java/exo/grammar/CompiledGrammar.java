@@ -249,7 +249,14 @@ public final class CompiledGrammar {
             }
         }
 
+        /** Repetitions are written out; past this many copies a grammar would take too much memory. */
+        private static final int MAX_COPIES = 100_000;
+
         private void repeat(Expr.Repeat r, List<long[]> out, String owner) {
+            if (r.min() > MAX_COPIES || (r.max() != Expr.Repeat.UNBOUNDED && r.max() > MAX_COPIES)) {
+                throw new GrammarException("rule '" + owner + "' repeats something over " + MAX_COPIES + " times ("
+                        + r.toGbnf().replaceAll("^.*(\\{[^}]*\\})$", "$1") + "); use * or + instead");
+            }
             List<long[]> itemList = new ArrayList<>();
             flatten(r.item(), itemList, owner);
             long[] item = pack(itemList);

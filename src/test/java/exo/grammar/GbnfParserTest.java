@@ -143,6 +143,13 @@ class GbnfParserTest {
     }
 
     @Test
+    void hugeRepetitionsAreRefusedInsteadOfFillingMemory() {
+        GrammarException e = assertThrows(GrammarException.class, () -> Grammar.parse("root ::= [a-z]{0,500000}").compile());
+        assertTrue(e.getMessage().contains("over 100000 times ({0,500000})"), e.getMessage());
+        assertTrue(completes(Grammar.parse("root ::= [a-z]{0,2000}"), "abc"));
+    }
+
+    @Test
     void leftRecursionIsRefusedAsLlamaCppDoes() {
         GrammarException direct = assertThrows(GrammarException.class, () -> Grammar.parse("root ::= root \"a\" | \"b\"").compile());
         assertTrue(direct.getMessage().contains("left-recursive"), direct.getMessage());

@@ -114,6 +114,23 @@ class ToolCallGrammarTest {
         assertNull(new SchemaValidator(tool.parameters()).check(args), () -> call.arguments() + " from " + text);
     }
 
+    @ParameterizedTest
+    @MethodSource("walkFormats")
+    void autoIsLazyAndEachTriggerBeginsTheGrammar(ToolCallFormat format) {
+        ToolGrammar g = ToolCallGrammars.build(ToolCallSyntax.of(format, RICH), ToolChoice.AUTO, true).orElseThrow();
+        if (format == ToolCallFormat.GENERIC) {
+            assertFalse(g.lazy(), "the generic JSON has no marker: a response is one of its alternatives");
+            GrammarMatcher m = new GrammarMatcher(g.grammar());
+            assertTrue(m.advance("{\"response\": \"hi\"}") && m.isComplete());
+            return;
+        }
+        assertTrue(g.lazy());
+        assertFalse(g.triggers().isEmpty());
+        for (String trigger : g.triggers()) {
+            assertTrue(new GrammarMatcher(g.grammar()).accepts(trigger), trigger);
+        }
+    }
+
     @Test
     void aNamedFunctionIsTheOnlyOneCalled() throws IOException {
         ToolCallSyntax syntax = ToolCallSyntax.of(ToolCallFormat.HERMES, RICH);
