@@ -45,16 +45,6 @@ final class Snapshot {
         plainEnd = to > from ? to : -1;
     }
 
-    /** This snapshot with {@code text} more content, still plain, up to {@code end}. */
-    Snapshot withMorePlain(String text, int end) {
-        Snapshot s = new Snapshot();
-        s.content.append(content).append(text);
-        s.reasoning.append(reasoning);
-        s.calls.addAll(calls);
-        s.plainEnd = end;
-        return s;
-    }
-
     void content(String text, int from, int to) {
         if (to > from) {
             content.append(text, from, to);

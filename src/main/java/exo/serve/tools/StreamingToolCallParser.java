@@ -43,7 +43,10 @@ public final class StreamingToolCallParser {
         text.append(delta);
         if (last.plainEnd == before && before > 0 && plainText(delta)) {
             // plain content went on without a marker's first character: more of the same
-            return diff(last.withMorePlain(delta, text.length()));
+            last.content.append(delta);
+            last.plainEnd = text.length();
+            contentSent += delta.length();
+            return delta.isEmpty() ? List.of() : List.of(new ToolCallEvent.ContentDelta(delta));
         }
         return diff(syntax.snapshot(text.toString(), false));
     }
@@ -118,8 +121,8 @@ public final class StreamingToolCallParser {
     }
 
     private int grow(StringBuilder now, int sent, String what, List<ToolCallEvent> events, boolean content) {
-        String before = content ? last.content.toString() : last.reasoning.toString();
-        if (now.length() < sent || !now.substring(0, sent).equals(before.substring(0, sent))) {
+        StringBuilder before = content ? last.content : last.reasoning;
+        if (now.length() < sent || !now.substring(0, sent).contentEquals(before.subSequence(0, sent))) {
             throw new IllegalStateException("the " + what + " already sent changed (parser bug)");
         }
         if (now.length() > sent) {
