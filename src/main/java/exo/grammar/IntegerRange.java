@@ -117,7 +117,7 @@ final class IntegerRange {
             }
             if (min < 0) {
                 out.append("\"-\" (");
-                build(1, -min);
+                build(0, -min);
                 out.append(") | ");
                 min = 0;
             }
@@ -133,9 +133,9 @@ final class IntegerRange {
         }
         if (hasMin) {
             if (min < 0) {
-                // -k .. -1, then any natural number
+                // -k .. -0 (llama.cpp allows "-0", valid JSON for zero), then any natural number
                 out.append("\"-\" (");
-                build(1, -min);
+                build(0, -min);
                 out.append(") | [0] | [1-9] ");
                 moreDigits(0, MAX_DIGITS - 1);
             } else {
