@@ -22,9 +22,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code minimum}/{@code maximum} and their exclusive forms. Keywords it does not know
  * (description, title, number bounds, minProperties, ...) are ignored, as in llama.cpp, so the
  * output may be looser than the schema there. A schema with no type and nothing implying one
- * accepts any JSON value. Where llama.cpp differs from the schema, this follows the schema:
- * integer minimums like 1000 refuse 102, the JSON escape {@code \/} is allowed, and the keys
- * that additionalProperties allows besides the listed ones are valid JSON strings.
+ * accepts any JSON value. Where llama.cpp's grammar lets invalid output through, this one
+ * follows JSON and the schema (found by sampling llama.cpp's own test cases, see
+ * LlamaCppSchemaCasesTest): integer minimums like 1000 refuse 102, negative maximums refuse
+ * leading zeros, quotes and control characters that a pattern or {@code .} produces are
+ * escaped, and keys besides the listed ones are valid JSON strings; the escape {@code \/}
+ * and a raw DEL are allowed, as JSON allows them.
  */
 public final class JsonSchemaGrammar {
     private static final ObjectMapper JSON = new ObjectMapper();
