@@ -55,9 +55,15 @@ public final class CompiledGrammar {
         this.closureNullable = new boolean[kind.length];
         boolean[] inProgress = new boolean[kind.length];
         for (int p = 0; p < kind.length; p++) {
-            closure(p, inProgress);
+            closure(p, inProgress, 0);
         }
     }
+
+    /** Limits that keep a hostile or mistaken grammar from exhausting memory or the stack. */
+    static final int MAX_ELEMENTS = 2_000_000;
+    private static final int MAX_NESTING = 2_000;
+    private static final long MAX_CLOSURE_SIZE = 20_000_000;
+    private long closureSize;
 
     static CompiledGrammar of(Grammar grammar) {
         Builder b = new Builder();
@@ -85,9 +91,13 @@ public final class CompiledGrammar {
         return MatchState.initial(this);
     }
 
-    private void closure(int p, boolean[] inProgress) {
+    private void closure(int p, boolean[] inProgress, int depth) {
         if (closureEntries[p] != null) {
             return;
+        }
+        if (depth > MAX_NESTING) {
+            throw new GrammarException("rule '" + ruleOf(p) + "' nests rules more than " + MAX_NESTING
+                    + " deep before its first character");
         }
         if (inProgress[p]) {
             throw new GrammarException("rule '" + ruleOf(p) + "' is left-recursive: it can reach itself without"
@@ -107,7 +117,7 @@ public final class CompiledGrammar {
                 boolean retFrame = kind[ret] != END;
                 boolean ruleNullable = false;
                 for (int start : ruleAlternatives[arg[p]]) {
-                    closure(start, inProgress);
+                    closure(start, inProgress, depth + 1);
                     for (int[] e : closureEntries[start]) {
                         List<Integer> entry = new ArrayList<>(e.length + 1);
                         for (int x : e) {
@@ -122,7 +132,7 @@ public final class CompiledGrammar {
                 }
                 nullable = false;
                 if (ruleNullable) {
-                    closure(ret, inProgress);
+                    closure(ret, inProgress, depth + 1);
                     for (int[] e : closureEntries[ret]) {
                         List<Integer> entry = new ArrayList<>(e.length);
                         for (int x : e) {
@@ -138,6 +148,11 @@ public final class CompiledGrammar {
         int i = 0;
         for (List<Integer> e : entries) {
             out[i++] = e.stream().mapToInt(Integer::intValue).toArray();
+            closureSize += e.size();
+        }
+        if (closureSize > MAX_CLOSURE_SIZE) {
+            throw new GrammarException("the grammar is too ambiguous: the ways to its next characters exceed "
+                    + MAX_CLOSURE_SIZE + " steps");
         }
         closureNullable[p] = nullable;
         closureEntries[p] = out;
@@ -181,6 +196,17 @@ public final class CompiledGrammar {
         int syntheticRule(String base) {
             String name = base + "_" + names.size();
             return ruleId(name);
+        }
+
+        private long created;
+
+        /** Counts elements about to be written; a grammar past the limit is refused. */
+        private void spend(long elements) {
+            created += elements;
+            if (created > MAX_ELEMENTS) {
+                throw new GrammarException("the grammar is too large: over " + MAX_ELEMENTS
+                        + " elements once its repetitions are written out");
+            }
         }
 
         void defineRule(int id, Expr body) {
@@ -230,7 +256,10 @@ public final class CompiledGrammar {
 
         private void flatten(Expr e, List<long[]> out, String owner) {
             switch (e) {
-                case Expr.Literal l -> l.text().codePoints().forEach(cp -> out.add(element(CHAR, classId(CharClass.of(cp)))));
+                case Expr.Literal l -> {
+                    spend(l.text().length());
+                    l.text().codePoints().forEach(cp -> out.add(element(CHAR, classId(CharClass.of(cp)))));
+                }
                 case Expr.Chars c -> out.add(element(CHAR, classId(c.chars())));
                 case Expr.Ref r -> out.add(element(REF, ids.get(r.name())));
                 case Expr.Sequence s -> s.items().forEach(i -> flatten(i, out, owner));
@@ -260,6 +289,8 @@ public final class CompiledGrammar {
             List<long[]> itemList = new ArrayList<>();
             flatten(r.item(), itemList, owner);
             long[] item = pack(itemList);
+            long copies = r.max() == Expr.Repeat.UNBOUNDED ? r.min() + 1L : r.max();
+            spend(copies * (item.length + 1));
             for (int i = 0; i < r.min(); i++) {
                 for (long x : item) {
                     out.add(new long[] {x});

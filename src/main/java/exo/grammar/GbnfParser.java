@@ -16,6 +16,8 @@ final class GbnfParser {
     private final String src;
     private int pos;
     private final Map<String, Expr> rules = new LinkedHashMap<>();
+    private static final int MAX_DEPTH = 200;
+    private int depth;
 
     GbnfParser(String src) {
         this.src = src;
@@ -94,9 +96,13 @@ final class GbnfParser {
             } else if (Gbnf.isNameChar(c)) {
                 items.add(new Expr.Ref(parseName()));
             } else if (c == '(') {
+                if (++depth > MAX_DEPTH) {
+                    throw error("groups nested more than " + MAX_DEPTH + " deep");
+                }
                 pos++;
                 skipSpace(true);
                 Expr inner = parseAlternates(true);
+                depth--;
                 if (pos >= src.length() || src.charAt(pos) != ')') {
                     throw error("expecting ')'");
                 }

@@ -24,6 +24,7 @@ import java.util.TreeMap;
  */
 public final class GrammarBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_COUNT = 100_000;
 
     private final Map<String, String> rules = new TreeMap<>();
     /** Names set aside for a $ref whose rule is being written; the first rule written there takes it. */
@@ -183,8 +184,12 @@ public final class GrammarBuilder {
                     JsonNode target = root;
                     String pointer = r.substring(1);
                     if (!pointer.isEmpty()) {
-                        target = root.at(pointer);
-                        if (target.isMissingNode()) {
+                        try {
+                            target = pointer.startsWith("/") ? root.at(pointer) : null;
+                        } catch (IllegalArgumentException badPointer) {
+                            target = null;
+                        }
+                        if (target == null || target.isMissingNode()) {
                             errors.add("cannot resolve $ref " + r);
                             return;
                         }
@@ -254,7 +259,20 @@ public final class GrammarBuilder {
             this.refs = refs;
         }
 
+        private int depth;
+
         String visit(JsonNode schema, String name) {
+            if (++depth > 100) {
+                throw new GrammarException("JSON schema conversion failed: the schema nests more than 100 levels deep");
+            }
+            try {
+                return visitSchema(schema, name);
+            } finally {
+                depth--;
+            }
+        }
+
+        private String visitSchema(JsonNode schema, String name) {
             String ruleName = JsonGrammarRules.isReserved(name) ? name + "-" : name.isEmpty() ? "root" : name;
             if (schema.isBoolean()) {
                 if (!schema.asBoolean()) {
@@ -390,13 +408,24 @@ public final class GrammarBuilder {
             return v;
         }
 
+        /**
+         * A count keyword. Grammars write repetitions out, so a maximum past
+         * {@link #MAX_COUNT} counts as no maximum (no generation gets there) and a minimum past it
+         * is refused.
+         */
         private int intOf(JsonNode schema, String key, int absent) {
             JsonNode n = schema.get(key);
             if (n == null || n.isNull()) {
                 return absent;
             }
-            if (!n.canConvertToInt() || n.asInt() < 0) {
+            if (!n.isIntegralNumber() || n.asLong() < 0) {
                 errors.add(key + " must be a non-negative integer, not " + json(n));
+                return absent;
+            }
+            if (n.asLong() > MAX_COUNT) {
+                if (key.startsWith("min")) {
+                    errors.add(key + " " + json(n) + " is over " + MAX_COUNT + ", more than a grammar can count");
+                }
                 return absent;
             }
             return n.asInt();

@@ -205,19 +205,24 @@ public final class MatchState {
         private boolean accepting;
 
         void expand(CompiledGrammar g, int pos, Frame tail) {
-            for (int[] entry : g.closureEntries[pos]) {
-                Frame f = tail;
-                for (int i = entry.length - 1; i >= 0; i--) {
-                    f = new Frame(entry[i], f);
+            // a loop, not recursion: a deep stack whose rules may all end here pops frame after frame
+            while (true) {
+                for (int[] entry : g.closureEntries[pos]) {
+                    Frame f = tail;
+                    for (int i = entry.length - 1; i >= 0; i--) {
+                        f = new Frame(entry[i], f);
+                    }
+                    add(f);
                 }
-                add(f);
-            }
-            if (g.closureNullable[pos]) {
+                if (!g.closureNullable[pos]) {
+                    return;
+                }
                 if (tail == null) {
                     accepting = true;
-                } else {
-                    expand(g, tail.pos, tail.parent);
+                    return;
                 }
+                pos = tail.pos;
+                tail = tail.parent;
             }
         }
 

@@ -20,6 +20,7 @@ final class RegexGrammar {
 
     private final String pattern;
     private int pos;
+    private int depth;
 
     private RegexGrammar(String pattern) {
         this.pattern = pattern;
@@ -147,6 +148,9 @@ final class RegexGrammar {
         char c = pattern.charAt(pos);
         switch (c) {
             case '(' -> {
+                if (++depth > 200) {
+                    throw error("groups nested more than 200 deep");
+                }
                 pos++;
                 if (pattern.startsWith("?:", pos)) {
                     pos += 2;
@@ -165,6 +169,7 @@ final class RegexGrammar {
                     throw error("unbalanced '('");
                 }
                 pos++;
+                depth--;
                 return inner;
             }
             case '[' -> {

@@ -65,6 +65,10 @@ final class DeepSeekParser implements BodyParser {
                     return;
                 }
                 String name = t.substring(sep + SEP.length(), nl).strip();
+                if (!ToolNames.isName(name)) {
+                    out.content(t, any ? p : m[0], t.length());
+                    return;
+                }
                 int a = JsonScan.skipSpace(t, nl + 1);
                 if (!finished && Markers.isPrefixOf(t, a, "```json")) {
                     return;
@@ -75,8 +79,11 @@ final class DeepSeekParser implements BodyParser {
                     a = JsonScan.skipSpace(t, a + 3);
                 }
                 s = JsonCalls.arguments(t, a, finished, out, null, name);
-            } else {
+            } else if (ToolNames.isName(before)) {
                 s = JsonCalls.arguments(t, JsonScan.skipSpace(t, sep + SEP.length()), finished, out, null, before);
+            } else {
+                out.content(t, any ? p : m[0], t.length());
+                return;
             }
             any = true;
             switch (s.kind()) {

@@ -8,6 +8,7 @@ package exo.serve.tools;
  */
 final class FunctionaryV32Parser implements BodyParser {
     static final String NEXT = ">>>";
+    private static final int MAX_RECIPIENT = 128;
 
     @Override
     public String markerStarts() {
@@ -30,9 +31,10 @@ final class FunctionaryV32Parser implements BodyParser {
                 p += NEXT.length();
             }
             first = false;
+            // a recipient line is short: decided by the first 128 characters alone, so later text cannot undo it
             int nl = t.indexOf('\n', p);
-            if (nl < 0) {
-                if (!finished && t.length() - p < 128) {
+            if (nl < 0 || nl - p > MAX_RECIPIENT) {
+                if (!finished && nl < 0 && t.length() - p <= MAX_RECIPIENT) {
                     return;
                 }
                 out.content(t, p, t.length());

@@ -58,7 +58,8 @@ final class JsonCalls {
         String argsText = null;
         if (args != null) {
             if (args.valueStart() >= t.length()) {
-                argsText = "";
+                // not begun: it may yet be a string, which is written only whole
+                argsText = null;
             } else if (t.charAt(args.valueStart()) == '"') {
                 // arguments given as a JSON string of JSON: written whole, unescaped
                 if (args.valueStatus() == JsonScan.Status.COMPLETE) {
