@@ -197,7 +197,7 @@ public final class GrammarBuilder {
                     refs.put(r, target);
                 }
             }
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (!e.getKey().equals("$ref")) {
@@ -330,7 +330,7 @@ public final class GrammarBuilder {
                 Set<String> required = requiredOf(schema);
                 List<Map.Entry<String, JsonNode>> properties = new ArrayList<>();
                 if (schema.has("properties")) {
-                    schema.get("properties").fields().forEachRemaining(properties::add);
+                    properties.addAll(schema.get("properties").properties());
                 }
                 return addRule(ruleName, objectRule(properties, required, name, additional));
             }
@@ -646,7 +646,7 @@ public final class GrammarBuilder {
                 addComponent(target, isRequired, properties, required);
             } else if (comp.has("properties")) {
                 Set<String> own = requiredOf(comp);
-                comp.get("properties").fields().forEachRemaining(p -> {
+                comp.get("properties").properties().forEach(p -> {
                     properties.add(p);
                     if (isRequired && own.contains(p.getKey())) {
                         required.add(p.getKey());

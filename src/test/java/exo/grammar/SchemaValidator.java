@@ -148,7 +148,7 @@ public final class SchemaValidator {
                 }
             }
             Set<String> seen = new HashSet<>();
-            Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 seen.add(e.getKey());

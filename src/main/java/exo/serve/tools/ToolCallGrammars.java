@@ -270,7 +270,7 @@ public final class ToolCallGrammars {
         java.util.Set<String> required = new java.util.HashSet<>();
         t.parameters().path("required").forEach(r -> required.add(r.asText()));
         StringBuilder out = new StringBuilder();
-        Iterator<Map.Entry<String, JsonNode>> it = props.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = props.properties().iterator();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> p = it.next();
             String value;
