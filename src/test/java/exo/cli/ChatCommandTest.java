@@ -22,7 +22,7 @@ class ChatCommandTest {
         String model = TestModels.stories260K().toString();
         CliRun zero = CliRun.of("chat", "--model-file", model, "-n", "0");
         assertEquals(ExitCode.USAGE, zero.exitCode());
-        assertEquals("exo: --max-tokens must be at least 1, or -1 for no limit\n", zero.err());
+        assertEquals("exo: the most tokens per answer must be at least 1, or -1 for no limit (--max-tokens)\n", zero.err());
         assertEquals(ExitCode.USAGE, CliRun.of("chat", "--model-file", model, "--context", "-5").exitCode());
         assertEquals(ExitCode.USAGE, CliRun.of("chat", "--model-file", "no/such.gguf").exitCode());
     }
