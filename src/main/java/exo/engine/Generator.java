@@ -105,6 +105,11 @@ public final class Generator {
             }
             append(new int[] {next});
             listener.onToken(next, decoder.push(next));
+            // A constrained answer that is whole and can go no further (a closed JSON value) is done.
+            if (sampler.constraint() != null && sampler.constraint().mustEnd()) {
+                reason = FinishReason.STOP;
+                break;
+            }
             if (length >= context || generated == maxTokens) {
                 break;
             }

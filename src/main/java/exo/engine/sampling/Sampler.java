@@ -1,6 +1,9 @@
 package exo.engine.sampling;
 
+import exo.InvalidInputException;
+import exo.grammar.TokenConstraint;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -20,22 +23,87 @@ public final class Sampler {
 
     private final SamplingParams params;
     private final SplittableRandom random;
+    /** Added to the logits before anything else, as OpenAI's logit_bias (token id to bias); empty for none. */
+    private final Map<Integer, Float> bias;
+    /** Which tokens may come next (a grammar, a JSON schema, a tool call's syntax); null for any. */
+    private final TokenConstraint constraint;
+    /** How many most likely alternatives {@link #lastChoice()} reports; -1 when log-probabilities are not wanted. */
+    private final int topLogprobs;
+    private Choice last;
+
+    /** A sampled token, its log-probability, and the most likely alternatives with theirs. */
+    public record Choice(int token, float logprob, int[] topTokens, float[] topLogprobs) {
+    }
 
     public Sampler(SamplingParams params) {
+        this(params, new SplittableRandom(params.seed()), Map.of(), null, -1);
+    }
+
+    private Sampler(SamplingParams params, SplittableRandom random, Map<Integer, Float> bias,
+                    TokenConstraint constraint, int topLogprobs) {
         this.params = params;
-        this.random = new SplittableRandom(params.seed());
+        this.random = random;
+        this.bias = Map.copyOf(bias);
+        this.constraint = constraint;
+        this.topLogprobs = topLogprobs;
+    }
+
+    /** This sampler with {@code bias} added to the logits of its tokens (-100 bans one, 100 all but forces it). */
+    public Sampler withLogitBias(Map<Integer, Float> bias) {
+        return new Sampler(params, random, bias, constraint, topLogprobs);
+    }
+
+    /** This sampler keeping only tokens {@code constraint} allows; the generator ends when it must. */
+    public Sampler withConstraint(TokenConstraint constraint) {
+        return new Sampler(params, random, bias, constraint, topLogprobs);
+    }
+
+    /**
+     * This sampler reporting each sampled token's log-probability and the {@code top} most likely
+     * tokens' (0 for none but the sampled one's), under the distribution it sampled from before
+     * temperature: the logits with bias and penalties, as OpenAI's logprobs report them.
+     */
+    public Sampler withLogprobs(int top) {
+        if (top < 0 || top > 20) {
+            throw new InvalidInputException("top_logprobs", "top_logprobs must be between 0 and 20, not " + top);
+        }
+        return new Sampler(params, random, bias, constraint, top);
     }
 
     public SamplingParams params() {
         return params;
     }
 
+    /** The constraint on what may come next, or null. */
+    public TokenConstraint constraint() {
+        return constraint;
+    }
+
+    /** The last token sampled with its log-probabilities, when {@link #withLogprobs} asked for them; else null. */
+    public Choice lastChoice() {
+        return last;
+    }
+
     /**
+     * Picks the next token and, with a constraint, records it there.
+     *
      * @param logits  the tail's logits for the last position; not modified
      * @param history the session's tokens so far (prompt and generated), for the penalty
      */
     public int sample(float[] logits, int[] history, int historyLength) {
-        float[] l = penalized(logits, history, historyLength);
+        float[] l = biased(penalized(logits, history, historyLength), logits);
+        int token = constraint == null ? pick(l) : TokenConstraint.sample(constraint, l, this::pick);
+        if (constraint != null) {
+            constraint.accept(token);
+        }
+        if (topLogprobs >= 0) {
+            last = choice(l, token);
+        }
+        return token;
+    }
+
+    /** The token the sampling chain picks from {@code l}. */
+    private int pick(float[] l) {
         if (params.greedy()) {
             return argmax(l);
         }
@@ -76,6 +144,32 @@ public final class Sampler {
             }
         }
         return order[n - 1];
+    }
+
+    /** {@code l} with the logit bias added (a copy unless {@code l} already is one). */
+    private float[] biased(float[] l, float[] original) {
+        if (bias.isEmpty()) {
+            return l;
+        }
+        float[] b = l == original ? l.clone() : l;
+        bias.forEach((token, add) -> {
+            if (token >= 0 && token < b.length) {
+                b[token] += add;
+            }
+        });
+        return b;
+    }
+
+    /** The log-softmax of {@code l} at {@code token} and at the most likely tokens. */
+    private Choice choice(float[] l, int token) {
+        double max = l[argmax(l)];
+        double logZ = max + Math.log(sumExp(l, max));
+        int[] top = topLogprobs == 0 ? new int[0] : topK(l, Math.min(topLogprobs, l.length));
+        float[] topLp = new float[top.length];
+        for (int i = 0; i < top.length; i++) {
+            topLp[i] = (float) (l[top[i]] - logZ);
+        }
+        return new Choice(token, (float) (l[token] - logZ), top, topLp);
     }
 
     public static int argmax(float[] v) {
