@@ -13,6 +13,7 @@
 #   EXO_GPU_CHECK_SECONDS  the run's deadline (default 560): steps that would pass it are skipped
 #   EXO_GPU_CHECK_BENCH    synthetic models to benchmark, in order (default: llama-3.2-1b llama-3.1-8b)
 #   EXO_GPU_CHECK_BENCH_ARGS  exo bench's test arguments (default: -p 512 -n 128 -r 3)
+#   EXO_GPU_CHECK_BUILD_SECONDS  the build's own limit (default 420)
 #   EXO_CUDA_ARCH          as for llama-gpu.sh (default 90: the H100/H200)
 # Exit codes: 2 bad usage, 3 something missing (all of it named in one line), 1 a failed step.
 set -uo pipefail
@@ -128,6 +129,8 @@ rm -f "$WORK/synthetic.done"
   done
 ) &
 writer=$!
+# The writer's exo (the subshell's child) is stopped with it.
+stop_writer() { pkill -P "$writer" 2>/dev/null; kill "$writer" 2>/dev/null; }
 
 # ---- the library ----
 cuda_args=()
@@ -135,7 +138,7 @@ if [ "$backend" = cuda ]; then
   # cuBLAS and the driver library where the toolkit lacks them: the CUDA wheels beside PyTorch.
   tk="$(cd "$(dirname "$(readlink -f "$NVCC")")/.." && pwd)"
   if [ ! -f "$tk/include/cublas_v2.h" ] && [ ! -f "$tk/targets/x86_64-linux/include/cublas_v2.h" ]; then
-    header=$(find / -xdev -name cublas_v2.h -path '*nvidia*' 2>/dev/null | head -1)
+    header=$(find /usr/local /opt /usr/lib /usr/include -name cublas_v2.h 2>/dev/null | head -1)
     if [ -n "$header" ]; then
       inc=$(dirname "$header")
       lib=$(find "$(dirname "$inc")" -name 'libcublas.so*' | head -1)
@@ -150,7 +153,7 @@ if [ "$backend" = cuda ]; then
   fi
 fi
 export EXO_CUDA_ARCH="${EXO_CUDA_ARCH:-90}"
-step build-$backend 420 env EXO_BUILD_JOBS="$(nproc)" EXO_LLAMA_BUILD_DIR="$WORK/llama-b4916-$backend" \
+step build-$backend "${EXO_GPU_CHECK_BUILD_SECONDS:-420}" env EXO_BUILD_JOBS="$(nproc)" EXO_LLAMA_BUILD_DIR="$WORK/llama-b4916-$backend" \
   EXO_CMAKE_ARGS="${cuda_args[*]}" bash native-build/llama-gpu.sh "$backend" "$CARRY/llama.cpp-b4916.tar.gz"
 build_rc=$?
 LIBDIR="$WORK/llama-b4916-$backend/lib"
@@ -159,7 +162,7 @@ if [ $build_rc != 0 ] || [ ! -f "$LIBDIR/libllama.so" ]; then
   grep -m 20 -iE 'error|fatal' "$WORK/llama-b4916-$backend/cmake-build.log" "$WORK/llama-b4916-$backend/cmake-configure.log" \
     2>/dev/null | sed 's/^/  /' >>"$FIG"
   cp "$WORK/llama-b4916-$backend"/cmake-*.log "$LOGS/" 2>/dev/null
-  kill "$writer" 2>/dev/null
+  stop_writer
   exit 1
 fi
 fig "library: $(grep -E '^(build_seconds|cuda_arch|nvcc|compiler)=' "$LIBDIR/exo-llama-build.properties" | tr '\n' ' ')"
@@ -167,7 +170,7 @@ fig "library sizes: $(cd "$LIBDIR" && du -h -- lib*.so | tr '\t\n' ' ')"
 export EXO_LLAMA_LIB="$LIBDIR/libllama.so"
 missing_libs=$(ldd "$LIBDIR"/libggml*.so 2>/dev/null | awk '/not found/ {print $1}' | sort -u)
 for m in $missing_libs; do
-  dir=$(find / -xdev -name "$m" -not -path '/proc/*' 2>/dev/null | head -1)
+  dir=$(find /usr/local /opt /usr/lib /usr/lib64 -name "$m" 2>/dev/null | head -1)
   [ -n "$dir" ] && export LD_LIBRARY_PATH="$(dirname "$dir")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   fig "$m is not on the loader's path; found: ${dir:-nowhere}"
 done
@@ -243,5 +246,5 @@ if [ "$(left)" -gt 60 ]; then
 else
   fig "ring: skipped ($(left)s left before the deadline)"
 fi
-kill "$writer" 2>/dev/null
+stop_writer
 fig "done in $(( seconds - $(left) ))s"

@@ -28,7 +28,7 @@ import java.util.List;
  *                                         largest logit difference and argmax agreement, teacher-forced
  *                                         on the CPU's greedy tokens, whole and with a GPU head slice
  * </pre>
- * {@code --synthetic DIR} first writes small Q4_K_M and Q8_0 files with exo's SyntheticModel,
+ * {@code --synthetic DIR} first writes small Q4_K_M, Q8_0 and Q4_0 files with exo's SyntheticModel,
  * quantized by the loaded library's {@code ggml_quantize_chunk}, and adds them to the models.
  * Used by {@link LlamaBuildIT} and native-build/gpu-check.sh; bad arguments exit 2 with one line.
  */
@@ -36,7 +36,8 @@ public final class GgmlLogitsProbe {
     /** BOS "Once upon a time" in stories260K's vocabulary; valid in the synthetic files' too. */
     static final int[] PROMPT = {1, 403, 407, 261, 378};
     static final int STEPS = 12;
-    static final List<String> SYNTHETIC_QUANTS = List.of("Q4_K_M", "Q8_0");
+    /** Q4_0 too: on the CPU its matrices are repacked through ggml-cpu's aarch64 buffer type (a C++ symbol). */
+    static final List<String> SYNTHETIC_QUANTS = List.of("Q4_K_M", "Q8_0", "Q4_0");
 
     private GgmlLogitsProbe() {
     }
@@ -78,7 +79,7 @@ public final class GgmlLogitsProbe {
         }
     }
 
-    /** Q4_K_M and Q8_0 files of a small llama, quantized by the loaded library. */
+    /** Small llama files of {@link #SYNTHETIC_QUANTS}, quantized by the loaded library. */
     static List<Path> writeSynthetic(Path dir) throws IOException {
         Files.createDirectories(dir);
         List<Path> out = new ArrayList<>();
