@@ -11,7 +11,9 @@
 # Environment:
 #   OUT                    where the figures go (default: target/gpu-check)
 #   EXO_GPU_CHECK_SECONDS  the run's deadline (default 560): steps that would pass it are skipped
-#   EXO_GPU_CHECK_BENCH    synthetic models to benchmark, in order (default: llama-3.2-1b llama-3.1-8b)
+#   EXO_GPU_CHECK_BENCH    synthetic MODEL:QUANT files to benchmark, in order (default:
+#                          llama-3.2-1b:Q4_K_M llama-3.1-8b:Q8_0 llama-3.1-8b:Q4_K_M); each is written
+#                          by one core meanwhile, and one not written in time is skipped and said so
 #   EXO_GPU_CHECK_BENCH_ARGS  exo bench's test arguments (default: -p 512 -n 128 -r 3)
 #   EXO_GPU_CHECK_BUILD_SECONDS  the build's own limit (default 420)
 #   EXO_CUDA_ARCH          as for llama-gpu.sh (default 90: the H100/H200)
@@ -28,7 +30,11 @@ CARRY="$(readlink -f "${1:-target/gpu-carry}")"
 seconds="${EXO_GPU_CHECK_SECONDS:-560}"
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "gpu-check: EXO_GPU_CHECK_SECONDS is '$seconds'; give seconds" >&2; exit 2; }
 deadline=$(( $(date +%s) + seconds ))
-BENCH_MODELS="${EXO_GPU_CHECK_BENCH-llama-3.2-1b llama-3.1-8b}"
+BENCH_SPECS="${EXO_GPU_CHECK_BENCH-llama-3.2-1b:Q4_K_M llama-3.1-8b:Q8_0 llama-3.1-8b:Q4_K_M}"
+for spec in $BENCH_SPECS; do
+  [[ "$spec" =~ ^[a-z0-9.-]+:[A-Z0-9_]+$ ]] || { echo "gpu-check: EXO_GPU_CHECK_BENCH has '$spec'; give MODEL:QUANT" >&2; exit 2; }
+done
+RING_RESERVE=150   # seconds kept for the ring at the end
 read -r -a BENCH_ARGS <<<"${EXO_GPU_CHECK_BENCH_ARGS:--p 512 -n 128 -r 3}"
 
 RESULTS="${OUT:-$ROOT/target/gpu-check}"
@@ -91,6 +97,10 @@ step() {
     return 125
   fi
   [ "$limit" -gt $((remaining - 5)) ] && limit=$((remaining - 5))
+  if [ "$limit" -lt 10 ]; then
+    fig "step $name: skipped (no time left for it)"
+    return 125
+  fi
   start=$(date +%s)
   timeout --kill-after=10 "$limit" "$@" >"$LOGS/$name.log" 2>"$LOGS/$name.err"
   rc=$?
@@ -119,18 +129,26 @@ cp "$CARRY/stories260K.gguf" "$SYN/stories260K.gguf"
 STORIES="$SYN/stories260K.gguf"
 
 # ---- synthetic models, written meanwhile with the jar's CPU library (its quantizer gives the
-# CUDA build's bytes: LlamaBuildIT compares them); one core, while the compiler takes the rest ----
-rm -f "$WORK/synthetic.done"
-(
-  for m in $BENCH_MODELS; do
-    env -u EXO_LLAMA_LIB EXO_HOME="$HOME_DIR" nice -n 5 "$EXO" bench --synthetic "$m" --quant Q4_K_M \
-      -p 1 -n 0 -r 1 -t 1 --engine ggml --gpu off --discovery static >"$LOGS/synthetic-$m.log" 2>&1 \
-      && echo "$m" >>"$WORK/synthetic.done"
-  done
-) &
-writer=$!
-# The writer's exo (the subshell's child) is stopped with it.
-stop_writer() { pkill -P "$writer" 2>/dev/null; kill "$writer" 2>/dev/null; }
+# CUDA build's bytes: LlamaBuildIT compares them), each by one process on one core (exo's writer
+# is single-threaded: an 8B Q4_K_M takes longer than a run lasts; Q8_0 is encoded in Java, in
+# about a minute) ----
+rm -rf "$WORK/synthetic.done"
+mkdir -p "$WORK/synthetic.done"
+writers=()
+for spec in $BENCH_SPECS; do
+  m=${spec%%:*} q=${spec##*:}
+  ( env -u EXO_LLAMA_LIB EXO_HOME="$HOME_DIR" nice -n 5 "$EXO" bench --synthetic "$m" --quant "$q" \
+      -p 1 -n 0 -r 1 -t 1 --engine ggml --gpu off --discovery static >"$LOGS/synthetic-$m-$q.log" 2>&1 \
+      && touch "$WORK/synthetic.done/$m-$q" ) &
+  writers+=($!)
+done
+# The writers' exo processes (each subshell's child) are stopped with them.
+stop_writers() {
+  local w
+  for w in ${writers[@]+"${writers[@]}"}; do pkill -P "$w" 2>/dev/null; kill "$w" 2>/dev/null; done
+}
+ready() { [ -f "$WORK/synthetic.done/$1" ]; }
+writing() { local w; for w in ${writers[@]+"${writers[@]}"}; do kill -0 "$w" 2>/dev/null && return 0; done; return 1; }
 
 # ---- the library ----
 cuda_args=()
@@ -162,7 +180,7 @@ if [ $build_rc != 0 ] || [ ! -f "$LIBDIR/libllama.so" ]; then
   grep -m 20 -iE 'error|fatal' "$WORK/llama-b4916-$backend/cmake-build.log" "$WORK/llama-b4916-$backend/cmake-configure.log" \
     2>/dev/null | sed 's/^/  /' >>"$FIG"
   cp "$WORK/llama-b4916-$backend"/cmake-*.log "$LOGS/" 2>/dev/null
-  stop_writer
+  stop_writers
   exit 1
 fi
 fig "library: $(grep -E '^(build_seconds|cuda_arch|nvcc|compiler)=' "$LIBDIR/exo-llama-build.properties" | tr '\n' ' ')"
@@ -176,11 +194,11 @@ for m in $missing_libs; do
 done
 
 # ---- the device checks: GgmlDeviceTest's, on the real device ----
-step devices 120 "${PROBE[@]}" compare --synthetic "$WORK/probe-models" "$STORIES"
+step devices 180 "${PROBE[@]}" compare --synthetic "$WORK/probe-models" "$STORIES"
 grep -E '^(library|system|device|compare) ' "$LOGS/devices.log" | sed 's/^/  /' >>"$FIG"
 for gpu in auto off; do
   step run-gpu-$gpu 120 "$EXO" run --model-file "$STORIES" --prompt "Once upon a time" --temperature 0 -n 64 \
-    --gpu "$gpu" --engine ggml --discovery static
+    --gpu "$gpu" --engine ggml
   sed -n 's/^exo: engine/  run --gpu '"$gpu"': engine/p' "$LOGS/run-gpu-$gpu.err" >>"$FIG"
 done
 if [ -s "$LOGS/run-gpu-off.log" ] && cmp -s "$LOGS/run-gpu-auto.log" "$LOGS/run-gpu-off.log"; then
@@ -189,31 +207,35 @@ else
   fig "  exo run stories260K, 64 greedy tokens: --gpu auto and --gpu off DIFFER (both in the logs)"
 fi
 
-# ---- benchmarks, as the synthetic files become ready: every engine on the first model (the Java
-# engine too), ggml and llama.cpp's own on the larger ones ----
+ring_model="$STORIES"   # the ring benchmarks the last file benchmarked alone, if any
+# ---- benchmarks, as the synthetic files become ready: every engine on the first (the Java
+# engine too), ggml and llama.cpp's own on the others; each waits for its file no longer than
+# leaves the ring its time ----
 engines=(--compare)
-for m in $BENCH_MODELS; do
-  while ! grep -qx "$m" "$WORK/synthetic.done" 2>/dev/null && kill -0 "$writer" 2>/dev/null && [ "$(left)" -gt 60 ]; do
-    sleep 5
-  done
-  file="$SYN/$m-Q4_K_M.gguf"
-  if ! grep -qx "$m" "$WORK/synthetic.done" 2>/dev/null; then
-    fig "bench $m: skipped, its synthetic file was not written in time ($(sed -n 's/.*\(wrote .*\)/\1/p' "$LOGS/synthetic-$m.log" 2>/dev/null | tail -1))"
+for spec in $BENCH_SPECS; do
+  m=${spec%%:*} q=${spec##*:}
+  while ! ready "$m-$q" && writing && [ "$(left)" -gt $((RING_RESERVE + 60)) ]; do sleep 5; done
+  if ! ready "$m-$q"; then
+    fig "bench $m $q: skipped, its synthetic file was not written in time ($(tail -c 300 "$LOGS/synthetic-$m-$q.log" | tr '\n' ' '))"
     continue
   fi
-  fig "synthetic $m: $(sed -n 's/^exo: \(wrote .*\)/\1/p' "$LOGS/synthetic-$m.log" | tail -1)"
-  step bench-$m-gpu 240 env EXO_HOME="$HOME_DIR" "$EXO" bench --model-file "$file" "${engines[@]}" --gpu auto \
-    "${BENCH_ARGS[@]}" --discovery static --md
+  fig "synthetic $m $q: $(sed -n 's/^exo: \(wrote .*\)/\1/p' "$LOGS/synthetic-$m-$q.log" | tail -1)"
+  file="$SYN/$m-$q.gguf"
+  limit=$(( ($(left) - RING_RESERVE) * 2 / 3 ))
+  [ "$limit" -gt 240 ] && limit=240
+  step bench-$m-$q-gpu "$limit" env EXO_HOME="$HOME_DIR" "$EXO" bench --model-file "$file" "${engines[@]}" \
+    --gpu auto "${BENCH_ARGS[@]}" --discovery static --md
   engines=(--engine ggml,llama.cpp)
-  grep '^|' "$LOGS/bench-$m-gpu.log" >>"$FIG"
-  step bench-$m-cpu 240 env EXO_HOME="$HOME_DIR" "$EXO" bench --model-file "$file" --engine ggml --gpu off \
+  grep '^|' "$LOGS/bench-$m-$q-gpu.log" >>"$FIG"
+  limit=$(( $(left) - RING_RESERVE ))
+  [ "$limit" -gt 180 ] && limit=180
+  step bench-$m-$q-cpu "$limit" env EXO_HOME="$HOME_DIR" "$EXO" bench --model-file "$file" --engine ggml --gpu off \
     "${BENCH_ARGS[@]}" --discovery static --md
-  grep '^| [^-m]' "$LOGS/bench-$m-cpu.log" >>"$FIG"   # its rows, without the header
+  grep '^| [^-m]' "$LOGS/bench-$m-$q-cpu.log" >>"$FIG"   # its rows, without the header
+  ring_model="$file"
 done
 
 # ---- a ring on loopback: a node computing on the GPU, this machine's tail on the CPU ----
-ring_model="$STORIES"
-for m in $BENCH_MODELS; do grep -qx "$m" "$WORK/synthetic.done" 2>/dev/null && ring_model="$SYN/$m-Q4_K_M.gguf" && break; done
 if [ "$(left)" -gt 60 ]; then
   EXO_HOME="$HOME_DIR/node-gpu" "$EXO" node --host 127.0.0.1 --port 0 --node-id gpu --name gpu --discovery static \
     --models-dir "$SYN" --memory 64GB --engine ggml --gpu auto >"$LOGS/ring-node.log" 2>&1 &
@@ -228,17 +250,20 @@ if [ "$(left)" -gt 60 ]; then
   if [ -z "$port" ]; then
     fig "ring: the GPU node did not start (ring-node.log)"
   else
-    ring=(--peers "127.0.0.1:$port" --discovery static --node-id tail --name tail --host 127.0.0.1 --port 0
-          --memory 8GB --engine ggml --gpu off)
-    step ring-run 120 env EXO_HOME="$HOME_DIR/tail" "$EXO" run --model-file "$STORIES" --prompt "Once upon a time" \
-      --temperature 0 -n 64 "${ring[@]}"
-    if [ -s "$LOGS/ring-run.log" ] && cmp -s "$LOGS/ring-run.log" "$LOGS/run-gpu-off.log"; then
-      fig "  ring (GPU node + CPU tail) stories260K, 64 greedy tokens: the same story as the CPU alone"
+    ring=(--peers "127.0.0.1:$port" --node-id tail --name tail --host 127.0.0.1 --port 0 --memory 8GB)
+    # exo chat is what runs through a ring: one piped line, greedy, through the ring and alone.
+    chat=(bash -c 'echo "Once upon a time" | "$@"' chat env EXO_HOME="$HOME_DIR/tail" "$EXO" chat
+          --model-file "$STORIES" --temperature 0 -n 64 --discovery static --engine ggml --gpu off)
+    step chat-alone 120 "${chat[@]}"
+    step chat-ring 120 "${chat[@]}" "${ring[@]}"
+    sed -n 's/^exo: ring: /  ring: /p' "$LOGS/chat-ring.err" | head -1 >>"$FIG"
+    if [ -s "$LOGS/chat-ring.log" ] && cmp -s "$LOGS/chat-ring.log" "$LOGS/chat-alone.log"; then
+      fig "  ring (GPU node + CPU tail) stories260K, 64 greedy tokens: the same answer as the CPU alone"
     else
-      fig "  ring (GPU node + CPU tail) stories260K, 64 greedy tokens: DIFFERS from the CPU alone (ring-run.log)"
+      fig "  ring (GPU node + CPU tail) stories260K, 64 greedy tokens: DIFFERS from the CPU alone (chat-*.log)"
     fi
     step ring-bench 200 env EXO_HOME="$HOME_DIR/tail" "$EXO" bench --model-file "$ring_model" --nodes 1,2 \
-      -p 128 -n 64 -r 2 "${ring[@]}" --md
+      -p 128 -n 64 -r 2 --discovery static --engine ggml --gpu off "${ring[@]}" --md
     grep '^|' "$LOGS/ring-bench.log" >>"$FIG"
   fi
   kill "$node" 2>/dev/null
@@ -246,5 +271,5 @@ if [ "$(left)" -gt 60 ]; then
 else
   fig "ring: skipped ($(left)s left before the deadline)"
 fi
-stop_writer
+stop_writers
 fig "done in $(( seconds - $(left) ))s"

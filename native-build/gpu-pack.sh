@@ -28,10 +28,10 @@ for home in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
 done
 [ -n "$JDK" ] || fail "no JDK 25 or newer with jlink found; set JAVA_HOME" 3
 
-# The probe lives in the test classes: build them with the jar.
-if [ ! -f target/exo.jar ] || [ ! -f target/test-classes/exo/nativebuild/GgmlLogitsProbe.class ]; then
-  mvn -q -B -DskipTests package
-fi
+# Always built afresh: a jar left from before would carry an older exo to a run that cannot be
+# repeated. The probe lives in the test classes, which package compiles too.
+mvn -q -B -DskipTests package || fail "the build failed (mvn -DskipTests package)" 1
+[ -f target/test-classes/exo/nativebuild/GgmlLogitsProbe.class ] || fail "no GgmlLogitsProbe in target/test-classes" 1
 
 OUT="$ROOT/target/gpu-carry"
 WORK="$ROOT/target/gpu-pack"

@@ -49,6 +49,8 @@ class GpuCheckScriptTest {
         assertEquals(new Run(2, "gpu-check: too many arguments " + USAGE), script(Map.of(), "a", "b"));
         assertEquals(new Run(2, "gpu-check: EXO_GPU_CHECK_SECONDS is 'ten'; give seconds"),
                 script(Map.of("EXO_GPU_CHECK_SECONDS", "ten")));
+        assertEquals(new Run(2, "gpu-check: EXO_GPU_CHECK_BENCH has 'llama-3.1-8b'; give MODEL:QUANT"),
+                script(Map.of("EXO_GPU_CHECK_BENCH", "llama-3.2-1b:Q4_K_M llama-3.1-8b")));
     }
 
     @Test
