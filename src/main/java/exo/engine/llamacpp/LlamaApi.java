@@ -43,6 +43,7 @@ final class LlamaApi {
     private final MethodHandle decode;
     private final MethodHandle getLogitsIth;
     private final MethodHandle kvSelfClear;
+    private final MethodHandle printSystemInfo;
 
     LlamaApi(SymbolLookup lookup) {
         NativeBinding b = new NativeBinding(lookup);
@@ -73,6 +74,7 @@ final class LlamaApi {
         decode = b.bind("llama_decode", FunctionDescriptor.of(JAVA_INT, ADDRESS, LlamaLayouts.BATCH));
         getLogitsIth = b.bind("llama_get_logits_ith", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
         kvSelfClear = b.bind("llama_kv_self_clear", FunctionDescriptor.ofVoid(ADDRESS));
+        printSystemInfo = b.bind("llama_print_system_info", FunctionDescriptor.of(ADDRESS));
     }
 
     /** {@code void llama_backend_init(void);} "Call once at the start of the program". */
@@ -80,6 +82,15 @@ final class LlamaApi {
         run(() -> {
             backendInit.invokeExact();
         });
+    }
+
+    /** {@code const char * llama_print_system_info(void);} a static buffer, rewritten on each call. */
+    String llama_print_system_info() {
+        try {
+            return ((MemorySegment) printSystemInfo.invokeExact()).reinterpret(4096).getString(0).strip();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     /** {@code void llama_log_set(ggml_log_callback log_callback, void * user_data);} process-wide. */

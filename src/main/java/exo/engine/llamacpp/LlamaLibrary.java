@@ -4,15 +4,12 @@ package exo.engine.llamacpp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
+import java.util.Optional;
 
 /**
  * llama.cpp as shipped inside the de.kherud:llama 4.2.0 jar ({@code libjllama.so}, which exports
@@ -22,9 +19,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * directory, {@code dlopen}ed through {@link SymbolLookup#libraryLookup(Path, Arena)} with the
  * global arena (it is never unloaded: llama.cpp's worker threads and static state would not
  * survive a {@code dlclose}), and the copy is deleted at once (Linux keeps the mapping). Its
- * build number ({@code LLAMA_BUILD_NUMBER}) must be {@value #EXPECTED_BUILD}, the build the struct
- * layouts in {@link LlamaLayouts} were verified against. Then {@code llama_backend_init()} is called
- * and llama.cpp's log is routed to {@link NativeLog}.
+ * build number must be {@value #EXPECTED_BUILD}, the build the struct layouts in
+ * {@link LlamaLayouts} were verified against: the library's {@code LLAMA_BUILD_NUMBER}, or for a
+ * plain {@code libllama} built from llama.cpp's sources (which lacks it) the build-info file
+ * native-build/llama-gpu.sh writes beside it ({@link LibraryBuild}); and the structs its
+ * default-params functions write must be those layouts' size ({@link LayoutCheck}). Then
+ * {@code llama_backend_init()} is called and llama.cpp's log is routed to {@link NativeLog}.
  *
  * <p>Process-wide state, all imposed by the native library: the loaded library itself, its
  * backend initialization ("call once at the start of the program", llama.h) and its single
@@ -67,24 +67,23 @@ public final class LlamaLibrary {
 
     private final LlamaApi api;
     private final SymbolLookup symbols;
-    private final int buildNumber;
-    private final String commit;
+    private final LibraryBuild build;
 
-    private LlamaLibrary(SymbolLookup lookup) {
-        this.symbols = lookup;
-        this.buildNumber = lookup.find("LLAMA_BUILD_NUMBER")
-                .map(s -> s.reinterpret(JAVA_INT.byteSize()).get(JAVA_INT, 0))
-                .orElseThrow(() -> new LlamaCppException("the llama.cpp library has no LLAMA_BUILD_NUMBER: not llama.cpp?"));
-        this.commit = lookup.find("LLAMA_COMMIT")
-                .map(s -> s.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0).reinterpret(64).getString(0))
-                .orElse("unknown");
-        if (buildNumber != EXPECTED_BUILD) {
-            throw new LlamaCppException("the llama.cpp library is build " + buildNumber + " (" + commit
-                    + "); the struct layouts here are for build " + EXPECTED_BUILD);
+    private LlamaLibrary(Opened opened) {
+        this.symbols = opened.lookup();
+        this.build = LibraryBuild.of(symbols, opened.file());
+        if (build.number() != EXPECTED_BUILD) {
+            throw new LlamaCppException("the llama.cpp library is build " + build.number() + " (" + build.commit()
+                    + ", from " + build.evidence() + "); the struct layouts here are for build " + EXPECTED_BUILD);
         }
-        this.api = new LlamaApi(lookup);
+        LayoutCheck.verify(symbols);
+        this.api = new LlamaApi(symbols);
         api.llama_backend_init();
         NativeLog.install(api);
+    }
+
+    /** A dlopened library, with its path where it stays on disk (EXO_LLAMA_LIB's; the jar's copy is deleted). */
+    private record Opened(SymbolLookup lookup, Optional<Path> file) {
     }
 
     /**
@@ -99,14 +98,27 @@ public final class LlamaLibrary {
         return Bundled.INSTANCE;
     }
 
-    /** {@code LLAMA_BUILD_NUMBER} of the loaded library. */
+    /** {@code LLAMA_BUILD_NUMBER} of the loaded library (or its build-info file's {@code build}). */
     public int buildNumber() {
-        return buildNumber;
+        return build.number();
     }
 
-    /** {@code LLAMA_COMMIT} of the loaded library (short hash). */
+    /** {@code LLAMA_COMMIT} of the loaded library (short hash), or its build-info file's {@code commit}. */
     public String commit() {
-        return commit;
+        return build.commit();
+    }
+
+    /**
+     * Where the build number was read: {@code LLAMA_BUILD_NUMBER} (the bindings' library), or the
+     * path of the build-info file native-build/llama-gpu.sh wrote beside a plain {@code libllama}.
+     */
+    public String buildEvidence() {
+        return build.evidence();
+    }
+
+    /** {@code llama_print_system_info()}: the CPU features ggml was compiled with, and its backends. */
+    public String systemInfo() {
+        return api.llama_print_system_info();
     }
 
     LlamaApi api() {
@@ -147,7 +159,7 @@ public final class LlamaLibrary {
      * {@code EXO_LLAMA_LIB} names a llama.cpp library built elsewhere (a CUDA or Vulkan build of
      * the same llama.cpp build, see native-build/); without it, the jar's own is used.
      */
-    private static SymbolLookup openBundled() {
+    private static Opened openBundled() {
         String override = System.getenv("EXO_LLAMA_LIB");
         if (override != null && !override.isBlank()) {
             Path lib = Path.of(override);
@@ -155,7 +167,7 @@ public final class LlamaLibrary {
                 throw new LlamaCppException("EXO_LLAMA_LIB names " + lib + ", which is not a file");
             }
             try {
-                return SymbolLookup.libraryLookup(lib, Arena.global());
+                return new Opened(SymbolLookup.libraryLookup(lib, Arena.global()), Optional.of(lib));
             } catch (IllegalArgumentException e) {
                 throw new LlamaCppException("cannot load EXO_LLAMA_LIB " + lib + ": " + e.getMessage(), e);
             }
@@ -175,7 +187,7 @@ public final class LlamaLibrary {
                 }
                 Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             }
-            return SymbolLookup.libraryLookup(file, Arena.global());
+            return new Opened(SymbolLookup.libraryLookup(file, Arena.global()), Optional.empty());
         } catch (IOException e) {
             throw new LlamaCppException("cannot extract " + resource + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) { // libraryLookup: dlopen failed

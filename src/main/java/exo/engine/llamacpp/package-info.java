@@ -6,7 +6,11 @@
  * The library is {@code de/kherud/llama/Linux/x86_64/libjllama.so} from de.kherud:llama 4.2.0,
  * llama.cpp build b4916 (commit c6af2161, March 2025); its exported {@code LLAMA_BUILD_NUMBER} is
  * read at load time and any other build is refused ({@link exo.engine.llamacpp.LlamaLibrary}),
- * because llama.h's structs change between builds and are passed by value.
+ * because llama.h's structs change between builds and are passed by value. A plain
+ * {@code libllama} built from llama.cpp's sources ({@code EXO_LLAMA_LIB}) lacks that symbol; its
+ * build is read from the build-info file native-build/llama-gpu.sh writes beside it
+ * ({@code LibraryBuild}), and for every library the structs' sizes are read back from the
+ * default-params functions ({@code LayoutCheck}).
  *
  * <h2>How the struct layouts were verified</h2>
  * <ol>
