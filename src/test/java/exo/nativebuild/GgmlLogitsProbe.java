@@ -1,6 +1,6 @@
 package exo.nativebuild;
 
-import exo.bench.SyntheticModel;
+import exo.synthetic.SyntheticModel;
 import exo.engine.Activations;
 import exo.engine.GpuMode;
 import exo.engine.InferenceEngine;

@@ -86,11 +86,7 @@ final class LlamaApi {
 
     /** {@code const char * llama_print_system_info(void);} a static buffer, rewritten on each call. */
     String llama_print_system_info() {
-        try {
-            return ((MemorySegment) printSystemInfo.invokeExact()).reinterpret(4096).getString(0).strip();
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
+        return NativeBinding.cString(call(() -> (MemorySegment) printSystemInfo.invokeExact())).strip();
     }
 
     /** {@code void llama_log_set(ggml_log_callback log_callback, void * user_data);} process-wide. */
