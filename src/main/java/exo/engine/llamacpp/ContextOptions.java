@@ -8,8 +8,18 @@ package exo.engine.llamacpp;
  * @param contextSize tokens the KV cache holds; also the most one batch may carry ({@code n_ctx},
  *                    {@code n_batch})
  * @param kvCache     element type of the KV cache ({@code type_k}, {@code type_v})
+ * @param gpuLayers   layers llama.cpp offloads to a GPU backend of the library ({@code n_gpu_layers}):
+ *                    0 keeps the model on the CPU; with a CPU build nothing is offloaded anyway
  */
-public record ContextOptions(int threads, int contextSize, KvCacheType kvCache) {
+public record ContextOptions(int threads, int contextSize, KvCacheType kvCache, int gpuLayers) {
+
+    /** Every layer, as llama.cpp's {@code -ngl 999} asks. */
+    public static final int ALL_LAYERS = 999;
+
+    /** On the CPU. */
+    public ContextOptions(int threads, int contextSize, KvCacheType kvCache) {
+        this(threads, contextSize, kvCache, 0);
+    }
 
     public ContextOptions {
         if (threads < 1) {
@@ -21,11 +31,19 @@ public record ContextOptions(int threads, int contextSize, KvCacheType kvCache) 
         if (kvCache == null) {
             throw new IllegalArgumentException("kvCache must be given");
         }
+        if (gpuLayers < 0) {
+            throw new IllegalArgumentException("gpuLayers must be >= 0, got " + gpuLayers);
+        }
     }
 
-    /** llama.cpp's own default: an F16 KV cache. */
+    /** llama.cpp's own default: an F16 KV cache, on the CPU. */
     public static ContextOptions of(int threads, int contextSize) {
         return new ContextOptions(threads, contextSize, KvCacheType.F16);
+    }
+
+    /** The same with every layer on a GPU where the library has a backend for one. */
+    public ContextOptions onGpu() {
+        return new ContextOptions(threads, contextSize, kvCache, ALL_LAYERS);
     }
 
     /**

@@ -79,7 +79,7 @@ public final class LlamaCppNative implements AutoCloseable {
         MemorySegment model = MemorySegment.NULL;
         MemorySegment context = MemorySegment.NULL;
         try {
-            model = loadModel(api, arena, gguf);
+            model = loadModel(api, arena, gguf, options.gpuLayers());
             context = createContext(api, arena, model, options, gguf);
             // llama.cpp may round n_ctx up (KV cache padding), never down; check rather than trust.
             int nCtx = api.llama_n_ctx(context);
@@ -101,9 +101,9 @@ public final class LlamaCppNative implements AutoCloseable {
         }
     }
 
-    private static MemorySegment loadModel(LlamaApi api, Arena arena, Path gguf) {
+    private static MemorySegment loadModel(LlamaApi api, Arena arena, Path gguf, int gpuLayers) {
         MemorySegment params = api.llama_model_default_params(arena);
-        params.set(JAVA_INT, LlamaLayouts.offset(LlamaLayouts.MODEL_PARAMS, "n_gpu_layers"), 0);
+        params.set(JAVA_INT, LlamaLayouts.offset(LlamaLayouts.MODEL_PARAMS, "n_gpu_layers"), gpuLayers);
         params.set(JAVA_BOOLEAN, LlamaLayouts.offset(LlamaLayouts.MODEL_PARAMS, "use_mmap"), true);
         params.set(JAVA_BOOLEAN, LlamaLayouts.offset(LlamaLayouts.MODEL_PARAMS, "vocab_only"), false);
         MemorySegment path = arena.allocateFrom(gguf.toAbsolutePath().toString());

@@ -90,8 +90,12 @@ public final class Engines implements EngineFactory {
         return switch (kind) {
             case GGML -> GgmlEngine.open(file, start, end, threads, contextLength, gpu);
             case JAVA -> JavaEngine.open(file, start, end, pool, contextLength);
-            case LLAMA_CPP -> LlamaCppEngine.open(file, start, end,
-                    ContextOptions.of(threads, contextLength > 0 ? contextLength : LLAMA_CPP_DEFAULT_CONTEXT));
+            case LLAMA_CPP -> {
+                ContextOptions options = ContextOptions.of(threads,
+                        contextLength > 0 ? contextLength : LLAMA_CPP_DEFAULT_CONTEXT);
+                // As ggml does under --gpu auto: every layer on the library's GPU, when it has one.
+                yield LlamaCppEngine.open(file, start, end, gpu == GpuMode.AUTO ? options.onGpu() : options);
+            }
             case AUTO -> throw new IllegalStateException("auto is resolved before use");
         };
     }
