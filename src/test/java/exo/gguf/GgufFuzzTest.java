@@ -23,12 +23,12 @@ class GgufFuzzTest {
         }
         try {
             ModelConfig.from(header.metadata());
-        } catch (IllegalArgumentException refused) {
+        } catch (exo.InvalidInputException refused) {
             // dimensions out of range: one line
         }
         try {
             Tokenizers.fromMetadata(header.metadata());
-        } catch (IllegalArgumentException refused) {
+        } catch (exo.InvalidInputException refused) {
             // no vocabulary, or a damaged one: one line
         }
     }

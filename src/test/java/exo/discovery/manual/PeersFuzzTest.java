@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Any bytes as a peers file or a --peers list: addresses, or an IllegalArgumentException (one line, exit 2). */
+/** Any bytes as a peers file or a --peers list: addresses, or an InvalidInputException (one line, exit 2). */
 class PeersFuzzTest {
     private static final Path FILE;
 
@@ -23,12 +23,12 @@ class PeersFuzzTest {
         Files.write(FILE, data);
         try {
             StaticPeers.readFile(FILE);
-        } catch (IllegalArgumentException refused) {
+        } catch (exo.InvalidInputException refused) {
             // said in one line
         }
         try {
             StaticPeers.parseList(new String(data, java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException refused) {
+        } catch (exo.InvalidInputException refused) {
             // said in one line
         }
     }
