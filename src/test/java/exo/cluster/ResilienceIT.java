@@ -84,16 +84,38 @@ class ResilienceIT {
     }
 
     private ResilientRing ring(List<String> status) throws Exception {
+        return ring(status, nodes);
+    }
+
+    /** A fresh tail over {@code members} (other running nodes are not dialed). */
+    private ResilientRing ring(List<String> status, List<NodeProcess> members) throws Exception {
         List<String> peers = new ArrayList<>();
-        for (NodeProcess n : nodes) {
+        for (NodeProcess n : members) {
             peers.add(n.address());
         }
         tail = TestTail.start(TestTail.config(peers).engine(EngineKind.GGML).build(), home.resolve("tail"),
-                nodes.size(), status::add);
+                members.size(), status::add);
         ResilientRing ring = tail.ring(TestTail.localFile("stories260K", TestModels.stories260K()),
                 new RingSettings(512, WireDtype.F32, Duration.ofMinutes(1), Duration.ofSeconds(30))).engine();
         status.clear(); // only what happens to the ring from now on
         return ring;
+    }
+
+    /** The running node {@code id}, started (again, if it was killed) when it is not running. */
+    private NodeProcess alive(String id, String memory) throws Exception {
+        for (java.util.Iterator<NodeProcess> it = nodes.iterator(); it.hasNext(); ) {
+            NodeProcess n = it.next();
+            if (n.id().equals(id)) {
+                if (n.isAlive()) {
+                    return n;
+                }
+                n.close();
+                it.remove();
+            }
+        }
+        NodeProcess n = NodeProcess.start(id, memory, home.resolve(id), List.of(), TestModels.dir(), Map.of(), "ggml");
+        nodes.add(n);
+        return n;
     }
 
     private void startNodes(String... idsAndMemory) throws Exception {
@@ -120,13 +142,11 @@ class ResilienceIT {
                 String position = positions.get(t % positions.size());
                 boolean duringPrefill = (t / positions.size()) % 2 == 0;
                 boolean three = !position.equals("only other");
-                if (three) {
-                    startNodes("node-a", "8GB", "node-b", "4GB");
-                } else {
-                    startNodes("node-a", "8GB");
-                }
+                // The nodes outlive a trial; only the one killed in it is started again.
+                List<NodeProcess> members = three ? List.of(alive("node-a", "8GB"), alive("node-b", "4GB"))
+                        : List.of(alive("node-a", "8GB"));
                 List<String> status = new CopyOnWriteArrayList<>();
-                ResilientRing ring = ring(status);
+                ResilientRing ring = ring(status, members);
                 List<String> order = ring.current().ring().stream().map(RingEntry::nodeId).toList();
                 String victim = position.equals("middle") ? order.get(1) : order.getFirst();
                 NodeProcess node = nodes.stream().filter(n -> n.id().equals(victim)).findFirst().orElseThrow();
@@ -162,7 +182,8 @@ class ResilienceIT {
                 }
                 trials++;
                 ring.close();
-                stopAll();
+                tail.close();
+                tail = null;
             }
         }
         assertEquals(TRIALS, trials);
