@@ -58,7 +58,8 @@ public final class NodeCommand extends Subcommand {
         }));
         PrintWriter err = err();
         var self = node.info();
-        if (config.clusterKey().isEmpty()) {
+        // Only where strangers can reach it: a node bound to loopback is this machine's alone.
+        if (config.clusterKey().isEmpty() && !java.net.InetAddress.getByName(config.host()).isLoopbackAddress()) {
             err.println("exo: the ring is open: any machine on this network can join it (exo node --cluster-key "
                     + "generate makes a key)");
         }

@@ -295,13 +295,22 @@ class ClusterIT {
         assertTrue(nodes.get(0).log().matches("(?s).*session chat-[0-9a-f]{16}-1 started.*"), nodes.get(0).log());
     }
 
-    /** A node without a key says the ring is open; --cluster-key generate makes one and says how to join with it. */
+    /**
+     * A node without a key says the ring is open where strangers can reach it (not on loopback);
+     * --cluster-key generate makes a key and says how to join with it.
+     */
     @Test
     void aNodeSaysTheRingIsOpenOrMakesAKeyToJoinWith() throws Exception {
         NodeProcess open = NodeProcess.start("node-open", "1GB", home.resolve("node-open"), List.of(), TestModels.dir(),
-                java.util.Map.of(), "java", 1, List.of());
+                java.util.Map.of(), "java", 1, List.of("--host", "0.0.0.0"));
         nodes.add(open);
         assertTrue(open.awaitLog("the ring is open", 30_000), open.log());
+        NodeProcess local = NodeProcess.start("node-local", "1GB", home.resolve("node-local"), List.of(),
+                TestModels.dir(), java.util.Map.of(), "java", 1, List.of());
+        nodes.add(local);
+        assertTrue(local.awaitLog("listening on 127.0.0.1", 30_000), local.log());
+        assertFalse(local.log().contains("the ring is open"), "a node on loopback is this machine's alone: "
+                + local.log());
         NodeProcess keyed = NodeProcess.start("node-keyed", "1GB", home.resolve("node-keyed"), List.of(),
                 TestModels.dir(), java.util.Map.of(), "java", 1, List.of("--cluster-key", "generate"));
         nodes.add(keyed);

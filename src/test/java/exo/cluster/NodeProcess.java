@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * 0. Its stderr is collected so tests can wait for log lines; closing kills it.
  */
 final class NodeProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("listening on [0-9.]+:(\\d+)");
 
     private final String id;
     private final Process process;
@@ -64,7 +64,11 @@ final class NodeProcess implements AutoCloseable {
         if (Files.isRegularFile(aot)) {
             cmd.add("-XX:AOTCache=" + aot);
         }
-        cmd.addAll(List.of("-jar", jar.toString(), "node", "--host", "127.0.0.1", "--port", "0", "--node-id", id, "--name", id,
+        cmd.addAll(List.of("-jar", jar.toString(), "node"));
+        if (!extra.contains("--host")) {
+            cmd.addAll(List.of("--host", "127.0.0.1"));
+        }
+        cmd.addAll(List.of("--port", "0", "--node-id", id, "--name", id,
                 "--memory", memory, "--threads", String.valueOf(threads), "--heartbeat-ms", "500", "--discovery", "static",
                 "--models-dir", modelsDir.toString(), "--engine", engine));
         cmd.addAll(extra);
