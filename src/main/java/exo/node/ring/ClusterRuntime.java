@@ -116,9 +116,11 @@ public final class ClusterRuntime implements AutoCloseable {
      * and with machines that join (between turns, see {@link ResilientRing#replanIfChanged}).
      */
     public TailRing ring(RingModel model, RingSettings settings) throws IOException {
-        RingForming forming = forming(model, settings);
-        RingForming.Formed first = forming.form(Set.of());
-        ResilientRing ring = new ResilientRing(first.ring(), lost -> forming.form(lost).ring(), this::nameOf, status);
+        RingForming.Formed first = forming(model, settings, status).form(Set.of());
+        // A ring formed again after a loss says one line of its own (ResilientRing); the loading
+        // of each slice again is routine then, and only what did not go as planned is said.
+        RingForming again = forming(model, settings, line -> { });
+        ResilientRing ring = new ResilientRing(first.ring(), lost -> again.form(lost).ring(), this::nameOf, status);
         rings.add(ring);
         return new TailRing(ring, first.path(), first.metadata());
     }
@@ -142,7 +144,7 @@ public final class ClusterRuntime implements AutoCloseable {
         if (machines < 1 || machines > machines()) {
             throw new IllegalArgumentException("a ring of " + machines + " machines out of " + machines());
         }
-        RingForming forming = forming(model, settings);
+        RingForming forming = forming(model, settings, status);
         RingBuilder builder = forming.builder();
         List<String> planned = builder.plan(model.id(), model.shape()).ring().stream()
                 .map(a -> a.device().name()).toList();
@@ -163,9 +165,10 @@ public final class ClusterRuntime implements AutoCloseable {
         return ring;
     }
 
-    private RingForming forming(RingModel model, RingSettings settings) {
-        RingBuilder builder = new RingBuilder(node, this::nameOf, status);
-        return new RingForming(builder, model, settings, status);
+    /** Forms rings for {@code model}, routine lines to {@code progress}, the unexpected to the status line. */
+    private RingForming forming(RingModel model, RingSettings settings, Consumer<String> progress) {
+        RingBuilder builder = new RingBuilder(node, this::nameOf, progress, status);
+        return new RingForming(builder, model, settings, progress, status);
     }
 
     /**

@@ -33,15 +33,19 @@ import java.util.function.Consumer;
 public final class RingBuilder {
     private final RingHost node;
     private final java.util.function.Function<String, String> names;
+    private final Consumer<String> progress;
     private final Consumer<String> status;
 
     /**
-     * @param names  a node's name for the person, by id
-     * @param status receives one line per node whenever its state changes
+     * @param names    a node's name for the person, by id
+     * @param progress receives the routine lines: each node's loading, bytes and readiness
+     * @param status   receives what did not go as planned: a machine left out
      */
-    public RingBuilder(RingHost node, java.util.function.Function<String, String> names, Consumer<String> status) {
+    public RingBuilder(RingHost node, java.util.function.Function<String, String> names, Consumer<String> progress,
+                       Consumer<String> status) {
         this.node = node;
         this.names = names;
+        this.progress = progress;
         this.status = status;
     }
 
@@ -92,20 +96,20 @@ public final class RingBuilder {
             Peer peer = node.network().peer(id).orElseThrow(() -> new RingException("node " + id + " left before loading"));
             Shard s = a.shard();
             Shard shard = new Shard(model.id(), s.start(), s.end(), s.layers());
-            status.accept(describe(id) + ": loading layers " + range(shard));
+            progress.accept(describe(id) + ": loading layers " + range(shard));
             loads.put(id, node.loads().send(peer, requestId ->
                     new PeerMessage.LoadShard(requestId, model, shard, contextLength, wireDtype),
-                    p -> status.accept(describe(id) + ": " + p.bytesDone() + " of " + p.bytesTotal() + " bytes")));
+                    p -> progress.accept(describe(id) + ": " + p.bytesDone() + " of " + p.bytesTotal() + " bytes")));
         }
         Assignment mine = partition.tail();
-        status.accept(describe(node.info().id()) + ": loading layers " + range(mine.shard()));
+        progress.accept(describe(node.info().id()) + ": loading layers " + range(mine.shard()));
         InferenceEngine local = node.engines().open(localFile, mine.shard().start(), mine.shard().end(), contextLength);
         try {
             long deadline = System.nanoTime() + loadTimeout.toNanos();
             for (var e : loads.entrySet()) {
                 try {
                     e.getValue().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    status.accept(describe(e.getKey()) + ": ready");
+                    progress.accept(describe(e.getKey()) + ": ready");
                 } catch (ExecutionException ex) {
                     throw new LoadFailure(e.getKey(), describe(e.getKey()) + " could not load its slice: "
                             + ex.getCause().getMessage());
@@ -117,7 +121,7 @@ public final class RingBuilder {
                     throw new RingException("interrupted while the ring was loading");
                 }
             }
-            status.accept(describe(node.info().id()) + ": ready");
+            progress.accept(describe(node.info().id()) + ": ready");
             List<RingEntry> entries = partition.ring().stream()
                     .map(a -> new RingEntry(a.device().name(), a.shard().start(), a.shard().end(),
                             address(a.device().name()))).toList();

@@ -23,12 +23,19 @@ final class RingForming {
     private final RingBuilder builder;
     private final RingModel model;
     private final RingSettings settings;
+    private final Consumer<String> progress;
     private final Consumer<String> status;
 
-    RingForming(RingBuilder builder, RingModel model, RingSettings settings, Consumer<String> status) {
+    /**
+     * @param progress the routine lines (the ring formed)
+     * @param status   what did not go as planned (a node that could not load its slice)
+     */
+    RingForming(RingBuilder builder, RingModel model, RingSettings settings, Consumer<String> progress,
+                Consumer<String> status) {
         this.builder = builder;
         this.model = model;
         this.settings = settings;
+        this.progress = progress;
         this.status = status;
     }
 
@@ -47,7 +54,7 @@ final class RingForming {
             try {
                 RingEngine ring = builder.build(plan, model.published().apply(path), path, ctx, settings.wireDtype(),
                         settings.loadTimeout(), settings.forwardTimeout());
-                status.accept("ring: " + String.join(" -> ", ring.ring().stream().map(e -> builder.describe(e.nodeId())
+                progress.accept("ring: " + String.join(" -> ", ring.ring().stream().map(e -> builder.describe(e.nodeId())
                         + " [layers " + e.start() + "-" + (e.end() - 1) + "]").toList()));
                 return new Formed(ring, path, metadata);
             } catch (RingBuilder.LoadFailure e) {
