@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.engine.sampling.SamplingParams;
 import exo.tokenizer.chat.ChatMessage;
 import exo.tokenizer.chat.ChatMessages;
-import java.io.IOException;
+import exo.serve.http.HttpError;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -40,8 +40,8 @@ final class OpenAiApi {
         return model;
     }
 
-    /** A parsed request: what to generate, whether to stream, and the usage chunk. */
-    record Call(ServedModel.Request request, boolean stream, boolean includeUsage, boolean chat) {
+    /** A parsed request: what to generate (its prompt not yet tokenized), whether to stream, and the usage chunk. */
+    record Call(ServedModel.Ask ask, boolean stream, boolean includeUsage, boolean chat) {
     }
 
     Call parseChat(JsonNode body) {
@@ -63,10 +63,9 @@ final class OpenAiApi {
         if (body.path("logprobs").asBoolean(false) || body.has("top_logprobs")) {
             throw ApiError.badRequest("logprobs", "logprobs are not supported by this server");
         }
-        int[] prompt = model.chatPrompt(messages);
         int max = maxTokens(body, body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
-        return new Call(new ServedModel.Request(prompt, max, sampling(body), stops(body)), stream(body),
-                includeUsage(body), true);
+        return new Call(new ServedModel.Ask(new ServedModel.Prompt.Chat(messages, "messages"), max, sampling(body),
+                stops(body)), stream(body), includeUsage(body), true);
     }
 
     Call parseCompletion(JsonNode body) {
@@ -83,9 +82,8 @@ final class OpenAiApi {
         if (body.has("logprobs") && !body.get("logprobs").isNull()) {
             throw ApiError.badRequest("logprobs", "logprobs are not supported by this server");
         }
-        int[] prompt = model.textPrompt(p.asText());
-        return new Call(new ServedModel.Request(prompt, maxTokens(body, "max_tokens"), sampling(body), stops(body)),
-                stream(body), includeUsage(body), false);
+        return new Call(new ServedModel.Ask(new ServedModel.Prompt.Text(p.asText(), "prompt"),
+                maxTokens(body, "max_tokens"), sampling(body), stops(body)), stream(body), includeUsage(body), false);
     }
 
     /** llama.cpp server's /apply-template: the prompt a conversation renders to, without generating. */
@@ -169,37 +167,72 @@ final class OpenAiApi {
                 .put("total_tokens", r.promptTokens() + r.completionTokens());
     }
 
-    static ObjectNode error(ApiError e) {
+    /** OpenAI's error shape: {@code {"error": {"message", "type", "param", "code"}}}. */
+    static ObjectNode error(HttpError e) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode err = root.putObject("error").put("message", e.getMessage()).put("type", e.type);
-        if (e.param != null) {
-            err.put("param", e.param);
+        ObjectNode err = root.putObject("error").put("message", e.getMessage()).put("type", e.type());
+        if (e.param() != null) {
+            err.put("param", e.param());
         } else {
             err.putNull("param");
         }
-        if (e.code != null) {
-            err.put("code", e.code);
+        if (e.code() != null) {
+            err.put("code", e.code());
         } else {
             err.putNull("code");
         }
         return root;
     }
 
-    // ---- request fields ----
+    /**
+     * How a call's answer goes out: whole, or as server-sent events (the first delta with the
+     * role, the last with the finish reason, the usage chunk when asked, then [DONE]).
+     */
+    Generations.Framing framing(Call call) {
+        String id = newId(call.chat() ? "chatcmpl-" : "cmpl-");
+        return new Generations.Framing() {
+            private boolean first = true;
 
-    static JsonNode parse(byte[] body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            if (n == null) {
-                throw ApiError.badRequest(null, "the request body is empty; send a JSON object");
+            @Override
+            public String contentType() {
+                return "text/event-stream; charset=utf-8";
             }
-            return n;
-        } catch (IOException e) {
-            throw ApiError.badRequest(null, "the request body is not JSON: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
-                    : e.getMessage()));
-        }
+
+            @Override
+            public String piece(String text) {
+                String event = sse(chunk(call, id, text, null, first));
+                first = false;
+                return event;
+            }
+
+            @Override
+            public List<String> last(ServedModel.Result r, long totalNanos) {
+                List<String> out = new ArrayList<>();
+                out.add(sse(chunk(call, id, first && call.chat() ? "" : null, r.finishReason(), first)));
+                if (call.includeUsage()) {
+                    out.add(sse(usageChunk(call, id, r)));
+                }
+                out.add("data: [DONE]\n\n");
+                return out;
+            }
+
+            @Override
+            public String failure(HttpError e) {
+                return sse(error(e));
+            }
+
+            @Override
+            public JsonNode whole(ServedModel.Result r, long totalNanos) {
+                return OpenAiApi.this.whole(call, id, r);
+            }
+        };
     }
+
+    static String sse(JsonNode data) {
+        return "data: " + data + "\n\n";
+    }
+
+    // ---- request fields ----
 
     private static void requireObject(JsonNode body) {
         if (!body.isObject()) {

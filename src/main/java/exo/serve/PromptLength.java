@@ -1,0 +1,73 @@
+package exo.serve;
+
+import exo.serve.http.ClientGone;
+import exo.tokenizer.Tokenizer;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Whether a prompt's text can fit the context, found in bounded memory and time before the
+ * prompt is tokenized whole: the text is tokenized a piece at a time (pieces cut at
+ * whitespace), counting, and counting stops as soon as the count is past the context. A
+ * 7 MB message is refused after about a context's worth of tokens, without ever holding the
+ * tokens (or the tokenizer's work arrays) of all of it.
+ *
+ * <p>Pieces tokenized apart can differ from the whole by a token or so where they meet (a
+ * merge across the cut, a SentencePiece dummy space), so the count allows a few tokens per
+ * piece; the exact count of a prompt that passes comes from tokenizing it whole, which is then
+ * bounded by the context.
+ */
+final class PromptLength {
+    /** Characters per piece: a few thousand tokens, tokenized in a few milliseconds. */
+    static final int PIECE_CHARS = 8192;
+    /** Tokens per cut that tokenizing apart may add or take. */
+    private static final int SLACK_PER_CUT = 4;
+
+    private PromptLength() {
+    }
+
+    /**
+     * Refuses {@code text} when it holds more than {@code limit} tokens (a few more are let
+     * through; the exact count decides them).
+     *
+     * @param parseSpecial as the prompt's own tokenization (chat templates write special tokens)
+     * @param field        the request field the prompt came from, for the refusal's param
+     * @throws ApiError   400 context_length_exceeded
+     * @throws ClientGone when the client leaves while it is counted
+     */
+    static void requireAtMost(Tokenizer tokenizer, String text, boolean parseSpecial, int limit, String field,
+                              BooleanSupplier gone) {
+        long count = 0;
+        int cuts = 0;
+        int start = 0;
+        while (start < text.length()) {
+            if (gone.getAsBoolean()) {
+                throw new ClientGone();
+            }
+            int end = cut(text, start);
+            count += tokenizer.encode(text.substring(start, end), false, parseSpecial).length;
+            start = end;
+            if (start < text.length()) {
+                cuts++;
+            }
+            if (count > limit + (long) SLACK_PER_CUT * cuts) {
+                throw ApiError.contextExceeded(field, "the prompt is more than " + limit + " tokens (counted "
+                        + count + " in its first " + start + " of " + text.length() + " characters); the context holds "
+                        + (limit + 1) + " with the last position for the answer");
+            }
+        }
+    }
+
+    /** Where the piece from {@code start} ends: before the last whitespace in reach, else at the size, never inside a surrogate pair. */
+    static int cut(String text, int start) {
+        int end = start + PIECE_CHARS;
+        if (end >= text.length()) {
+            return text.length();
+        }
+        for (int i = end; i > start + PIECE_CHARS / 2; i--) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return i;
+            }
+        }
+        return Character.isLowSurrogate(text.charAt(end)) ? end - 1 : end;
+    }
+}
