@@ -19,25 +19,39 @@ import java.util.function.BooleanSupplier;
 final class PromptLength {
     /** Characters per piece: a few thousand tokens, tokenized in a few milliseconds. */
     static final int PIECE_CHARS = 8192;
-    /** Tokens per cut that tokenizing apart may add or take. */
-    private static final int SLACK_PER_CUT = 4;
+    /** Tokens per piece that tokenizing apart may add. */
+    private static final int SLACK_PER_PIECE = 4;
 
-    private PromptLength() {
+    private final Tokenizer tokenizer;
+    private final boolean parseSpecial;
+    private final int limit;
+    private final String field;
+    private final BooleanSupplier gone;
+    private long count;
+    private long pieces;
+    private long chars;
+
+    /**
+     * @param parseSpecial as the prompt's own tokenization (chat templates write special tokens)
+     * @param limit        the most tokens a prompt may have
+     * @param field        the request field the prompt came from, for the refusal's param
+     * @param gone         polled between pieces: a client that leaves stops the work
+     */
+    PromptLength(Tokenizer tokenizer, boolean parseSpecial, int limit, String field, BooleanSupplier gone) {
+        this.tokenizer = tokenizer;
+        this.parseSpecial = parseSpecial;
+        this.limit = limit;
+        this.field = field;
+        this.gone = gone;
     }
 
     /**
-     * Refuses {@code text} when it holds more than {@code limit} tokens (a few more are let
-     * through; the exact count decides them).
+     * Counts {@code text} on top of what was counted before.
      *
-     * @param parseSpecial as the prompt's own tokenization (chat templates write special tokens)
-     * @param field        the request field the prompt came from, for the refusal's param
-     * @throws ApiError   400 context_length_exceeded
-     * @throws ClientGone when the client leaves while it is counted
+     * @throws ApiError   400 context_length_exceeded once the count is past the limit
+     * @throws ClientGone when the client leaves meanwhile
      */
-    static void requireAtMost(Tokenizer tokenizer, String text, boolean parseSpecial, int limit, String field,
-                              BooleanSupplier gone) {
-        long count = 0;
-        int cuts = 0;
+    PromptLength add(String text) {
         int start = 0;
         while (start < text.length()) {
             if (gone.getAsBoolean()) {
@@ -45,19 +59,19 @@ final class PromptLength {
             }
             int end = cut(text, start);
             count += tokenizer.encode(text.substring(start, end), false, parseSpecial).length;
+            chars += end - start;
+            pieces++;
             start = end;
-            if (start < text.length()) {
-                cuts++;
-            }
-            if (count > limit + (long) SLACK_PER_CUT * cuts) {
-                throw ApiError.contextExceeded(field, "the prompt is more than " + limit + " tokens (counted "
-                        + count + " in its first " + start + " of " + text.length() + " characters); the context holds "
-                        + (limit + 1) + " with the last position for the answer");
+            if (count > limit + SLACK_PER_PIECE * pieces) {
+                throw ApiError.contextExceeded(field, "the prompt is more than " + limit + " tokens (" + count
+                        + " in its first " + chars + " characters); the context holds " + (limit + 1)
+                        + " with the last position for the answer");
             }
         }
+        return this;
     }
 
-    /** Where the piece from {@code start} ends: before the last whitespace in reach, else at the size, never inside a surrogate pair. */
+    /** Where the piece from {@code start} ends: at the last whitespace in reach, else at the size, never inside a surrogate pair. */
     static int cut(String text, int start) {
         int end = start + PIECE_CHARS;
         if (end >= text.length()) {

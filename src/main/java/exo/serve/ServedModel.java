@@ -96,12 +96,16 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
         int limit = engine.contextLength() - 1;
         return switch (prompt) {
             case Prompt.Chat chat -> {
-                PromptLength.requireAtMost(tokenizer, template.render(chat.messages(), true), true, limit,
-                        chat.field(), gone);
+                // The messages' own text first: a huge one is refused before the template copies it.
+                PromptLength contents = new PromptLength(tokenizer, true, limit, chat.field(), gone);
+                for (ChatMessage m : chat.messages()) {
+                    contents.add(m.content());
+                }
+                new PromptLength(tokenizer, true, limit, chat.field(), gone).add(template.render(chat.messages(), true));
                 yield chatPrompt(chat.messages());
             }
             case Prompt.Text text -> {
-                PromptLength.requireAtMost(tokenizer, text.text(), false, limit, text.field(), gone);
+                new PromptLength(tokenizer, false, limit, text.field(), gone).add(text.text());
                 yield textPrompt(text.text());
             }
         };

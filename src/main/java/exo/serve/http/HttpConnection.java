@@ -121,6 +121,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             closeAfterAnswer = true; // pipelined: dropped, and the connection closes after the answer
             return;
         }
+        if (!ctx.channel().isActive()) {
+            return; // the codec's word that the connection closed mid-request (a slowloris timed out): no one to answer
+        }
         head = request;
         keepAlive = HttpUtil.isKeepAlive(request);
         String path = pathOf(request.uri());
@@ -232,6 +235,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         body = null;
         Request request = new Request(head.method().name(), head.uri(), uri.path(), uri.parameters(), headers, whole,
                 (InetSocketAddress) ctx.channel().remoteAddress(), System.nanoTime());
+        request.bigParses(server.bigParses());
         NettyExchange ex = new NettyExchange(this, ctx.channel(), request, head.method().name().equals("HEAD"));
         exchange = ex;
         long held = reserved;

@@ -43,6 +43,8 @@ public final class HttpServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ChannelGroup channels = new DefaultChannelGroup("exo-http", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger answering = new AtomicInteger();
+    /** Large bodies parsed at once (see {@link Request#json()}). */
+    private final java.util.concurrent.Semaphore bigParses = new java.util.concurrent.Semaphore(2);
     private final Channel server;
     private volatile boolean stopping;
 
@@ -110,6 +112,10 @@ public final class HttpServer implements AutoCloseable {
 
     BodyBudget budget() {
         return budget;
+    }
+
+    java.util.concurrent.Semaphore bigParses() {
+        return bigParses;
     }
 
     boolean stopping() {

@@ -16,7 +16,8 @@ public final class Request {
     private final String path;
     private final Map<String, List<String>> query;
     private final TreeMap<String, List<String>> headers;
-    private final byte[] body;
+    private byte[] body;
+    private java.util.concurrent.Semaphore bigParses;
     private final InetSocketAddress remote;
     private final long receivedNanos;
     private Map<String, String> pathParams = Map.of();
@@ -65,16 +66,43 @@ public final class Request {
         return v == null || v.isEmpty() ? null : v.getFirst();
     }
 
-    public byte[] body() {
+    /** The body's bytes, until {@link #json()} has parsed them (a large body is not held twice). */
+    public synchronized byte[] body() {
+        if (body == null) {
+            throw new IllegalStateException("the body was parsed as JSON; its bytes are gone");
+        }
         return body;
     }
 
-    /** The body as one strict JSON value ({@link StrictJson}), parsed once; 400 when it is not. */
+    /**
+     * The body as one strict JSON value ({@link StrictJson}), parsed once; 400 when it is not.
+     * Bodies over a mebibyte are parsed a few at a time (parsing takes about three times their
+     * size while it runs), so many large requests at once cannot add up past the heap.
+     */
     public synchronized JsonNode json() {
-        if (json == null) {
-            json = StrictJson.parse(body);
+        if (json != null) {
+            return json;
         }
-        return json;
+        boolean big = body.length > BIG_BODY && bigParses != null;
+        if (big) {
+            bigParses.acquireUninterruptibly();
+        }
+        try {
+            json = StrictJson.parse(body);
+            body = null;
+            return json;
+        } finally {
+            if (big) {
+                bigParses.release();
+            }
+        }
+    }
+
+    /** A body this large is parsed only while a permit of the server's is held. */
+    static final int BIG_BODY = 1 << 20;
+
+    void bigParses(java.util.concurrent.Semaphore permits) {
+        this.bigParses = permits;
     }
 
     /** The value of the route's path parameter {@code name} ("/v1/models/{id}"), or null. */
