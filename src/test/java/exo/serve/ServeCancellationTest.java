@@ -1,7 +1,6 @@
 package exo.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -224,7 +223,6 @@ class ServeCancellationTest {
         }
         assertTrue(server.awaitExit(30), "exo serve exits after SIGTERM");
         server.await(Pattern.compile("\"msg\":\"stopped: every answer finished\""), 5);
-        assertFalse(server.stderr().contains("\"status\":499".repeat(1) + ",\"ms\":0"), server.stderr());
         for (String line : server.stderr().lines().filter(l -> l.startsWith("{")).toList()) {
             JsonNode entry = JSON.readTree(line);
             assertTrue(entry.has("time") && entry.has("level"), "every log line is a JSON object: " + line);

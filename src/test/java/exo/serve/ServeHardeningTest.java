@@ -299,6 +299,7 @@ class ServeHardeningTest {
         ollamaError(delete, 405);
         assertEquals("GET, HEAD, OPTIONS", delete.header("Allow"));
         openAiError(send("GET", "/v2/nothing", null), 404, "not_found");
+        openAiError(RawHttp.send(port, "NOT HTTP AT ALL\r\n\r\n"), 400, "malformed_request");
         ollamaError(send("GET", "/api/nothing", null), 404);
 
         RawHttp.Response noKey = RawHttp.send(port, "GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n"

@@ -34,6 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HttpServer implements AutoCloseable {
     /** A connection's unsent bytes beyond which a stream waits for its client to read. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 << 10, 64 << 10);
+    /**
+     * The kernel's send buffer per connection, fixed rather than grown up to megabytes: with the
+     * water mark, what a client that stops reading holds in this machine is a few hundred KiB.
+     * Token streams and JSON answers are small; 128 KiB still fills any local link.
+     */
+    private static final int SEND_BUFFER = 128 << 10;
 
     private final HttpLimits limits;
     private final Dispatcher dispatcher;
@@ -62,6 +68,7 @@ public final class HttpServer implements AutoCloseable {
         ChannelFuture bind = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -175,7 +175,8 @@ final class NettyExchange implements Exchange {
             while (!channel.isWritable() && !gone) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    channel.close(); // not read for the write timeout: it counts as gone
+                    clientGone(); // not read for the write timeout: it counts as gone, now
+                    channel.close();
                     return false;
                 }
                 try {
