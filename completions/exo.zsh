@@ -395,8 +395,8 @@ function _picocli_exo_chat() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '--verbose' '--require-peers'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--system' '-n' '--max-tokens' '-c' '--context' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers'"
+  local flag_opts="'-h' '--help' '--require-peers' '--verbose'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '--engine' '--gpu' '-t' '--threads' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers' '--system' '-n' '--max-tokens' '-c' '--context'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -441,9 +441,6 @@ function _picocli_exo_chat() {
     '--seed')
       return
       ;;
-    '-t'|'--threads')
-      return
-      ;;
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
@@ -454,20 +451,14 @@ function _picocli_exo_chat() {
       COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
       ;;
+    '-t'|'--threads')
+      return
+      ;;
     '--chat-template-file')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
-      ;;
-    '--system')
-      return
-      ;;
-    '-n'|'--max-tokens')
-      return
-      ;;
-    '-c'|'--context')
-      return
       ;;
     '--host')
       return
@@ -510,6 +501,15 @@ function _picocli_exo_chat() {
       return
       ;;
     '--wait-for-peers')
+      return
+      ;;
+    '--system')
+      return
+      ;;
+    '-n'|'--max-tokens')
+      return
+      ;;
+    '-c'|'--context')
       return
       ;;
   esac
@@ -657,7 +657,7 @@ function _picocli_exo_node() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--verbose'"
-  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '-t' '--threads' '--engine' '--gpu' '--models-dir'"
+  local arg_opts="'--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--engine' '--gpu' '-t' '--threads' '--models-dir'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -697,9 +697,6 @@ function _picocli_exo_node() {
       COMPREPLY=( $( compReplyArray "${mdnsstaticboth_option_args[@]}" ) )
       return $?
       ;;
-    '-t'|'--threads')
-      return
-      ;;
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
@@ -709,6 +706,9 @@ function _picocli_exo_node() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
+      ;;
+    '-t'|'--threads')
+      return
       ;;
     '--models-dir')
       local IFS=$'\n'
@@ -944,8 +944,8 @@ function _picocli_exo_run() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '--chat' '--require-peers'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context' '--engine' '--gpu' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers'"
+  local flag_opts="'-h' '--help' '--require-peers' '--chat'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '--engine' '--gpu' '-t' '--threads' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers' '-p' '--prompt' '-n' '--max-tokens' '-c' '--context'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -990,18 +990,6 @@ function _picocli_exo_run() {
     '--seed')
       return
       ;;
-    '-t'|'--threads')
-      return
-      ;;
-    '-p'|'--prompt')
-      return
-      ;;
-    '-n'|'--max-tokens')
-      return
-      ;;
-    '-c'|'--context')
-      return
-      ;;
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
@@ -1011,6 +999,9 @@ function _picocli_exo_run() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
+      ;;
+    '-t'|'--threads')
+      return
       ;;
     '--chat-template-file')
       local IFS=$'\n'
@@ -1061,6 +1052,15 @@ function _picocli_exo_run() {
     '--wait-for-peers')
       return
       ;;
+    '-p'|'--prompt')
+      return
+      ;;
+    '-n'|'--max-tokens')
+      return
+      ;;
+    '-c'|'--context')
+      return
+      ;;
   esac
   local MODEL_pos_param_args=("stories-260k" "llama-3.2-1b" "llama-3.2-3b" "llama-3.1-8b" "llama-3-8b" "llama-3-70b" "llama-3.1-70b" "llama-3.3-70b" "llama-3.1-405b" "mistral-7b" "qwen2.5-0.5b" "qwen2.5-7b" "qwen2.5-72b" "qwen3-8b" "qwen3-32b") # 0-0 values
 
@@ -1086,7 +1086,7 @@ function _picocli_exo_serve() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--require-peers'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '-t' '--threads' '--engine' '--gpu' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '--engine' '--gpu' '-t' '--threads' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue' '--allowed-origins' '--log-format'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -1131,9 +1131,6 @@ function _picocli_exo_serve() {
     '--seed')
       return
       ;;
-    '-t'|'--threads')
-      return
-      ;;
     '--engine')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autoggmljavallamacpp_option_args[@]}" ) )
@@ -1143,6 +1140,9 @@ function _picocli_exo_serve() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${autooff_option_args[@]}" ) )
       return $?
+      ;;
+    '-t'|'--threads')
+      return
       ;;
     '--chat-template-file')
       local IFS=$'\n'
@@ -1209,6 +1209,12 @@ function _picocli_exo_serve() {
       return
       ;;
     '--queue')
+      return
+      ;;
+    '--allowed-origins')
+      return
+      ;;
+    '--log-format')
       return
       ;;
   esac
