@@ -17,11 +17,20 @@ import java.util.List;
  */
 final class Generations {
 
-    /** How one API frames an answer: whole, or piece by piece, and a failure once streaming. */
+    /**
+     * How one API frames an answer: whole, or piece by piece, and a failure once streaming. A
+     * framing may keep state across a stream (OpenAI's first delta carries the role; a parser of
+     * tool calls holds text back), so each request gets its own.
+     */
     interface Framing {
         String contentType();
 
-        /** One piece of text as the stream sends it. */
+        /** What a stream opens with before any text (an API's "message started" events); none by default. */
+        default List<String> opening() {
+            return List.of();
+        }
+
+        /** One piece of text as the stream sends it; "" to send nothing for it yet. */
         String piece(String text);
 
         /** What ends a stream that went well. */
@@ -71,10 +80,14 @@ final class Generations {
     private void streamed(Exchange exchange, ServedModel model, ServedModel.Request request, Framing framing) {
         ResponseStream out = exchange.stream(200, framing.contentType());
         boolean[] open = {true};
+        for (String frame : framing.opening()) {
+            open[0] = open[0] && out.send(frame);
+        }
         try {
             ServedModel.Result r = model.generate(request, text -> {
-                if (open[0]) {
-                    open[0] = out.send(framing.piece(text));
+                String frame = framing.piece(text);
+                if (open[0] && !frame.isEmpty()) {
+                    open[0] = out.send(frame);
                 }
             }, () -> !open[0] || exchange.gone());
             metrics.generated(r, exchange.request().receivedNanos());

@@ -195,12 +195,12 @@ final class OpenAiApi {
 
             @Override
             public String contentType() {
-                return "text/event-stream; charset=utf-8";
+                return Sse.CONTENT_TYPE;
             }
 
             @Override
             public String piece(String text) {
-                String event = sse(chunk(call, id, text, null, first));
+                String event = Sse.data(chunk(call, id, text, null, first));
                 first = false;
                 return event;
             }
@@ -208,17 +208,17 @@ final class OpenAiApi {
             @Override
             public List<String> last(ServedModel.Result r, long totalNanos) {
                 List<String> out = new ArrayList<>();
-                out.add(sse(chunk(call, id, first && call.chat() ? "" : null, r.finishReason(), first)));
+                out.add(Sse.data(chunk(call, id, first && call.chat() ? "" : null, r.finishReason(), first)));
                 if (call.includeUsage()) {
-                    out.add(sse(usageChunk(call, id, r)));
+                    out.add(Sse.data(usageChunk(call, id, r)));
                 }
-                out.add("data: [DONE]\n\n");
+                out.add(Sse.data("[DONE]"));
                 return out;
             }
 
             @Override
             public String failure(HttpError e) {
-                return sse(error(e));
+                return Sse.data(error(e));
             }
 
             @Override
@@ -226,10 +226,6 @@ final class OpenAiApi {
                 return OpenAiApi.this.whole(call, id, r);
             }
         };
-    }
-
-    static String sse(JsonNode data) {
-        return "data: " + data + "\n\n";
     }
 
     // ---- request fields ----

@@ -92,6 +92,10 @@ public final class Dispatcher {
             log.error("out of memory answering " + AccessLog.escape(method) + " " + AccessLog.escape(path)
                     + "; the request is refused and the server goes on");
             fail(exchange, shape, HttpError.of(503, "out_of_memory", "the server ran out of memory for this request"));
+        } catch (Error e) {
+            // A stack overflow or a linkage fault: this request fails, said so; the worker lives on.
+            log.error(AccessLog.escape(method) + " " + AccessLog.escape(path) + " failed: " + e);
+            fail(exchange, shape, HttpError.of(500, null, "internal error: " + e));
         } catch (Exception e) {
             HttpError refusal = e instanceof RuntimeException re ? failures.refusal(re) : null;
             if (refusal == null) {

@@ -244,8 +244,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
             server.answer(request, ex, () -> server.budget().give(held));
         } catch (RejectedExecutionException e) {
             server.budget().give(held);
-            ex.refuseNow(HttpError.withHeader(HttpError.of(503, "server_busy", "the server is answering as many "
-                    + "requests as it can; try again shortly"), "Retry-After", "1"));
+            HttpError busy = HttpError.withHeader(HttpError.of(503, "server_busy", "the server is answering as many "
+                    + "requests as it can; try again shortly"), "Retry-After", "1");
+            server.dispatcher().logRefused(request.method(), request.path(), busy.status(), 0, request.remote());
+            ex.refuseNow(busy);
         }
     }
 
