@@ -135,7 +135,12 @@ public final class ServeCommand extends Subcommand {
         key = key == null || key.isEmpty() ? null : key;
         List<String> origins = allowedOrigins != null ? allowedOrigins
                 : System.getenv("EXO_ORIGINS") != null ? List.of(System.getenv("EXO_ORIGINS").split(",")) : List.of();
-        InetAddress address = InetAddress.getByName(httpHost);
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(httpHost);
+        } catch (java.net.UnknownHostException e) {
+            throw UserException.usage("--http-host: cannot resolve '" + httpHost + "'");
+        }
         PrintWriter err = err();
         AccessLog log = new AccessLog(err, format);
         ModelHost models;

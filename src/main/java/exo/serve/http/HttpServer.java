@@ -89,7 +89,8 @@ public final class HttpServer implements AutoCloseable {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdown();
             // Netty reports a bind failure as it is: the address's fault (in use, not this machine's), not exo's.
-            throw new IOException("cannot listen on " + address + ": " + bind.cause().getMessage(), bind.cause());
+            throw new IOException("cannot listen on " + address.getHostString() + ":" + address.getPort() + ": "
+                    + bind.cause().getMessage(), bind.cause());
         }
         this.server = bind.channel();
     }
