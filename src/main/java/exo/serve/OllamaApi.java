@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.engine.sampling.SamplingParams;
 import exo.serve.http.HttpError;
 import exo.tokenizer.chat.ChatMessage;
-import exo.tokenizer.chat.ChatMessages;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ final class OllamaApi {
     Call parseChat(JsonNode body) {
         requireObject(body);
         checkModel(body);
-        List<ChatMessage> messages = ChatMessages.fromJson(body.path("messages"));
+        List<ChatMessage> messages = OpenAiApi.messages(body.path("messages"));
         if (messages.isEmpty()) {
             throw ApiError.badRequest("messages", "messages must hold at least one message");
         }

@@ -51,7 +51,7 @@ final class OpenAiApi {
         if (!body.has("messages")) {
             throw ApiError.badRequest("messages", "messages is required");
         }
-        List<ChatMessage> messages = ChatMessages.fromJson(body.get("messages"));
+        List<ChatMessage> messages = messages(body.get("messages"));
         if (messages.isEmpty()) {
             throw ApiError.badRequest("messages", "messages must hold at least one message");
         }
@@ -89,7 +89,23 @@ final class OpenAiApi {
     /** llama.cpp server's /apply-template: the prompt a conversation renders to, without generating. */
     String renderTemplate(JsonNode body) {
         requireObject(body);
-        return model.template().render(ChatMessages.fromJson(body.path("messages")), true);
+        return model.template().render(messages(body.path("messages")), true);
+    }
+
+    /**
+     * A request's messages, each with a role that is not blank (the conversation reader takes a
+     * blank one for a bug of its caller, not for bad input).
+     */
+    static List<ChatMessage> messages(JsonNode list) {
+        if (list != null && list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode role = list.get(i).path("role");
+                if (role.isTextual() && role.asText().isBlank()) {
+                    throw ApiError.badRequest("messages", "messages[" + i + "].role must not be blank");
+                }
+            }
+        }
+        return ChatMessages.fromJson(list == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : list);
     }
 
     /** GET /v1/models: the models a request may name, each saying whether it is loaded now (one at a time). */
