@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A load run of `exo serve` on stories260K, reported, not asserted: 64 concurrent streams, then
  * 200 requests one after another, with the server's threads and resident memory sampled from
- * /proc throughout. Every streamed answer is checked against the same request answered alone.
+ * /proc throughout, then 1,000 connections that trickle their headers. Every streamed answer is
+ * checked against the same request answered alone.
  *
  * <pre>
  * mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
@@ -96,11 +97,58 @@ public final class ServeLoadBenchmark {
                             + "failed %d, streamed answers that differ from the same request alone %d of %d%n",
                     idle, streaming, streamSeconds, seq, seqSeconds, millis[sequential / 2],
                     millis[(int) (sequential * 0.99) - 1], failed.get(), mismatched, Math.min(streams, sequential));
+            System.out.println(slowloris(server, 1000));
             String metrics = http.send(HttpRequest.newBuilder(URI.create(server.url("/metrics"))).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             metrics.lines().filter(l -> l.startsWith("exo_generated_tokens_total") || l.startsWith("exo_node_busy_share")
                     || l.startsWith("exo_http_requests_total")).forEach(System.out::println);
         }
+    }
+
+    /**
+     * {@code n} connections that send half a request line and then nothing (the default limits:
+     * 128 per address, a 10 s header timeout): how many were refused at once, how long the rest
+     * lasted, and the server's threads meanwhile.
+     */
+    private static String slowloris(ServeProcess server, int n) throws Exception {
+        int before = server.threads();
+        List<java.net.Socket> sockets = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+            s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-".getBytes());
+            s.setSoTimeout(1);
+            sockets.add(s);
+        }
+        int peak = server.threads();
+        int refused = 0;
+        List<java.net.Socket> open = new ArrayList<>(sockets);
+        while (!open.isEmpty() && System.nanoTime() - t0 < 60_000_000_000L) {
+            peak = Math.max(peak, server.threads());
+            var it = open.iterator();
+            while (it.hasNext()) {
+                java.net.Socket s = it.next();
+                try {
+                    int b = s.getInputStream().read();
+                    if (b == 'H') {
+                        refused++; // "HTTP/1.1 503": over the per-address limit
+                    }
+                    it.remove();
+                } catch (java.net.SocketTimeoutException e) {
+                    // still open
+                } catch (java.io.IOException e) {
+                    it.remove();
+                }
+            }
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (java.net.Socket s : sockets) {
+            s.close();
+        }
+        return String.format(Locale.ROOT, "%d trickling connections: %d refused with 503 at once, the rest closed by "
+                + "the header timeout, all gone in %.1f s (%d still open); threads %d before, peak %d", n, refused,
+                seconds, open.size(), before, peak);
     }
 
     private static HttpRequest request(ServeProcess server, int i, boolean stream) {
