@@ -1082,7 +1082,7 @@ function _picocli_exo_serve() {
 
   local commands=""
   local flag_opts="'-h' '--help' '--require-peers'"
-  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '--engine' '--gpu' '-t' '--threads' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue'"
+  local arg_opts="'--model-file' '--quant' '--models-file' '--temperature' '--top-k' '--top-p' '--min-p' '--repeat-penalty' '--seed' '--engine' '--gpu' '-t' '--threads' '--chat-template-file' '--host' '--port' '--node-id' '--name' '--peers' '--peers-file' '--memory' '--cluster-key' '--discovery' '--wire-dtype' '--wait-ms' '--wait-for-peers' '-c' '--context' '--http-host' '--http-port' '--api-key' '--max-sessions' '--queue' '--allowed-origins' '--log-format'"
   local QUANT_option_args=("F32" "Q4_K_M" "Q8_0") # --quant values
   local autoggmljavallamacpp_option_args=("auto" "ggml" "java" "llama.cpp") # --engine values
   local autooff_option_args=("AUTO" "OFF") # --gpu values
@@ -1205,6 +1205,12 @@ function _picocli_exo_serve() {
       return
       ;;
     '--queue')
+      return
+      ;;
+    '--allowed-origins')
+      return
+      ;;
+    '--log-format')
       return
       ;;
   esac

@@ -5,8 +5,12 @@ import exo.serve.HttpApi;
 import exo.serve.ModelHost;
 import exo.serve.ModelCard;
 import exo.serve.ServedModel;
+import exo.serve.http.AccessLog;
+import exo.serve.http.HttpLimits;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -17,8 +21,10 @@ import picocli.CommandLine.Parameters;
 /** `exo serve`: the model behind OpenAI's HTTP API, on this machine or as the tail of a ring. */
 @Command(name = "serve",
         description = {"Serve MODEL over HTTP with OpenAI's API (POST /v1/chat/completions, POST /v1/completions, "
-                + "GET /v1/models, GET /health), on this machine or, with peers, as the tail of a ring as exo chat "
-                + "forms it. Every request is a session of its own; one log line per request goes to stderr."},
+                + "GET /v1/models, GET /health) and Ollama's (under /api), a chat page at /, and GET /metrics, on "
+                + "this machine or, with peers, as the tail of a ring as exo chat forms it. Every request is a "
+                + "session of its own, cancelled when its client leaves; one log line per request goes to stderr. "
+                + "SIGTERM stops accepting and lets running answers finish (30 s at most)."},
         footer = {"", "Examples:", "  exo serve llama-3.2-1b",
                 "  exo serve --model-file model.gguf --http-port 8080 --api-key secret",
                 "  curl http://127.0.0.1:52415/v1/chat/completions -H 'Content-Type: application/json' \\",
@@ -58,6 +64,41 @@ public final class ServeCommand extends Subcommand {
             description = "Requests waiting for a turn before more are refused with 429 (default: ${DEFAULT-VALUE}).")
     int queue;
 
+    @Option(names = "--allowed-origins", paramLabel = "ORIGIN", split = ",",
+            description = "Web origins whose pages may call this server from a browser, besides this server's own "
+                    + "page and local ones (e.g. https://app.example.com, http://*.example.com; default: "
+                    + "$EXO_ORIGINS).")
+    List<String> allowedOrigins;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "One line per request on stderr as text or json (default: ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    // Limits and timeouts of the HTTP server: the defaults suit every use; tests make them short.
+    @Option(names = "--http-header-timeout-ms", hidden = true, defaultValue = "10000")
+    long headerTimeoutMs;
+
+    @Option(names = "--http-body-timeout-ms", hidden = true, defaultValue = "30000")
+    long bodyTimeoutMs;
+
+    @Option(names = "--http-idle-timeout-ms", hidden = true, defaultValue = "60000")
+    long idleTimeoutMs;
+
+    @Option(names = "--http-write-timeout-ms", hidden = true, defaultValue = "60000")
+    long writeTimeoutMs;
+
+    @Option(names = "--http-stop-timeout-ms", hidden = true, defaultValue = "30000")
+    long stopTimeoutMs;
+
+    @Option(names = "--http-max-body-bytes", hidden = true, defaultValue = "8388608")
+    int maxBodyBytes;
+
+    @Option(names = "--http-max-connections", hidden = true, defaultValue = "512")
+    int maxConnections;
+
+    @Option(names = "--http-max-connections-per-address", hidden = true, defaultValue = "128")
+    int maxConnectionsPerAddress;
+
     /** Opens {@code id} (null with --model-file) as this server's model, alone or as the tail of a ring. */
     private LazyModels.Loaded open(String id, PrintWriter err) throws Exception {
         ModelStartup.Request request = new ModelStartup.Request(run, id, context);
@@ -84,9 +125,24 @@ public final class ServeCommand extends Subcommand {
         if (queue < 0) {
             throw UserException.usage("--queue must not be negative, not " + queue);
         }
+        AccessLog.Format format = switch (logFormat) {
+            case "text" -> AccessLog.Format.TEXT;
+            case "json" -> AccessLog.Format.JSON;
+            default -> throw UserException.usage("--log-format must be text or json, not '" + logFormat + "'");
+        };
+        HttpLimits limits = limits();
         String key = apiKey != null ? apiKey : System.getenv("EXO_API_KEY");
         key = key == null || key.isEmpty() ? null : key;
+        List<String> origins = allowedOrigins != null ? allowedOrigins
+                : System.getenv("EXO_ORIGINS") != null ? List.of(System.getenv("EXO_ORIGINS").split(",")) : List.of();
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(httpHost);
+        } catch (java.net.UnknownHostException e) {
+            throw UserException.usage("--http-host: cannot resolve '" + httpHost + "'");
+        }
         PrintWriter err = err();
+        AccessLog log = new AccessLog(err, format);
         ModelHost models;
         String what;
         if (model != null || run.source.hasFile()) {
@@ -101,24 +157,46 @@ public final class ServeCommand extends Subcommand {
         }
         HttpApi api;
         try {
-            api = HttpApi.start(httpHost, httpPort, models, key, maxSessions, queue, err);
+            api = HttpApi.start(new HttpApi.Settings(new InetSocketAddress(address, httpPort), key, maxSessions, queue,
+                    limits, origins, format), models, log);
         } catch (Exception e) {
             models.close();
             throw e;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (and Ctrl-C): no new requests, running answers finish within the bound, then exit.
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {
-            api.close();
+            api.stop(Duration.ofMillis(stopTimeoutMs));
             stopped.countDown();
         }));
-        if (key == null && !InetAddress.getByName(httpHost).isLoopbackAddress()) {
-            err.println("exo: warning: serving on " + httpHost + " without --api-key: anyone who can reach this "
+        if (key == null && !address.isLoopbackAddress()) {
+            log.info("warning: serving on " + httpHost + " without --api-key: anyone who can reach this "
                     + "machine can use the model");
         }
-        err.println("exo: serving " + what + " at http://" + httpHost + ":" + api.port()
+        log.info("serving " + what + " at http://" + hostForUrl(address, httpHost) + ":" + api.port()
                 + " (OpenAI API under /v1)");
-        err.flush();
         stopped.await();
         return ExitCode.OK;
+    }
+
+    private HttpLimits limits() {
+        HttpLimits d = HttpLimits.defaults(maxSessions, queue);
+        for (long ms : new long[] {headerTimeoutMs, bodyTimeoutMs, idleTimeoutMs, writeTimeoutMs}) {
+            if (ms < 1) {
+                throw UserException.usage("HTTP timeouts must be positive, not " + ms + " ms");
+            }
+        }
+        if (stopTimeoutMs < 0 || maxBodyBytes < 1 || maxConnections < 1 || maxConnectionsPerAddress < 1) {
+            throw UserException.usage("HTTP limits must be positive");
+        }
+        return new HttpLimits(Duration.ofMillis(headerTimeoutMs), Duration.ofMillis(bodyTimeoutMs),
+                Duration.ofMillis(idleTimeoutMs), Duration.ofMillis(writeTimeoutMs), Duration.ofMillis(stopTimeoutMs),
+                d.maxHeaderBytes(), maxBodyBytes, Math.max(d.maxBodyBytesInFlight(), maxBodyBytes), maxConnections,
+                maxConnectionsPerAddress, d.maxWorkers());
+    }
+
+    /** The host as a URL writes it: an IPv6 address in brackets ("http://[::1]:52415"). */
+    static String hostForUrl(InetAddress address, String given) {
+        return address instanceof java.net.Inet6Address && given.contains(":") ? "[" + given + "]" : given;
     }
 }

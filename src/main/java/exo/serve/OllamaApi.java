@@ -3,8 +3,8 @@ package exo.serve;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.engine.sampling.SamplingParams;
+import exo.serve.http.HttpError;
 import exo.tokenizer.chat.ChatMessage;
-import exo.tokenizer.chat.ChatMessages;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -31,19 +31,19 @@ final class OllamaApi {
         return model;
     }
 
-    /** A parsed /api/chat or /api/generate: what to generate and whether to stream. */
-    record Call(ServedModel.Request request, boolean stream, boolean chat) {
+    /** A parsed /api/chat or /api/generate: what to generate (its prompt not yet tokenized) and whether to stream. */
+    record Call(ServedModel.Ask ask, boolean stream, boolean chat) {
     }
 
     Call parseChat(JsonNode body) {
         requireObject(body);
         checkModel(body);
-        List<ChatMessage> messages = ChatMessages.fromJson(body.path("messages"));
+        List<ChatMessage> messages = OpenAiApi.messages(body.path("messages"));
         if (messages.isEmpty()) {
             throw ApiError.badRequest("messages", "messages must hold at least one message");
         }
-        int[] prompt = model.chatPrompt(messages);
-        return new Call(request(prompt, body.path("options")), body.path("stream").asBoolean(true), true);
+        return new Call(ask(new ServedModel.Prompt.Chat(messages, "messages"), body.path("options")),
+                stream(body), true);
     }
 
     Call parseGenerate(JsonNode body) {
@@ -53,9 +53,9 @@ final class OllamaApi {
         if (!p.isTextual()) {
             throw ApiError.badRequest("prompt", "prompt must be a string");
         }
-        int[] prompt;
+        ServedModel.Prompt prompt;
         if (body.path("raw").asBoolean(false)) {
-            prompt = model.textPrompt(p.asText());
+            prompt = new ServedModel.Prompt.Text(p.asText(), "prompt");
         } else {
             // Ollama wraps a prompt in the model's template, with the system message when given.
             List<ChatMessage> messages = new ArrayList<>();
@@ -63,9 +63,9 @@ final class OllamaApi {
                 messages.add(ChatMessage.system(body.get("system").asText()));
             }
             messages.add(ChatMessage.user(p.asText()));
-            prompt = model.chatPrompt(messages);
+            prompt = new ServedModel.Prompt.Chat(messages, "prompt");
         }
-        return new Call(request(prompt, body.path("options")), body.path("stream").asBoolean(true), false);
+        return new Call(ask(prompt, body.path("options")), stream(body), false);
     }
 
     /** One NDJSON line: a piece of the answer, or the last line with the counts. */
@@ -164,8 +164,47 @@ final class OllamaApi {
         return OpenAiApi.JSON.createObjectNode().put("version", VERSION);
     }
 
-    static ObjectNode error(ApiError e) {
+    /** Ollama's error shape: {@code {"error": "..."}}. */
+    static ObjectNode error(HttpError e) {
         return OpenAiApi.JSON.createObjectNode().put("error", e.getMessage());
+    }
+
+    /** How a call's answer goes out: one object, or NDJSON lines, the last with done and the counts. */
+    Generations.Framing framing(Call call) {
+        return new Generations.Framing() {
+            @Override
+            public String contentType() {
+                return "application/x-ndjson";
+            }
+
+            @Override
+            public String piece(String text) {
+                return line(call, text, null, 0) + "\n";
+            }
+
+            @Override
+            public List<String> last(ServedModel.Result r, long totalNanos) {
+                return List.of(line(call, "", r, totalNanos) + "\n");
+            }
+
+            @Override
+            public String failure(HttpError e) {
+                return error(e) + "\n";
+            }
+
+            @Override
+            public JsonNode whole(ServedModel.Result r, long totalNanos) {
+                return line(call, r.text(), r, totalNanos);
+            }
+        };
+    }
+
+    private static boolean stream(JsonNode body) {
+        JsonNode s = body.path("stream");
+        if (!s.isMissingNode() && !s.isNull() && !s.isBoolean()) {
+            throw ApiError.badRequest("stream", "stream must be true or false");
+        }
+        return s.asBoolean(true);
     }
 
     private void details(ObjectNode d) {
@@ -174,7 +213,7 @@ final class OllamaApi {
         d.put("parameter_size", model.card().parameterSize()).put("quantization_level", model.card().quantization());
     }
 
-    private ServedModel.Request request(int[] prompt, JsonNode options) {
+    private ServedModel.Ask ask(ServedModel.Prompt prompt, JsonNode options) {
         SamplingParams d = model.defaults();
         if (!options.isMissingNode() && !options.isObject()) {
             throw ApiError.badRequest("options", "options must be an object");
@@ -197,7 +236,7 @@ final class OllamaApi {
         } else if (stop.isTextual()) {
             stops.add(stop.asText());
         }
-        return new ServedModel.Request(prompt, predict < 0 ? Integer.MAX_VALUE : Math.max(predict, 1),
+        return new ServedModel.Ask(prompt, predict < 0 ? Integer.MAX_VALUE : Math.max(predict, 1),
                 new SamplingParams(temperature, topK, topP, minP, repeat, lastN, seed, presence, frequency), stops);
     }
 

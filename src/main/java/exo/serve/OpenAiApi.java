@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.engine.sampling.SamplingParams;
 import exo.tokenizer.chat.ChatMessage;
 import exo.tokenizer.chat.ChatMessages;
-import java.io.IOException;
+import exo.serve.http.HttpError;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -40,8 +40,8 @@ final class OpenAiApi {
         return model;
     }
 
-    /** A parsed request: what to generate, whether to stream, and the usage chunk. */
-    record Call(ServedModel.Request request, boolean stream, boolean includeUsage, boolean chat) {
+    /** A parsed request: what to generate (its prompt not yet tokenized), whether to stream, and the usage chunk. */
+    record Call(ServedModel.Ask ask, boolean stream, boolean includeUsage, boolean chat) {
     }
 
     Call parseChat(JsonNode body) {
@@ -51,7 +51,7 @@ final class OpenAiApi {
         if (!body.has("messages")) {
             throw ApiError.badRequest("messages", "messages is required");
         }
-        List<ChatMessage> messages = ChatMessages.fromJson(body.get("messages"));
+        List<ChatMessage> messages = messages(body.get("messages"));
         if (messages.isEmpty()) {
             throw ApiError.badRequest("messages", "messages must hold at least one message");
         }
@@ -63,10 +63,9 @@ final class OpenAiApi {
         if (body.path("logprobs").asBoolean(false) || body.has("top_logprobs")) {
             throw ApiError.badRequest("logprobs", "logprobs are not supported by this server");
         }
-        int[] prompt = model.chatPrompt(messages);
         int max = maxTokens(body, body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
-        return new Call(new ServedModel.Request(prompt, max, sampling(body), stops(body)), stream(body),
-                includeUsage(body), true);
+        return new Call(new ServedModel.Ask(new ServedModel.Prompt.Chat(messages, "messages"), max, sampling(body),
+                stops(body)), stream(body), includeUsage(body), true);
     }
 
     Call parseCompletion(JsonNode body) {
@@ -83,15 +82,30 @@ final class OpenAiApi {
         if (body.has("logprobs") && !body.get("logprobs").isNull()) {
             throw ApiError.badRequest("logprobs", "logprobs are not supported by this server");
         }
-        int[] prompt = model.textPrompt(p.asText());
-        return new Call(new ServedModel.Request(prompt, maxTokens(body, "max_tokens"), sampling(body), stops(body)),
-                stream(body), includeUsage(body), false);
+        return new Call(new ServedModel.Ask(new ServedModel.Prompt.Text(p.asText(), "prompt"),
+                maxTokens(body, "max_tokens"), sampling(body), stops(body)), stream(body), includeUsage(body), false);
     }
 
     /** llama.cpp server's /apply-template: the prompt a conversation renders to, without generating. */
     String renderTemplate(JsonNode body) {
         requireObject(body);
-        return model.template().render(ChatMessages.fromJson(body.path("messages")), true);
+        return model.template().render(messages(body.path("messages")), true);
+    }
+
+    /**
+     * A request's messages, each with a role that is not blank (the conversation reader takes a
+     * blank one for a bug of its caller, not for bad input).
+     */
+    static List<ChatMessage> messages(JsonNode list) {
+        if (list != null && list.isArray()) {
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode role = list.get(i).path("role");
+                if (role.isTextual() && role.asText().isBlank()) {
+                    throw ApiError.badRequest("messages", "messages[" + i + "].role must not be blank");
+                }
+            }
+        }
+        return ChatMessages.fromJson(list == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : list);
     }
 
     /** GET /v1/models: the models a request may name, each saying whether it is loaded now (one at a time). */
@@ -169,37 +183,68 @@ final class OpenAiApi {
                 .put("total_tokens", r.promptTokens() + r.completionTokens());
     }
 
-    static ObjectNode error(ApiError e) {
+    /** OpenAI's error shape: {@code {"error": {"message", "type", "param", "code"}}}. */
+    static ObjectNode error(HttpError e) {
         ObjectNode root = JSON.createObjectNode();
-        ObjectNode err = root.putObject("error").put("message", e.getMessage()).put("type", e.type);
-        if (e.param != null) {
-            err.put("param", e.param);
+        ObjectNode err = root.putObject("error").put("message", e.getMessage()).put("type", e.type());
+        if (e.param() != null) {
+            err.put("param", e.param());
         } else {
             err.putNull("param");
         }
-        if (e.code != null) {
-            err.put("code", e.code);
+        if (e.code() != null) {
+            err.put("code", e.code());
         } else {
             err.putNull("code");
         }
         return root;
     }
 
-    // ---- request fields ----
+    /**
+     * How a call's answer goes out: whole, or as server-sent events (the first delta with the
+     * role, the last with the finish reason, the usage chunk when asked, then [DONE]).
+     */
+    Generations.Framing framing(Call call) {
+        String id = newId(call.chat() ? "chatcmpl-" : "cmpl-");
+        return new Generations.Framing() {
+            private boolean first = true;
 
-    static JsonNode parse(byte[] body) {
-        try {
-            JsonNode n = JSON.readTree(body);
-            if (n == null) {
-                throw ApiError.badRequest(null, "the request body is empty; send a JSON object");
+            @Override
+            public String contentType() {
+                return Sse.CONTENT_TYPE;
             }
-            return n;
-        } catch (IOException e) {
-            throw ApiError.badRequest(null, "the request body is not JSON: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
-                    : e.getMessage()));
-        }
+
+            @Override
+            public String piece(String text) {
+                String event = Sse.data(chunk(call, id, text, null, first));
+                first = false;
+                return event;
+            }
+
+            @Override
+            public List<String> last(ServedModel.Result r, long totalNanos) {
+                List<String> out = new ArrayList<>();
+                out.add(Sse.data(chunk(call, id, first && call.chat() ? "" : null, r.finishReason(), first)));
+                if (call.includeUsage()) {
+                    out.add(Sse.data(usageChunk(call, id, r)));
+                }
+                out.add(Sse.data("[DONE]"));
+                return out;
+            }
+
+            @Override
+            public String failure(HttpError e) {
+                return Sse.data(error(e));
+            }
+
+            @Override
+            public JsonNode whole(ServedModel.Result r, long totalNanos) {
+                return OpenAiApi.this.whole(call, id, r);
+            }
+        };
     }
+
+    // ---- request fields ----
 
     private static void requireObject(JsonNode body) {
         if (!body.isObject()) {

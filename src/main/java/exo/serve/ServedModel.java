@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  */
 public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
                           SamplingParams defaults, ModelCard card, java.util.function.Supplier<List<RingNode>> ring,
-                          Throughput throughput, Runnable betweenRequests,
+                          Throughput throughput, BusyTime busy, Runnable betweenRequests,
                           java.util.concurrent.locks.ReadWriteLock gate) {
 
     /** One machine of the ring as the page shows it: its name, layers [start, end) and engine. */
@@ -37,16 +37,40 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
     public ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer, ChatTemplate template,
                        SamplingParams defaults, ModelCard card, java.util.function.Supplier<List<RingNode>> ring,
                        Runnable betweenRequests) {
-        this(id, engine, tokenizer, template, defaults, card, ring, new Throughput(), betweenRequests,
+        this(id, engine, tokenizer, template, defaults, card, ring, new Throughput(), new BusyTime(), betweenRequests,
                 new java.util.concurrent.locks.ReentrantReadWriteLock());
+    }
+
+    /** A request's prompt before it is tokenized: a conversation for the chat template, or raw text. */
+    sealed interface Prompt {
+        /** The request field it came from, for a refusal's param. */
+        String field();
+
+        record Chat(List<ChatMessage> messages, String field) implements Prompt {
+        }
+
+        record Text(String text, String field) implements Prompt {
+        }
+    }
+
+    /** What a request asks for before its prompt is tokenized (which happens once it has a turn). */
+    record Ask(Prompt prompt, int maxTokens, SamplingParams sampling, List<String> stops) {
+        Request with(int[] tokens) {
+            return new Request(tokens, maxTokens, sampling, stops);
+        }
     }
 
     /** What to generate: the prompt's tokens and how. */
     record Request(int[] prompt, int maxTokens, SamplingParams sampling, List<String> stops) {
     }
 
-    /** How a generation ended: its text (stop strings and end tokens left out) and counts. */
-    record Result(String text, int promptTokens, int completionTokens, FinishReason finish, GenerationStats stats) {
+    /**
+     * How a generation ended: its text (stop strings and end tokens left out) and counts.
+     *
+     * @param firstTokenNanos {@link System#nanoTime()} when the first token was sampled, 0 when none was
+     */
+    record Result(String text, int promptTokens, int completionTokens, FinishReason finish, GenerationStats stats,
+                  long firstTokenNanos) {
         /** OpenAI's finish_reason: "stop" (an end token or a stop string), else "length". */
         String finishReason() {
             return finish == FinishReason.STOP ? "stop" : "length";
@@ -57,10 +81,34 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
     void checkFits(Request r) {
         int context = engine.contextLength();
         if (r.prompt().length >= context) {
-            throw new ApiError(400, "invalid_request_error", "messages", "context_length_exceeded",
-                    "the prompt is " + r.prompt().length + " tokens; the context holds " + context
-                            + " (the last position is for the answer)");
+            throw ApiError.contextExceeded("messages", "the prompt is " + r.prompt().length + " tokens; the context "
+                    + "holds " + context + " (the last position is for the answer)");
         }
+    }
+
+    /**
+     * The prompt's tokens, once it is known to fit the context: counted a piece at a time first
+     * ({@link PromptLength}), so an oversized prompt is refused in bounded memory and time.
+     *
+     * @param gone polled while counting: a client that leaves stops the work
+     */
+    int[] tokens(Prompt prompt, java.util.function.BooleanSupplier gone) {
+        int limit = engine.contextLength() - 1;
+        return switch (prompt) {
+            case Prompt.Chat chat -> {
+                // The messages' own text first: a huge one is refused before the template copies it.
+                PromptLength contents = new PromptLength(tokenizer, true, limit, chat.field(), gone);
+                for (ChatMessage m : chat.messages()) {
+                    contents.add(m.content());
+                }
+                new PromptLength(tokenizer, true, limit, chat.field(), gone).add(template.render(chat.messages(), true));
+                yield chatPrompt(chat.messages());
+            }
+            case Prompt.Text text -> {
+                new PromptLength(tokenizer, false, limit, text.field(), gone).add(text.text());
+                yield textPrompt(text.text());
+            }
+        };
     }
 
     int[] chatPrompt(List<ChatMessage> messages) {
@@ -86,9 +134,11 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
             }
         }
         gate.readLock().lock();
+        busy.enter();
         try {
             return generateNow(r, text, cancelled);
         } finally {
+            busy.exit();
             gate.readLock().unlock();
         }
     }
@@ -99,12 +149,15 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
         StopStrings stops = new StopStrings(r.stops());
         StringBuilder all = new StringBuilder();
         int[] count = new int[1];
+        long[] first = new long[1];
         Generator generator = new Generator(engine, tokenizer, SessionIds.next("serve"));
         try {
             GenerationStats stats = generator.generateFrom(r.prompt(), maxTokens, new Sampler(r.sampling()),
                     (id, piece) -> {
                         if (id >= 0) {
-                            count[0]++;
+                            if (count[0]++ == 0) {
+                                first[0] = System.nanoTime();
+                            }
                             throughput.token();
                         }
                         String shown = stops.push(piece);
@@ -119,9 +172,9 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
                 text.accept(rest);
             }
             FinishReason finish = stops.stopped() ? FinishReason.STOP : stats.finishReason();
-            return new Result(all.toString(), r.prompt().length, count[0], finish, stats);
+            return new Result(all.toString(), r.prompt().length, count[0], finish, stats, first[0]);
         } finally {
-            generator.reset();
+            generator.reset(); // frees the session on every node, however the answer ended
         }
     }
 }

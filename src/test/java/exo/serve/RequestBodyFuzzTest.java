@@ -13,10 +13,12 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Any body sent to the generation endpoints of OpenAI's and Ollama's APIs: a parsed request,
- * or an ApiError (a 4xx in the API's own shape); never another exception, which would be a 500.
- * The first byte picks the endpoint by its two low bits (so the saved inputs can start with the
- * digits 0 to 3 and stay text).
+ * Any body sent to the generation endpoints of OpenAI's and Ollama's APIs, down the server's
+ * own path up to generation: the strict JSON reader, the API's parsing, then the prompt's
+ * bounded count and tokens and the context check. Each body is answered or refused as a 4xx
+ * (an {@link exo.serve.http.HttpError} or bad input, which {@link HttpApi#refusal} maps);
+ * never another exception, which would be a 500. The first byte picks the endpoint by its two
+ * low bits (so the saved inputs can start with the digits 0 to 3 and stay text).
  */
 class RequestBodyFuzzTest {
     /** Made on first use, so that without ../shared the test is skipped rather than broken. */
@@ -48,15 +50,18 @@ class RequestBodyFuzzTest {
         byte[] body = java.util.Arrays.copyOfRange(data, 1, data.length);
         ServedModel served = model();
         try {
-            var json = OpenAiApi.parse(body);
-            switch (endpoint) {
-                case 0 -> new OpenAiApi(served).parseChat(json);
-                case 1 -> new OpenAiApi(served).parseCompletion(json);
-                case 2 -> new OllamaApi(served).parseChat(json);
-                default -> new OllamaApi(served).parseGenerate(json);
+            var json = exo.serve.http.StrictJson.parse(body);
+            ServedModel.Ask ask = switch (endpoint) {
+                case 0 -> new OpenAiApi(served).parseChat(json).ask();
+                case 1 -> new OpenAiApi(served).parseCompletion(json).ask();
+                case 2 -> new OllamaApi(served).parseChat(json).ask();
+                default -> new OllamaApi(served).parseGenerate(json).ask();
+            };
+            served.checkFits(ask.with(served.tokens(ask.prompt(), () -> false)));
+        } catch (RuntimeException e) {
+            if (HttpApi.refusal(e) == null) {
+                throw e; // a 500: the server's fault
             }
-        } catch (ApiError refused) {
-            // a 4xx with its reason
         }
     }
 }
