@@ -92,19 +92,8 @@ final class OpenAiApi {
         return model.template().render(messages(body.path("messages")), true);
     }
 
-    /**
-     * A request's messages, each with a role that is not blank (the conversation reader takes a
-     * blank one for a bug of its caller, not for bad input).
-     */
+    /** A request's messages, as the conversation reader reads them (it refuses bad ones naming them). */
     static List<ChatMessage> messages(JsonNode list) {
-        if (list != null && list.isArray()) {
-            for (int i = 0; i < list.size(); i++) {
-                JsonNode role = list.get(i).path("role");
-                if (role.isTextual() && role.asText().isBlank()) {
-                    throw ApiError.badRequest("messages", "messages[" + i + "].role must not be blank");
-                }
-            }
-        }
         return ChatMessages.fromJson(list == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : list);
     }
 

@@ -31,6 +31,9 @@ public final class ChatMessages {
             if (!m.isObject() || !m.path("role").isTextual()) {
                 throw new InvalidInputException("messages", "messages[" + i + "] needs a \"role\" string");
             }
+            if (m.get("role").asText().isBlank()) {
+                throw new InvalidInputException("messages", "messages[" + i + "].role must not be blank");
+            }
             out.add(new ChatMessage(m.get("role").asText(), content(m.get("content"), i),
                     optionalText(m, "reasoning_content", i), toolCalls(m.get("tool_calls"), i),
                     optionalText(m, "tool_call_id", i), optionalText(m, "name", i)));
