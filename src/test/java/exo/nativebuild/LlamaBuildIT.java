@@ -164,14 +164,14 @@ class LlamaBuildIT {
     }
 
     private static void assertRefused(Map<String, String> env, String reason) throws Exception {
-        ExoProcess.Result r = ExoProcess.run(tmp, env, "run", "--model-file", TestModels.stories260K().toString(),
+        ExoProcess.Result r = ExoProcess.run(tmp, env, "run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(),
                 "--prompt", "x", "-n", "2", "--engine", "ggml");
         assertEquals(1, r.exitCode(), r.err());
         assertEquals("exo: the ggml engine cannot run here: " + reason, r.err().strip());
     }
 
     private static ExoProcess.Result exoRun(Map<String, String> env, String engine) throws Exception {
-        return ExoProcess.run(tmp, env, "run", "--model-file", TestModels.stories260K().toString(), "--prompt",
+        return ExoProcess.run(tmp, env, "run", "--discovery", "static", "--model-file", TestModels.stories260K().toString(), "--prompt",
                 STORY_PROMPT, "--temperature", "0", "-n", "24", "--engine", engine);
     }
 
