@@ -28,12 +28,16 @@ final class EngineOption {
                     + "library has a backend for, as Metal on a Mac; off: the CPU)."})
     GpuMode gpu = GpuMode.AUTO;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Compute threads (default: all cores).")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N",
+            description = "Compute threads (default: the cores the machine's load leaves idle, at least one).")
     Integer threads;
 
-    /** Compute threads: --threads, else every core. */
+    /** Compute threads: --threads, else the cores the load leaves idle (see LocalMachine.defaultThreads). */
     int threads() {
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (threads == null) {
+            threads = exo.node.LocalMachine.defaultThreads();
+        }
+        int n = threads;
         if (n < 1 || n > 1024) {
             throw UserException.usage("--threads must be between 1 and 1024, not " + n);
         }
@@ -60,10 +64,17 @@ final class EngineOption {
         void announce(EngineKind asked, PrintWriter err) {
             if (asked == EngineKind.AUTO) {
                 err.println("exo: engine " + engines.describe() + engines.fallbackReason()
-                        .map(r -> " because ggml is unavailable: " + r).orElse(""));
+                        .map(r -> " because ggml is unavailable: " + r).orElse("") + busyNote());
                 err.flush();
             }
         }
+    }
+
+    /** "; this machine is busy (load 3.1 on 2 cores)" when it is, so a slow answer has its reason. */
+    static String busyNote() {
+        return exo.node.LocalMachine.busy() ? String.format(java.util.Locale.ROOT,
+                "; this machine is busy (load %.1f on %d cores)", exo.node.LocalMachine.loadAverage(),
+                exo.node.LocalMachine.cores()) : "";
     }
 
     static final class GpuConverter implements ITypeConverter<GpuMode> {

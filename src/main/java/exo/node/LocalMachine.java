@@ -63,6 +63,34 @@ public final class LocalMachine {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** The system's load over the last minute (runnable processes), or -1 where the OS does not say. */
+    public static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /**
+     * Compute threads that leave room for what else runs: every core on an idle machine, one
+     * fewer per core the last minute's load kept busy, at least one. ggml's threads meet at a
+     * barrier after every op, so a thread the OS has to take away costs a whole time slice per
+     * op: two exo processes with a thread per core each on a 2-core machine decoded at a tenth
+     * of their speed with one thread each.
+     */
+    public static int defaultThreads() {
+        return threadsFor(cores(), loadAverage());
+    }
+
+    static int threadsFor(int cores, double load) {
+        if (load < 0) {
+            return cores;
+        }
+        return Math.max(1, Math.min(cores, cores - (int) Math.round(load)));
+    }
+
+    /** Whether the machine runs more than it has cores for (the last minute's load above the cores). */
+    public static boolean busy() {
+        return loadAverage() > cores();
+    }
+
     public static long usableMemoryBytes() {
         Path meminfo = Path.of("/proc/meminfo");
         if (Files.isReadable(meminfo)) {
