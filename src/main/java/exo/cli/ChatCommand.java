@@ -60,6 +60,7 @@ public final class ChatCommand extends Subcommand {
         Sampler sampler = new Sampler(run.sampling.params());
         ModelStartup.Request request = new ModelStartup.Request(run, model, context);
         try (ModelStartup started = ModelStartup.open(request, err)) {
+            started.sayEngine(err);
             int refused = chat(started.engine(), started.tokenizer(), started.metadata(), sampler, options,
                     started.view(), err, request.modelId());
             // Piped input with a refused message failed as `exo run` would have (exit 2, as for bad input).

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 
 /** How this process takes part in the cluster: address, identity, peers, key. */
 public final class ClusterOptions {
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
-            description = "Address to listen on for peers (default: ${DEFAULT-VALUE}, every interface).")
+    @Option(names = "--host", paramLabel = "ADDRESS",
+            description = "Address to listen on for peers (default: every interface, 0.0.0.0; a chat, run, serve or "
+                    + "bench that only dials peers on this machine (--discovery static) listens on 127.0.0.1).")
     String host;
 
     @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on for peers (0 = any free port).")
@@ -82,12 +83,35 @@ public final class ClusterOptions {
         return all;
     }
 
+    /**
+     * --host, else every interface; but a tail (no models directory: it serves no slices of its
+     * own to strangers) that finds nodes only in a --peers list on this machine listens on
+     * loopback, where only they can reach it.
+     */
+    private String bindHost(List<PeerAddress> peers, Path modelsDir) {
+        if (host != null) {
+            return host;
+        }
+        boolean localOnly = modelsDir == null && discovery == DiscoveryMode.STATIC && !peers.isEmpty()
+                && peers.stream().allMatch(p -> isLoopback(p.host()));
+        return localOnly ? "127.0.0.1" : "0.0.0.0";
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     NodeConfig toConfig(int defaultPort, Path modelsDir, int threads, EngineKind engine, GpuMode gpu, ExoHome home)
             throws IOException {
         String id = nodeId != null ? nodeId : NodeIdentity.loadOrCreate(home);
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
-        return NodeConfig.builder(id).name(name != null ? name : LocalMachine.hostName()).host(host)
-                .port(port != null ? port : defaultPort).memoryBytes(memory).peers(allPeers(home)).discovery(discovery)
+        List<PeerAddress> peers = allPeers(home);
+        return NodeConfig.builder(id).name(name != null ? name : LocalMachine.hostName()).host(bindHost(peers, modelsDir))
+                .port(port != null ? port : defaultPort).memoryBytes(memory).peers(peers).discovery(discovery)
                 .modelsDir(modelsDir).threads(threads)
                 .clusterKey(key == null || key.isEmpty() ? Optional.empty() : Optional.of(key))
                 .heartbeat(Duration.ofMillis(heartbeatMillis)).engine(engine).gpu(gpu)

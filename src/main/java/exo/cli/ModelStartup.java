@@ -161,6 +161,13 @@ final class ModelStartup implements AutoCloseable {
         return view;
     }
 
+    /** Says which engine computes on this machine alone, and on what (a ring's line already said it per node). */
+    void sayEngine(PrintWriter err) {
+        if (localEngines != null) {
+            new EngineOption.Opened(engine, localEngines).announce(exo.engine.select.EngineKind.AUTO, err);
+        }
+    }
+
     /**
      * Under {@code --engine auto} on this machine alone, says which engine was picked and why; called
      * once the model has answered, so that a refused file or prompt is still reported in one line.

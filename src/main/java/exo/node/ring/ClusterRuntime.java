@@ -117,6 +117,7 @@ public final class ClusterRuntime implements AutoCloseable {
      */
     public TailRing ring(RingModel model, RingSettings settings) throws IOException {
         RingForming.Formed first = forming(model, settings, status).form(Set.of());
+        status.accept("ring: " + ringLine(first.ring()));
         // A ring formed again after a loss says one line of its own (ResilientRing); the loading
         // of each slice again is routine then, and only what did not go as planned is said.
         RingForming again = forming(model, settings, line -> { });
@@ -161,6 +162,7 @@ public final class ClusterRuntime implements AutoCloseable {
                     + " machines only (the others are left out for memory), not " + machines);
         }
         RingEngine ring = forming.form(without).ring();
+        status.accept("ring: " + ringLine(ring));
         rings.add(ring);
         return ring;
     }
@@ -191,6 +193,12 @@ public final class ClusterRuntime implements AutoCloseable {
         String label = nodeId.equals(node.info().id()) ? node.info().device().engine()
                 : node.network().peer(nodeId).map(p -> p.info().device().engine()).orElse("");
         return label.isEmpty() ? "?" : label;
+    }
+
+    /** "node-a [layers 0-9, ggml/CPU] -> this machine [layers 10-15, ggml/CPU]": who computes what, head first. */
+    public String ringLine(RingEngine ring) {
+        return String.join(" -> ", ring.ring().stream().map(e -> nameOf(e.nodeId()) + " [layers " + e.start() + "-"
+                + (e.end() - 1) + ", " + engineOf(e.nodeId()) + "]").toList());
     }
 
     /** The ring's machines head first, one line each (layers, name, address), and the cycle. */

@@ -27,7 +27,7 @@ final class RingForming {
     private final Consumer<String> status;
 
     /**
-     * @param progress the routine lines (the ring formed)
+     * @param progress the routine lines
      * @param status   what did not go as planned (a node that could not load its slice)
      */
     RingForming(RingBuilder builder, RingModel model, RingSettings settings, Consumer<String> progress,
@@ -54,8 +54,6 @@ final class RingForming {
             try {
                 RingEngine ring = builder.build(plan, model.published().apply(path), path, ctx, settings.wireDtype(),
                         settings.loadTimeout(), settings.forwardTimeout());
-                progress.accept("ring: " + String.join(" -> ", ring.ring().stream().map(e -> builder.describe(e.nodeId())
-                        + " [layers " + e.start() + "-" + (e.end() - 1) + "]").toList()));
                 return new Formed(ring, path, metadata);
             } catch (RingBuilder.LoadFailure e) {
                 // A node that cannot load its slice (the memory, a file it cannot get) is left out.
