@@ -13,18 +13,32 @@ import java.util.List;
  * (the bindings' build) runs it, so that it is the oracle.
  */
 public final class TestArchitectures {
+    /** Where the files are written: one directory per JVM, removed when it exits. */
+    private static final Path SHARED = Path.of(System.getProperty("java.io.tmpdir"),
+            "exo-test-architectures-" + ProcessHandle.current().pid());
+
+    static {
+        SHARED.toFile().deleteOnExit();
+    }
+
     private TestArchitectures() {
     }
 
     /** A named test model; {@code llamaCpp}: b4916 knows the architecture and layout. */
     public record Case(String name, SyntheticModel model, boolean llamaCpp) {
-        /** The model's file in {@code dir}, written if it is not there yet. */
-        public Path file(Path dir) throws IOException {
-            Path p = dir.resolve(name + "-" + model.mix().name() + ".gguf");
-            if (!Files.exists(p)) {
-                model.write(p);
+        /**
+         * The model's file, written the first time any test of this JVM asks for it (surefire runs
+         * the test classes in one JVM, so each file is written once per run).
+         */
+        public Path file() throws IOException {
+            synchronized (Case.class) {
+                Path p = Files.createDirectories(SHARED).resolve(name + "-" + model.mix().name() + ".gguf");
+                if (!Files.exists(p)) {
+                    model.write(p);
+                    p.toFile().deleteOnExit();
+                }
+                return p;
             }
-            return p;
         }
 
         @Override
@@ -110,6 +124,17 @@ public final class TestArchitectures {
     /** Gemma 3: seven layers (layer 5 global, the others a window of 8), GeGLU, tied output. */
     public static Case gemma3(String quant) {
         return new Case("gemma3", base(7, 4, 2, 38).withSlidingWindow(8).as("gemma3").quantized(quant), true);
+    }
+
+    /**
+     * A small DeepSeek V3 in F32 in either attention layout, the same weights in both: the
+     * absorbed layout (no b4916 reference) is checked against the expanded one.
+     */
+    public static Case latentTwin(boolean split) {
+        SyntheticModel m = base(2, 4, 4, 39).as("deepseek2")
+                .withLatent(new SyntheticModel.Latent(64, 64, 32, 32, 32, split, 4f))
+                .withExperts(SyntheticModel.Experts.routed(4, 2, 64).withShared(1).sigmoid(1.5f));
+        return new Case(split ? "latent-split" : "latent-kvb", m, !split);
     }
 
     /** One case of every architecture, in the mix each is tested in. */

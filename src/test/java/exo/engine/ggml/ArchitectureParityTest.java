@@ -10,7 +10,6 @@ import exo.synthetic.TestArchitectures;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,9 +22,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureParityTest {
     private static final int STEPS = 6;
 
-    @TempDir
-    static Path dir;
-
     static Stream<TestArchitectures.Case> llamaCppCases() {
         return Stream.of(TestArchitectures.mixtral("Q4_K_M"), TestArchitectures.mixtral("Q8_0"),
                 TestArchitectures.qwen2moe("Q4_K_M"), TestArchitectures.deepseek3("Q4_K_M"),
@@ -35,7 +31,7 @@ class ArchitectureParityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("llamaCppCases")
     void logitsAreLlamaCppsBitForBitWholeAndSliced(TestArchitectures.Case c) throws Exception {
-        Path model = c.file(dir);
+        Path model = c.file();
         int[] prompt = prompt(c.model().vocab(), 24);
         int layers = c.model().layers();
         try (LlamaCppEngine cpp = LlamaCppEngine.open(model, 0, -1, ContextOptions.of(2, 256));
