@@ -6,9 +6,11 @@ import java.util.Locale;
 /**
  * Which tensor type each weight of a model gets in a file of a given quantization, as
  * llama.cpp's quantizer chooses it ({@code llama_tensor_get_type} in llama-quant.cpp, build
- * b4916) for dense llama-like models: the "_M" mixes give some attn_v and ffn_down tensors more
- * bits, the output head gets Q6_K unless the file is Q8_0 or unquantized. Norms and biases
- * are always F32. A uniform mix (every matrix, output included, of one type) is for tests.
+ * b4916): the "_M" mixes give some attn_v and ffn_down tensors more bits (with experts, every
+ * down projection of a layer alike), an 8-expert model's attn_k and attn_v get Q8_0, the output
+ * head gets Q6_K unless the file is Q8_0 or unquantized, and rows that are not whole blocks fall
+ * back to a 32-block type. Norms, biases and routers are always F32 (the writer keeps them so).
+ * A uniform mix (every matrix, output included, of one type) is for tests.
  *
  * @param name the quantization's name as models.yaml and Hugging Face file names use it
  * @param base the type of every matrix the rules do not single out
