@@ -65,10 +65,6 @@ public record ModelConfig(Architecture architecture, int dim, int layers, int he
         }
     }
 
-    /** Architectures this engine runs, as named in general.architecture. */
-    public static final java.util.Set<String> SUPPORTED = java.util.Arrays.stream(Architecture.values())
-            .map(Architecture::ggufName).collect(java.util.stream.Collectors.toUnmodifiableSet());
-
     /**
      * The model {@code m} describes.
      *
