@@ -45,7 +45,8 @@ class ArchitecturesTest {
     }
 
     static Stream<TestArchitectures.Case> cases() {
-        return Stream.concat(TestArchitectures.all().stream(), Stream.of(TestArchitectures.deepseek3Groups("Q8_0")));
+        return Stream.concat(TestArchitectures.all().stream(), Stream.of(TestArchitectures.deepseek3Groups("Q8_0"),
+                TestArchitectures.deepseek2Lite("Q8_0")));
     }
 
     @ParameterizedTest(name = "{0}")

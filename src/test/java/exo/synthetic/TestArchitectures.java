@@ -109,6 +109,15 @@ public final class TestArchitectures {
         return new Case("deepseek2", m.quantized(quant), true);
     }
 
+    /** DeepSeek-V2-Lite's plain query projection (no q_lora_rank; b4916 only knows it by 27 blocks). */
+    public static Case deepseek2Lite(String quant) {
+        SyntheticModel m = base(3, 4, 4, 40).as("deepseek2")
+                .withLatent(new SyntheticModel.Latent(0, 64, 32, 32, 32, false, 1f))
+                .withExperts(SyntheticModel.Experts.routed(8, 2, 128).withShared(2).withDenseLead(1)
+                        .softmaxUnnormalised(1f));
+        return new Case("deepseek2-lite", m.quantized(quant), false);
+    }
+
     /**
      * GLM 4.5: Q/K/V biases, Q/K norms, rope over half of each head, three leading dense layers,
      * sigmoid routing with the selection bias, one shared expert, a prediction block after the layers.

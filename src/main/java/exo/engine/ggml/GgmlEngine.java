@@ -37,8 +37,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * weights for all of them, which is most of a step's time when memory bandwidth bounds it.
  * Each session's result has the bits of its step run alone; so steps share graphs only on the
  * CPU and for weight types whose product kernel does not depend on the number of columns
- * ({@link GgmlWeights#COLUMN_EXACT}: the quantized types people download). F32 and F16 slices,
- * and GPUs, run one step per graph.
+ * ({@link GgmlWeights#COLUMN_EXACT}: the quantized types people download). Experts of any type
+ * qualify ({@code ggml_mul_mat_id} takes each column on its own), and the F32 routers of a
+ * mixture of experts are multiplied one column at a time. F32 and F16 slices, and GPUs, run one
+ * step per graph.
  */
 public final class GgmlEngine implements InferenceEngine {
     /** Positions per graph: llama.cpp's default n_ubatch. */

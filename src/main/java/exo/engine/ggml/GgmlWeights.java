@@ -28,7 +28,6 @@ import java.util.Set;
  */
 final class GgmlWeights implements AutoCloseable {
 
-    /** One block's tensors: ggml tensor headers over the file's (or a device's) data. */
     /** ggml's TENSOR_ALIGNMENT: buffers made from a pointer must start on it. */
     private static final long TENSOR_ALIGNMENT = 32;
 
@@ -63,7 +62,8 @@ final class GgmlWeights implements AutoCloseable {
 
     private GgmlWeights(GgmlApi api, GgufFile file, int dim, MemorySegment context, MemorySegment buffer,
                         MemorySegment repacked, MemorySegment tokenEmbedding,
-                        List<LayerTensors<MemorySegment, MemorySegment, MemorySegment>> layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs,
+                        List<LayerTensors<MemorySegment, MemorySegment, MemorySegment>> layers,
+                        MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs,
                         Set<GgmlType> matrixTypes) {
         this.api = api;
         this.file = file;
