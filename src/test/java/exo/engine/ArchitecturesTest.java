@@ -1,5 +1,6 @@
 package exo.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,27 @@ class ArchitecturesTest {
             double agreement = teacherForcedAgreement(ggml, java, c.model().vocab());
             System.out.printf(Locale.ROOT, "%s: Java's top token is ggml's at %.0f%% of positions%n", c, 100 * agreement);
             assertTrue(agreement >= MIN_AGREEMENT, c + ": agreement " + agreement);
+        }
+    }
+
+    /** Both engines split in two slices give their own whole model's bits, for every architecture. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void slicesEqualTheWholeModel(TestArchitectures.Case c) throws Exception {
+        Path model = c.file();
+        int layers = c.model().layers();
+        int[] prompt = tokens(c.model().vocab(), 8);
+        try (GgmlEngine whole = GgmlEngine.open(model, 0, -1, 1, 64);
+             GgmlEngine head = GgmlEngine.open(model, 0, 1, 1, 64);
+             GgmlEngine tail = GgmlEngine.open(model, 1, -1, 1, 64);
+             JavaEngine javaWhole = JavaEngine.open(model, 0, -1, pool, 64);
+             JavaEngine javaHead = JavaEngine.open(model, 0, layers - 1, pool, 64);
+             JavaEngine javaTail = JavaEngine.open(model, layers - 1, -1, pool, 64)) {
+            Activations.Tokens in = new Activations.Tokens(prompt);
+            assertArrayEquals(logits(whole, prompt), ((Activations.Logits) tail.forward("s", 0,
+                    head.forward("s", 0, in), true)).data(), c + ": ggml");
+            assertArrayEquals(logits(javaWhole, prompt), ((Activations.Logits) javaTail.forward("s", 0,
+                    javaHead.forward("s", 0, in), true)).data(), c + ": Java");
         }
     }
 
