@@ -55,7 +55,7 @@ class DecodeBatchTest {
 
     static Stream<TestArchitectures.Case> batchedArchitectures() {
         return Stream.of(TestArchitectures.mixtral("Q4_K_M"), TestArchitectures.qwen2moe("Q8_0"),
-                TestArchitectures.deepseek3Mla("Q8_0"), TestArchitectures.gemma3("Q4_K_M"));
+                TestArchitectures.deepseek3Groups("Q8_0"), TestArchitectures.gemma3("Q4_K_M"));
     }
 
     private static void batchedStepsKeepTheirBits(Path model, int vocab, String kind, int sessions, int steps,
