@@ -68,7 +68,7 @@ public enum GgmlType {
     /** Whether the engine can build a tensor of this type. */
     public boolean computable() {
         return switch (this) {
-            case F32, F16, BF16, Q8_0, Q4_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> true;
+            case F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> true;
             default -> false;
         };
     }

@@ -51,6 +51,11 @@ public final class GgufWriter {
         return put(key, GgufValue.ofFloat32(value));
     }
 
+    /** A bool key (as {@code %s.expert_weights_norm}), one byte 0 or 1. */
+    public GgufWriter putBool(String key, boolean value) {
+        return put(key, GgufValue.ofBool(value));
+    }
+
     public GgufWriter putArray(String key, GgufArray value) {
         return put(key, GgufValue.ofArray(value));
     }

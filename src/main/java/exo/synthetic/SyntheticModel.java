@@ -2,6 +2,7 @@ package exo.synthetic;
 
 import exo.engine.ggml.GgmlQuants;
 import exo.engine.java.tensor.Quantizer;
+import exo.engine.model.ExpertConfig;
 import exo.gguf.GgmlType;
 import exo.gguf.GgufArray;
 import exo.gguf.GgufValueType;
@@ -9,34 +10,163 @@ import exo.gguf.GgufWriter;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * Writes a Llama-shaped GGUF with random weights that both engines load: for tests (small
- * shapes in every tensor type) and benchmarks (a 1B shape). Weights are uniform in
- * +-1/sqrt(fan-in) so activations stay near unit scale through the layers; norms are 1. The
- * vocabulary is a SentencePiece one (unk, bos, eos, 256 byte tokens, filler pieces) so that
- * llama.cpp accepts the file; tests feed token ids, not text.
+ * Writes a GGUF with random weights that both engines and llama.cpp load, with the keys, tensor
+ * names, shapes and types llama.cpp's converter and quantizer give the architecture: llama (with
+ * experts: Mixtral), qwen2, qwen3, qwen2moe, qwen3moe, deepseek2 (either attention layout),
+ * glm4moe (with its next-token-prediction block) and gemma3. For tests (small shapes in every
+ * tensor type) and benchmarks (a real model's shapes). Weights are uniform in +-1/sqrt(fan-in)
+ * so activations stay near unit scale through the layers; norms are near 1. The vocabulary is a
+ * SentencePiece one (unk, bos, eos, 256 byte tokens, filler pieces) so that llama.cpp accepts
+ * the file; tests feed token ids, not text.
+ *
+ * <p>The dense shape is the record's; what else the model has is in {@link Features}: its experts,
+ * its latent attention, Gemma's sliding window, GLM's prediction block and Q/K norms.
  */
 public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int headDim, int ffn, int vocab, int context,
-                             QuantMix mix, long seed, String architecture, boolean tiedEmbeddings) {
+                             QuantMix mix, long seed, String architecture, boolean tiedEmbeddings, Features features) {
+
+    /** The architectures this writer makes. */
+    static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2", "qwen3", "qwen2moe", "qwen3moe", "deepseek2",
+            "glm4moe", "gemma3");
+
+    /**
+     * A mixture of experts: {@code count} routed experts of width {@code ffn}, {@code used} per
+     * token, {@code shared} always-on ones (each {@code ffn} wide), the first {@code denseLead}
+     * layers dense; the router's gating, whether the chosen weights are renormalised and by what
+     * they are scaled, whether a selection bias ({@code exp_probs_b}) is written, and DeepSeek V3's
+     * expert groups ({@code groups} 0 for none).
+     */
+    public record Experts(int count, int used, int ffn, int shared, int denseLead, ExpertConfig.Gating gating,
+                          boolean normalize, float scale, boolean selectionBias, int groups, int groupsUsed) {
+        public Experts {
+            if (count < 2 || used < 1 || used > count || ffn < 1 || shared < 0 || denseLead < 0 || gating == null
+                    || groups < 0 || groups > 1 && (count % groups != 0 || groupsUsed < 1 || groupsUsed > groups)) {
+                throw new IllegalArgumentException("inconsistent synthetic experts");
+            }
+        }
+
+        /** Softmax routing of {@code used} of {@code count} experts of width {@code ffn}, nothing shared. */
+        public static Experts routed(int count, int used, int ffn) {
+            return new Experts(count, used, ffn, 0, 0, ExpertConfig.Gating.SOFTMAX, true, 1f, false, 0, 0);
+        }
+
+        public Experts withShared(int n) {
+            return new Experts(count, used, ffn, n, denseLead, gating, normalize, scale, selectionBias, groups, groupsUsed);
+        }
+
+        public Experts withDenseLead(int n) {
+            return new Experts(count, used, ffn, shared, n, gating, normalize, scale, selectionBias, groups, groupsUsed);
+        }
+
+        /** DeepSeek V3's routing: sigmoid scores, a selection bias, renormalised, times {@code weightScale}. */
+        public Experts sigmoid(float weightScale) {
+            return new Experts(count, used, ffn, shared, denseLead, ExpertConfig.Gating.SIGMOID, true, weightScale, true,
+                    groups, groupsUsed);
+        }
+
+        /** Softmax routing, not renormalised, times {@code weightScale} (DeepSeek V2). */
+        public Experts softmaxUnnormalised(float weightScale) {
+            return new Experts(count, used, ffn, shared, denseLead, ExpertConfig.Gating.SOFTMAX, false, weightScale,
+                    false, groups, groupsUsed);
+        }
+
+        /** Group-limited selection: the best {@code used} of {@code n} groups. */
+        public Experts withGroups(int n, int used) {
+            return new Experts(count, this.used, ffn, shared, denseLead, gating, normalize, scale, selectionBias, n, used);
+        }
+    }
+
+    /**
+     * DeepSeek's latent attention: query rank ({@code 0}: a plain attn_q, "lite"), latent rank,
+     * per-head unroped and roped key widths, value width; {@code split} writes attn_k_b and
+     * attn_v_b (files converted since mid-2025) instead of attn_kv_b, from the same random values;
+     * {@code yarnFactor} > 1 writes YaRN scaling with that factor.
+     */
+    public record Latent(int qRank, int kvRank, int nopeDim, int ropeDim, int valueDim, boolean split,
+                         float yarnFactor) {
+        public Latent {
+            if (qRank < 0 || kvRank < 1 || nopeDim < 1 || ropeDim < 2 || ropeDim % 2 != 0 || valueDim < 1) {
+                throw new IllegalArgumentException("inconsistent synthetic latent attention");
+            }
+        }
+
+        /** The same weights in the other attention layout. */
+        public Latent split(boolean split) {
+            return new Latent(qRank, kvRank, nopeDim, ropeDim, valueDim, split, yarnFactor);
+        }
+    }
+
+    /**
+     * What a model has beyond the dense shape.
+     *
+     * @param slidingWindow Gemma 3's local window (0: none)
+     * @param nextnLayers   GLM's next-token-prediction blocks after the layers
+     * @param qkNorm        GLM 4.5's per-head Q/K norms (GLM-4.5-Air has none)
+     */
+    public record Features(Experts experts, Latent latent, int slidingWindow, int nextnLayers, boolean qkNorm) {
+        public static final Features NONE = new Features(null, null, 0, 0, false);
+
+        public Features {
+            if (slidingWindow < 0 || nextnLayers < 0) {
+                throw new IllegalArgumentException("inconsistent synthetic features");
+            }
+        }
+    }
 
     /** A llama-architecture model with every matrix of {@code type} and heads of dim / heads. */
     public SyntheticModel(int dim, int layers, int heads, int kvHeads, int ffn, int vocab, int context, GgmlType type,
                           long seed) {
-        this(dim, layers, heads, kvHeads, dim / heads, ffn, vocab, context, QuantMix.uniform(type), seed, "llama", false);
+        this(dim, layers, heads, kvHeads, dim / heads, ffn, vocab, context, QuantMix.uniform(type), seed, "llama", false,
+                Features.NONE);
     }
 
-    /** The same shape as another architecture: qwen2 adds Q/K/V biases, qwen3 per-head Q/K norms. */
+    /**
+     * The same shape as another architecture: qwen2 adds Q/K/V biases, qwen3 per-head Q/K norms,
+     * gemma3 ties the output to the embedding (give it a window with {@link #withSlidingWindow}).
+     */
     public SyntheticModel as(String arch) {
         return new SyntheticModel(dim, layers, heads, kvHeads, headDim, ffn, vocab, context, mix, seed, arch,
-                tiedEmbeddings);
+                tiedEmbeddings || arch.equals("gemma3"), features);
     }
 
     /** The same shape with the tensor types llama.cpp's quantizer gives {@code quantization} (e.g. Q4_K_M). */
     public SyntheticModel quantized(String quantization) {
         return new SyntheticModel(dim, layers, heads, kvHeads, headDim, ffn, vocab, context, QuantMix.of(quantization),
-                seed, architecture, tiedEmbeddings);
+                seed, architecture, tiedEmbeddings, features);
+    }
+
+    public SyntheticModel withExperts(Experts experts) {
+        return with(new Features(experts, features.latent(), features.slidingWindow(), features.nextnLayers(),
+                features.qkNorm()));
+    }
+
+    public SyntheticModel withLatent(Latent latent) {
+        return with(new Features(features.experts(), latent, features.slidingWindow(), features.nextnLayers(),
+                features.qkNorm()));
+    }
+
+    public SyntheticModel withSlidingWindow(int window) {
+        return with(new Features(features.experts(), features.latent(), window, features.nextnLayers(), features.qkNorm()));
+    }
+
+    /** GLM: {@code n} prediction blocks after the layers, and Q/K norms or not. */
+    public SyntheticModel withGlm(int n, boolean qkNorm) {
+        return with(new Features(features.experts(), features.latent(), features.slidingWindow(), n, qkNorm));
+    }
+
+    /** The same weights with a different seed for the vocabulary-independent parts: another random model. */
+    public SyntheticModel withSeed(long newSeed) {
+        return new SyntheticModel(dim, layers, heads, kvHeads, headDim, ffn, vocab, context, mix, newSeed, architecture,
+                tiedEmbeddings, features);
+    }
+
+    private SyntheticModel with(Features f) {
+        return new SyntheticModel(dim, layers, heads, kvHeads, headDim, ffn, vocab, context, mix, seed, architecture,
+                tiedEmbeddings, f);
     }
 
     /**
@@ -53,7 +183,7 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
             default -> spec.architecture().id(); // the constructor refuses it: no synthetic writer yet
         };
         return new SyntheticModel(s.embedding(), s.layers(), s.heads(), s.kvHeads(), s.headDim(), s.ffn(), s.vocab(),
-                Math.min(spec.context(), 8192), QuantMix.of(quantization), 1, arch, s.tiedEmbeddings());
+                Math.min(spec.context(), 8192), QuantMix.of(quantization), 1, arch, s.tiedEmbeddings(), Features.NONE);
     }
 
     /** The type of most matrices (the mix's base). */
@@ -62,14 +192,38 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
     }
 
     public SyntheticModel {
+        if (features == null) {
+            throw new IllegalArgumentException("features must be given (Features.NONE for a dense model)");
+        }
         if (heads % kvHeads != 0 || vocab < 260 || headDim < 2 || headDim % 2 != 0) {
             throw new IllegalArgumentException("inconsistent synthetic shape");
         }
         if (mix.base().isQuantized() && (dim % 32 != 0 || ffn % 32 != 0)) {
             throw new IllegalArgumentException("dim and ffn must be multiples of 32 for quantized types");
         }
-        if (!java.util.Set.of("llama", "qwen2", "qwen3").contains(architecture)) {
+        if (!ARCHITECTURES.contains(architecture)) {
             throw new IllegalArgumentException("no synthetic " + architecture + " models");
+        }
+    }
+
+    /**
+     * Whether the architecture and the features fit together (checked when the file is made, so
+     * that the withers can be chained in any order).
+     */
+    private void checkFeatures() {
+        boolean moe = Set.of("qwen2moe", "qwen3moe", "deepseek2", "glm4moe").contains(architecture);
+        if (moe && features.experts() == null || !moe && !architecture.equals("llama") && features.experts() != null) {
+            throw new IllegalArgumentException(architecture + (moe ? " needs" : " has no") + " experts");
+        }
+        if (architecture.equals("deepseek2") != (features.latent() != null)) {
+            throw new IllegalArgumentException("latent attention is deepseek2's, and deepseek2 needs it");
+        }
+        if (architecture.equals("gemma3") != (features.slidingWindow() > 0)
+                || architecture.equals("gemma3") && !tiedEmbeddings) {
+            throw new IllegalArgumentException("a sliding window is gemma3's; gemma3 needs one, and a tied output");
+        }
+        if (architecture.equals("qwen2moe") && features.experts().shared() != 1) {
+            throw new IllegalArgumentException("qwen2moe has exactly one shared expert");
         }
     }
 
@@ -82,119 +236,334 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
      * {@link GgufWriter#fileSize()} cost nothing.
      */
     public GgufWriter writer() {
-        int qDim = heads * headDim;
-        int kvDim = kvHeads * headDim;
+        checkFeatures();
         String a = architecture;
+        Experts e = features.experts();
+        int blocks = layers + features.nextnLayers();
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", a)
                 .putString("general.name", "synthetic-" + a + "-" + dim + "x" + layers + "-" + mix.name())
                 .putUInt32("general.file_type", mix.fileType())
                 .putUInt32(a + ".context_length", context)
                 .putUInt32(a + ".embedding_length", dim)
-                .putUInt32(a + ".block_count", layers)
-                .putUInt32(a + ".feed_forward_length", ffn)
-                .putUInt32(a + ".rope.dimension_count", headDim)
+                .putUInt32(a + ".block_count", blocks)
+                .putUInt32(a + ".feed_forward_length", a.equals("llama") && e != null ? e.ffn() : ffn)
                 .putUInt32(a + ".attention.head_count", heads)
                 .putUInt32(a + ".attention.head_count_kv", kvHeads)
                 .putFloat32(a + ".attention.layer_norm_rms_epsilon", 1e-5f)
-                .putFloat32(a + ".rope.freq_base", 10000f)
+                .putFloat32(a + ".rope.freq_base", a.equals("gemma3") ? 1e6f : 10000f)
                 .putUInt32(a + ".vocab_size", vocab);
-        if (headDim != dim / heads) {
-            w.putUInt32(a + ".attention.key_length", headDim).putUInt32(a + ".attention.value_length", headDim);
+        if (features.latent() == null) {
+            w.putUInt32(a + ".rope.dimension_count", a.equals("glm4moe") ? headDim / 2 : headDim);
+            if (headDim != dim / heads || a.equals("gemma3") || a.equals("glm4moe")) {
+                w.putUInt32(a + ".attention.key_length", headDim).putUInt32(a + ".attention.value_length", headDim);
+            }
+        }
+        if (e != null) {
+            expertKeys(w, e);
+        }
+        if (features.latent() != null) {
+            latentKeys(w, features.latent());
+        }
+        if (a.equals("gemma3")) {
+            // Gemma 3's global layers scale their rope linearly; the local ones run at base 10000 unscaled.
+            w.putUInt32(a + ".attention.sliding_window", features.slidingWindow())
+                    .putString(a + ".rope.scaling.type", "linear").putFloat32(a + ".rope.scaling.factor", 8f);
+        }
+        if (features.nextnLayers() > 0) {
+            w.putUInt32(a + ".nextn_predict_layers", features.nextnLayers());
         }
         addVocabulary(w);
-        int salt = 0;
-        matrix(w, "token_embd.weight", vocab, dim, 1f, salt++);
-        for (int l = 0; l < layers; l++) {
+        Tensors t = new Tensors(w);
+        t.matrix("token_embd.weight", vocab, dim, 1f);
+        for (int l = 0; l < blocks; l++) {
             String p = "blk." + l + ".";
-            w.addF32(p + "attn_norm.weight", new long[] {dim}, ones(dim));
-            matrix(w, p + "attn_q.weight", qDim, dim, fanIn(dim), salt++);
-            matrix(w, p + "attn_k.weight", kvDim, dim, fanIn(dim), salt++);
-            matrix(w, p + "attn_v.weight", kvDim, dim, fanIn(dim), salt++);
-            if (a.equals("qwen2")) {
-                w.addF32(p + "attn_q.bias", new long[] {qDim}, uniform(qDim, 0f, 0.5f, salt++));
-                w.addF32(p + "attn_k.bias", new long[] {kvDim}, uniform(kvDim, 0f, 0.5f, salt++));
-                w.addF32(p + "attn_v.bias", new long[] {kvDim}, uniform(kvDim, 0f, 0.5f, salt++));
+            w.addF32(p + "attn_norm.weight", new long[] {dim}, t.norm(dim));
+            if (features.latent() != null) {
+                latentAttention(t, p, features.latent());
+            } else {
+                attention(t, p);
             }
-            if (a.equals("qwen3")) {
-                w.addF32(p + "attn_q_norm.weight", new long[] {headDim}, uniform(headDim, 1f, 0.5f, salt++));
-                w.addF32(p + "attn_k_norm.weight", new long[] {headDim}, uniform(headDim, 1f, 0.5f, salt++));
+            if (a.equals("gemma3")) {
+                w.addF32(p + "post_attention_norm.weight", new long[] {dim}, t.norm(dim));
             }
-            matrix(w, p + "attn_output.weight", dim, qDim, fanIn(qDim), salt++);
-            w.addF32(p + "ffn_norm.weight", new long[] {dim}, ones(dim));
-            matrix(w, p + "ffn_gate.weight", ffn, dim, fanIn(dim), salt++);
-            matrix(w, p + "ffn_up.weight", ffn, dim, fanIn(dim), salt++);
-            matrix(w, p + "ffn_down.weight", dim, ffn, fanIn(ffn), salt++);
+            w.addF32(p + (a.equals("glm4moe") ? "post_attention_norm.weight" : "ffn_norm.weight"), new long[] {dim},
+                    t.norm(dim));
+            if (e != null && l >= e.denseLead()) {
+                experts(t, p, e);
+            } else {
+                dense(t, p, "", ffn);
+            }
+            if (a.equals("gemma3")) {
+                w.addF32(p + "post_ffw_norm.weight", new long[] {dim}, t.norm(dim));
+            }
+            if (l >= layers) {
+                // GLM's prediction block: a full layer plus its own projection and norms (never computed).
+                t.matrix(p + "nextn.eh_proj.weight", dim, 2 * dim, fanIn(2 * dim));
+                w.addF32(p + "nextn.enorm.weight", new long[] {dim}, t.norm(dim));
+                w.addF32(p + "nextn.hnorm.weight", new long[] {dim}, t.norm(dim));
+            }
         }
-        w.addF32("output_norm.weight", new long[] {dim}, ones(dim));
+        w.addF32("output_norm.weight", new long[] {dim}, t.norm(dim));
         if (!tiedEmbeddings) {
             // A wider head than 1/sqrt(dim) separates the top logits, as a trained model's do.
-            matrix(w, "output.weight", vocab, dim, 4 * fanIn(dim), salt);
+            t.matrix("output.weight", vocab, dim, 4 * fanIn(dim));
         }
         return w;
     }
 
-    /** A rows x cols matrix of the type the mix gives it. */
-    private void matrix(GgufWriter w, String name, int rows, int cols, float scale, int salt) {
-        GgmlType t = mix.typeOf(name, cols, layers, heads / kvHeads, tiedEmbeddings);
-        w.addTensor(name, t, new long[] {cols, rows}, random(t, rows, cols, scale, salt));
+    private void expertKeys(GgufWriter w, Experts e) {
+        String a = architecture;
+        w.putUInt32(a + ".expert_count", e.count()).putUInt32(a + ".expert_used_count", e.used());
+        if (!a.equals("llama")) {
+            w.putUInt32(a + ".expert_feed_forward_length", e.ffn());
+        }
+        if (a.equals("qwen2moe")) {
+            w.putUInt32(a + ".expert_shared_feed_forward_length", e.shared() * e.ffn());
+        }
+        if (a.equals("deepseek2") || a.equals("glm4moe")) {
+            w.putUInt32(a + ".expert_shared_count", e.shared())
+                    .putUInt32(a + ".leading_dense_block_count", e.denseLead())
+                    .putFloat32(a + ".expert_weights_scale", e.scale())
+                    .putBool(a + ".expert_weights_norm", e.normalize())
+                    .putUInt32(a + ".expert_gating_func", e.gating().ggufValue());
+        }
+        if (e.groups() > 0) {
+            w.putUInt32(a + ".expert_group_count", e.groups()).putUInt32(a + ".expert_group_used_count", e.groupsUsed());
+        }
+    }
+
+    private void latentKeys(GgufWriter w, Latent l) {
+        String a = architecture;
+        if (l.qRank() > 0) {
+            w.putUInt32(a + ".attention.q_lora_rank", l.qRank());
+        }
+        w.putUInt32(a + ".attention.kv_lora_rank", l.kvRank()).putUInt32(a + ".rope.dimension_count", l.ropeDim())
+                .putFloat32(a + ".rope.scaling.yarn_log_multiplier", 0.1f);
+        if (l.split()) {
+            // The absorbed layout: one "KV head" holding the latent and the roped key.
+            w.putUInt32(a + ".attention.head_count_kv", 1)
+                    .putUInt32(a + ".attention.key_length", l.kvRank() + l.ropeDim())
+                    .putUInt32(a + ".attention.value_length", l.kvRank())
+                    .putUInt32(a + ".attention.key_length_mla", l.nopeDim() + l.ropeDim())
+                    .putUInt32(a + ".attention.value_length_mla", l.valueDim());
+        } else {
+            w.putUInt32(a + ".attention.key_length", l.nopeDim() + l.ropeDim())
+                    .putUInt32(a + ".attention.value_length", l.valueDim());
+        }
+        if (l.yarnFactor() > 1) {
+            w.putString(a + ".rope.scaling.type", "yarn").putFloat32(a + ".rope.scaling.factor", l.yarnFactor())
+                    .putUInt32(a + ".rope.scaling.original_context_length", Math.max(1, (int) (context / l.yarnFactor())));
+        }
+    }
+
+    private void attention(Tensors t, String p) {
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        GgufWriter w = t.w;
+        t.matrix(p + "attn_q.weight", qDim, dim, fanIn(dim));
+        t.matrix(p + "attn_k.weight", kvDim, dim, fanIn(dim));
+        t.matrix(p + "attn_v.weight", kvDim, dim, fanIn(dim));
+        if (Set.of("qwen2", "qwen2moe", "glm4moe").contains(architecture)) {
+            w.addF32(p + "attn_q.bias", new long[] {qDim}, t.uniform(qDim, 0f, 0.5f));
+            w.addF32(p + "attn_k.bias", new long[] {kvDim}, t.uniform(kvDim, 0f, 0.5f));
+            w.addF32(p + "attn_v.bias", new long[] {kvDim}, t.uniform(kvDim, 0f, 0.5f));
+        }
+        if (Set.of("qwen3", "qwen3moe", "gemma3").contains(architecture) || features.qkNorm()) {
+            w.addF32(p + "attn_q_norm.weight", new long[] {headDim}, t.uniform(headDim, 1f, 0.5f));
+            w.addF32(p + "attn_k_norm.weight", new long[] {headDim}, t.uniform(headDim, 1f, 0.5f));
+        }
+        t.matrix(p + "attn_output.weight", dim, qDim, fanIn(qDim));
+    }
+
+    private void latentAttention(Tensors t, String p, Latent l) {
+        int q = heads * (l.nopeDim() + l.ropeDim());
+        GgufWriter w = t.w;
+        if (l.qRank() > 0) {
+            t.matrix(p + "attn_q_a.weight", l.qRank(), dim, fanIn(dim));
+            w.addF32(p + "attn_q_a_norm.weight", new long[] {l.qRank()}, t.norm(l.qRank()));
+            t.matrix(p + "attn_q_b.weight", q, l.qRank(), fanIn(l.qRank()));
+        } else {
+            t.matrix(p + "attn_q.weight", q, dim, fanIn(dim));
+        }
+        t.matrix(p + "attn_kv_a_mqa.weight", l.kvRank() + l.ropeDim(), dim, fanIn(dim));
+        w.addF32(p + "attn_kv_a_norm.weight", new long[] {l.kvRank()}, t.norm(l.kvRank()));
+        int perHead = l.nopeDim() + l.valueDim();
+        long salt = t.next();
+        if (!l.split()) {
+            t.encoded(p + "attn_kv_b.weight", new long[] {l.kvRank(), (long) heads * perHead},
+                    () -> t.randomValues(heads * perHead, l.kvRank(), fanIn(l.kvRank()), salt));
+        } else {
+            // The converter's split of kv_b: k_b[p, c, h] = kv_b[c, h*(nope+v) + p], v_b[c, j, h] = kv_b[c, h*(nope+v) + nope + j].
+            t.encoded(p + "attn_k_b.weight", new long[] {l.nopeDim(), l.kvRank(), heads}, () -> {
+                float[] kvb = t.randomValues(heads * perHead, l.kvRank(), fanIn(l.kvRank()), salt);
+                float[] kb = new float[heads * l.kvRank() * l.nopeDim()];
+                for (int h = 0; h < heads; h++) {
+                    for (int c = 0; c < l.kvRank(); c++) {
+                        for (int n = 0; n < l.nopeDim(); n++) {
+                            kb[(h * l.kvRank() + c) * l.nopeDim() + n] = kvb[(h * perHead + n) * l.kvRank() + c];
+                        }
+                    }
+                }
+                return kb;
+            });
+            t.encoded(p + "attn_v_b.weight", new long[] {l.kvRank(), l.valueDim(), heads}, () -> {
+                float[] kvb = t.randomValues(heads * perHead, l.kvRank(), fanIn(l.kvRank()), salt);
+                float[] vb = new float[heads * l.valueDim() * l.kvRank()];
+                for (int h = 0; h < heads; h++) {
+                    System.arraycopy(kvb, (h * perHead + l.nopeDim()) * l.kvRank(), vb, h * l.valueDim() * l.kvRank(),
+                            l.valueDim() * l.kvRank());
+                }
+                return vb;
+            });
+        }
+        t.matrix(p + "attn_output.weight", dim, heads * l.valueDim(), fanIn(heads * l.valueDim()));
+    }
+
+    private void dense(Tensors t, String p, String suffix, int width) {
+        t.matrix(p + "ffn_gate" + suffix + ".weight", width, dim, fanIn(dim));
+        t.matrix(p + "ffn_up" + suffix + ".weight", width, dim, fanIn(dim));
+        t.matrix(p + "ffn_down" + suffix + ".weight", dim, width, fanIn(width));
+    }
+
+    private void experts(Tensors t, String p, Experts e) {
+        GgufWriter w = t.w;
+        // The router is F32 in every converted file; a wide one makes the choice of experts clear-cut.
+        w.addTensor(p + "ffn_gate_inp.weight", GgmlType.F32, new long[] {dim, e.count()},
+                t.bytes(GgmlType.F32, e.count(), dim, 4 * fanIn(dim)));
+        if (e.selectionBias() || architecture.equals("glm4moe")) {
+            w.addF32(p + "exp_probs_b.bias", new long[] {e.count()}, t.uniform(e.count(), 0f, 0.05f));
+        }
+        t.stack(p + "ffn_gate_exps.weight", e.ffn(), dim, e.count(), fanIn(dim));
+        t.stack(p + "ffn_up_exps.weight", e.ffn(), dim, e.count(), fanIn(dim));
+        t.stack(p + "ffn_down_exps.weight", dim, e.ffn(), e.count(), fanIn(e.ffn()));
+        if (e.shared() > 0) {
+            dense(t, p, "_shexp", e.shared() * e.ffn());
+        }
+        if (architecture.equals("qwen2moe")) {
+            w.addF32(p + "ffn_gate_inp_shexp.weight", new long[] {dim}, t.uniform(dim, 0f, fanIn(dim)));
+        }
+    }
+
+    /** The quantizer's view of this model: its file's block count, grouping and experts. */
+    private QuantMix.Model quantModel() {
+        Experts e = features.experts();
+        return new QuantMix.Model(layers + features.nextnLayers(), heads / kvHeads, e == null ? 0 : e.count(),
+                tiedEmbeddings);
     }
 
     private static float fanIn(int n) {
         return (float) (1 / Math.sqrt(n));
     }
 
-    /** n values uniform in center +- spread: biases around 0, norm weights around 1. */
-    private float[] uniform(int n, float center, float spread, int salt) {
-        SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + salt);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (center + (rnd.nextDouble() * 2 - 1) * spread);
+    /** Adds tensors to a writer, each with its own seed (salt) so every tensor's values are reproducible. */
+    private final class Tensors {
+        final GgufWriter w;
+        private long salt;
+
+        Tensors(GgufWriter w) {
+            this.w = w;
         }
-        return a;
-    }
 
-    private static float[] ones(int n) {
-        float[] a = new float[n];
-        java.util.Arrays.fill(a, 1f);
-        return a;
-    }
+        long next() {
+            return salt++;
+        }
 
-    /** Quantized bytes of a rows x cols matrix, generated row by row when the file is written. */
-    private GgufWriter.TensorBytes random(GgmlType type, int rows, int cols, float scale, int salt) {
-        return () -> {
-            SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + salt);
-            long rowBytes = type.byteSize(cols);
-            MemorySegment out = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes * rows)]);
-            float[] row = new float[cols];
-            GgmlQuants native_ = JAVA_ENCODED.contains(type) ? null : GgmlQuants.bundled();
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    row[c] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
-                }
-                if (native_ == null) {
-                    encode(type, row, out, r * rowBytes);
-                } else {
-                    MemorySegment.copy(MemorySegment.ofArray(native_.quantize(type, row, 1, cols)), 0, out,
-                            r * rowBytes, rowBytes);
-                }
+        /** A rows x cols matrix of the type the mix gives it. */
+        void matrix(String name, int rows, int cols, float scale) {
+            GgmlType type = mix.typeOf(name, cols, quantModel());
+            w.addTensor(name, type, new long[] {cols, rows}, bytes(type, rows, cols, scale));
+        }
+
+        /** {@code count} matrices of rows x cols (GGUF dims {cols, rows, count}) of the type the mix gives them. */
+        void stack(String name, int rows, int cols, int count, float scale) {
+            GgmlType type = mix.typeOf(name, cols, quantModel());
+            w.addTensor(name, type, new long[] {cols, rows, count}, bytes(type, rows * count, cols, scale));
+        }
+
+        /** A tensor of the type the mix gives it, from values computed when it is written. */
+        void encoded(String name, long[] dims, java.util.function.Supplier<float[]> values) {
+            GgmlType type = mix.typeOf(name, (int) dims[0], quantModel());
+            int cols = (int) dims[0];
+            w.addTensor(name, type, dims, () -> encode(type, values.get(), cols));
+        }
+
+        /** Random bytes of rows x cols, generated row by row when written. */
+        GgufWriter.TensorBytes bytes(GgmlType type, int rows, int cols, float scale) {
+            long s = next();
+            return () -> encodeRows(type, rows, cols, scale, s);
+        }
+
+        /** The values {@link #bytes} would generate for salt {@code s}, as F32. */
+        float[] randomValues(int rows, int cols, float scale, long s) {
+            SplittableRandom rnd = random(s);
+            float[] out = new float[rows * cols];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
             }
             return out;
-        };
+        }
+
+        /** n values uniform in center +- spread: biases around 0, norm weights around 1. */
+        float[] uniform(int n, float center, float spread) {
+            SplittableRandom rnd = random(next());
+            float[] a = new float[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = (float) (center + (rnd.nextDouble() * 2 - 1) * spread);
+            }
+            return a;
+        }
+
+        /** Norm weights near 1 (so that a missed norm shows). */
+        float[] norm(int n) {
+            return uniform(n, 1f, 0.25f);
+        }
+    }
+
+    private SplittableRandom random(long salt) {
+        return new SplittableRandom(seed * 1_000_003L + salt);
+    }
+
+    /** rows x cols values uniform in +-scale, generated and encoded row by row (a large model never sits in memory as F32). */
+    private MemorySegment encodeRows(GgmlType type, int rows, int cols, float scale, long salt) {
+        SplittableRandom rnd = random(salt);
+        long rowBytes = type.byteSize(cols);
+        MemorySegment out = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes * rows)]);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                row[c] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+            }
+            encodeRow(type, row, out, r * rowBytes);
+        }
+        return out;
+    }
+
+    private static MemorySegment encode(GgmlType type, float[] values, int cols) {
+        int rows = values.length / cols;
+        long rowBytes = type.byteSize(cols);
+        MemorySegment out = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes * rows)]);
+        for (int r = 0; r < rows; r++) {
+            encodeRow(type, java.util.Arrays.copyOfRange(values, r * cols, (r + 1) * cols), out, r * rowBytes);
+        }
+        return out;
     }
 
     /** Types exo encodes itself, bit for bit as llama.cpp does; the others go through llama.cpp's quantizer. */
-    private static final java.util.Set<GgmlType> JAVA_ENCODED =
+    private static final Set<GgmlType> JAVA_ENCODED =
             java.util.EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
 
-    private static void encode(GgmlType type, float[] row, MemorySegment out, long offset) {
+    private static void encodeRow(GgmlType type, float[] row, MemorySegment out, long offset) {
         switch (type) {
-            case F32 -> MemorySegment.copy(row, 0, out, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), offset, row.length);
+            case F32 -> MemorySegment.copy(row, 0, out,
+                    java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), offset,
+                    row.length);
             case F16 -> Quantizer.toF16(row, 0, row.length, out, offset);
             case BF16 -> Quantizer.toBF16(row, 0, row.length, out, offset);
             case Q8_0 -> Quantizer.toQ8_0(row, 0, row.length, out, offset);
             case Q4_0 -> Quantizer.toQ4_0(row, 0, row.length, out, offset);
-            default -> throw new IllegalArgumentException("no synthetic models of type " + type);
+            default -> MemorySegment.copy(MemorySegment.ofArray(GgmlQuants.bundled().quantize(type, row, 1, row.length)),
+                    0, out, offset, type.byteSize(row.length));
         }
     }
 

@@ -37,8 +37,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * weights for all of them, which is most of a step's time when memory bandwidth bounds it.
  * Each session's result has the bits of its step run alone; so steps share graphs only on the
  * CPU and for weight types whose product kernel does not depend on the number of columns
- * ({@link GgmlWeights#COLUMN_EXACT}: the quantized types people download). F32 and F16 slices,
- * and GPUs, run one step per graph.
+ * ({@link GgmlWeights#COLUMN_EXACT}: the quantized types people download). Experts of any type
+ * qualify ({@code ggml_mul_mat_id} takes each column on its own), and the F32 routers of a
+ * mixture of experts are multiplied one column at a time. F32 and F16 slices, and GPUs, run one
+ * step per graph.
  */
 public final class GgmlEngine implements InferenceEngine {
     /** Positions per graph: llama.cpp's default n_ubatch. */
@@ -295,7 +297,8 @@ public final class GgmlEngine implements InferenceEngine {
             throw new IllegalStateException("the ggml engine for " + shard + " is closed");
         }
         GgmlKvCache cache = sessions.computeIfAbsent(session,
-                s -> new GgmlKvCache(api, backend.bufferType(), shard.layerCount(), config.kvDim(), contextLength));
+                s -> new GgmlKvCache(api, backend.bufferType(), shard.layerCount(), config.keyCacheWidth(),
+                        config.valueCacheWidth(), contextLength));
         if (position < 0 || position > cache.length()) {
             throw new IllegalStateException("session " + session + " holds " + cache.length()
                     + " positions; cannot run from position " + position);
@@ -350,7 +353,8 @@ public final class GgmlEngine implements InferenceEngine {
         }
         try (ForwardGraph g = new ForwardGraph(api, config, shard.layerCount(), b)) {
             boolean hostEmbedding = shard.isFirst() && weights.tokenEmbedding == null;
-            g.buildDecode(weights, caches, positions, kvCells, shard.isFirst() && !hostEmbedding, shard.isLast());
+            g.buildDecode(weights, shard.start(), caches, positions, kvCells, input(shard.isFirst(), hostEmbedding),
+                    shard.isLast());
             backend.allocate(g.graph);
             if (shard.isFirst()) {
                 int[] ids = batch.stream().mapToInt(step -> step.ids[0]).toArray();
@@ -369,8 +373,7 @@ public final class GgmlEngine implements InferenceEngine {
             }
             api.backend.ggml_backend_tensor_set(g.positions, MemorySegment.ofArray(positions), 0, 4L * b);
             for (int i = 0; i < b; i++) {
-                float[] mask = causalMask(1, positions[i], kvCells[i]);
-                api.backend.ggml_backend_tensor_set(g.masks[i], MemorySegment.ofArray(mask), 0, 4L * mask.length);
+                setMasks(g, i, 1, positions[i], kvCells[i]);
             }
             backend.compute(g.graph);
             int width = shard.isLast() ? config.vocab() : dim;
@@ -454,7 +457,8 @@ public final class GgmlEngine implements InferenceEngine {
             // A chunk whose logits nobody wants still runs the head (llama.cpp's pruning keeps it small).
             // A head whose weights went to a GPU gets its embedding rows from the host, as a hidden state.
             boolean hostEmbedding = ids != null && weights.tokenEmbedding == null;
-            g.build(weights, cache, m, p0, kvCells, shard.isFirst() && !hostEmbedding, shard.isLast(), oneRow);
+            g.build(weights, shard.start(), cache, m, p0, kvCells, input(ids != null, hostEmbedding), shard.isLast(),
+                    oneRow);
             backend.allocate(g.graph);
             if (hostEmbedding) {
                 float[] rows = weights.embed(Arrays.copyOfRange(ids, from, from + m));
@@ -472,8 +476,7 @@ public final class GgmlEngine implements InferenceEngine {
                 pos[i] = p0 + i;
             }
             api.backend.ggml_backend_tensor_set(g.positions, MemorySegment.ofArray(pos), 0, 4L * m);
-            float[] mask = causalMask(m, p0, kvCells);
-            api.backend.ggml_backend_tensor_set(g.mask, MemorySegment.ofArray(mask), 0, 4L * mask.length);
+            setMasks(g, 0, m, p0, kvCells);
             if (g.outputRows != null) {
                 api.backend.ggml_backend_tensor_set(g.outputRows, MemorySegment.ofArray(new int[] {m - 1}), 0, 4);
             }
@@ -488,16 +491,37 @@ public final class GgmlEngine implements InferenceEngine {
         }
     }
 
+    private static ForwardGraph.Input input(boolean tokens, boolean hostEmbedding) {
+        return !tokens ? ForwardGraph.Input.HIDDEN
+                : hostEmbedding ? ForwardGraph.Input.EMBEDDINGS : ForwardGraph.Input.TOKENS;
+    }
+
+    /** Session {@code i}'s masks in graph {@code g}: causal, and sliding-window where the model has it. */
+    private void setMasks(ForwardGraph g, int i, int m, int p0, int kvCells) {
+        if (g.masks.get(i) != null) {
+            float[] mask = causalMask(m, p0, kvCells, Integer.MAX_VALUE);
+            api.backend.ggml_backend_tensor_set(g.masks.get(i), MemorySegment.ofArray(mask), 0, 4L * mask.length);
+        }
+        if (g.slidingMasks.get(i) != null) {
+            float[] sliding = causalMask(m, p0, kvCells, config.slidingWindow().orElseThrow().window());
+            api.backend.ggml_backend_tensor_set(g.slidingMasks.get(i), MemorySegment.ofArray(sliding), 0,
+                    4L * sliding.length);
+        }
+    }
+
     /**
-     * llama.cpp's KQ mask: row i (the query at position p0 + i) sees cells at positions
-     * <= p0 + i (0), and not later or empty cells (-inf); rows past m pad the mask to 64.
+     * llama.cpp's KQ mask: row i (the query at position p = p0 + i) sees cells at positions
+     * <= p (0), and not later or empty cells (-inf), nor (a sliding window's mask) cells
+     * {@code window} or more positions back; rows past m pad the mask to 64.
      */
-    static float[] causalMask(int m, int p0, int kvCells) {
+    static float[] causalMask(int m, int p0, int kvCells, int window) {
         int rows = ForwardGraph.padMask(m);
         float[] mask = new float[rows * kvCells];
         Arrays.fill(mask, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < m; i++) {
-            Arrays.fill(mask, i * kvCells, i * kvCells + p0 + i + 1, 0f);
+            int p = p0 + i;
+            int from = (int) Math.max(0, (long) p - window + 1);
+            Arrays.fill(mask, i * kvCells + from, i * kvCells + p + 1, 0f);
         }
         return mask;
     }

@@ -8,16 +8,18 @@ import java.lang.foreign.MemorySegment;
 /**
  * One session's keys and values for a shard's layers, laid out as llama.cpp lays out its
  * unified cache (F16, the default of llama.cpp's users): per layer, K is position-major rows of
- * kv_heads x head_dim; V is stored transposed (dimension-major rows of {@code capacity}
- * positions) so that attention's V x softmax product reads contiguous rows, as llama.cpp does
- * without flash attention.
+ * {@code keyWidth} (kv_heads x head_dim; latent attention's compressed layout: the latent and
+ * the roped key); V is stored transposed (dimension-major rows of {@code capacity} positions) so
+ * that attention's V x softmax product reads contiguous rows, as llama.cpp does without flash
+ * attention. With {@code valueWidth} 0 there is no V: values are read from the keys' latent.
+ * Sliding-window layers keep every position, as b4916 does, and mask.
  *
  * <p>Unlike llama.cpp it does not reserve the whole context at once: capacity starts at 256
  * positions and doubles, copying what is held, so a short chat on a long-context model stays
  * small. Capacity is a multiple of 32, llama.cpp's padding of the attended cells. A GPU's
  * cache, which the CPU cannot copy, is made whole at once.
  */
-final class GgmlKvCache implements AutoCloseable {
+final class GgmlKvCache implements AutoCloseable, exo.engine.ggml.graph.LayerCache {
     static final GgmlType TYPE = GgmlType.F16;
     private static final int ELEMENT = 2;
     private static final int INITIAL = 256;
@@ -26,7 +28,8 @@ final class GgmlKvCache implements AutoCloseable {
     private final GgmlApi api;
     private final MemorySegment bufferType;
     private final int layers;
-    private final int kvDim;
+    private final int keyWidth;
+    private final int valueWidth;
     private final int maxPositions;
     private MemorySegment context;
     private MemorySegment buffer;
@@ -35,11 +38,12 @@ final class GgmlKvCache implements AutoCloseable {
     private int capacity;
     private int length;
 
-    GgmlKvCache(GgmlApi api, MemorySegment bufferType, int layers, int kvDim, int maxPositions) {
+    GgmlKvCache(GgmlApi api, MemorySegment bufferType, int layers, int keyWidth, int valueWidth, int maxPositions) {
         this.api = api;
         this.bufferType = bufferType;
         this.layers = layers;
-        this.kvDim = kvDim;
+        this.keyWidth = keyWidth;
+        this.valueWidth = valueWidth;
         this.maxPositions = pad(maxPositions);
         // A cache the CPU can address grows by copying; a GPU's is made whole at once, as llama.cpp makes it.
         allocate(api.devices.ggml_backend_buft_is_host(bufferType) ? Math.min(this.maxPositions, INITIAL) : this.maxPositions);
@@ -61,21 +65,23 @@ final class GgmlKvCache implements AutoCloseable {
         return capacity;
     }
 
-    MemorySegment keys(int layer) {
+    @Override
+    public MemorySegment keys(int layer) {
         return keys[layer];
     }
 
-    MemorySegment values(int layer) {
-        return values[layer];
+    @Override
+    public MemorySegment values(int layer) {
+        return valueWidth == 0 ? MemorySegment.NULL : values[layer];
     }
 
-    /** Bytes of one K row (one position). */
-    long keyRowBytes() {
-        return (long) kvDim * ELEMENT;
+    @Override
+    public long keyRowBytes() {
+        return (long) keyWidth * ELEMENT;
     }
 
-    /** Bytes of one V row (one dimension across {@link #capacity()} positions). */
-    long valueRowBytes() {
+    @Override
+    public long valueRowBytes() {
         return (long) capacity * ELEMENT;
     }
 
@@ -95,15 +101,15 @@ final class GgmlKvCache implements AutoCloseable {
         allocate(Math.min(maxPositions, Math.max(needed, capacity * 2)));
         MemorySegment oldBase = base(oldBuffer, oldCapacity);
         MemorySegment newBase = base(buffer, capacity);
-        long oldLayerBytes = 2L * oldCapacity * kvDim * ELEMENT;
-        long newLayerBytes = 2L * capacity * kvDim * ELEMENT;
+        long oldLayerBytes = layerBytes(oldCapacity);
+        long newLayerBytes = layerBytes(capacity);
         for (int l = 0; l < layers; l++) {
             // K: the first oldCapacity rows move as one block.
-            MemorySegment.copy(oldBase, l * oldLayerBytes, newBase, l * newLayerBytes, (long) oldCapacity * kvDim * ELEMENT);
+            MemorySegment.copy(oldBase, l * oldLayerBytes, newBase, l * newLayerBytes, (long) oldCapacity * keyWidth * ELEMENT);
             // V: each dimension's row of positions moves to its longer row.
-            long oldV = l * oldLayerBytes + (long) oldCapacity * kvDim * ELEMENT;
-            long newV = l * newLayerBytes + (long) capacity * kvDim * ELEMENT;
-            for (int d = 0; d < kvDim; d++) {
+            long oldV = l * oldLayerBytes + (long) oldCapacity * keyWidth * ELEMENT;
+            long newV = l * newLayerBytes + (long) capacity * keyWidth * ELEMENT;
+            for (int d = 0; d < valueWidth; d++) {
                 MemorySegment.copy(oldBase, oldV + (long) d * oldCapacity * ELEMENT,
                         newBase, newV + (long) d * capacity * ELEMENT, (long) oldCapacity * ELEMENT);
             }
@@ -113,7 +119,12 @@ final class GgmlKvCache implements AutoCloseable {
     }
 
     private MemorySegment base(MemorySegment buf, int cap) {
-        return api.backend.ggml_backend_buffer_get_base(buf).reinterpret(2L * layers * cap * kvDim * ELEMENT);
+        return api.backend.ggml_backend_buffer_get_base(buf).reinterpret(layers * layerBytes(cap));
+    }
+
+    /** One layer's K then V for {@code positions} positions. */
+    private long layerBytes(int positions) {
+        return (long) positions * (keyWidth + valueWidth) * ELEMENT;
     }
 
     /** A context of 2 x layers tensor headers and one zeroed buffer holding them back to back. */
@@ -125,7 +136,7 @@ final class GgmlKvCache implements AutoCloseable {
         if (MemorySegment.NULL.equals(ctx)) {
             throw new OutOfMemoryError("ggml_init failed for a KV cache");
         }
-        long layerBytes = 2L * positions * kvDim * ELEMENT;
+        long layerBytes = layerBytes(positions);
         MemorySegment buf = api.backend.ggml_backend_buft_alloc_buffer(bufferType, layers * layerBytes);
         if (MemorySegment.NULL.equals(buf)) {
             api.ops.ggml_free(ctx);
@@ -137,11 +148,14 @@ final class GgmlKvCache implements AutoCloseable {
         MemorySegment[] k = new MemorySegment[layers];
         MemorySegment[] v = new MemorySegment[layers];
         for (int l = 0; l < layers; l++) {
-            k[l] = api.ops.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * kvDim);
-            v[l] = api.ops.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * kvDim);
             long at = base.address() + l * layerBytes;
+            k[l] = api.ops.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * keyWidth);
             api.backend.ggml_backend_tensor_alloc(buf, k[l], MemorySegment.ofAddress(at));
-            api.backend.ggml_backend_tensor_alloc(buf, v[l], MemorySegment.ofAddress(at + layerBytes / 2));
+            if (valueWidth > 0) {
+                v[l] = api.ops.ggml_new_tensor_1d(ctx, TYPE.id(), (long) positions * valueWidth);
+                api.backend.ggml_backend_tensor_alloc(buf, v[l],
+                        MemorySegment.ofAddress(at + (long) positions * keyWidth * ELEMENT));
+            }
         }
         this.context = ctx;
         this.buffer = buf;

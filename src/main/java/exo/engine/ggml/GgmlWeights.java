@@ -1,6 +1,8 @@
 package exo.engine.ggml;
 
+import exo.engine.model.LayerTensors;
 import exo.engine.model.ModelConfig;
+import exo.engine.model.TensorSource;
 import exo.engine.model.ModelTensors;
 import exo.gguf.GgmlType;
 import exo.engine.model.UnsupportedModelException;
@@ -26,13 +28,6 @@ import java.util.Set;
  */
 final class GgmlWeights implements AutoCloseable {
 
-    /** One block's tensors; {@code bq..bv}, {@code qNorm/kNorm} are NULL where the architecture has none. */
-    record Layer(MemorySegment attnNorm, MemorySegment wq, MemorySegment wk, MemorySegment wv,
-                 MemorySegment bq, MemorySegment bk, MemorySegment bv, MemorySegment qNorm, MemorySegment kNorm,
-                 MemorySegment wo, MemorySegment ffnNorm, MemorySegment wGate, MemorySegment wUp,
-                 MemorySegment wDown) {
-    }
-
     /** ggml's TENSOR_ALIGNMENT: buffers made from a pointer must start on it. */
     private static final long TENSOR_ALIGNMENT = 32;
 
@@ -43,11 +38,16 @@ final class GgmlWeights implements AutoCloseable {
     private final GgufFile file;
     private final int dim;
     final MemorySegment tokenEmbedding; // [dim, vocab] or NULL unless first and read in place
-    final Layer[] layers;               // index 0 = shard.start
+    final List<LayerTensors<MemorySegment, MemorySegment, MemorySegment>> layers; // index 0 = shard.start
     final MemorySegment outputNorm;     // [dim] or NULL unless last
     final MemorySegment output;         // [dim, vocab] or NULL unless last; token_embd when tied
-    final MemorySegment ropeFreqs;      // [rope_dim / 2] or NULL
-    /** The types of the matrices multiplied (not the embedding, which is only looked up). */
+    final MemorySegment ropeFreqs;      // [rope_dim / 2] or null
+    /**
+     * The types of the weights multiplied with all of a graph's columns at once: the matrices
+     * (not the embedding, which is only looked up; not the F32 routers, which a decode batch
+     * multiplies one column at a time; not the experts, whose ggml_mul_mat_id takes every column
+     * on its own).
+     */
     final Set<GgmlType> matrixTypes;
 
     /**
@@ -62,7 +62,8 @@ final class GgmlWeights implements AutoCloseable {
 
     private GgmlWeights(GgmlApi api, GgufFile file, int dim, MemorySegment context, MemorySegment buffer,
                         MemorySegment repacked, MemorySegment tokenEmbedding,
-                        Layer[] layers, MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs,
+                        List<LayerTensors<MemorySegment, MemorySegment, MemorySegment>> layers,
+                        MemorySegment outputNorm, MemorySegment output, MemorySegment ropeFreqs,
                         Set<GgmlType> matrixTypes) {
         this.api = api;
         this.file = file;
@@ -71,7 +72,7 @@ final class GgmlWeights implements AutoCloseable {
         this.buffer = buffer;
         this.repacked = repacked;
         this.tokenEmbedding = tokenEmbedding;
-        this.layers = layers;
+        this.layers = List.copyOf(layers);
         this.outputNorm = outputNorm;
         this.output = output;
         this.ropeFreqs = ropeFreqs;
@@ -93,7 +94,7 @@ final class GgmlWeights implements AutoCloseable {
             throw new GgufFormatException(file.path().getFileName() + ": tensor data starts at an address not "
                     + "aligned to " + TENSOR_ALIGNMENT + " bytes (general.alignment below 32?); ggml cannot map it");
         }
-        int maxTensors = 16 * shard.layerCount() + 8;
+        int maxTensors = 32 * shard.layerCount() + 8;
         MemorySegment context;
         try (Arena arena = Arena.ofConfined()) {
             context = api.ops.ggml_init(maxTensors * api.ops.ggml_tensor_overhead(), true, arena);
@@ -114,24 +115,9 @@ final class GgmlWeights implements AutoCloseable {
             if (shard.isFirst() && upload != null) {
                 ModelTensors.matrix(file, "token_embd.weight", c.vocab(), c.dim());
             }
-            Layer[] layers = new Layer[shard.layerCount()];
+            List<LayerTensors<MemorySegment, MemorySegment, MemorySegment>> layers = new ArrayList<>();
             for (int l = shard.start(); l < shard.end(); l++) {
-                String p = "blk." + l + ".";
-                layers[l - shard.start()] = new Layer(
-                        in.vector(p + "attn_norm.weight", c.dim()),
-                        in.matrix(p + "attn_q.weight", c.qDim(), c.dim()),
-                        in.matrix(p + "attn_k.weight", c.kvDim(), c.dim()),
-                        in.matrix(p + "attn_v.weight", c.kvDim(), c.dim()),
-                        c.qkvBias() ? in.vector(p + "attn_q.bias", c.qDim()) : MemorySegment.NULL,
-                        c.qkvBias() ? in.vector(p + "attn_k.bias", c.kvDim()) : MemorySegment.NULL,
-                        c.qkvBias() ? in.vector(p + "attn_v.bias", c.kvDim()) : MemorySegment.NULL,
-                        c.qkNorm() ? in.vector(p + "attn_q_norm.weight", c.headDim()) : MemorySegment.NULL,
-                        c.qkNorm() ? in.vector(p + "attn_k_norm.weight", c.headDim()) : MemorySegment.NULL,
-                        in.matrix(p + "attn_output.weight", c.dim(), c.qDim()),
-                        in.vector(p + "ffn_norm.weight", c.dim()),
-                        in.matrix(p + "ffn_gate.weight", c.ffn(), c.dim()),
-                        in.matrix(p + "ffn_up.weight", c.ffn(), c.dim()),
-                        in.matrix(p + "ffn_down.weight", c.dim(), c.ffn()));
+                layers.add(LayerTensors.read(c, l, in));
             }
             MemorySegment outputNorm = null;
             MemorySegment output = null;
@@ -143,7 +129,7 @@ final class GgmlWeights implements AutoCloseable {
                         ? embedding : in.matrix(name, c.vocab(), c.dim());
             }
             MemorySegment ropeFreqs = file.tensorInfo("rope_freqs.weight") != null
-                    ? in.vector("rope_freqs.weight", c.ropeDim() / 2) : MemorySegment.NULL;
+                    ? in.vector("rope_freqs.weight", c.rope().dims() / 2) : null;
             if (upload != null) {
                 buffer = upload(api, file, context, upload, in.uploads());
             }
@@ -260,31 +246,67 @@ final class GgmlWeights implements AutoCloseable {
      * the mapped file's buffer, or (for a GPU) listed in {@code uploads} to be copied once all are made.
      */
     private record Maker(GgmlApi api, GgufFile file, MemorySegment context, MemorySegment buffer, boolean inPlace,
-                         List<Repack> repack, List<Repack> uploads, Set<GgmlType> types) {
-        MemorySegment matrix(String name, int rows, int cols) {
+                         List<Repack> repack, List<Repack> uploads, Set<GgmlType> types)
+            implements TensorSource<MemorySegment, MemorySegment, MemorySegment> {
+        @Override
+        public MemorySegment matrix(String name, int rows, int cols) {
             GgufTensorInfo t = ModelTensors.matrix(file, name, rows, cols);
-            types.add(t.type());
-            if (cols % t.type().blockSize() != 0) {
-                throw new GgufFormatException("tensor " + name + " has rows of " + cols
-                        + " elements, not whole " + t.type() + " blocks");
+            wholeBlocks(name, t, cols);
+            // Routers (and Qwen2 MoE's shared-expert gate) are multiplied column by column in a decode batch.
+            if (!name.endsWith("ffn_gate_inp.weight") && !name.endsWith("ffn_gate_inp_shexp.weight")) {
+                types.add(t.type());
             }
             MemorySegment tensor = api.ops.ggml_new_tensor_2d(context, t.type().id(), cols, rows);
             // The repacked Q4_0 kernel takes rows in groups of 8 (ggml_aarch64_get_optimal_repack_type on AVX2).
-            if (inPlace && t.type() == GgmlType.Q4_0 && rows % 8 == 0 && !name.equals("token_embd.weight")
-                    && !MemorySegment.NULL.equals(api.backend.ggml_backend_cpu_aarch64_buffer_type())) {
+            if (repackable(t, rows) && !name.equals("token_embd.weight")) {
                 repack.add(new Repack(t, tensor));
                 return tensor;
             }
             return place(t, tensor);
         }
 
-        MemorySegment vector(String name, int n) {
+        @Override
+        public MemorySegment stack(String name, int rows, int cols, int count) {
+            GgufTensorInfo t = ModelTensors.stack(file, name, rows, cols, count);
+            wholeBlocks(name, t, cols);
+            MemorySegment tensor = api.ops.ggml_new_tensor_3d(context, t.type().id(), cols, rows, count);
+            if (name.endsWith("_exps.weight")) {
+                // Experts go through ggml_mul_mat_id, which llama.cpp b4916 repacks for Q4_0 as it does matrices.
+                if (repackable(t, rows)) {
+                    repack.add(new Repack(t, tensor));
+                    return tensor;
+                }
+            } else {
+                types.add(t.type()); // latent attention's per-head key projection multiplies all columns
+            }
+            return place(t, tensor);
+        }
+
+        @Override
+        public MemorySegment vector(String name, int n) {
             GgufTensorInfo t = ModelTensors.vector(file, name, n);
             // ggml multiplies and adds these to F32 activations; llama.cpp's converter always writes them F32.
             if (t.type() != GgmlType.F32) {
                 throw new UnsupportedModelException("tensor " + name + " is " + t.type() + "; norms and biases must be F32");
             }
             return place(t, api.ops.ggml_new_tensor_1d(context, t.type().id(), n));
+        }
+
+        @Override
+        public boolean has(String name) {
+            return file.tensorInfo(name) != null;
+        }
+
+        private boolean repackable(GgufTensorInfo t, int rows) {
+            return inPlace && t.type() == GgmlType.Q4_0 && rows % 8 == 0
+                    && !MemorySegment.NULL.equals(api.backend.ggml_backend_cpu_aarch64_buffer_type());
+        }
+
+        private static void wholeBlocks(String name, GgufTensorInfo t, int cols) {
+            if (cols % t.type().blockSize() != 0) {
+                throw new GgufFormatException("tensor " + name + " has rows of " + cols
+                        + " elements, not whole " + t.type() + " blocks");
+            }
         }
 
         private MemorySegment place(GgufTensorInfo t, MemorySegment tensor) {

@@ -11,6 +11,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import exo.engine.model.ModelConfig;
+import exo.engine.java.forward.ArchitectureForward;
+import exo.engine.java.forward.ForwardPass;
+import exo.engine.java.forward.KvCache;
+import exo.engine.java.forward.VectorOps;
 
 /**
  * The pure-Java engine: runs layers [start, end) of a GGUF model for many sessions. Weights
@@ -26,7 +30,7 @@ public final class JavaEngine implements InferenceEngine {
     private final ModelConfig config;
     private final Shard shard;
     private final ShardWeights weights;
-    private final Rope rope;
+    private final ArchitectureForward architecture;
     private final WorkerPool pool;
     private final Matmul.Activations activations;
     private final int contextLength;
@@ -41,7 +45,7 @@ public final class JavaEngine implements InferenceEngine {
         this.pool = pool;
         this.contextLength = contextLength;
         this.weights = ShardWeights.load(file, config, shard);
-        this.rope = new Rope(config, weights.ropeFreqs());
+        this.architecture = ArchitectureForward.of(config);
     }
 
     /**
@@ -122,7 +126,7 @@ public final class JavaEngine implements InferenceEngine {
     @Override
     public Activations forward(String session, int position, Activations input, boolean allLogits) {
         KvCache cache = sessions.computeIfAbsent(session,
-                s -> new KvCache(shard.layerCount(), config.kvDim(), contextLength));
+                s -> new KvCache(shard.layerCount(), config.keyCacheWidth(), config.valueCacheWidth(), contextLength));
         synchronized (cache) {
             if (position < 0 || position > cache.length()) {
                 throw new IllegalStateException("session " + session + " holds " + cache.length()
@@ -144,8 +148,10 @@ public final class JavaEngine implements InferenceEngine {
             for (int from = 0; from < n; from += MICRO_BATCH) {
                 int m = Math.min(MICRO_BATCH, n - from);
                 float[] chunk = Arrays.copyOfRange(x, from * dim, (from + m) * dim);
-                for (int l = 0; l < weights.layers().length; l++) {
-                    block(mm, weights.layers()[l], cache, l, chunk, m, position + from);
+                ForwardPass pass = new ForwardPass(config, mm, pool, cache, shard.start(), position + from, m,
+                        weights.ropeFreqs());
+                for (int l = 0; l < weights.layers().size(); l++) {
+                    architecture.layer(pass, shard.start() + l, weights.layers().get(l), chunk);
                 }
                 cache.setLength(position + from + m);
                 if (hidden != null) {
@@ -180,6 +186,7 @@ public final class JavaEngine implements InferenceEngine {
                     }
                     weights.tokenEmbedding().weights().dequantize((long) id * dim, x, i * dim, dim);
                 }
+                architecture.embed(config, x);
                 yield x;
             }
             case Activations.Hidden h -> {
@@ -195,94 +202,6 @@ public final class JavaEngine implements InferenceEngine {
         };
     }
 
-    /** One transformer block over m positions starting at p0, updating x in place. */
-    private void block(Matmul mm, LayerWeights w, KvCache cache, int layer, float[] x, int m, int p0) {
-        ModelConfig c = config;
-        int dim = c.dim();
-        int qDim = c.qDim();
-        int kvDim = c.kvDim();
-        int headDim = c.headDim();
-
-        // attention: x += Wo . attend(rope(Wq . norm(x)), rope(Wk . norm(x)), Wv . norm(x))
-        float[] xb = new float[m * dim];
-        for (int t = 0; t < m; t++) {
-            VectorOps.rmsNorm(x, t * dim, w.attnNorm(), c.normEps(), xb, t * dim, dim);
-        }
-        float[] q = new float[m * qDim];
-        float[] k = new float[m * kvDim];
-        float[] v = new float[m * kvDim];
-        w.wq().apply(mm, xb, m, q);
-        w.wk().apply(mm, xb, m, k);
-        w.wv().apply(mm, xb, m, v);
-        if (w.bq() != null) {
-            addBias(q, w.bq(), m);
-            addBias(k, w.bk(), m);
-            addBias(v, w.bv(), m);
-        }
-        if (w.qNorm() != null) {
-            for (int h = 0; h < m * c.heads(); h++) {
-                VectorOps.rmsNorm(q, h * headDim, w.qNorm(), c.normEps(), q, h * headDim, headDim);
-            }
-            for (int h = 0; h < m * c.kvHeads(); h++) {
-                VectorOps.rmsNorm(k, h * headDim, w.kNorm(), c.normEps(), k, h * headDim, headDim);
-            }
-        }
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        for (int t = 0; t < m; t++) {
-            rope.apply(q, t * qDim, c.heads(), p0 + t);
-            rope.apply(k, t * kvDim, c.kvHeads(), p0 + t);
-        }
-        System.arraycopy(k, 0, keys, p0 * kvDim, m * kvDim);
-        System.arraycopy(v, 0, values, p0 * kvDim, m * kvDim);
-
-        float[] attended = new float[m * qDim];
-        attend(q, keys, values, attended, m, p0);
-        w.wo().apply(mm, attended, m, xb);
-        VectorOps.add(xb, x, m * dim);
-
-        // feed-forward: x += Wdown . (silu(Wgate . norm(x)) * (Wup . norm(x)))
-        for (int t = 0; t < m; t++) {
-            VectorOps.rmsNorm(x, t * dim, w.ffnNorm(), c.normEps(), xb, t * dim, dim);
-        }
-        float[] gate = new float[m * c.ffn()];
-        float[] up = new float[m * c.ffn()];
-        w.wGate().apply(mm, xb, m, gate);
-        w.wUp().apply(mm, xb, m, up);
-        VectorOps.swiglu(gate, up, m * c.ffn());
-        w.wDown().apply(mm, gate, m, xb);
-        VectorOps.add(xb, x, m * dim);
-    }
-
-    /** Causal attention of m queries at positions p0.. over the cache, one task per (token, head). */
-    private void attend(float[] q, float[] keys, float[] values, float[] out, int m, int p0) {
-        ModelConfig c = config;
-        int heads = c.heads();
-        int headDim = c.headDim();
-        int qDim = c.qDim();
-        int kvDim = c.kvDim();
-        int group = heads / c.kvHeads();
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        int tasks = m * heads;
-        pool.forRange(tasks, Math.max(1, tasks / (pool.threads() * 4)), (start, end) -> {
-            float[] scores = new float[p0 + m];
-            for (int task = start; task < end; task++) {
-                int t = task / heads;
-                int h = task % heads;
-                int qOff = t * qDim + h * headDim;
-                int kvOff = (h / group) * headDim;
-                int len = p0 + t + 1;
-                for (int pos = 0; pos < len; pos++) {
-                    scores[pos] = VectorOps.dot(q, qOff, keys, pos * kvDim + kvOff, headDim) * scale;
-                }
-                VectorOps.softmax(scores, len);
-                for (int pos = 0; pos < len; pos++) {
-                    VectorOps.axpy(scores[pos], values, pos * kvDim + kvOff, out, qOff, headDim);
-                }
-            }
-        });
-    }
-
     /** Output norm and head for row t of x, into logits row {@code row}. */
     private void head(Matmul mm, float[] x, int t, float[] logits, int row) {
         int dim = config.dim();
@@ -291,15 +210,6 @@ public final class JavaEngine implements InferenceEngine {
         float[] out = new float[config.vocab()];
         weights.output().apply(mm, normed, 1, out);
         System.arraycopy(out, 0, logits, row * config.vocab(), config.vocab());
-    }
-
-    private static void addBias(float[] x, float[] bias, int rows) {
-        int n = bias.length;
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < n; i++) {
-                x[r * n + i] += bias[i];
-            }
-        }
     }
 
     @Override

@@ -3,22 +3,36 @@ package exo.engine.model;
 import exo.gguf.GgufFormatException;
 import exo.gguf.GgufMetadata;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Hyper-parameters of a decoder-only transformer, read from GGUF metadata with llama.cpp's
- * defaults for missing keys (stories260K lacks rope.freq_base, vocab_size and others).
+ * What a decoder-only transformer computes, read from GGUF metadata with llama.cpp's defaults
+ * for missing keys: the shapes every layer shares, and per layer what kind it is (dense or
+ * mixture-of-experts feed-forward, full or sliding-window attention, which rotation).
  *
- * @param neoxRope rotate pairs (i, i + ropeDim/2) as GPT-NeoX does (Qwen) instead of adjacent
- *                 pairs (2i, 2i+1) as llama does (llama.cpp's LLAMA_ROPE_TYPE_NEOX vs NORM)
- * @param qkvBias  the attention projections have biases (Qwen2)
- * @param qkNorm   queries and keys are RMS-normalised per head before rope (Qwen3)
+ * @param layers          the transformer blocks a ring splits (a GLM file's extra next-token
+ *                        prediction block is not among them)
+ * @param kvHeads         KV heads of grouped-query attention (1 for latent attention's layout
+ *                        that caches the latent)
+ * @param headDim         a head's query and key width
+ * @param valueDim        a head's value width
+ * @param ffn             width of the dense feed-forward layers (Mixtral has none: its expert width)
+ * @param attentionScale  the factor on q.k before the softmax
+ * @param embeddingScale  the factor on the token embeddings (Gemma's sqrt(dim)); 1 for none
  */
-public record ModelConfig(String architecture, int dim, int layers, int heads, int kvHeads, int headDim, int ffn,
-                          int vocab, int contextLength, float normEps, float ropeTheta, int ropeDim,
-                          float ropeFreqScale, boolean neoxRope, boolean qkvBias, boolean qkNorm) {
+public record ModelConfig(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
+                          int valueDim, int ffn, int vocab, int contextLength, float normEps, RopeConfig rope,
+                          float attentionScale, float embeddingScale, Optional<ExpertConfig> experts,
+                          Optional<LatentConfig> latent, Optional<SlidingWindow> slidingWindow) {
+
+    static final int MAX_LAYERS = 4096;
+    static final int MAX_WIDTH = 1 << 17;
 
     public ModelConfig {
-        if (dim < 1 || layers < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || ffn < 1 || vocab < 1
+        if (architecture == null || rope == null || experts == null || latent == null || slidingWindow == null) {
+            throw new IllegalArgumentException("a model config needs its architecture, rope and feature descriptions");
+        }
+        if (dim < 1 || layers < 1 || heads < 1 || kvHeads < 1 || headDim < 1 || valueDim < 1 || ffn < 1 || vocab < 1
                 || contextLength < 1) {
             throw new GgufFormatException("model dimensions must be positive");
         }
@@ -33,78 +47,83 @@ public record ModelConfig(String architecture, int dim, int layers, int heads, i
         if (!(normEps > 0) || Float.isInfinite(normEps)) {
             throw new GgufFormatException("the RMS norm epsilon " + normEps + " is not a positive number");
         }
-        if (!(ropeTheta > 0) || Float.isInfinite(ropeTheta) || !(ropeFreqScale > 0) || Float.isInfinite(ropeFreqScale)) {
-            throw new GgufFormatException("the rope base " + ropeTheta + " or scale " + ropeFreqScale
-                    + " is not a positive number");
+        if (!(attentionScale > 0) || Float.isInfinite(attentionScale) || !(embeddingScale > 0)
+                || Float.isInfinite(embeddingScale)) {
+            throw new GgufFormatException("attention scale " + attentionScale + " or embedding scale "
+                    + embeddingScale + " is not a positive number");
         }
-        if (ropeDim < 2 || ropeDim > headDim || ropeDim % 2 != 0) {
-            throw new GgufFormatException("rope dimension " + ropeDim + " does not fit heads of " + headDim);
+        int rotated = latent.map(LatentConfig::ropeDim).orElse(headDim);
+        if (rope.dims() > rotated) {
+            throw new GgufFormatException("rope dimension " + rope.dims() + " does not fit heads of " + rotated);
+        }
+        if (latent.isEmpty() && valueDim != headDim) {
+            throw new GgufFormatException("key width " + headDim + " and value width " + valueDim
+                    + " differ; only latent attention has such heads");
+        }
+        if (experts.isPresent() && experts.get().denseLead() > layers) {
+            throw new GgufFormatException(experts.get().denseLead() + " leading dense layers in a model of " + layers);
         }
     }
 
-    static final int MAX_LAYERS = 4096;
-    static final int MAX_WIDTH = 1 << 17;
+    /**
+     * The model {@code m} describes.
+     *
+     * @throws UnsupportedModelException for an architecture or feature exo does not run
+     * @throws GgufFormatException       for missing or impossible values
+     */
+    public static ModelConfig from(GgufMetadata m) {
+        return new ConfigReader(m).read();
+    }
 
+    /** Query width of all heads. */
     public int qDim() {
         return heads * headDim;
     }
 
+    /** Key width of all KV heads (grouped-query attention). */
     public int kvDim() {
         return kvHeads * headDim;
     }
 
-    /** Architectures this engine runs, as named in general.architecture. */
-    public static final java.util.Set<String> SUPPORTED = java.util.Set.of("llama", "mistral", "qwen2", "qwen3");
+    /** Elements of one position's keys in one layer's cache (for the compressed latent layout: latent + roped key). */
+    public int keyCacheWidth() {
+        return latent.filter(LatentConfig::split).map(l -> l.kvRank() + l.ropeDim()).orElse(kvHeads * headDim);
+    }
 
-    /** The dimensions a plan needs (tied or not does not change them). */
+    /** Elements of one position's values in one layer's cache; 0 when values are read from the keys' latent. */
+    public int valueCacheWidth() {
+        return latent.filter(LatentConfig::split).isPresent() ? 0 : kvHeads * valueDim;
+    }
+
+    /** Whether layer {@code layer}'s feed-forward is a mixture of experts. */
+    public boolean isMoeLayer(int layer) {
+        return experts.isPresent() && layer >= experts.get().denseLead();
+    }
+
+    /** Whether layer {@code layer} attends through a sliding window. */
+    public boolean isSlidingLayer(int layer) {
+        return slidingWindow.isPresent() && slidingWindow.get().appliesTo(layer);
+    }
+
+    /** The rotation layer {@code layer} applies (Gemma's local layers have their own base). */
+    public RopeConfig ropeFor(int layer) {
+        return isSlidingLayer(layer)
+                ? rope.withBase(slidingWindow.get().ropeBase(), slidingWindow.get().ropeFreqScale()) : rope;
+    }
+
+    /**
+     * The dimensions a plan needs. A mixture of experts is counted as a dense feed-forward as
+     * wide as all its experts together (its weights), until plans describe experts themselves.
+     */
     public exo.topology.ModelShape shape() {
-        return new exo.topology.ModelShape(layers, dim, heads, kvHeads, headDim, ffn, vocab, false);
-    }
-
-    public static ModelConfig from(GgufMetadata m) {
-        String arch = m.getString("general.architecture")
-                .orElseThrow(() -> new GgufFormatException("the file has no general.architecture"));
-        if (!SUPPORTED.contains(arch)) {
-            throw new UnsupportedModelException("unsupported architecture '" + arch + "' (supported: "
-                    + String.join(", ", new java.util.TreeSet<>(SUPPORTED)) + ")");
-        }
-        int dim = required(m, arch, "embedding_length");
-        int heads = required(m, arch, "attention.head_count");
-        if (heads < 1 || dim < 1) {
-            throw new GgufFormatException(arch + ".attention.head_count and embedding_length must be positive, not "
-                    + heads + " and " + dim);
-        }
-        int kvHeads = m.getInt(arch + ".attention.head_count_kv", heads);
-        int headDim = m.getInt(arch + ".attention.key_length", dim / heads);
-        int vocab = m.getInt(arch + ".vocab_size").orElseGet(() ->
-                m.getStringArray("tokenizer.ggml.tokens").map(t -> t.length).orElseThrow(() ->
-                        new GgufFormatException("the file has neither " + arch + ".vocab_size nor a token list")));
-        float freqScale = 1f;
-        String scaling = m.getString(arch + ".rope.scaling.type").orElse("none");
-        if (scaling.equals("linear")) {
-            float factor = m.getFloat(arch + ".rope.scaling.factor", 1f);
-            freqScale = factor > 0 ? 1f / factor : 1f;
-        } else if (!scaling.equals("none")) {
-            throw new UnsupportedModelException("rope scaling '" + scaling + "' is not supported");
-        }
-        boolean qwen = arch.startsWith("qwen");
-        return new ModelConfig(arch, dim, required(m, arch, "block_count"), heads, kvHeads, headDim,
-                required(m, arch, "feed_forward_length"), vocab,
-                m.getInt(arch + ".context_length", 2048),
-                m.getFloat(arch + ".attention.layer_norm_rms_epsilon", 1e-5f),
-                m.getFloat(arch + ".rope.freq_base", 10000f),
-                m.getInt(arch + ".rope.dimension_count", headDim),
-                freqScale, qwen, arch.equals("qwen2"), arch.equals("qwen3"));
-    }
-
-    private static int required(GgufMetadata m, String arch, String key) {
-        return m.getInt(arch + "." + key).orElseThrow(() ->
-                new GgufFormatException("the file lacks " + arch + "." + key));
+        int width = experts.map(e -> Math.max(ffn, e.count() * e.ffn() + e.sharedFfn())).orElse(ffn);
+        return new exo.topology.ModelShape(layers, dim, heads, kvHeads, headDim, width, vocab, false);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s dim=%d layers=%d heads=%d/%d head_dim=%d ffn=%d vocab=%d ctx=%d",
-                architecture, dim, layers, heads, kvHeads, headDim, ffn, vocab, contextLength);
+        return String.format(Locale.ROOT, "%s dim=%d layers=%d heads=%d/%d head_dim=%d ffn=%d vocab=%d ctx=%d%s",
+                architecture, dim, layers, heads, kvHeads, headDim, ffn, vocab, contextLength,
+                experts.map(e -> " experts=" + e.used() + "/" + e.count()).orElse(""));
     }
 }

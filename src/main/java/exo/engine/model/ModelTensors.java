@@ -33,6 +33,16 @@ public final class ModelTensors {
         return t;
     }
 
+    /** A stack of {@code count} matrices of {@code rows x cols} (GGUF dims {cols, rows, count}): a layer's experts. */
+    public static GgufTensorInfo stack(GgufFile file, String name, int rows, int cols, int count) {
+        GgufTensorInfo t = require(file, name);
+        if (t.rank() != 3 || t.dim(0) != cols || t.dim(1) != rows || t.dim(2) != count) {
+            throw new GgufFormatException("tensor " + name + " is " + Arrays.toString(t.dims())
+                    + ", expected [" + cols + ", " + rows + ", " + count + "]");
+        }
+        return t;
+    }
+
     /** A vector of {@code n} elements (a norm's weights, a bias). */
     public static GgufTensorInfo vector(GgufFile file, String name, int n) {
         GgufTensorInfo t = require(file, name);

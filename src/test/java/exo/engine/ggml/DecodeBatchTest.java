@@ -20,7 +20,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import exo.synthetic.TestArchitectures;
+import java.util.stream.Stream;
 
 /**
  * Decode steps of several sessions in one graph: each session's logits must have the bits of
@@ -35,11 +38,30 @@ class DecodeBatchTest {
     @ValueSource(strings = {"stories260K", "Q4_K_M", "Q5_K_M", "Q3_K_M", "Q2_K", "Q6_K", "Q8_0", "Q4_0", "F16",
             "qwen2"})
     void stepsRunTogetherHaveTheBitsOfStepsRunAlone(String kind) throws Exception {
-        Path model = model(kind);
-        int vocab = kind.equals("stories260K") ? 512 : 1024;
-        int sessions = 5;
-        try (GgmlEngine alone = GgmlEngine.open(model, 0, -1, 2, 256);
-             GgmlEngine together = GgmlEngine.open(model, 0, -1, 2, 256)) {
+        boolean exact = !kind.equals("stories260K") && !kind.equals("F16");
+        batchedStepsKeepTheirBits(model(kind), kind.equals("stories260K") ? 512 : 1024, kind, 5, 12, 2, exact);
+    }
+
+    /**
+     * Mixtures of experts batch too: each column's experts go through ggml_mul_mat_id on their own,
+     * and the F32 routers (whose two-column products llamafile would sum in another order) are
+     * multiplied one column at a time; latent attention and Gemma's sliding window as well.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("batchedArchitectures")
+    void expertStepsRunTogetherHaveTheBitsOfStepsRunAlone(TestArchitectures.Case c) throws Exception {
+        batchedStepsKeepTheirBits(c.file(), c.model().vocab(), c.toString(), 3, 3, 1, true);
+    }
+
+    static Stream<TestArchitectures.Case> batchedArchitectures() {
+        return Stream.of(TestArchitectures.mixtral("Q4_K_M"), TestArchitectures.qwen2moe("Q8_0"),
+                TestArchitectures.deepseek3Groups("Q8_0"), TestArchitectures.gemma3("Q4_K_M"));
+    }
+
+    private static void batchedStepsKeepTheirBits(Path model, int vocab, String kind, int sessions, int steps,
+                                                  int threads, boolean exact) throws Exception {
+        try (GgmlEngine alone = GgmlEngine.open(model, 0, -1, threads, 256);
+             GgmlEngine together = GgmlEngine.open(model, 0, -1, threads, 256)) {
             int[][] prompts = prompts(sessions, vocab);
             int[] positions = new int[sessions];
             int[] next = new int[sessions];
@@ -50,7 +72,7 @@ class DecodeBatchTest {
                 positions[s] = prompts[s].length;
                 next[s] = Logits.argmax(a);
             }
-            for (int step = 0; step < 12; step++) {
+            for (int step = 0; step < steps; step++) {
                 List<String> ids = new ArrayList<>();
                 List<Activations> inputs = new ArrayList<>();
                 for (int s = 0; s < sessions; s++) {
@@ -66,7 +88,6 @@ class DecodeBatchTest {
                     next[s] = Logits.argmax(a);
                 }
             }
-            boolean exact = !kind.equals("stories260K") && !kind.equals("F16");
             assertEquals(exact ? sessions : 1, together.decodeBatching(), 1e-9,
                     exact ? "every step ran in a graph of all sessions" : "F32 and F16 steps run one per graph");
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -60,6 +61,34 @@ class GgmlDeviceTest {
         Path model = tmp.resolve(quant + ".gguf");
         new SyntheticModel(256, 3, 8, 4, 512, 1024, 512, GgmlType.F32, 11).quantized(quant).write(model);
         assertSameLogits(model, 3);
+    }
+
+    /**
+     * The architectures' own tensors and inputs placed as for a GPU: expert stacks and latent
+     * attention's per-head stacks uploaded, Gemma's embedding rows scaled after the host looks
+     * them up.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("architectures")
+    void architecturesUploadedGiveTheInPlaceBits(exo.synthetic.TestArchitectures.Case c) throws Exception {
+        GgmlApi api = GgmlApi.bundled();
+        GgmlDevices.Device cpu = GgmlDevices.choose(GpuMode.OFF);
+        int[] tokens = {1, 300, 301, 302, 303, 280};
+        try (GgmlEngine inPlace = GgmlEngine.open(c.file(), 0, -1, 1, 128);
+             GgmlEngine uploaded = GgmlEngine.open(api, cpu, true, c.file(), 0, -1, 1, 128)) {
+            for (int step = 0, position = 0; step < 3; step++) {
+                var x = (Activations.Logits) inPlace.forward("s", position, new Activations.Tokens(tokens), true);
+                var y = (Activations.Logits) uploaded.forward("s", position, new Activations.Tokens(tokens), true);
+                assertArrayEquals(x.data(), y.data(), c + " step " + step);
+                position += tokens.length;
+                tokens = new int[] {Logits.argmax(x.last())};
+            }
+        }
+    }
+
+    static java.util.stream.Stream<exo.synthetic.TestArchitectures.Case> architectures() {
+        return java.util.stream.Stream.of(exo.synthetic.TestArchitectures.mixtral("Q4_K_M"),
+                exo.synthetic.TestArchitectures.deepseek3Mla("Q8_0"), exo.synthetic.TestArchitectures.gemma3("Q4_K_M"));
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.Objects;
  * K-quants).
  */
 public sealed interface WeightTensor permits F32Tensor, HalfTensor, QuantizedTensor,
-        KQuantTensor {
+        KQuantTensor, SmallBlockTensor {
 
     GgmlType type();
 
@@ -56,8 +56,9 @@ public sealed interface WeightTensor permits F32Tensor, HalfTensor, QuantizedTen
             case Q4_K -> new Q4_KTensor(data, elements);
             case Q5_K -> new Q5_KTensor(data, elements);
             case Q6_K -> new Q6_KTensor(data, elements);
+            case Q5_0, Q5_1, IQ4_NL -> new SmallBlockTensor(type, data, elements);
             default -> throw new UnsupportedModelException("tensors of type " + type
-                    + " cannot be computed by the java engine (it computes F32, F16, BF16, Q8_0, Q4_0, Q2_K-Q6_K);"
+                    + " cannot be computed by the java engine (it computes F32, F16, BF16, Q8_0, Q4_0, Q5_0, Q5_1, IQ4_NL, Q2_K-Q6_K);"
                     + " use --engine ggml, or another --quant");
         };
     }

@@ -44,6 +44,7 @@ final class TestTensors {
             case Q4_KTensor t -> Q4_KTensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q5_KTensor t -> Q5_KTensor.dot(width, t.data(), offset, x, xOffset, n);
             case Q6_KTensor t -> Q6_KTensor.dot(width, t.data(), offset, x, xOffset, n);
+            case SmallBlockTensor t -> t.dot(offset, x, xOffset, n); // no vector kernel of its own
         };
     }
 

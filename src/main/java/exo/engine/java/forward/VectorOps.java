@@ -1,17 +1,17 @@
-package exo.engine.java;
+package exo.engine.java.forward;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Small float-array kernels for the parts of a forward pass that are not matmuls. */
-final class VectorOps {
+public final class VectorOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
     private VectorOps() {
     }
 
-    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         int i = 0;
         FloatVector acc = FloatVector.zero(S);
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
@@ -25,7 +25,7 @@ final class VectorOps {
     }
 
     /** y[yOff..] += a * x[xOff..] */
-    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         FloatVector va = FloatVector.broadcast(S, a);
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
@@ -37,7 +37,7 @@ final class VectorOps {
     }
 
     /** y += x, elementwise over n. */
-    static void add(float[] x, float[] y, int n) {
+    public static void add(float[] x, float[] y, int n) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             FloatVector.fromArray(S, y, i).add(FloatVector.fromArray(S, x, i)).intoArray(y, i);
@@ -51,7 +51,7 @@ final class VectorOps {
      * RMSNorm of row {@code row} (width n) of x into out, times weight: as llama.cpp's
      * ggml_rms_norm, the mean square is summed in double, the scale applied in float.
      */
-    static void rmsNorm(float[] x, int off, float[] weight, float eps, float[] out, int outOff, int n) {
+    public static void rmsNorm(float[] x, int off, float[] weight, float eps, float[] out, int outOff, int n) {
         double sum = 0;
         for (int i = 0; i < n; i++) {
             float v = x[off + i];
@@ -64,15 +64,46 @@ final class VectorOps {
     }
 
     /** In place: x[i] = silu(x[i]) * y[i], the SwiGLU gate. */
-    static void swiglu(float[] x, float[] y, int n) {
+    public static void swiglu(float[] x, float[] y, int n) {
         for (int i = 0; i < n; i++) {
             float g = x[i];
             x[i] = g / (1f + (float) Math.exp(-g)) * y[i];
         }
     }
 
+    /** In place: x[i] = gelu(x[i]) * y[i], the GeGLU gate. */
+    public static void geglu(float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            x[i] = gelu(x[i]) * y[i];
+        }
+    }
+
+    /**
+     * ggml's gelu on the CPU (GGML_GELU_FP16): the tanh approximation looked up in a table of
+     * F16 inputs and outputs, so x is rounded to F16 and so is the result; 0 below -10, x above 10.
+     */
+    public static float gelu(float x) {
+        if (x <= -10f) {
+            return 0f;
+        }
+        if (x >= 10f) {
+            return x;
+        }
+        float f = Float.float16ToFloat(Float.floatToFloat16(x));
+        float y = (float) (0.5f * f * (1.0 + Math.tanh(0.7978845608f * f * (1.0f + 0.044715f * f * f))));
+        return Float.float16ToFloat(Float.floatToFloat16(y));
+    }
+
+    public static float silu(float x) {
+        return x / (1f + (float) Math.exp(-x));
+    }
+
+    public static float sigmoid(float x) {
+        return 1f / (1f + (float) Math.exp(-x));
+    }
+
     /** In place softmax over x[0, n). */
-    static void softmax(float[] x, int n) {
+    public static void softmax(float[] x, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[i]);

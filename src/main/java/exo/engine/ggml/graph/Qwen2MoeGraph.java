@@ -1,0 +1,19 @@
+package exo.engine.ggml.graph;
+
+import exo.engine.model.LayerTensors;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * b4916's {@code llm_build_qwen2moe}: Qwen2's attention (biases, NeoX rope); softmax routing
+ * without renormalisation, plus a shared expert gated by sigmoid(gate_inp_shexp . x).
+ */
+final class Qwen2MoeGraph implements ArchitectureGraph {
+    @Override
+    public MemorySegment layer(GraphBuilder g, int layer, LayerTensors<MemorySegment, MemorySegment, MemorySegment> w,
+                               MemorySegment x, boolean prune) {
+        var attention = (LayerTensors.Gqa<MemorySegment, MemorySegment, MemorySegment>) w.attention();
+        var moe = (LayerTensors.Moe<MemorySegment, MemorySegment, MemorySegment>) w.ffn();
+        return ArchitectureGraph.preNorm(g, w, x, prune, (b, h) -> GqaAttention.build(b, layer, attention, h),
+                (b, h) -> MoeFfn.build(b, moe, h));
+    }
+}

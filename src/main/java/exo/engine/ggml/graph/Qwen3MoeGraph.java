@@ -1,0 +1,20 @@
+package exo.engine.ggml.graph;
+
+import exo.engine.model.LayerTensors;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * llama.cpp's {@code llm_build_qwen3moe} (April 2025) with b4916's ops: Qwen3's attention
+ * (per-head Q/K norms, NeoX rope), softmax routing with the chosen experts renormalised, no
+ * shared expert.
+ */
+final class Qwen3MoeGraph implements ArchitectureGraph {
+    @Override
+    public MemorySegment layer(GraphBuilder g, int layer, LayerTensors<MemorySegment, MemorySegment, MemorySegment> w,
+                               MemorySegment x, boolean prune) {
+        var attention = (LayerTensors.Gqa<MemorySegment, MemorySegment, MemorySegment>) w.attention();
+        var moe = (LayerTensors.Moe<MemorySegment, MemorySegment, MemorySegment>) w.ffn();
+        return ArchitectureGraph.preNorm(g, w, x, prune, (b, h) -> GqaAttention.build(b, layer, attention, h),
+                (b, h) -> MoeFfn.build(b, moe, h));
+    }
+}
