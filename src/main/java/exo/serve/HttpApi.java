@@ -81,6 +81,7 @@ public final class HttpApi implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8)))
                 .get("/exo/ring", Access.KEY, (r, ex) -> ex.json(200, ring()))
                 .get("/v1/models", Access.KEY, (r, ex) -> ex.json(200, OpenAiApi.models(models)))
+                .get("/v1/models/{id}", Access.KEY, (r, ex) -> ex.json(200, OpenAiApi.model(models, r.pathParam("id"))))
                 .post("/v1/chat/completions", Access.KEY, (r, ex) -> openAi(r, ex, true))
                 .post("/v1/completions", Access.KEY, (r, ex) -> openAi(r, ex, false))
                 .post("/apply-template", Access.KEY, this::applyTemplate)

@@ -115,6 +115,29 @@ public enum ToolCallFormat {
         return GENERIC;
     }
 
+    /**
+     * The markers this family writes around its calls, which a vocabulary may hold as control
+     * tokens: generated text shows them (they are not dropped as control tokens usually are),
+     * as llama.cpp's {@code preserved_tokens}.
+     */
+    public List<String> markers() {
+        return switch (this) {
+            case CONTENT_ONLY, GENERIC, FUNCTIONARY_V3_2 -> List.of();
+            case LLAMA_3_X -> List.of(Llama3Parser.PYTHON_TAG);
+            case HERMES, QWEN3_CODER -> List.of(HermesParser.OPEN, HermesParser.CLOSE);
+            case MISTRAL_NEMO, MISTRAL -> List.of(MistralParser.TOOL_CALLS, MistralParser.ARGS, MistralParser.CALL_ID);
+            case DEEPSEEK_R1, DEEPSEEK_V3_1 -> List.of(DeepSeekParser.CALLS_BEGIN, DeepSeekParser.CALLS_END,
+                    DeepSeekParser.CALL_BEGIN, DeepSeekParser.CALL_END, DeepSeekParser.SEP);
+            case GLM_4_5 -> List.of(GlmParser.OPEN, GlmParser.CLOSE, GlmParser.KEY, GlmParser.KEY_CLOSE, GlmParser.VALUE,
+                    GlmParser.VALUE_CLOSE);
+            case KIMI_K2 -> List.of(KimiParser.SECTION_BEGIN, KimiParser.SECTION_END, KimiParser.CALL_BEGIN,
+                    KimiParser.ARGUMENT_BEGIN, KimiParser.CALL_END);
+            case FUNCTIONARY_V3_1 -> List.of(FunctionaryV31Parser.PYTHON_TAG);
+            case COMMAND_R7B -> List.of(CommandR7bParser.START_ACTION, CommandR7bParser.END_ACTION,
+                    CommandR7bParser.START_RESPONSE, CommandR7bParser.END_RESPONSE);
+        };
+    }
+
     BodyParser parser(List<ToolDefinition> tools) {
         return switch (this) {
             case CONTENT_ONLY -> new ContentOnlyParser();

@@ -61,6 +61,27 @@ public final class ToolCallGrammars {
         return Optional.of(new ToolGrammar(b.build("root"), lazy, calls.triggers, specials));
     }
 
+    /**
+     * The grammar for an answer that is one JSON value fitting {@code schema} (a response
+     * format: {@code {"type": "object"}} for any object), after the reasoning when the prompt
+     * opened the think tags (the model must close them first); otherwise the JSON from the
+     * first token, as llama.cpp constrains a response format.
+     *
+     * @throws GrammarException when the schema cannot be turned into a grammar
+     */
+    public static ToolGrammar json(ToolCallSyntax syntax, JsonNode schema) {
+        GrammarBuilder b = new GrammarBuilder();
+        String body = b.addSchema("answer", schema);
+        List<String> specials = new ArrayList<>();
+        if (syntax.startsInReasoning()) {
+            String reasoning = b.addExcluding("reasoning", syntax.thinkEnd());
+            body = reasoning + " " + GrammarBuilder.literal(syntax.thinkEnd()) + " space " + body;
+            specials.add(syntax.thinkEnd());
+        }
+        b.addRule("root", body);
+        return new ToolGrammar(b.build("root"), false, List.of(), specials);
+    }
+
     /** The calls part: its root rule, the words a lazy grammar waits for, the markers. */
     private record Calls(String root, List<String> triggers, List<String> markers) {
     }

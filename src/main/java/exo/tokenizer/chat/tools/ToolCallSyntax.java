@@ -45,6 +45,16 @@ public record ToolCallSyntax(ToolCallFormat format, List<ToolDefinition> tools, 
         return p.endsWith(thinkStart);
     }
 
+    /** The family's markers and the think tags: texts to show even where the vocabulary makes them control tokens. */
+    public List<String> markers() {
+        List<String> all = new java.util.ArrayList<>(format.markers());
+        if (thinkStart != null) {
+            all.add(thinkStart);
+            all.add(thinkEnd);
+        }
+        return List.copyOf(all);
+    }
+
     Snapshot snapshot(String text, boolean finished) {
         Snapshot s = new Snapshot();
         int body = Reasoning.split(text, thinkStart, thinkEnd, startsInReasoning, finished, s);
