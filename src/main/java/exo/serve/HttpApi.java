@@ -71,6 +71,7 @@ public final class HttpApi implements AutoCloseable {
     private Routes routes() {
         return new Routes(OpenAiApi::error)
                 .family("/api/", OllamaApi::error)
+                .family("/v1/messages", AnthropicApi::error)
                 .get("/health", Access.OPEN, (r, ex) -> ex.json(200, OpenAiApi.JSON.createObjectNode().put("status", "ok")))
                 // the page asks for the key itself, so it loads without one
                 .get("/", Access.OPEN, (r, ex) -> page(ex, "index.html", "text/html; charset=utf-8"))
@@ -84,6 +85,8 @@ public final class HttpApi implements AutoCloseable {
                 .get("/v1/models/{id}", Access.KEY, (r, ex) -> ex.json(200, OpenAiApi.model(models, r.pathParam("id"))))
                 .post("/v1/chat/completions", Access.KEY, (r, ex) -> openAi(r, ex, true))
                 .post("/v1/completions", Access.KEY, (r, ex) -> openAi(r, ex, false))
+                .post("/v1/messages", Access.KEY, this::anthropic)
+                .post("/v1/messages/count_tokens", Access.KEY, this::countTokens)
                 .post("/apply-template", Access.KEY, this::applyTemplate)
                 .get("/api/tags", Access.KEY, (r, ex) -> ex.json(200, OllamaApi.tags(models)))
                 .get("/api/version", Access.KEY, (r, ex) -> ex.json(200, OllamaApi.version()))
@@ -124,6 +127,25 @@ public final class HttpApi implements AutoCloseable {
             OllamaApi api = new OllamaApi(lease.model());
             OllamaApi.Call call = chat ? api.parseChat(body) : api.parseGenerate(body);
             generations.answer(exchange, lease.model(), call.ask(), call.stream(), api.framing(call));
+        }
+    }
+
+    /** Anthropic's Messages API: typed server-sent events while streaming, else one message. */
+    private void anthropic(Request request, Exchange exchange) {
+        JsonNode body = request.json();
+        try (Lease lease = lease(body, "model")) {
+            AnthropicApi api = new AnthropicApi(lease.model());
+            AnthropicApi.Call call = api.parse(body);
+            generations.answer(exchange, lease.model(), call.ask(), call.stream(), api.framing(call));
+        }
+    }
+
+    /** Anthropic's count_tokens: the prompt's tokens, counted in bounded memory, without generating. */
+    private void countTokens(Request request, Exchange exchange) {
+        JsonNode body = request.json();
+        try (Lease lease = lease(body, "model")) {
+            ServedModel.Prompt.Chat prompt = new AnthropicApi(lease.model()).countable(body);
+            exchange.json(200, AnthropicApi.count(lease.model().tokens(prompt, exchange::gone).tokens().length));
         }
     }
 
