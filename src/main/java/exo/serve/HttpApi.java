@@ -44,6 +44,8 @@ public final class HttpApi implements AutoCloseable {
     private final ServeMetrics metrics = new ServeMetrics();
     private final AccessLog log;
     private final Generations generations;
+    /** Responses API answers kept for previous_response_id: the last 1,000, 64 M characters at most. */
+    private final ResponseStore responses = new ResponseStore(1000, 64L << 20);
     private final Map<String, byte[]> page;
     private final HttpServer server;
 
@@ -85,6 +87,8 @@ public final class HttpApi implements AutoCloseable {
                 .get("/v1/models/{id}", Access.KEY, (r, ex) -> ex.json(200, OpenAiApi.model(models, r.pathParam("id"))))
                 .post("/v1/chat/completions", Access.KEY, (r, ex) -> openAi(r, ex, true))
                 .post("/v1/completions", Access.KEY, (r, ex) -> openAi(r, ex, false))
+                .post("/v1/responses", Access.KEY, this::responses)
+                .get("/v1/responses/{id}", Access.KEY, (r, ex) -> ex.json(200, ResponsesApi.get(responses, r.pathParam("id"))))
                 .post("/v1/messages", Access.KEY, this::anthropic)
                 .post("/v1/messages/count_tokens", Access.KEY, this::countTokens)
                 .post("/apply-template", Access.KEY, this::applyTemplate)
@@ -126,6 +130,16 @@ public final class HttpApi implements AutoCloseable {
         try (Lease lease = lease(body, "model")) {
             OllamaApi api = new OllamaApi(lease.model());
             OllamaApi.Call call = chat ? api.parseChat(body) : api.parseGenerate(body);
+            generations.answer(exchange, lease.model(), call.ask(), call.stream(), api.framing(call));
+        }
+    }
+
+    /** OpenAI's Responses API: typed server-sent events while streaming, else one response object. */
+    private void responses(Request request, Exchange exchange) {
+        JsonNode body = request.json();
+        try (Lease lease = lease(body, "model")) {
+            ResponsesApi api = new ResponsesApi(lease.model(), responses);
+            ResponsesApi.Call call = api.parse(body);
             generations.answer(exchange, lease.model(), call.ask(), call.stream(), api.framing(call));
         }
     }
