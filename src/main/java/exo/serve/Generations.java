@@ -80,7 +80,7 @@ final class Generations {
             model.checkFits(request);
             OutputRules rules = ask.output();
             ToolCallSyntax syntax = rules.syntax(model.toolFormat(), prompted.rendered());
-            Optional<ToolGrammar> grammar = rules.grammar(syntax);
+            Optional<ToolGrammar> grammar = rules.grammar(syntax, prompted.rendered());
             Sampler sampler = rules.sampler(ask.sampling(), grammar, () -> vocabularies.get(model.tokenizer()));
             List<String> shown = new ArrayList<>(syntax == null ? List.of() : syntax.markers());
             grammar.ifPresent(g -> shown.addAll(g.specialTokens()));

@@ -106,12 +106,17 @@ record OutputRules(boolean parsed, boolean reasoning, List<ToolDefinition> tools
     }
 
     /**
-     * The grammar the answer must follow under {@code syntax}: the tool calls' (forced, or lazy
-     * for auto), else the response format's; empty when the output is free.
+     * The grammar the answer must follow under {@code syntax} after the prompt {@code rendered}:
+     * the tool calls' (forced, or lazy for auto), else the response format's; empty when the
+     * output is free. Where the template closed the think tags (thinking off), the grammar
+     * offers no think block: a model that cannot stop thinking (a random one) could otherwise
+     * wander there and never call.
      *
      * @throws ApiError 400 naming the field whose schema cannot be turned into a grammar
      */
-    Optional<ToolGrammar> grammar(ToolCallSyntax syntax) {
+    Optional<ToolGrammar> grammar(ToolCallSyntax parsing, String rendered) {
+        ToolCallSyntax syntax = parsing != null && rendered != null && parsing.promptClosesReasoning(rendered)
+                ? parsing.withoutReasoning() : parsing;
         if (syntax != null && callsTools()) {
             try {
                 return ToolCallGrammars.build(syntax, choice, parallel);

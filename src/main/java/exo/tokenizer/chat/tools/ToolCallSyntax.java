@@ -45,6 +45,14 @@ public record ToolCallSyntax(ToolCallFormat format, List<ToolDefinition> tools, 
         return p.endsWith(thinkStart);
     }
 
+    /**
+     * Whether a rendered prompt ends by closing the think tags (a template whose thinking is
+     * off writes an empty think block), so the answer has no reasoning of its own.
+     */
+    public boolean promptClosesReasoning(String renderedPrompt) {
+        return thinkEnd != null && renderedPrompt.stripTrailing().endsWith(thinkEnd);
+    }
+
     /** The family's markers and the think tags: texts to show even where the vocabulary makes them control tokens. */
     public List<String> markers() {
         List<String> all = new java.util.ArrayList<>(format.markers());
