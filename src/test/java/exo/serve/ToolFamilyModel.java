@@ -20,7 +20,7 @@ import java.util.List;
  * tokenizer.chat_template. Its answers are noise, so whatever shape they have comes from the
  * server's grammar and parsing.
  */
-final class ToolFamilyModel {
+public final class ToolFamilyModel {
     static final List<String> SPECIALS = List.of("<|im_start|>", "<|im_end|>", "<tool_call>", "</tool_call>", "<think>",
             "</think>");
     /** The id of the first special token; the others follow in {@link #SPECIALS}' order. */
@@ -36,7 +36,7 @@ final class ToolFamilyModel {
     }
 
     /** Writes the model to {@code dir}/qwq-tools.gguf (a few MB) and returns its path. */
-    static Path write(Path dir) throws IOException {
+    public static Path write(Path dir) throws IOException {
         String template = Files.readString(TestModels.require("chat-templates-all/Qwen-QwQ-32B.jinja"));
         GgufWriter w = new SyntheticModel(64, 2, 4, 2, 128, VOCAB, 2048, GgmlType.F32, 11).writer();
         String[] tokens = new String[VOCAB];
