@@ -1,6 +1,5 @@
 package exo.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import exo.TestModels;
 import exo.engine.GenerationStats;
 import exo.engine.Generator;
@@ -30,15 +29,16 @@ import java.util.Locale;
  * cheap path (the pick checked, the full mask only when refused) under a JSON schema and a
  * forced Hermes tool call, on stories260K (512 tokens) and on a random-weight file of
  * qwen2.5-0.5b's registry shape (151,936 tokens, written once, Q8_0). The constraint's own time
- * is measured around its calls; the decode step's time is beside it for scale. A random model
- * is the worst case: its first pick is nearly always refused, so nearly every token pays a full
- * mask. Not a test; run it by hand:
+ * is measured around its calls; the decode step's time is beside it for scale. The synthetic
+ * vocabulary is filler pieces, so last the same is measured on a real byte-level BPE vocabulary
+ * (DeepSeek's 102k, from ../shared) under random logits. A random model is the worst case: its
+ * first pick is often refused, and each refusal costs a full mask. Not a test; run it by hand:
  *
  * <pre>
  * mvn -q -B test-compile
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *   -cp target/classes:target/test-classes:$(mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout) \
- *   exo.serve.ConstraintCostBenchmark [synthetic-dir] [tokens]
+ *   exo.serve.ConstraintCostBenchmark [synthetic-dir] [tokens] [tokens-on-0.5B] [threads]
  * </pre>
  */
 public final class ConstraintCostBenchmark {
@@ -94,6 +94,9 @@ public final class ConstraintCostBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "target/bench-synthetic");
         int tokens = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        // the 0.5B shape decodes slowly on a small CPU; its constraint cost needs few tokens to show
+        int bigTokens = args.length > 2 ? Integer.parseInt(args[2]) : 60;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         Path qwen = dir.resolve("qwen2.5-0.5b-Q8_0.gguf");
         if (!Files.isRegularFile(qwen)) {
             Files.createDirectories(dir);
@@ -101,27 +104,70 @@ public final class ConstraintCostBenchmark {
             SyntheticModel.of(ModelRegistry.bundled().get("qwen2.5-0.5b"), "Q8_0").write(qwen);
             System.out.printf(Locale.ROOT, "wrote %s in %.0f s%n", qwen, (System.nanoTime() - t0) / 1e9);
         }
-        for (Path model : List.of(TestModels.stories260K(), qwen)) {
-            measure(model, tokens);
+        measure(TestModels.stories260K(), tokens, threads);
+        measure(qwen, bigTokens, threads);
+        // The synthetic vocabulary is filler pieces; a real byte-level BPE one of 102k tokens, under logits as a
+        // random model's (no engine: the constraint's cost does not depend on it).
+        Path deepseek = TestModels.dir().resolve("llama.cpp-vocab/ggml-vocab-deepseek-llm.gguf");
+        if (Files.isRegularFile(deepseek)) {
+            randomLogits(deepseek, tokens);
         }
     }
 
-    private static void measure(Path model, int tokens) throws Exception {
+    private static void randomLogits(Path vocabFile, int tokens) throws Exception {
+        Tokenizer tokenizer = Tokenizers.fromMetadata(GgufFile.readHeader(vocabFile).metadata());
+        long t0 = System.nanoTime();
+        TokenVocabulary vocab = TokenVocabulary.of(tokenizer);
+        System.out.printf(Locale.ROOT, "%n%s: vocabulary %d tokens, trie %d nodes built in %.0f ms; random logits%n",
+                vocabFile.getFileName(), vocab.size(), vocab.trieNodes(), (System.nanoTime() - t0) / 1e6);
+        for (var entry : grammars().entrySet()) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            long nanos = 0;
+            int masks = 0;
+            int generated = 0;
+            float[] logits = new float[vocab.size()];
+            int[] history = new int[0];
+            while (generated < tokens) {
+                Timed timed = new Timed(entry.getValue().constraint(vocab));
+                Sampler sampler = new Sampler(new SamplingParams(0.8f, 40, 0.95f, 0.05f, 1f, 64, generated))
+                        .withConstraint(timed);
+                while (!timed.mustEnd() && generated < tokens) {
+                    for (int i = 0; i < logits.length; i++) {
+                        logits[i] = (float) (random.nextGaussian() * 3);
+                    }
+                    sampler.sample(logits, history, 0);
+                    generated++;
+                }
+                nanos += timed.nanos;
+                masks += timed.masks;
+            }
+            System.out.printf(Locale.ROOT, "  %-12s %4d tokens: constraint %6.3f ms/token (%3.0f%% of tokens needed the "
+                    + "full mask)%n", entry.getKey(), generated, nanos / 1e6 / generated, 100.0 * masks / generated);
+        }
+    }
+
+    private static java.util.Map<String, ToolGrammar> grammars() {
+        ToolCallSyntax hermes = ToolCallSyntax.of(ToolCallFormat.HERMES, List.of(new ToolDefinition("get_weather",
+                "The weather in a city", AgentRequests.tree(AgentRequests.WEATHER_SCHEMA)))).withoutReasoning();
+        java.util.Map<String, ToolGrammar> out = new java.util.LinkedHashMap<>();
+        out.put("json schema", ToolCallGrammars.json(ToolCallSyntax.of(ToolCallFormat.GENERIC, List.of()),
+                AgentRequests.tree(AgentRequests.PERSON_SCHEMA)));
+        out.put("tool call", ToolCallGrammars.build(hermes, ToolChoice.REQUIRED, false).orElseThrow());
+        return out;
+    }
+
+    private static void measure(Path model, int tokens, int threads) throws Exception {
         Tokenizer tokenizer = Tokenizers.fromMetadata(GgufFile.readHeader(model).metadata());
         long t0 = System.nanoTime();
         TokenVocabulary vocab = TokenVocabulary.of(tokenizer);
         System.out.printf(Locale.ROOT, "%n%s: vocabulary %d tokens, trie %d nodes built in %.0f ms (once per model)%n",
                 model.getFileName(), vocab.size(), vocab.trieNodes(), (System.nanoTime() - t0) / 1e6);
-        JsonNode person = AgentRequests.tree(AgentRequests.PERSON_SCHEMA);
-        ToolCallSyntax hermes = ToolCallSyntax.of(ToolCallFormat.HERMES, List.of(new ToolDefinition("get_weather",
-                "The weather in a city", AgentRequests.tree(AgentRequests.WEATHER_SCHEMA)))).withoutReasoning();
-        ToolGrammar schema = ToolCallGrammars.json(ToolCallSyntax.of(ToolCallFormat.GENERIC, List.of()), person);
-        ToolGrammar call = ToolCallGrammars.build(hermes, ToolChoice.REQUIRED, false).orElseThrow();
-        try (GgmlEngine engine = GgmlEngine.open(model, 0, -1, 2, 1024)) {
+        try (GgmlEngine engine = GgmlEngine.open(model, 0, -1, threads, 1024)) {
             int[] prompt = tokenizer.encode("Once upon a time", true, false);
             run("free", engine, tokenizer, prompt, null, vocab, tokens);
-            run("json schema", engine, tokenizer, prompt, schema, vocab, tokens);
-            run("tool call", engine, tokenizer, prompt, call, vocab, tokens);
+            for (var entry : grammars().entrySet()) {
+                run(entry.getKey(), engine, tokenizer, prompt, entry.getValue(), vocab, tokens);
+            }
         }
     }
 
