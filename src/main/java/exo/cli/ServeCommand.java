@@ -20,8 +20,10 @@ import picocli.CommandLine.Parameters;
 
 /** `exo serve`: the model behind OpenAI's HTTP API, on this machine or as the tail of a ring. */
 @Command(name = "serve",
-        description = {"Serve MODEL over HTTP with OpenAI's API (POST /v1/chat/completions, POST /v1/completions, "
-                + "GET /v1/models, GET /health) and Ollama's (under /api), a chat page at /, and GET /metrics, on "
+        description = {"Serve MODEL over HTTP with OpenAI's API (POST /v1/chat/completions with tools, response "
+                + "formats and reasoning_content, POST /v1/completions, POST /v1/responses, GET /v1/models), "
+                + "Anthropic's (POST /v1/messages, /v1/messages/count_tokens) and Ollama's (under /api), a chat page "
+                + "at /, GET /health and GET /metrics, on "
                 + "this machine or, with peers, as the tail of a ring as exo chat forms it. Every request is a "
                 + "session of its own, cancelled when its client leaves; one log line per request goes to stderr. "
                 + "SIGTERM stops accepting and lets running answers finish (30 s at most)."},

@@ -1,33 +1,70 @@
 package exo.repl;
 
-import exo.engine.Generator;
 import java.io.PrintWriter;
 
 /**
  * Shows an answer as it streams: each piece is flushed at once, and the whitespace a model
- * writes before its first word (SentencePiece's leading space) is not shown.
+ * writes before its first word (SentencePiece's leading space) is not shown. Reasoning is shown
+ * dimmed before the answer on a terminal, and not at all otherwise, so that piped output holds
+ * only answers.
  */
-final class AnswerPrinter implements Generator.Listener {
-    private final PrintWriter out;
-    private boolean started;
+final class AnswerPrinter implements AnswerListener {
+    static final String DIM = "\u001b[2m";
+    static final String RESET = "\u001b[0m";
 
-    AnswerPrinter(PrintWriter out) {
+    private final PrintWriter out;
+    private final boolean showReasoning;
+    private boolean started;
+    private boolean thought;
+    private boolean dimmed;
+
+    /** @param showReasoning a terminal: show the reasoning, dimmed */
+    AnswerPrinter(PrintWriter out, boolean showReasoning) {
         this.out = out;
+        this.showReasoning = showReasoning;
     }
 
     @Override
-    public void onToken(int id, String text) {
+    public void content(String text) {
         String shown = started ? text : text.stripLeading();
         if (shown.isEmpty()) {
             return;
+        }
+        if (dimmed) {
+            out.print(RESET + "\n\n");
+            dimmed = false;
         }
         started = true;
         out.print(shown);
         out.flush();
     }
 
+    @Override
+    public void reasoning(String text) {
+        String shown = thought ? text : text.stripLeading();
+        if (!showReasoning || shown.isEmpty() || started) {
+            return;
+        }
+        if (!dimmed) {
+            out.print(DIM);
+            dimmed = true;
+        }
+        thought = true;
+        out.print(shown);
+        out.flush();
+    }
+
+    /** The answer ended: the terminal's colours are back to normal. */
+    void finish() {
+        if (dimmed) {
+            out.print(RESET);
+            out.flush();
+            dimmed = false;
+        }
+    }
+
     /** Whether anything was shown. */
     boolean started() {
-        return started;
+        return started || thought;
     }
 }

@@ -2,7 +2,6 @@ package exo.repl;
 
 import exo.InvalidInputException;
 import exo.engine.GenerationStats;
-import exo.engine.Generator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -111,6 +110,7 @@ public final class ChatRepl {
                 out.println(String.format(Locale.ROOT, "conversation: %d of %d tokens of context",
                         conversation.tokens(), conversation.contextLength()));
             }
+            case THINK -> think(SlashCommand.argument(text).toLowerCase(Locale.ROOT));
             case PLAN -> out.println(cluster.plan().get());
             case PEERS -> out.println(cluster.peers().get());
             case HELP -> out.print(SlashCommand.help());
@@ -119,30 +119,58 @@ public final class ChatRepl {
         return true;
     }
 
+    /** /think on|off: the template's enable_thinking, where it reads one. */
+    private void think(String argument) {
+        if (!conversation.readsThinking()) {
+            hint("This model's chat template does not read enable_thinking: /think changes nothing for it.");
+            return;
+        }
+        switch (argument) {
+            case "on", "off" -> {
+                conversation.thinking(argument.equals("on"));
+                hint("Thinking " + argument + ".");
+            }
+            case "" -> hint("Thinking is " + (conversation.thinking() == null ? "as the template sets it"
+                    : conversation.thinking() ? "on" : "off") + "; /think on or /think off changes it.");
+            default -> hint("Use /think on or /think off.");
+        }
+    }
+
     /** Answers one message; Ctrl-C (SIGINT, or the terminal's INT) ends the answer early. */
     private void turn(String text) {
         AtomicBoolean cancelled = new AtomicBoolean();
-        AnswerPrinter printer = new AnswerPrinter(out);
+        AnswerPrinter printer = new AnswerPrinter(out, options.interactive());
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> cancelled.set(true));
         // Keys typed while the answer streams must not echo into it; they wait for the next prompt.
         Attributes typing = options.interactive() ? quiet() : null;
         try {
             cluster.beforeTurn().run();
             int max = options.maxTokens() == -1 ? Integer.MAX_VALUE : options.maxTokens();
-            GenerationStats stats = conversation.answer(text, max, new Generator.Listener() {
+            GenerationStats stats = conversation.answer(text, max, new AnswerListener() {
                 private boolean said;
 
                 @Override
-                public void onToken(int id, String piece) {
+                public void content(String piece) {
+                    sayDropped();
+                    printer.content(piece);
+                }
+
+                @Override
+                public void reasoning(String piece) {
+                    sayDropped();
+                    printer.reasoning(piece);
+                }
+
+                private void sayDropped() {
                     if (!said && conversation.droppedMessages() > 0) {
                         said = true;
                         hint("exo: the conversation outgrew the context: its " + conversation.droppedMessages()
                                 + " oldest messages were dropped" + (conversation.messages().getFirst().role()
                                 .equals("system") ? " (the system message stays)" : ""));
                     }
-                    printer.onToken(id, piece);
                 }
             }, cancelled::get);
+            printer.finish();
             out.println();
             if (options.interactive()) {
                 out.println();
@@ -154,6 +182,7 @@ public final class ChatRepl {
         } catch (InvalidInputException e) {
             // The conversation outgrew the context, or the template refused it: the message is
             // dropped and the person can go on (after /reset for a full context).
+            printer.finish();
             if (printer.started()) {
                 out.println();
                 out.flush();

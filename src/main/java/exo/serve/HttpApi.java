@@ -44,6 +44,8 @@ public final class HttpApi implements AutoCloseable {
     private final ServeMetrics metrics = new ServeMetrics();
     private final AccessLog log;
     private final Generations generations;
+    /** Responses API answers kept for previous_response_id: the last 1,000, 64 M characters at most. */
+    private final ResponseStore responses = new ResponseStore(1000, 64L << 20);
     private final Map<String, byte[]> page;
     private final HttpServer server;
 
@@ -71,6 +73,7 @@ public final class HttpApi implements AutoCloseable {
     private Routes routes() {
         return new Routes(OpenAiApi::error)
                 .family("/api/", OllamaApi::error)
+                .family("/v1/messages", AnthropicApi::error)
                 .get("/health", Access.OPEN, (r, ex) -> ex.json(200, OpenAiApi.JSON.createObjectNode().put("status", "ok")))
                 // the page asks for the key itself, so it loads without one
                 .get("/", Access.OPEN, (r, ex) -> page(ex, "index.html", "text/html; charset=utf-8"))
@@ -81,8 +84,13 @@ public final class HttpApi implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8)))
                 .get("/exo/ring", Access.KEY, (r, ex) -> ex.json(200, ring()))
                 .get("/v1/models", Access.KEY, (r, ex) -> ex.json(200, OpenAiApi.models(models)))
+                .get("/v1/models/{id}", Access.KEY, (r, ex) -> ex.json(200, OpenAiApi.model(models, r.pathParam("id"))))
                 .post("/v1/chat/completions", Access.KEY, (r, ex) -> openAi(r, ex, true))
                 .post("/v1/completions", Access.KEY, (r, ex) -> openAi(r, ex, false))
+                .post("/v1/responses", Access.KEY, this::responses)
+                .get("/v1/responses/{id}", Access.KEY, (r, ex) -> ex.json(200, ResponsesApi.get(responses, r.pathParam("id"))))
+                .post("/v1/messages", Access.KEY, this::anthropic)
+                .post("/v1/messages/count_tokens", Access.KEY, this::countTokens)
                 .post("/apply-template", Access.KEY, this::applyTemplate)
                 .get("/api/tags", Access.KEY, (r, ex) -> ex.json(200, OllamaApi.tags(models)))
                 .get("/api/version", Access.KEY, (r, ex) -> ex.json(200, OllamaApi.version()))
@@ -123,6 +131,35 @@ public final class HttpApi implements AutoCloseable {
             OllamaApi api = new OllamaApi(lease.model());
             OllamaApi.Call call = chat ? api.parseChat(body) : api.parseGenerate(body);
             generations.answer(exchange, lease.model(), call.ask(), call.stream(), api.framing(call));
+        }
+    }
+
+    /** OpenAI's Responses API: typed server-sent events while streaming, else one response object. */
+    private void responses(Request request, Exchange exchange) {
+        JsonNode body = request.json();
+        try (Lease lease = lease(body, "model")) {
+            ResponsesApi api = new ResponsesApi(lease.model(), responses);
+            ResponsesApi.Call call = api.parse(body);
+            generations.answer(exchange, lease.model(), call.ask(), call.stream(), api.framing(call));
+        }
+    }
+
+    /** Anthropic's Messages API: typed server-sent events while streaming, else one message. */
+    private void anthropic(Request request, Exchange exchange) {
+        JsonNode body = request.json();
+        try (Lease lease = lease(body, "model")) {
+            AnthropicApi api = new AnthropicApi(lease.model());
+            AnthropicApi.Call call = api.parse(body);
+            generations.answer(exchange, lease.model(), call.ask(), call.stream(), api.framing(call));
+        }
+    }
+
+    /** Anthropic's count_tokens: the prompt's tokens, counted in bounded memory, without generating. */
+    private void countTokens(Request request, Exchange exchange) {
+        JsonNode body = request.json();
+        try (Lease lease = lease(body, "model")) {
+            ServedModel.Prompt.Chat prompt = new AnthropicApi(lease.model()).countable(body);
+            exchange.json(200, AnthropicApi.count(lease.model().tokens(prompt, exchange::gone).tokens().length));
         }
     }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.engine.sampling.SamplingParams;
 import exo.serve.http.HttpError;
 import exo.tokenizer.chat.ChatMessage;
+import exo.tokenizer.chat.tools.ToolCall;
+import exo.tokenizer.chat.tools.ToolCallEvent;
+import exo.tokenizer.chat.tools.ToolChoice;
+import exo.tokenizer.chat.tools.ToolDefinition;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -38,12 +42,18 @@ final class OllamaApi {
     Call parseChat(JsonNode body) {
         requireObject(body);
         checkModel(body);
-        List<ChatMessage> messages = OpenAiApi.messages(body.path("messages"));
+        List<ChatMessage> messages = OpenAiApi.messages(ollamaMessages(body.path("messages")));
         if (messages.isEmpty()) {
             throw ApiError.badRequest("messages", "messages must hold at least one message");
         }
-        return new Call(ask(new ServedModel.Prompt.Chat(messages, "messages"), body.path("options")),
-                stream(body), true);
+        List<ToolDefinition> tools = ToolRequests.tools(body.path("tools"), "tools", false);
+        OutputRules rules = output(body).withTools(tools, tools.isEmpty() ? ToolChoice.NONE : ToolChoice.AUTO, true);
+        if (rules.callsTools() && rules.format() != null) {
+            throw ApiError.badRequest("format", "format cannot be combined with tools");
+        }
+        ServedModel.Prompt.Chat prompt = ToolPrompt.chat(model, messages, tools, rules.callsTools(), variables(body),
+                "messages");
+        return new Call(ask(prompt, body.path("options"), rules), stream(body), true);
     }
 
     Call parseGenerate(JsonNode body) {
@@ -54,8 +64,10 @@ final class OllamaApi {
             throw ApiError.badRequest("prompt", "prompt must be a string");
         }
         ServedModel.Prompt prompt;
+        OutputRules rules = output(body);
         if (body.path("raw").asBoolean(false)) {
             prompt = new ServedModel.Prompt.Text(p.asText(), "prompt");
+            rules = rules.withReasoning(false);
         } else {
             // Ollama wraps a prompt in the model's template, with the system message when given.
             List<ChatMessage> messages = new ArrayList<>();
@@ -63,19 +75,97 @@ final class OllamaApi {
                 messages.add(ChatMessage.system(body.get("system").asText()));
             }
             messages.add(ChatMessage.user(p.asText()));
-            prompt = new ServedModel.Prompt.Chat(messages, "prompt");
+            prompt = new ServedModel.Prompt.Chat(messages, null, variables(body), "prompt");
         }
-        return new Call(ask(prompt, body.path("options")), stream(body), false);
+        return new Call(ask(prompt, body.path("options"), rules), stream(body), false);
     }
 
-    /** One NDJSON line: a piece of the answer, or the last line with the counts. */
-    ObjectNode line(Call call, String text, ServedModel.Result done, long totalNanos) {
+    /**
+     * Ollama's messages as chat completions write them: {@code thinking} is the reasoning,
+     * {@code tool_name} a tool result's function; images are refused (the models read text).
+     */
+    private static JsonNode ollamaMessages(JsonNode messages) {
+        if (!messages.isArray()) {
+            return messages;
+        }
+        var out = OpenAiApi.JSON.createArrayNode();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            if (!m.isObject()) {
+                out.add(m);
+                continue;
+            }
+            ObjectNode copy = m.deepCopy();
+            JsonNode images = copy.remove("images");
+            if (images != null && !images.isNull() && !(images.isArray() && images.isEmpty())) {
+                throw ApiError.badRequest("messages", "messages[" + i + "].images: this server's models read text "
+                        + "only; images are not supported");
+            }
+            JsonNode thinking = copy.remove("thinking");
+            if (thinking != null && !copy.has("reasoning_content")) {
+                copy.set("reasoning_content", thinking);
+            }
+            JsonNode toolName = copy.remove("tool_name");
+            if (toolName != null && !copy.has("name")) {
+                copy.set("name", toolName);
+            }
+            out.add(copy);
+        }
+        return out;
+    }
+
+    /**
+     * What a request asks of the answer: {@code format} ("json" or a JSON schema) and
+     * {@code think} (false keeps reasoning out of the answer where the template can: its
+     * {@code enable_thinking}; true or absent splits it into {@code thinking}).
+     */
+    private static OutputRules output(JsonNode body) {
+        OutputRules rules = OutputRules.CHAT;
+        JsonNode format = body.path("format");
+        if (format.isTextual() && format.asText().equals("json")) {
+            rules = rules.withFormat(OpenAiApi.JSON.createObjectNode().put("type", "object"), "format");
+        } else if (format.isObject()) {
+            rules = rules.withFormat(format, "format");
+        } else if (!format.isMissingNode() && !format.isNull() && !(format.isTextual() && format.asText().isEmpty())) {
+            throw ApiError.badRequest("format", "format must be \"json\" or a JSON schema object");
+        }
+        return rules;
+    }
+
+    /** {@code think}: the template's enable_thinking, where the request says. */
+    private static java.util.Map<String, Object> variables(JsonNode body) {
+        JsonNode think = body.path("think");
+        if (think.isMissingNode() || think.isNull()) {
+            return java.util.Map.of();
+        }
+        if (!think.isBoolean()) {
+            throw ApiError.badRequest("think", "think must be true or false");
+        }
+        return java.util.Map.of("enable_thinking", think.asBoolean());
+    }
+
+    /** One NDJSON line: a piece of the answer (content, thinking, calls), or the last line with the counts. */
+    ObjectNode line(Call call, String text, String thinking, List<ToolCall> calls, ServedModel.Result done,
+                    long totalNanos) {
         ObjectNode o = OpenAiApi.JSON.createObjectNode().put("model", model.id())
                 .put("created_at", OffsetDateTime.now().toString());
         if (call.chat()) {
-            o.putObject("message").put("role", "assistant").put("content", text);
+            ObjectNode m = o.putObject("message").put("role", "assistant").put("content", text);
+            if (!thinking.isEmpty()) {
+                m.put("thinking", thinking);
+            }
+            if (!calls.isEmpty()) {
+                var list = m.putArray("tool_calls");
+                for (ToolCall c : calls) {
+                    ObjectNode f = list.addObject().putObject("function").put("name", c.name());
+                    f.set("arguments", arguments(c.arguments()));
+                }
+            }
         } else {
             o.put("response", text);
+            if (!thinking.isEmpty()) {
+                o.put("thinking", thinking);
+            }
         }
         o.put("done", done != null);
         if (done != null) {
@@ -88,6 +178,16 @@ final class OllamaApi {
             o.put("eval_duration", done.stats().decodeNanos());
         }
         return o;
+    }
+
+    /** Ollama gives a call's arguments as an object; text that is not one (a call cut short) stays text. */
+    private static JsonNode arguments(String json) {
+        try {
+            JsonNode n = OpenAiApi.JSON.readTree(json);
+            return n != null && n.isObject() ? n : OpenAiApi.JSON.getNodeFactory().textNode(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return OpenAiApi.JSON.getNodeFactory().textNode(json);
+        }
     }
 
     /** GET /api/tags: the loaded model with its details, and the others a request may name. */
@@ -156,7 +256,13 @@ final class OllamaApi {
         root.putObject("model_info").put("general.architecture", model.card().family())
                 .put("general.parameter_count", model.card().parameters())
                 .put(model.card().family() + ".context_length", model.engine().contextLength());
-        root.putArray("capabilities").add("completion");
+        var capabilities = root.putArray("capabilities").add("completion");
+        if (model.template().source().contains("tools")) {
+            capabilities.add("tools");
+        }
+        if (model.toolFormat().thinkStart() != null && model.template().source().contains(model.toolFormat().thinkStart())) {
+            capabilities.add("thinking");
+        }
         return root;
     }
 
@@ -169,22 +275,42 @@ final class OllamaApi {
         return OpenAiApi.JSON.createObjectNode().put("error", e.getMessage());
     }
 
-    /** How a call's answer goes out: one object, or NDJSON lines, the last with done and the counts. */
+    /**
+     * How a call's answer goes out: one object, or NDJSON lines (content and thinking as they
+     * come, each tool call whole once it is complete, as Ollama streams them), the last with
+     * done and the counts.
+     */
     Generations.Framing framing(Call call) {
         return new Generations.Framing() {
+            private final java.util.Map<Integer, String[]> calls = new java.util.HashMap<>();
+
             @Override
             public String contentType() {
                 return "application/x-ndjson";
             }
 
             @Override
-            public String piece(String text) {
-                return line(call, text, null, 0) + "\n";
+            public List<String> events(List<ToolCallEvent> events, List<TokenLogprob> logprobs) {
+                List<String> out = new ArrayList<>();
+                for (ToolCallEvent e : events) {
+                    switch (e) {
+                        case ToolCallEvent.ContentDelta c -> out.add(line(call, c.text(), "", List.of(), null, 0) + "\n");
+                        case ToolCallEvent.ReasoningDelta r -> out.add(line(call, "", r.text(), List.of(), null, 0) + "\n");
+                        case ToolCallEvent.ToolCallStart s -> calls.put(s.index(), new String[] {s.id(), s.name(), ""});
+                        case ToolCallEvent.ToolCallArguments a -> calls.get(a.index())[2] += a.fragment();
+                        case ToolCallEvent.ToolCallEnd end -> {
+                            String[] c = calls.remove(end.index());
+                            out.add(line(call, "", "", List.of(new ToolCall(c[0], c[1], c[2], end.complete())), null, 0)
+                                    + "\n");
+                        }
+                    }
+                }
+                return out;
             }
 
             @Override
-            public List<String> last(ServedModel.Result r, long totalNanos) {
-                return List.of(line(call, "", r, totalNanos) + "\n");
+            public List<String> last(Answer a, long totalNanos) {
+                return List.of(line(call, "", "", List.of(), a.result(), totalNanos) + "\n");
             }
 
             @Override
@@ -193,8 +319,9 @@ final class OllamaApi {
             }
 
             @Override
-            public JsonNode whole(ServedModel.Result r, long totalNanos) {
-                return line(call, r.text(), r, totalNanos);
+            public JsonNode whole(Answer a, long totalNanos) {
+                return line(call, a.message().content(), a.message().reasoning(), a.message().toolCalls(), a.result(),
+                        totalNanos);
             }
         };
     }
@@ -213,7 +340,7 @@ final class OllamaApi {
         d.put("parameter_size", model.card().parameterSize()).put("quantization_level", model.card().quantization());
     }
 
-    private ServedModel.Ask ask(ServedModel.Prompt prompt, JsonNode options) {
+    private ServedModel.Ask ask(ServedModel.Prompt prompt, JsonNode options, OutputRules rules) {
         SamplingParams d = model.defaults();
         if (!options.isMissingNode() && !options.isObject()) {
             throw ApiError.badRequest("options", "options must be an object");
@@ -237,7 +364,7 @@ final class OllamaApi {
             stops.add(stop.asText());
         }
         return new ServedModel.Ask(prompt, predict < 0 ? Integer.MAX_VALUE : Math.max(predict, 1),
-                new SamplingParams(temperature, topK, topP, minP, repeat, lastN, seed, presence, frequency), stops);
+                new SamplingParams(temperature, topK, topP, minP, repeat, lastN, seed, presence, frequency), stops, rules);
     }
 
     private static float number(JsonNode options, String field, float fallback, float min, float max) {

@@ -4,18 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.engine.sampling.SamplingParams;
+import exo.serve.http.HttpError;
 import exo.tokenizer.chat.ChatMessage;
 import exo.tokenizer.chat.ChatMessages;
-import exo.serve.http.HttpError;
+import exo.tokenizer.chat.tools.ParsedMessage;
+import exo.tokenizer.chat.tools.ToolCall;
+import exo.tokenizer.chat.tools.ToolCallEvent;
+import exo.tokenizer.chat.tools.ToolDefinition;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * OpenAI's API as its official clients use it: chat completions and completions (whole, or
- * streamed as server-sent events ending in {@code data: [DONE]}), and the model list. Requests
+ * OpenAI's API as its official clients use it: chat completions (tools and tool calls,
+ * response formats, reasoning_content, logprobs, logit_bias) and completions, whole or
+ * streamed as server-sent events ending in {@code data: [DONE]}, and the model list. Requests
  * are checked field by field, each refusal naming the field.
  */
 final class OpenAiApi {
@@ -24,10 +30,11 @@ final class OpenAiApi {
     private static final Set<String> CHAT_FIELDS = Set.of("model", "messages", "stream", "stream_options", "max_tokens",
             "max_completion_tokens", "temperature", "top_p", "seed", "stop", "n", "logprobs", "top_logprobs",
             "presence_penalty", "frequency_penalty", "response_format", "user", "top_k", "min_p", "repeat_penalty",
-            "logit_bias", "parallel_tool_calls", "metadata", "store");
+            "logit_bias", "parallel_tool_calls", "metadata", "store", "tools", "tool_choice", "chat_template_kwargs",
+            "reasoning_format");
     private static final Set<String> COMPLETION_FIELDS = Set.of("model", "prompt", "stream", "stream_options",
             "max_tokens", "temperature", "top_p", "seed", "stop", "n", "logprobs", "presence_penalty",
-            "frequency_penalty", "user", "top_k", "min_p", "repeat_penalty", "echo", "suffix", "best_of");
+            "frequency_penalty", "user", "top_k", "min_p", "repeat_penalty", "echo", "suffix", "best_of", "logit_bias");
 
     private static final long STARTED = System.currentTimeMillis() / 1000;
     private final ServedModel model;
@@ -55,17 +62,17 @@ final class OpenAiApi {
         if (messages.isEmpty()) {
             throw ApiError.badRequest("messages", "messages must hold at least one message");
         }
-        JsonNode format = body.path("response_format");
-        if (!format.isMissingNode() && !format.path("type").asText("text").equals("text")) {
-            throw ApiError.badRequest("response_format", "response_format " + format.path("type").asText()
-                    + " is not supported; only text");
-        }
-        if (body.path("logprobs").asBoolean(false) || body.has("top_logprobs")) {
-            throw ApiError.badRequest("logprobs", "logprobs are not supported by this server");
-        }
+        List<ToolDefinition> tools = ToolRequests.tools(body.path("tools"), "tools", false);
+        OutputRules rules = OutputRules.CHAT.withTools(tools, ToolRequests.choice(body.path("tool_choice"), tools),
+                ToolRequests.flag(body, "parallel_tool_calls", true));
+        rules = responseFormat(body.path("response_format"), rules).withBias(logitBias(body))
+                .withLogprobs(chatLogprobs(body)).withReasoning(reasoning(body.path("reasoning_format")));
+        Map<String, Object> variables = ToolRequests.templateVariables(body.path("chat_template_kwargs"),
+                "chat_template_kwargs");
         int max = maxTokens(body, body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
-        return new Call(new ServedModel.Ask(new ServedModel.Prompt.Chat(messages, "messages"), max, sampling(body),
-                stops(body)), stream(body), includeUsage(body), true);
+        ServedModel.Prompt.Chat prompt = ToolPrompt.chat(model, messages, tools, rules.callsTools(), variables, "messages");
+        return new Call(new ServedModel.Ask(prompt, max, sampling(body), stops(body), rules), stream(body),
+                includeUsage(body), true);
     }
 
     Call parseCompletion(JsonNode body) {
@@ -79,17 +86,124 @@ final class OpenAiApi {
         if (body.path("echo").asBoolean(false) || body.has("suffix") || body.path("best_of").asInt(1) != 1) {
             throw ApiError.badRequest("echo", "echo, suffix and best_of are not supported");
         }
-        if (body.has("logprobs") && !body.get("logprobs").isNull()) {
-            throw ApiError.badRequest("logprobs", "logprobs are not supported by this server");
+        JsonNode lp = body.path("logprobs");
+        int top = -1;
+        if (!lp.isMissingNode() && !lp.isNull()) {
+            if (!lp.isIntegralNumber() || lp.asInt() < 0 || lp.asInt() > 5) {
+                throw ApiError.badRequest("logprobs", "logprobs must be an integer from 0 to 5");
+            }
+            top = lp.asInt();
         }
+        OutputRules rules = OutputRules.TEXT.withBias(logitBias(body)).withLogprobs(top);
         return new Call(new ServedModel.Ask(new ServedModel.Prompt.Text(p.asText(), "prompt"),
-                maxTokens(body, "max_tokens"), sampling(body), stops(body)), stream(body), includeUsage(body), false);
+                maxTokens(body, "max_tokens"), sampling(body), stops(body), rules), stream(body), includeUsage(body),
+                false);
+    }
+
+    /**
+     * {@code response_format}: text, {@code json_object} (any object), or {@code json_schema}
+     * (strict or not, the answer is made to fit the schema). Not with tools the model may call:
+     * the tool grammar and the answer's cannot both hold.
+     */
+    static OutputRules responseFormat(JsonNode format, OutputRules rules) {
+        if (format.isMissingNode() || format.isNull()) {
+            return rules;
+        }
+        if (!format.isObject() || !format.path("type").isTextual()) {
+            throw ApiError.badRequest("response_format", "response_format must be {\"type\": \"text\" | \"json_object\" "
+                    + "| \"json_schema\", ...}");
+        }
+        JsonNode schema = switch (format.get("type").asText()) {
+            case "text" -> null;
+            case "json_object" -> JSON.createObjectNode().put("type", "object");
+            case "json_schema" -> {
+                JsonNode s = format.path("json_schema").path("schema");
+                if (!format.path("json_schema").isObject() || (!s.isMissingNode() && !s.isObject())) {
+                    throw ApiError.badRequest("response_format", "response_format json_schema needs {\"json_schema\": "
+                            + "{\"name\": ..., \"schema\": {...}}}");
+                }
+                yield s.isObject() ? s : JSON.createObjectNode();
+            }
+            default -> throw ApiError.badRequest("response_format", "response_format type must be text, json_object "
+                    + "or json_schema, not '" + format.get("type").asText() + "'");
+        };
+        if (schema == null) {
+            return rules;
+        }
+        if (rules.callsTools()) {
+            throw ApiError.badRequest("response_format", "response_format cannot be combined with tools the model may "
+                    + "call (use tool_choice none, or leave the tools out)");
+        }
+        return rules.withFormat(schema, "response_format");
+    }
+
+    /** llama-server's reasoning_format: "none" keeps the think tags in the content; "auto" and "deepseek" split them off. */
+    private static boolean reasoning(JsonNode format) {
+        if (format.isMissingNode() || format.isNull()) {
+            return true;
+        }
+        return switch (format.asText("?")) {
+            case "none" -> false;
+            case "auto", "deepseek", "deepseek-legacy" -> true;
+            default -> throw ApiError.badRequest("reasoning_format", "reasoning_format must be none, auto or deepseek");
+        };
+    }
+
+    /** Chat's logprobs (true or false) and top_logprobs (0 to 20, with logprobs): -1 when not asked for. */
+    private static int chatLogprobs(JsonNode body) {
+        boolean on = ToolRequests.flag(body, "logprobs", false);
+        JsonNode top = body.path("top_logprobs");
+        if (top.isMissingNode() || top.isNull()) {
+            return on ? 0 : -1;
+        }
+        if (!top.isIntegralNumber() || top.asInt() < 0 || top.asInt() > 20) {
+            throw ApiError.badRequest("top_logprobs", "top_logprobs must be an integer from 0 to 20");
+        }
+        if (!on) {
+            throw ApiError.badRequest("top_logprobs", "top_logprobs needs logprobs: true");
+        }
+        return top.asInt();
+    }
+
+    /** logit_bias: token ids (as strings) to a bias from -100 to 100, added to the token's logit. */
+    private Map<Integer, Float> logitBias(JsonNode body) {
+        JsonNode b = body.path("logit_bias");
+        if (b.isMissingNode() || b.isNull()) {
+            return Map.of();
+        }
+        if (!b.isObject()) {
+            throw ApiError.badRequest("logit_bias", "logit_bias must be an object of token ids to biases");
+        }
+        Map<Integer, Float> out = new java.util.HashMap<>();
+        int vocab = model.tokenizer().vocabSize();
+        for (var e : b.properties()) {
+            int id;
+            try {
+                id = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException x) {
+                id = -1;
+            }
+            if (id < 0 || id >= vocab) {
+                throw ApiError.badRequest("logit_bias", "logit_bias keys must be token ids from 0 to " + (vocab - 1)
+                        + ", not '" + e.getKey() + "'");
+            }
+            JsonNode v = e.getValue();
+            if (!v.isNumber() || v.asDouble() < -100 || v.asDouble() > 100) {
+                throw ApiError.badRequest("logit_bias", "logit_bias values must be numbers from -100 to 100");
+            }
+            out.put(id, (float) v.asDouble());
+        }
+        return out;
     }
 
     /** llama.cpp server's /apply-template: the prompt a conversation renders to, without generating. */
     String renderTemplate(JsonNode body) {
         requireObject(body);
-        return model.template().render(messages(body.path("messages")), true);
+        List<ToolDefinition> tools = ToolRequests.tools(body.path("tools"), "tools", false);
+        boolean calls = !(ToolRequests.choice(body.path("tool_choice"), tools) instanceof exo.tokenizer.chat.tools.ToolChoice.None);
+        return model.template().render(ToolPrompt.chat(model, messages(body.path("messages")), tools, calls,
+                ToolRequests.templateVariables(body.path("chat_template_kwargs"), "chat_template_kwargs"), "messages")
+                .input());
     }
 
     /** A request's messages, as the conversation reader reads them (it refuses bad ones naming them). */
@@ -103,10 +217,23 @@ final class OpenAiApi {
         var data = root.putArray("data");
         String loaded = host.loaded().map(ServedModel::id).orElse(null);
         for (String id : host.available()) {
-            data.addObject().put("id", id).put("object", "model").put("created", STARTED).put("owned_by", "exo")
-                    .put("loaded", id.equals(loaded));
+            card(data.addObject(), id).put("loaded", id.equals(loaded));
         }
         return root;
+    }
+
+    /** GET /v1/models/{id}: one model, 404 when this server cannot serve it. */
+    static ObjectNode model(ModelHost host, String id) {
+        String bare = ModelHost.withoutTag(id == null ? "" : id);
+        if (!host.available().contains(bare)) {
+            throw ApiError.notFound("model", "model_not_found", "model '" + id + "' is not served here");
+        }
+        return card(JSON.createObjectNode(), bare).put("loaded", host.loaded().map(m -> m.id().equals(bare))
+                .orElse(false));
+    }
+
+    private static ObjectNode card(ObjectNode o, String id) {
+        return o.put("id", id).put("object", "model").put("created", STARTED).put("owned_by", "exo");
     }
 
     // ---- responses ----
@@ -115,38 +242,66 @@ final class OpenAiApi {
         return prefix + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     }
 
-    ObjectNode whole(Call call, String id, ServedModel.Result r) {
+    ObjectNode whole(Call call, String id, Answer a) {
         ObjectNode root = JSON.createObjectNode().put("id", id).put("object", call.chat() ? "chat.completion"
                 : "text_completion").put("created", System.currentTimeMillis() / 1000).put("model", model.id());
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
+        boolean logprobs = call.ask().output().topLogprobs() >= 0;
         if (call.chat()) {
-            choice.putObject("message").put("role", "assistant").put("content", r.text());
+            message(choice.putObject("message"), a.message());
+            if (logprobs) {
+                choice.set("logprobs", TokenLogprob.chat(a.logprobs()));
+            } else {
+                choice.putNull("logprobs");
+            }
         } else {
-            choice.put("text", r.text());
+            choice.put("text", a.message().content());
+            if (logprobs) {
+                choice.set("logprobs", TokenLogprob.completion(a.logprobs(), 0));
+            } else {
+                choice.putNull("logprobs");
+            }
         }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", r.finishReason());
-        usage(root, r);
+        choice.put("finish_reason", a.finishReason());
+        usage(root, a.result());
         return root;
     }
 
-    /** One streamed piece: a delta of text, or (with {@code finish}) the last chunk with the finish reason. */
-    ObjectNode chunk(Call call, String id, String text, String finish, boolean first) {
+    /** An assistant message: content (null when it only calls tools), reasoning_content, tool_calls. */
+    static void message(ObjectNode m, ParsedMessage parsed) {
+        m.put("role", "assistant");
+        if (parsed.content().isEmpty() && !parsed.toolCalls().isEmpty()) {
+            m.putNull("content");
+        } else {
+            m.put("content", parsed.content());
+        }
+        if (!parsed.reasoning().isEmpty()) {
+            m.put("reasoning_content", parsed.reasoning());
+        }
+        if (!parsed.toolCalls().isEmpty()) {
+            var calls = m.putArray("tool_calls");
+            for (ToolCall c : parsed.toolCalls()) {
+                calls.addObject().put("id", c.id()).put("type", "function").putObject("function")
+                        .put("name", c.name()).put("arguments", c.arguments());
+            }
+        }
+    }
+
+    /** One streamed chunk around {@code delta} (chat) or {@code text} (completions), with the finish reason when given. */
+    private ObjectNode chunk(Call call, String id, ObjectNode delta, String text, JsonNode logprobs, String finish) {
         ObjectNode root = JSON.createObjectNode().put("id", id).put("object", call.chat() ? "chat.completion.chunk"
                 : "text_completion").put("created", System.currentTimeMillis() / 1000).put("model", model.id());
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         if (call.chat()) {
-            ObjectNode delta = choice.putObject("delta");
-            if (first) {
-                delta.put("role", "assistant");
-            }
-            if (text != null) {
-                delta.put("content", text);
-            }
+            choice.set("delta", delta);
         } else {
             choice.put("text", text == null ? "" : text);
         }
-        choice.putNull("logprobs");
+        if (logprobs != null) {
+            choice.set("logprobs", logprobs);
+        } else {
+            choice.putNull("logprobs");
+        }
         if (finish != null) {
             choice.put("finish_reason", finish);
         } else {
@@ -190,13 +345,17 @@ final class OpenAiApi {
     }
 
     /**
-     * How a call's answer goes out: whole, or as server-sent events (the first delta with the
-     * role, the last with the finish reason, the usage chunk when asked, then [DONE]).
+     * How a call's answer goes out: whole, or as server-sent events as OpenAI streams them
+     * (the first delta with the role; content, reasoning_content and tool call deltas with
+     * index, id, name and argument fragments; the last with the finish reason; the usage chunk
+     * when asked; then [DONE]).
      */
     Generations.Framing framing(Call call) {
         String id = newId(call.chat() ? "chatcmpl-" : "cmpl-");
+        boolean logprobs = call.ask().output().topLogprobs() >= 0;
         return new Generations.Framing() {
             private boolean first = true;
+            private int offset;
 
             @Override
             public String contentType() {
@@ -204,18 +363,61 @@ final class OpenAiApi {
             }
 
             @Override
-            public String piece(String text) {
-                String event = Sse.data(chunk(call, id, text, null, first));
-                first = false;
-                return event;
+            public List<String> events(List<ToolCallEvent> events, List<TokenLogprob> tokens) {
+                List<String> out = new ArrayList<>();
+                for (ToolCallEvent e : events) {
+                    JsonNode lp = null;
+                    if (logprobs && out.isEmpty()) {
+                        lp = call.chat() ? TokenLogprob.chat(tokens) : TokenLogprob.completion(tokens, offset);
+                    }
+                    if (!call.chat()) {
+                        if (e instanceof ToolCallEvent.ContentDelta c) {
+                            out.add(Sse.data(chunk(call, id, null, c.text(), lp, null)));
+                            offset += c.text().length();
+                        }
+                        continue;
+                    }
+                    ObjectNode delta = delta();
+                    switch (e) {
+                        case ToolCallEvent.ContentDelta c -> delta.put("content", c.text());
+                        case ToolCallEvent.ReasoningDelta r -> delta.put("reasoning_content", r.text());
+                        case ToolCallEvent.ToolCallStart s -> delta.putArray("tool_calls").addObject()
+                                .put("index", s.index()).put("id", s.id()).put("type", "function")
+                                .putObject("function").put("name", s.name()).put("arguments", "");
+                        case ToolCallEvent.ToolCallArguments a -> delta.putArray("tool_calls").addObject()
+                                .put("index", a.index()).putObject("function").put("arguments", a.fragment());
+                        case ToolCallEvent.ToolCallEnd end -> {
+                            continue;
+                        }
+                    }
+                    out.add(Sse.data(chunk(call, id, delta, null, lp, null)));
+                }
+                return out;
+            }
+
+            private ObjectNode delta() {
+                ObjectNode d = JSON.createObjectNode();
+                if (first) {
+                    d.put("role", "assistant");
+                    first = false;
+                }
+                return d;
             }
 
             @Override
-            public List<String> last(ServedModel.Result r, long totalNanos) {
+            public List<String> last(Answer a, long totalNanos) {
                 List<String> out = new ArrayList<>();
-                out.add(Sse.data(chunk(call, id, first && call.chat() ? "" : null, r.finishReason(), first)));
+                ObjectNode delta = null;
+                if (call.chat()) {
+                    boolean none = first;
+                    delta = delta();
+                    if (none) {
+                        delta.put("content", "");
+                    }
+                }
+                out.add(Sse.data(chunk(call, id, delta, call.chat() ? null : "", null, a.finishReason())));
                 if (call.includeUsage()) {
-                    out.add(Sse.data(usageChunk(call, id, r)));
+                    out.add(Sse.data(usageChunk(call, id, a.result())));
                 }
                 out.add(Sse.data("[DONE]"));
                 return out;
@@ -227,8 +429,8 @@ final class OpenAiApi {
             }
 
             @Override
-            public JsonNode whole(ServedModel.Result r, long totalNanos) {
-                return OpenAiApi.this.whole(call, id, r);
+            public JsonNode whole(Answer a, long totalNanos) {
+                return OpenAiApi.this.whole(call, id, a);
             }
         };
     }

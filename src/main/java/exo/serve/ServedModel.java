@@ -10,7 +10,11 @@ import exo.engine.sampling.SamplingParams;
 import exo.tokenizer.Tokenizer;
 import exo.tokenizer.chat.ChatMessage;
 import exo.tokenizer.chat.ChatTemplate;
+import exo.tokenizer.chat.ChatTemplateInput;
+import exo.tokenizer.chat.tools.ToolCallFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -46,17 +50,43 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
         /** The request field it came from, for a refusal's param. */
         String field();
 
-        record Chat(List<ChatMessage> messages, String field) implements Prompt {
+        /**
+         * A conversation, with the tools the template shows the model (OpenAI's shape, null for
+         * none: the template's {@code tools} stays undefined) and further template variables
+         * (chat_template_kwargs, such as {@code enable_thinking}).
+         */
+        record Chat(List<ChatMessage> messages, List<Object> tools, Map<String, Object> variables, String field)
+                implements Prompt {
+            public Chat {
+                messages = List.copyOf(messages);
+                variables = variables == null ? Map.of() : variables;
+            }
+
+            Chat(List<ChatMessage> messages, String field) {
+                this(messages, null, Map.of(), field);
+            }
+
+            ChatTemplateInput input() {
+                return new ChatTemplateInput(ChatTemplateInput.of(messages, true).messages(), tools, true, variables);
+            }
         }
 
         record Text(String text, String field) implements Prompt {
         }
     }
 
+    /** A prompt's tokens and, for a conversation, the text the template rendered (null for raw text). */
+    record Prompted(int[] tokens, String rendered) {
+    }
+
     /** What a request asks for before its prompt is tokenized (which happens once it has a turn). */
-    record Ask(Prompt prompt, int maxTokens, SamplingParams sampling, List<String> stops) {
-        Request with(int[] tokens) {
-            return new Request(tokens, maxTokens, sampling, stops);
+    record Ask(Prompt prompt, int maxTokens, SamplingParams sampling, List<String> stops, OutputRules output) {
+        Ask(Prompt prompt, int maxTokens, SamplingParams sampling, List<String> stops) {
+            this(prompt, maxTokens, sampling, stops, OutputRules.TEXT);
+        }
+
+        Request with(Prompted prompted) {
+            return new Request(prompted.tokens(), maxTokens, sampling, stops);
         }
     }
 
@@ -64,13 +94,24 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
     record Request(int[] prompt, int maxTokens, SamplingParams sampling, List<String> stops) {
     }
 
+    /** Where a generation's output goes, as it comes. */
+    interface Sink {
+        /** Text that is final (stop strings held back until decided). */
+        void text(String text);
+
+        /** A token was sampled (before its text reaches {@link #text}); its log-probabilities when the sampler keeps them, else null. */
+        default void token(int id, Sampler.Choice choice) {
+        }
+    }
+
     /**
      * How a generation ended: its text (stop strings and end tokens left out) and counts.
      *
+     * @param stopSequence    the stop string that ended it, or null
      * @param firstTokenNanos {@link System#nanoTime()} when the first token was sampled, 0 when none was
      */
-    record Result(String text, int promptTokens, int completionTokens, FinishReason finish, GenerationStats stats,
-                  long firstTokenNanos) {
+    record Result(String text, int promptTokens, int completionTokens, FinishReason finish, String stopSequence,
+                  GenerationStats stats, long firstTokenNanos) {
         /** OpenAI's finish_reason: "stop" (an end token or a stop string), else "length". */
         String finishReason() {
             return finish == FinishReason.STOP ? "stop" : "length";
@@ -92,7 +133,7 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
      *
      * @param gone polled while counting: a client that leaves stops the work
      */
-    int[] tokens(Prompt prompt, java.util.function.BooleanSupplier gone) {
+    Prompted tokens(Prompt prompt, java.util.function.BooleanSupplier gone) {
         int limit = engine.contextLength() - 1;
         return switch (prompt) {
             case Prompt.Chat chat -> {
@@ -101,12 +142,13 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
                 for (ChatMessage m : chat.messages()) {
                     contents.add(m.content());
                 }
-                new PromptLength(tokenizer, true, limit, chat.field(), gone).add(template.render(chat.messages(), true));
-                yield chatPrompt(chat.messages());
+                String rendered = template.render(chat.input());
+                new PromptLength(tokenizer, true, limit, chat.field(), gone).add(rendered);
+                yield new Prompted(template.encode(tokenizer, chat.input()), rendered);
             }
             case Prompt.Text text -> {
                 new PromptLength(tokenizer, false, limit, text.field(), gone).add(text.text());
-                yield textPrompt(text.text());
+                yield new Prompted(textPrompt(text.text()), null);
             }
         };
     }
@@ -119,11 +161,26 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
         return tokenizer.encode(prompt, true, false);
     }
 
+    /** The tool-call and reasoning syntax of this model's family, by its template (and vocabulary). */
+    ToolCallFormat toolFormat() {
+        return ToolCallFormat.detect(template.source(), tokenizer);
+    }
+
     /**
      * Generates, handing each piece of text to {@code text} as soon as it is final (a stop
      * string's start is held back until it is known not to be one).
      */
     Result generate(Request r, Consumer<String> text, BooleanSupplier cancelled) {
+        return generate(r, new Sampler(r.sampling()), List.of(), text::accept, cancelled);
+    }
+
+    /**
+     * Generates with {@code sampler} (a constraint, a logit bias, log-probabilities), handing
+     * the output to {@code sink}. Control tokens are not text, except those whose text is
+     * among {@code shown}: a family's tool-call markers and think tags, which the reader of the
+     * output needs (llama.cpp's preserved tokens).
+     */
+    Result generate(Request r, Sampler sampler, List<String> shown, Sink sink, BooleanSupplier cancelled) {
         checkFits(r);
         // Between requests (none generating), the ring may take in machines that joined; never mid-answer.
         if (gate.writeLock().tryLock()) {
@@ -136,14 +193,27 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
         gate.readLock().lock();
         busy.enter();
         try {
-            return generateNow(r, text, cancelled);
+            return generateNow(r, sampler, shownTokens(shown), sink, cancelled);
         } finally {
             busy.exit();
             gate.readLock().unlock();
         }
     }
 
-    private Result generateNow(Request r, Consumer<String> text, BooleanSupplier cancelled) {
+    /** The control tokens whose text is one of {@code texts}. */
+    private java.util.Set<Integer> shownTokens(List<String> texts) {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        for (String t : texts) {
+            int id = tokenizer.tokenId(t);
+            if (id >= 0 && tokenizer.isControl(id)) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    private Result generateNow(Request r, Sampler sampler, java.util.Set<Integer> shown, Sink sink,
+                               BooleanSupplier cancelled) {
         int context = engine.contextLength();
         int maxTokens = Math.min(r.maxTokens(), context - r.prompt().length);
         StopStrings stops = new StopStrings(r.stops());
@@ -152,27 +222,31 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
         long[] first = new long[1];
         Generator generator = new Generator(engine, tokenizer, SessionIds.next("serve"));
         try {
-            GenerationStats stats = generator.generateFrom(r.prompt(), maxTokens, new Sampler(r.sampling()),
+            GenerationStats stats = generator.generateFrom(r.prompt(), maxTokens, sampler,
                     (id, piece) -> {
                         if (id >= 0) {
                             if (count[0]++ == 0) {
                                 first[0] = System.nanoTime();
                             }
                             throughput.token();
+                            sink.token(id, sampler.lastChoice());
+                            if (shown.contains(id)) {
+                                piece = piece + new String(tokenizer.tokenBytes(id, true), StandardCharsets.UTF_8);
+                            }
                         }
-                        String shown = stops.push(piece);
-                        if (!shown.isEmpty()) {
-                            all.append(shown);
-                            text.accept(shown);
+                        String out = stops.push(piece);
+                        if (!out.isEmpty()) {
+                            all.append(out);
+                            sink.text(out);
                         }
                     }, () -> stops.stopped() || cancelled.getAsBoolean());
             String rest = stops.flush();
             if (!rest.isEmpty()) {
                 all.append(rest);
-                text.accept(rest);
+                sink.text(rest);
             }
             FinishReason finish = stops.stopped() ? FinishReason.STOP : stats.finishReason();
-            return new Result(all.toString(), r.prompt().length, count[0], finish, stats, first[0]);
+            return new Result(all.toString(), r.prompt().length, count[0], finish, stops.matched(), stats, first[0]);
         } finally {
             generator.reset(); // frees the session on every node, however the answer ended
         }

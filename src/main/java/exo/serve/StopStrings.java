@@ -10,6 +10,7 @@ final class StopStrings {
     private final List<String> stops;
     private final StringBuilder held = new StringBuilder();
     private boolean stopped;
+    private String matched;
 
     StopStrings(List<String> stops) {
         this.stops = stops.stream().filter(s -> !s.isEmpty()).toList();
@@ -26,6 +27,7 @@ final class StopStrings {
             int at = held.indexOf(s);
             if (at >= 0 && (cut < 0 || at < cut)) {
                 cut = at;
+                matched = s;
             }
         }
         if (cut >= 0) {
@@ -46,6 +48,11 @@ final class StopStrings {
     /** Whether a stop string was seen: generation should end. */
     boolean stopped() {
         return stopped;
+    }
+
+    /** The stop string that ended the answer, or null. */
+    String matched() {
+        return matched;
     }
 
     /** The text still held back once the answer ended without a stop string. */

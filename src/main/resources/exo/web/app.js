@@ -1,5 +1,6 @@
-// exo's chat page: a conversation kept in this browser, answers streamed from /v1/chat/completions,
-// a stop button, and the ring the server computes on. No libraries: machines may be offline.
+// exo's chat page: a conversation kept in this browser, answers streamed from /v1/chat/completions
+// (the model's thinking and its tool calls folded above its answer), a stop button, and the ring the
+// server computes on. No libraries: machines may be offline.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -60,13 +61,41 @@ function markdown(text) {
   return out.join("");
 }
 
-function bubble(role, content) {
+// An assistant message: its thinking and tool calls folded above the answer.
+function renderAssistant(div, m) {
+  let html = "";
+  if (m.reasoning_content) {
+    html += '<details class="thinking"><summary>Thinking</summary><div>' + escapeHtml(m.reasoning_content)
+      + "</div></details>";
+  }
+  for (const c of m.tool_calls || []) {
+    html += '<details class="tool-call" open><summary>Tool call: ' + escapeHtml(c.function.name)
+      + "</summary><pre><code>" + escapeHtml(pretty(c.function.arguments)) + "</code></pre></details>";
+  }
+  div.innerHTML = html + markdown(m.content || "");
+}
+
+function pretty(args) {
+  try { return JSON.stringify(JSON.parse(args), null, 2); } catch (e) { return args; }
+}
+
+function bubble(role, content, message) {
   const div = document.createElement("div");
   div.className = "message " + role;
-  if (role === "assistant") div.innerHTML = markdown(content); else div.textContent = content;
+  if (role === "assistant") renderAssistant(div, message || { content }); else div.textContent = content;
   $("messages").appendChild(div);
   div.scrollIntoView({ block: "end" });
   return div;
+}
+
+// The tools the side panel holds, or null; a list that is not JSON is said so.
+function tools() {
+  const text = $("tools").value.trim();
+  localStorage.setItem("exo-tools", text);
+  if (!text) return null;
+  const list = JSON.parse(text);
+  if (!Array.isArray(list)) throw new Error("tools must be a JSON list");
+  return list;
 }
 
 function save() {
@@ -85,12 +114,21 @@ function busy(on) {
 
 async function send(text) {
   showError("");
-  messages.push({ role: "user", content: text });
+  let offered;
+  try { offered = tools(); } catch (e) { showError("tools: " + e.message); return; }
+  // After a tool call, what is typed is the call's result.
+  const last = messages[messages.length - 1];
+  if (last && last.role === "assistant" && last.tool_calls && last.tool_calls.length) {
+    for (const c of last.tool_calls) messages.push({ role: "tool", tool_call_id: c.id, content: text });
+    bubble("tool", text);
+  } else {
+    messages.push({ role: "user", content: text });
+    bubble("user", text);
+  }
   save();
-  bubble("user", text);
   const div = bubble("assistant", "");
   div.classList.add("streaming");
-  let answer = "";
+  const answer = { role: "assistant", content: "", reasoning_content: "", tool_calls: [] };
   controller = new AbortController();
   busy(true);
   const body = { messages, stream: true };
@@ -98,6 +136,8 @@ async function send(text) {
   if (t !== "") body.temperature = Number(t);
   const max = $("max-tokens").value;
   if (max !== "") body.max_tokens = Number(max);
+  if ($("think").checked) body.chat_template_kwargs = { enable_thinking: true };
+  if (offered) body.tools = offered;
   try {
     const res = await fetch("/v1/chat/completions", {
       method: "POST", headers: headers(), body: JSON.stringify(body), signal: controller.signal,
@@ -122,10 +162,16 @@ async function send(text) {
         const chunk = JSON.parse(event.slice(6));
         if (chunk.error) throw new Error(chunk.error.message);
         for (const c of chunk.choices) {
-          if (c.delta && c.delta.content) {
-            answer += c.delta.content;
-            div.innerHTML = markdown(answer);
+          const d = c.delta || {};
+          if (d.content) answer.content += d.content;
+          if (d.reasoning_content) answer.reasoning_content += d.reasoning_content;
+          for (const call of d.tool_calls || []) {
+            const known = answer.tool_calls[call.index]
+              || (answer.tool_calls[call.index] = { id: call.id, type: "function", function: { name: "", arguments: "" } });
+            if (call.function && call.function.name) known.function.name = call.function.name;
+            if (call.function && call.function.arguments) known.function.arguments += call.function.arguments;
           }
+          if (d.content || d.reasoning_content || d.tool_calls) renderAssistant(div, answer);
         }
         div.scrollIntoView({ block: "end" });
       }
@@ -135,8 +181,10 @@ async function send(text) {
   } finally {
     div.classList.remove("streaming");
     div.dataset.done = "true";
-    if (answer) {
-      messages.push({ role: "assistant", content: answer });
+    if (answer.content || answer.reasoning_content || answer.tool_calls.length) {
+      if (!answer.reasoning_content) delete answer.reasoning_content;
+      if (!answer.tool_calls.length) delete answer.tool_calls;
+      messages.push(answer);
       save();
     }
     controller = null;
@@ -181,6 +229,7 @@ $("new-chat").addEventListener("click", () => {
 $("key").value = localStorage.getItem("exo-key") || "";
 $("key").addEventListener("change", () => { localStorage.setItem("exo-key", $("key").value); refreshRing(); });
 
-for (const m of messages) bubble(m.role, m.content);
+$("tools").value = localStorage.getItem("exo-tools") || "";
+for (const m of messages) bubble(m.role, m.content, m);
 refreshRing();
 setInterval(refreshRing, 2000);

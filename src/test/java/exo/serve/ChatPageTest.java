@@ -28,7 +28,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The chat page of `exo serve` in a real headless browser (Debian's chromium and
  * chromium-driver, which .ci/run installs): a message's answer streams in, the conversation
- * survives a reload, the stop button ends a long answer, and the ring panel shows the machine.
+ * survives a reload, the stop button ends a long answer, the ring panel shows the machine, the
+ * model's thinking shows folded, and a tool call shows with its arguments and takes its result.
  */
 class ChatPageTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -45,9 +46,16 @@ class ChatPageTest {
                     + " (apt-get install chromium chromium-driver; .ci/run does)");
         }
         assumeTrue(browser, "chromium and chromium-driver are not installed");
+        // Llama 2's turns, tool results, and a think tag the prompt opens when enable_thinking is on
+        Path template = Files.writeString(tmp.resolve("think.jinja"), "{% for m in messages %}"
+                + "{% if m.role == 'system' %}<<SYS>>{{ m.content }}<</SYS>>"
+                + "{% elif m.role == 'user' %}{{ bos_token }}[INST] {{ m.content }} [/INST]"
+                + "{% elif m.role == 'tool' %}[RESULT] {{ m.content }} [/RESULT]"
+                + "{% else %} {{ m.content }} {{ eos_token }}{% endif %}{% endfor %}"
+                + "{% if add_generation_prompt and enable_thinking is defined and enable_thinking %}<think>\n{% endif %}");
         try (ExoProcess server = ExoProcess.start(tmp, Map.of(), "serve", "--model-file",
                 TestModels.stories260K().toString(), "--discovery", "static", "--http-port", "0", "--temperature", "0",
-                "--threads", "1")) {
+                "--threads", "1", "--chat-template-file", template.toString())) {
             int port = Integer.parseInt(server.awaitStderr(Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)"), 60)
                     .group(1));
             ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
@@ -101,6 +109,43 @@ class ChatPageTest {
                 String stopped = driver.findElement(By.cssSelector(".message.assistant")).getText();
                 assertTrue(stopped.length() < 400, "stopped early: " + stopped.length() + " characters");
                 assertTrue(driver.findElement(By.id("send")).isEnabled(), "ready for the next message");
+                chrome.executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+                        "downloadThroughput", -1, "uploadThroughput", -1));
+
+                // Thinking: the prompt opens the tag, so the answer is reasoning, shown folded.
+                driver.findElement(By.id("new-chat")).click();
+                driver.findElement(By.id("think")).click();
+                driver.findElement(By.id("max-tokens")).sendKeys("20");
+                driver.findElement(By.id("input")).sendKeys("Once upon a time");
+                driver.findElement(By.id("send")).click();
+                wait.until(d -> !d.findElements(By.cssSelector(".message.assistant[data-done]")).isEmpty());
+                WebElement thinking = driver.findElement(By.cssSelector(".message.assistant details.thinking"));
+                assertEquals(null, thinking.getDomAttribute("open"), "folded");
+                assertFalse(thinking.getDomProperty("textContent").replace("Thinking", "").isBlank());
+
+                // Tools: stories260K answers in llama.cpp's generic JSON, a call the page shows; its result goes back.
+                driver.findElement(By.id("new-chat")).click();
+                driver.findElement(By.id("think")).click();
+                driver.findElement(By.id("max-tokens")).clear();
+                driver.findElement(By.id("max-tokens")).sendKeys("300");
+                driver.findElement(By.id("tools")).sendKeys("[{\"type\": \"function\", \"function\": {\"name\": "
+                        + "\"get_weather\", \"parameters\": {\"type\": \"object\", \"properties\": {\"city\": "
+                        + "{\"type\": \"string\", \"maxLength\": 20}}, \"required\": [\"city\"]}}}]");
+                driver.findElement(By.id("input")).sendKeys("What is the weather in Paris?");
+                driver.findElement(By.id("send")).click();
+                wait.until(d -> !d.findElements(By.cssSelector(".message.assistant[data-done]")).isEmpty());
+                WebElement call = driver.findElement(By.cssSelector(".message.assistant details.tool-call"));
+                assertTrue(call.getText().startsWith("Tool call: get_weather"), call.getText());
+                var arguments = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        call.findElement(By.tagName("code")).getText());
+                assertTrue(arguments.get("city").isTextual(), arguments.toString());
+                driver.findElement(By.id("input")).sendKeys("Sunny, 21 degrees");
+                driver.findElement(By.id("send")).click();
+                wait.until(d -> d.findElements(By.cssSelector(".message.assistant[data-done]")).size() == 2);
+                assertEquals("Sunny, 21 degrees", driver.findElement(By.cssSelector(".message.tool")).getText());
+                assertFalse(driver.findElement(By.id("error")).isDisplayed(), driver.findElement(By.id("error")).getText());
+                Files.write(Path.of("target", "chat-page-tools.png"),
+                        ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
             } finally {
                 driver.quit();
             }
