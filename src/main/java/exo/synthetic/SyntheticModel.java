@@ -1,5 +1,6 @@
 package exo.synthetic;
 
+import exo.InvalidInputException;
 import exo.engine.ggml.GgmlQuants;
 import exo.engine.java.tensor.Quantizer;
 import exo.engine.model.ExpertConfig;
@@ -171,19 +172,52 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
 
     /**
      * A model of {@code spec}'s exact shape (models.yaml) in {@code quantization}'s tensor types,
-     * with random weights. Mistral files are written as llama, as its published GGUFs are; the
-     * context is capped at 8192 since nothing here needs more.
+     * with random weights: its experts, latent attention, sliding window and prediction blocks
+     * as the registry gives them. Mistral files are written as llama, as its published GGUFs are;
+     * the context is capped at 8192 since nothing here needs more.
+     *
+     * <p>models.yaml holds what sizes a file and a token's reads, not every routing constant: the
+     * families that route by sigmoid with a selection bias (deepseek2 as DeepSeek V3 and Kimi K2
+     * have it, glm4moe) get it, unscaled and without expert groups, and latent attention is
+     * written in the {@code attn_k_b}/{@code attn_v_b} layout of current downloads without YaRN.
+     * None of these changes a tensor's size or what a token reads.
+     *
+     * @throws InvalidInputException for a shape this writer cannot make (shared experts of
+     *     another width than the routed ones)
      */
     public static SyntheticModel of(exo.models.ModelSpec spec, String quantization) {
         var s = spec.shape();
-        String arch = switch (spec.architecture()) {
-            case LLAMA, MISTRAL -> "llama";
-            case QWEN2 -> "qwen2";
-            case QWEN3 -> "qwen3";
-            default -> spec.architecture().id(); // the constructor refuses it: no synthetic writer yet
-        };
-        return new SyntheticModel(s.embedding(), s.layers(), s.heads(), s.kvHeads(), s.headDim(), s.ffn(), s.vocab(),
-                Math.min(spec.context(), 8192), QuantMix.of(quantization), 1, arch, s.tiedEmbeddings(), Features.NONE);
+        String arch = spec.architecture() == exo.models.Architecture.MISTRAL ? "llama" : spec.architecture().id();
+        SyntheticModel m = new SyntheticModel(s.embedding(), s.layers(), s.heads(), s.kvHeads(), s.headDim(), s.ffn(),
+                s.vocab(), Math.min(spec.context(), 8192), QuantMix.of(quantization), 1, arch, s.tiedEmbeddings(),
+                Features.NONE);
+        if (s.experts().present()) {
+            m = m.withExperts(experts(spec));
+        }
+        if (s.latent().present()) {
+            var a = s.latent();
+            m = m.withLatent(new Latent(a.qLoraRank(), a.kvLoraRank(), a.nopeDim(), a.ropeDim(), a.valueDim(), true, 1f));
+        }
+        if (s.window().present()) {
+            m = m.withSlidingWindow(s.window().size());
+        }
+        if (s.nextnLayers() > 0 || spec.qkNorm()) {
+            m = m.withGlm(s.nextnLayers(), spec.qkNorm());
+        }
+        return m;
+    }
+
+    private static Experts experts(exo.models.ModelSpec spec) {
+        var e = spec.shape().experts();
+        if (e.shared() > 0 && e.sharedFfn() != e.shared() * e.ffn()) {
+            throw new InvalidInputException("synthetic", spec.id() + ": shared experts " + e.sharedFfn()
+                    + " wide in all are not " + e.shared() + " of the routed experts' width " + e.ffn()
+                    + "; synthetic files write shared experts as wide as the routed ones");
+        }
+        Experts x = Experts.routed(e.count(), e.used(), e.ffn()).withShared(e.shared()).withDenseLead(e.denseLead());
+        boolean sigmoid = spec.architecture() == exo.models.Architecture.DEEPSEEK2
+                || spec.architecture() == exo.models.Architecture.GLM4MOE;
+        return sigmoid ? x.sigmoid(1f) : x;
     }
 
     /** The type of most matrices (the mix's base). */
