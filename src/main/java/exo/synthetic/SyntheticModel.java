@@ -13,6 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Writes a GGUF with random weights that both engines and llama.cpp load, with the keys, tensor
@@ -558,17 +559,34 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
         return new SplittableRandom(seed * 1_000_003L + salt);
     }
 
-    /** rows x cols values uniform in +-scale, generated and encoded row by row (a large model never sits in memory as F32). */
+    /** Values generated, then encoded in parallel, per chunk of rows: about 4 MiB of floats. */
+    private static final int CHUNK_VALUES = 1 << 20;
+
+    /**
+     * rows x cols values uniform in +-scale, generated and encoded a chunk of rows at a time (a
+     * large model never sits in memory as F32). The values come from one random stream in row
+     * order, as a file's bytes must not depend on the machine; the encoding, llama.cpp's
+     * quantizer for the K-quants and most of the time a large file takes to write, runs on
+     * every core.
+     */
     private MemorySegment encodeRows(GgmlType type, int rows, int cols, float scale, long salt) {
         SplittableRandom rnd = random(salt);
         long rowBytes = type.byteSize(cols);
         MemorySegment out = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes * rows)]);
-        float[] row = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                row[c] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+        int chunk = Math.max(1, Math.min(rows, CHUNK_VALUES / cols));
+        float[][] values = new float[chunk][cols];
+        for (int first = 0; first < rows; first += chunk) {
+            int n = Math.min(chunk, rows - first);
+            for (int r = 0; r < n; r++) {
+                float[] row = values[r];
+                for (int c = 0; c < cols; c++) {
+                    row[c] = (float) ((rnd.nextDouble() * 2 - 1) * scale);
+                }
             }
-            encodeRow(type, row, out, r * rowBytes);
+            int base = first;
+            IntStream rowsOfChunk = IntStream.range(0, n);
+            (n > 1 ? rowsOfChunk.parallel() : rowsOfChunk)
+                    .forEach(r -> encodeRow(type, values[r], out, (base + r) * rowBytes));
         }
         return out;
     }
