@@ -26,7 +26,9 @@ class ChatIT {
         assertEquals(3, lines.size(), r.out());
         assertTrue(lines.get(1).startsWith("last answer: prompt "), r.out());
         assertTrue(lines.get(2).startsWith("conversation: "), r.out());
-        assertTrue(!r.err().contains("exo:"), r.err());
+        // stderr says which engine computes, and nothing else of exo's (no warnings, no errors)
+        assertEquals(List.of(), r.err().lines().filter(l -> l.contains("exo:") && !l.startsWith("exo: engine "))
+                .toList(), r.err());
     }
 
     @Test
