@@ -33,9 +33,11 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
         return GgmlType.Q4_0;
     }
 
+    /** In [-8, 7]. */
     @Override
     public int quant(long block, int j) {
-        return nibble(data, block, j);
+        int b = data.get(BYTE, block + 2 + (j & 15));
+        return (j < 16 ? b & 0xF : (b >> 4) & 0xF) - 8;
     }
 
     @Override
@@ -43,12 +45,6 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
         WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n);
         x.checkRange(xOffset, n);
         return dotQ8(VectorWidth.PREFERRED, data, offset, x.quants, x.scales, x.sums, xOffset, n);
-    }
-
-    /** The quant of weight j of a block, in [-8, 7]. */
-    static int nibble(MemorySegment data, long blockByteOffset, int j) {
-        int b = data.get(BYTE, blockByteOffset + 2 + (j & 15));
-        return (j < 16 ? b & 0xF : (b >> 4) & 0xF) - 8;
     }
 
     /**
