@@ -141,14 +141,7 @@ public final class Matmul {
 
     /** One row of a K-quant matrix against f32 activations, at the preferred width. */
     private static float dotK(KQuantTensor w, long offset, float[] x, int xOffset, int cols) {
-        VectorWidth width = VectorWidth.PREFERRED;
-        return switch (w) {
-            case Q2_KTensor t -> Q2_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
-            case Q3_KTensor t -> Q3_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
-            case Q4_KTensor t -> Q4_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
-            case Q5_KTensor t -> Q5_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
-            case Q6_KTensor t -> Q6_KTensor.dot(width, t.data(), offset, x, xOffset, cols);
-        };
+        return KQuantTensor.dot(VectorWidth.PREFERRED, w, offset, x, xOffset, cols);
     }
 
     /**

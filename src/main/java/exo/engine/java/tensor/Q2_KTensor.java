@@ -34,63 +34,45 @@ public record Q2_KTensor(MemorySegment data, long elements) implements KQuantTen
     }
 
     @Override
-    public float get(long index) {
-        long block = (index / QK_K) * BLOCK_BYTES;
-        int i = (int) (index % QK_K);
-        int sc = data.get(BYTE, block + i / 16) & 0xFF;
+    public float weight(long block, int j) {
+        int sc = data.get(BYTE, block + j / 16) & 0xFF;
         float dl = d(data, block) * (sc & 0xF);
         float ml = dmin(data, block) * (sc >> 4);
-        return dl * quant(data, block, i) - ml;
+        return dl * quant(data, block, j) - ml;
     }
 
+    /** Per sub-block of 16: sums of q*x and x; then they take scales and mins, then d and dmin. */
     @Override
-    public float dot(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q2_K, elements, offset, n, x, xOffset);
-        return dot(VectorWidth.PREFERRED, data, offset, x, xOffset, n);
-    }
-
-    /** Per sub-block of 16: sums of q*x and x; per super-block they take scales and mins, then d and dmin. */
-    @Override
-    public float dotScalar(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q2_K, elements, offset, n, x, xOffset);
-        float sum = 0f;
-        long block = (offset / QK_K) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
-            float scaled = 0f;
-            float mins = 0f;
-            for (int s = 0; s < 16; s++) {
-                float qx = 0f;
-                float xs = 0f;
-                for (int l = 0; l < 16; l++) {
-                    int j = s * 16 + l;
-                    float xv = x[xOffset + i + j];
-                    qx += quant(data, block, j) * xv;
-                    xs += xv;
-                }
-                int sc = data.get(BYTE, block + s) & 0xFF;
-                scaled += (sc & 0xF) * qx;
-                mins += (sc >> 4) * xs;
+    public float dotBlock(long block, float[] x, int xAt) {
+        float scaled = 0f;
+        float mins = 0f;
+        for (int s = 0; s < 16; s++) {
+            float qx = 0f;
+            float xs = 0f;
+            for (int l = 0; l < 16; l++) {
+                int j = s * 16 + l;
+                float xv = x[xAt + j];
+                qx += quant(data, block, j) * xv;
+                xs += xv;
             }
-            sum += d(data, block) * scaled - dmin(data, block) * mins;
+            int sc = data.get(BYTE, block + s) & 0xFF;
+            scaled += (sc & 0xF) * qx;
+            mins += (sc >> 4) * xs;
         }
-        return sum;
+        return d(data, block) * scaled - dmin(data, block) * mins;
     }
 
     /** dequantize_row_q2_K: {@code dl = d * (sc & 0xF)}, {@code ml = min * (sc >> 4)}, then {@code dl * q - ml}. */
     @Override
-    public void dequantize(long offset, float[] out, int outOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q2_K, elements, offset, n, out, outOffset);
-        long block = (offset / QK_K) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
-            float d = d(data, block);
-            float min = dmin(data, block);
-            for (int s = 0; s < 16; s++) {
-                int sc = data.get(BYTE, block + s) & 0xFF;
-                float dl = d * (sc & 0xF);
-                float ml = min * (sc >> 4);
-                for (int l = 0; l < 16; l++) {
-                    out[outOffset + i + s * 16 + l] = dl * quant(data, block, s * 16 + l) - ml;
-                }
+    public void dequantizeBlock(long block, float[] out, int outAt) {
+        float d = d(data, block);
+        float min = dmin(data, block);
+        for (int s = 0; s < 16; s++) {
+            int sc = data.get(BYTE, block + s) & 0xFF;
+            float dl = d * (sc & 0xF);
+            float ml = min * (sc >> 4);
+            for (int l = 0; l < 16; l++) {
+                out[outAt + s * 16 + l] = dl * quant(data, block, s * 16 + l) - ml;
             }
         }
     }
@@ -112,7 +94,7 @@ public record Q2_KTensor(MemorySegment data, long elements) implements KQuantTen
      * One sub-block of 16 at a time (s: half h = s / 8, k = s / 2 % 4, positions l0 = 16 (s % 2)
      * onward): qs bytes widen to int lanes and bits 2k, 2k+1 are picked by a variable shift;
      * q*x and x are summed in float lanes, then take the scale and min, and per super-block d
-     * and dmin, as {@link #dotScalar}. A byte species holds at most 16 lanes, so a load never
+     * and dmin, as {@link #dotBlock}. A byte species holds at most 16 lanes, so a load never
      * spans two sub-blocks; a small loop body keeps C2 within its inlining budget, past which
      * Vector API calls stop being intrinsics and box.
      */

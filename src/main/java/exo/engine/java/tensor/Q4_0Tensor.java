@@ -3,7 +3,7 @@ package exo.engine.java.tensor;
 import exo.gguf.GgmlType;
 import static exo.engine.java.tensor.Layouts.BYTE;
 import static exo.engine.java.tensor.Layouts.ORDER;
-import static exo.engine.java.tensor.Layouts.SHORT;
+import static exo.engine.java.tensor.QuantizedTensor.scale;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -20,7 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public record Q4_0Tensor(MemorySegment data, long elements) implements QuantizedTensor {
 
-    static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
     /** The integer kernel's widest species: 16 int16 lanes, one per packed byte of a block. */
     private static final Species INT_CAP = Species.ofFloatBits(256);
@@ -34,33 +33,11 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
         return GgmlType.Q4_0;
     }
 
+    /** In [-8, 7]. */
     @Override
-    public float get(long index) {
-        long block = (index / BLOCK) * BLOCK_BYTES;
-        int j = (int) (index % BLOCK);
-        return scale(data, block) * nibble(data, block, j);
-    }
-
-    @Override
-    public float dot(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n, x, xOffset);
-        return dot(VectorWidth.PREFERRED, data, offset, x, xOffset, n);
-    }
-
-    /** Per block: sum q*x in f32, then scale. */
-    @Override
-    public float dotScalar(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n, x, xOffset);
-        float sum = 0f;
-        long block = (offset / BLOCK) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
-            float blockSum = 0f;
-            for (int j = 0; j < BLOCK; j++) {
-                blockSum += nibble(data, block, j) * x[xOffset + i + j];
-            }
-            sum += scale(data, block) * blockSum;
-        }
-        return sum;
+    public int quant(long block, int j) {
+        int b = data.get(BYTE, block + 2 + (j & 15));
+        return (j < 16 ? b & 0xF : (b >> 4) & 0xF) - 8;
     }
 
     @Override
@@ -68,44 +45,6 @@ public record Q4_0Tensor(MemorySegment data, long elements) implements Quantized
         WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n);
         x.checkRange(xOffset, n);
         return dotQ8(VectorWidth.PREFERRED, data, offset, x.quants, x.scales, x.sums, xOffset, n);
-    }
-
-    @Override
-    public float dotQ8Scalar(long offset, Q8Activation x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n);
-        x.checkRange(xOffset, n);
-        float sum = 0f;
-        long block = (offset / BLOCK) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
-            int blockSum = 0;
-            for (int j = 0; j < BLOCK; j++) {
-                blockSum += nibble(data, block, j) * x.quants[xOffset + i + j];
-            }
-            sum += scale(data, block) * x.scales[(xOffset + i) / BLOCK] * blockSum;
-        }
-        return sum;
-    }
-
-    @Override
-    public void dequantize(long offset, float[] out, int outOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q4_0, elements, offset, n, out, outOffset);
-        long block = (offset / BLOCK) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
-            float d = scale(data, block);
-            for (int j = 0; j < BLOCK; j++) {
-                out[outOffset + i + j] = d * nibble(data, block, j);
-            }
-        }
-    }
-
-    static float scale(MemorySegment data, long blockByteOffset) {
-        return Half.f16ToFloat(data.get(SHORT, blockByteOffset));
-    }
-
-    /** The quant of weight j of a block, in [-8, 7]. */
-    static int nibble(MemorySegment data, long blockByteOffset, int j) {
-        int b = data.get(BYTE, blockByteOffset + 2 + (j & 15));
-        return (j < 16 ? b & 0xF : (b >> 4) & 0xF) - 8;
     }
 
     /**

@@ -34,74 +34,56 @@ public record Q4_KTensor(MemorySegment data, long elements) implements KQuantTen
     }
 
     @Override
-    public float get(long index) {
-        long block = (index / QK_K) * BLOCK_BYTES;
-        int i = (int) (index % QK_K);
-        int s = i / 32;
-        int b = data.get(BYTE, block + QS + (i / 64) * 32 + (i % 32)) & 0xFF;
+    public float weight(long block, int j) {
+        int s = j / 32;
+        int b = data.get(BYTE, block + QS + (j / 64) * 32 + (j % 32)) & 0xFF;
         int q = (s & 1) == 0 ? b & 0xF : b >> 4;
         float d1 = d(data, block) * scale(data, block + SCALES, s);
         float m1 = dmin(data, block) * min(data, block + SCALES, s);
         return d1 * q - m1;
     }
 
-    @Override
-    public float dot(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q4_K, elements, offset, n, x, xOffset);
-        return dot(VectorWidth.PREFERRED, data, offset, x, xOffset, n);
-    }
-
     /**
-     * Per sub-block: sum q*x and sum x in f32; per super-block, those sums take the integer
-     * scales and mins, then {@code d} and {@code dmin}.
+     * Per sub-block: sum q*x and sum x in f32; then those sums take the integer scales and
+     * mins, then {@code d} and {@code dmin}.
      */
     @Override
-    public float dotScalar(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q4_K, elements, offset, n, x, xOffset);
-        float sum = 0f;
-        long block = (offset / QK_K) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
-            float scaled = 0f;
-            float mins = 0f;
-            for (int s = 0; s < 8; s++) {
-                float qx = 0f;
-                float xs = 0f;
-                long qs = block + QS + (s / 2) * 32;
-                int shift = (s & 1) * 4;
-                for (int l = 0; l < 32; l++) {
-                    float xv = x[xOffset + i + s * 32 + l];
-                    qx += ((data.get(BYTE, qs + l) >> shift) & 0xF) * xv;
-                    xs += xv;
-                }
-                scaled += scale(data, block + SCALES, s) * qx;
-                mins += min(data, block + SCALES, s) * xs;
+    public float dotBlock(long block, float[] x, int xAt) {
+        float scaled = 0f;
+        float mins = 0f;
+        for (int s = 0; s < 8; s++) {
+            float qx = 0f;
+            float xs = 0f;
+            long qs = block + QS + (s / 2) * 32;
+            int shift = (s & 1) * 4;
+            for (int l = 0; l < 32; l++) {
+                float xv = x[xAt + s * 32 + l];
+                qx += ((data.get(BYTE, qs + l) >> shift) & 0xF) * xv;
+                xs += xv;
             }
-            sum += d(data, block) * scaled - dmin(data, block) * mins;
+            scaled += scale(data, block + SCALES, s) * qx;
+            mins += min(data, block + SCALES, s) * xs;
         }
-        return sum;
+        return d(data, block) * scaled - dmin(data, block) * mins;
     }
 
     /** dequantize_row_q4_K, operation for operation, so that the floats are llama.cpp's. */
     @Override
-    public void dequantize(long offset, float[] out, int outOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q4_K, elements, offset, n, out, outOffset);
-        int y = outOffset;
-        long block = (offset / QK_K) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
-            float d = d(data, block);
-            float min = dmin(data, block);
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * scale(data, block + SCALES, 2 * c);
-                float m1 = min * min(data, block + SCALES, 2 * c);
-                float d2 = d * scale(data, block + SCALES, 2 * c + 1);
-                float m2 = min * min(data, block + SCALES, 2 * c + 1);
-                long q = block + QS + c * 32;
-                for (int l = 0; l < 32; l++) {
-                    out[y++] = d1 * (data.get(BYTE, q + l) & 0xF) - m1;
-                }
-                for (int l = 0; l < 32; l++) {
-                    out[y++] = d2 * ((data.get(BYTE, q + l) >> 4) & 0xF) - m2;
-                }
+    public void dequantizeBlock(long block, float[] out, int outAt) {
+        int y = outAt;
+        float d = d(data, block);
+        float min = dmin(data, block);
+        for (int c = 0; c < 4; c++) {
+            float d1 = d * scale(data, block + SCALES, 2 * c);
+            float m1 = min * min(data, block + SCALES, 2 * c);
+            float d2 = d * scale(data, block + SCALES, 2 * c + 1);
+            float m2 = min * min(data, block + SCALES, 2 * c + 1);
+            long q = block + QS + c * 32;
+            for (int l = 0; l < 32; l++) {
+                out[y++] = d1 * (data.get(BYTE, q + l) & 0xF) - m1;
+            }
+            for (int l = 0; l < 32; l++) {
+                out[y++] = d2 * ((data.get(BYTE, q + l) >> 4) & 0xF) - m2;
             }
         }
     }
@@ -137,7 +119,7 @@ public record Q4_KTensor(MemorySegment data, long elements) implements KQuantTen
     /**
      * One sub-block of 32 at a time: its quants are the low (even s) or high (odd s) nibbles
      * of 32 bytes, widened to int lanes; q*x and x are summed in float lanes, then take the
-     * sub-block's scale and min, and per super-block d and dmin, as {@link #dotScalar}. Each
+     * sub-block's scale and min, and per super-block d and dmin, as {@link #dotBlock}. Each
      * byte is loaded twice, once per nibble: loads are cheap, and a small loop body keeps C2
      * within its inlining budget, beyond which Vector API calls stop being intrinsics and box.
      */

@@ -34,60 +34,42 @@ public record Q5_KTensor(MemorySegment data, long elements) implements KQuantTen
     }
 
     @Override
-    public float get(long index) {
-        long block = (index / QK_K) * BLOCK_BYTES;
-        int i = (int) (index % QK_K);
-        int s = i / 32;
+    public float weight(long block, int j) {
+        int s = j / 32;
         float d1 = Q4_KTensor.d(data, block) * Q4_KTensor.scale(data, block + SCALES, s);
         float m1 = Q4_KTensor.dmin(data, block) * Q4_KTensor.min(data, block + SCALES, s);
-        return d1 * quant(data, block, i) - m1;
+        return d1 * quant(data, block, j) - m1;
     }
 
+    /** As {@link Q4_KTensor#dotBlock}: per sub-block sums of q*x and x, then scales and mins, then d and dmin. */
     @Override
-    public float dot(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q5_K, elements, offset, n, x, xOffset);
-        return dot(VectorWidth.PREFERRED, data, offset, x, xOffset, n);
-    }
-
-    /** As {@link Q4_KTensor#dotScalar}: per sub-block sums of q*x and x, then scales and mins, then d and dmin. */
-    @Override
-    public float dotScalar(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q5_K, elements, offset, n, x, xOffset);
-        float sum = 0f;
-        long block = (offset / QK_K) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
-            float scaled = 0f;
-            float mins = 0f;
-            for (int s = 0; s < 8; s++) {
-                float qx = 0f;
-                float xs = 0f;
-                for (int l = 0; l < 32; l++) {
-                    float xv = x[xOffset + i + s * 32 + l];
-                    qx += quant(data, block, s * 32 + l) * xv;
-                    xs += xv;
-                }
-                scaled += Q4_KTensor.scale(data, block + SCALES, s) * qx;
-                mins += Q4_KTensor.min(data, block + SCALES, s) * xs;
+    public float dotBlock(long block, float[] x, int xAt) {
+        float scaled = 0f;
+        float mins = 0f;
+        for (int s = 0; s < 8; s++) {
+            float qx = 0f;
+            float xs = 0f;
+            for (int l = 0; l < 32; l++) {
+                float xv = x[xAt + s * 32 + l];
+                qx += quant(data, block, s * 32 + l) * xv;
+                xs += xv;
             }
-            sum += Q4_KTensor.d(data, block) * scaled - Q4_KTensor.dmin(data, block) * mins;
+            scaled += Q4_KTensor.scale(data, block + SCALES, s) * qx;
+            mins += Q4_KTensor.min(data, block + SCALES, s) * xs;
         }
-        return sum;
+        return Q4_KTensor.d(data, block) * scaled - Q4_KTensor.dmin(data, block) * mins;
     }
 
     /** dequantize_row_q5_K, operation for operation. */
     @Override
-    public void dequantize(long offset, float[] out, int outOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q5_K, elements, offset, n, out, outOffset);
-        long block = (offset / QK_K) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
-            float d = Q4_KTensor.d(data, block);
-            float min = Q4_KTensor.dmin(data, block);
-            for (int s = 0; s < 8; s++) {
-                float d1 = d * Q4_KTensor.scale(data, block + SCALES, s);
-                float m1 = min * Q4_KTensor.min(data, block + SCALES, s);
-                for (int l = 0; l < 32; l++) {
-                    out[outOffset + i + s * 32 + l] = d1 * quant(data, block, s * 32 + l) - m1;
-                }
+    public void dequantizeBlock(long block, float[] out, int outAt) {
+        float d = Q4_KTensor.d(data, block);
+        float min = Q4_KTensor.dmin(data, block);
+        for (int s = 0; s < 8; s++) {
+            float d1 = d * Q4_KTensor.scale(data, block + SCALES, s);
+            float m1 = min * Q4_KTensor.min(data, block + SCALES, s);
+            for (int l = 0; l < 32; l++) {
+                out[outAt + s * 32 + l] = d1 * quant(data, block, s * 32 + l) - m1;
             }
         }
     }

@@ -36,49 +36,31 @@ public record Q6_KTensor(MemorySegment data, long elements) implements KQuantTen
     }
 
     @Override
-    public float get(long index) {
-        long block = (index / QK_K) * BLOCK_BYTES;
-        int i = (int) (index % QK_K);
-        return d(data, block) * scale(data, block, i / 16) * quant(data, block, i);
+    public float weight(long block, int j) {
+        return d(data, block) * scale(data, block, j / 16) * quant(data, block, j);
     }
 
+    /** Per sub-block of 16: sum q*x in f32; those sums take their scales, then d. */
     @Override
-    public float dot(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q6_K, elements, offset, n, x, xOffset);
-        return dot(VectorWidth.PREFERRED, data, offset, x, xOffset, n);
-    }
-
-    /** Per sub-block of 16: sum q*x in f32; per super-block those sums take their scales, then d. */
-    @Override
-    public float dotScalar(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q6_K, elements, offset, n, x, xOffset);
-        float sum = 0f;
-        long block = (offset / QK_K) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
-            float scaled = 0f;
-            for (int s = 0; s < 16; s++) {
-                float qx = 0f;
-                for (int l = 0; l < 16; l++) {
-                    int j = s * 16 + l;
-                    qx += quant(data, block, j) * x[xOffset + i + j];
-                }
-                scaled += scale(data, block, s) * qx;
+    public float dotBlock(long block, float[] x, int xAt) {
+        float scaled = 0f;
+        for (int s = 0; s < 16; s++) {
+            float qx = 0f;
+            for (int l = 0; l < 16; l++) {
+                int j = s * 16 + l;
+                qx += quant(data, block, j) * x[xAt + j];
             }
-            sum += d(data, block) * scaled;
+            scaled += scale(data, block, s) * qx;
         }
-        return sum;
+        return d(data, block) * scaled;
     }
 
     /** dequantize_row_q6_K: {@code d * sc * q} evaluated left to right, as C does. */
     @Override
-    public void dequantize(long offset, float[] out, int outOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q6_K, elements, offset, n, out, outOffset);
-        long block = (offset / QK_K) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += QK_K, block += BLOCK_BYTES) {
-            float d = d(data, block);
-            for (int j = 0; j < QK_K; j++) {
-                out[outOffset + i + j] = d * scale(data, block, j / 16) * quant(data, block, j);
-            }
+    public void dequantizeBlock(long block, float[] out, int outAt) {
+        float d = d(data, block);
+        for (int j = 0; j < QK_K; j++) {
+            out[outAt + j] = d * scale(data, block, j / 16) * quant(data, block, j);
         }
     }
 
@@ -105,7 +87,7 @@ public record Q6_KTensor(MemorySegment data, long elements) implements KQuantTen
      * One sub-block of 16 at a time (s: half h = s / 8, quarter k = s / 2 % 4, positions
      * l0 = 16 (s % 2) onward): its ql and qh bytes widen to int lanes, the nibble and the two
      * high bits are picked by variable shifts; q*x is summed in float lanes, then takes the
-     * scale, and per super-block d, as {@link #dotScalar}. A byte species holds at most 16
+     * scale, and per super-block d, as {@link #dotBlock}. A byte species holds at most 16
      * lanes, so a load never spans two sub-blocks. One sub-block per pass (rather than the
      * four that share a qh byte) keeps the loop body small: past C2's inlining budget, Vector
      * API calls stop being intrinsics and box.

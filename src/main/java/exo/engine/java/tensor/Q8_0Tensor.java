@@ -3,7 +3,7 @@ package exo.engine.java.tensor;
 import exo.gguf.GgmlType;
 import static exo.engine.java.tensor.Layouts.BYTE;
 import static exo.engine.java.tensor.Layouts.ORDER;
-import static exo.engine.java.tensor.Layouts.SHORT;
+import static exo.engine.java.tensor.QuantizedTensor.scale;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -19,7 +19,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public record Q8_0Tensor(MemorySegment data, long elements) implements QuantizedTensor {
 
-    static final int BLOCK = 32;
     static final int BLOCK_BYTES = 34;
 
     public Q8_0Tensor {
@@ -32,31 +31,8 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements Quantized
     }
 
     @Override
-    public float get(long index) {
-        long block = (index / BLOCK) * BLOCK_BYTES;
-        return scale(data, block) * data.get(BYTE, block + 2 + index % BLOCK);
-    }
-
-    @Override
-    public float dot(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n, x, xOffset);
-        return dot(VectorWidth.PREFERRED, data, offset, x, xOffset, n);
-    }
-
-    /** Per block: sum q*x in f32, then scale, as ggml's scalar dequantize-then-dot. */
-    @Override
-    public float dotScalar(long offset, float[] x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n, x, xOffset);
-        float sum = 0f;
-        long block = (offset / BLOCK) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
-            float blockSum = 0f;
-            for (int j = 0; j < BLOCK; j++) {
-                blockSum += data.get(BYTE, block + 2 + j) * x[xOffset + i + j];
-            }
-            sum += scale(data, block) * blockSum;
-        }
-        return sum;
+    public int quant(long block, int j) {
+        return data.get(BYTE, block + 2 + j);
     }
 
     @Override
@@ -64,38 +40,6 @@ public record Q8_0Tensor(MemorySegment data, long elements) implements Quantized
         WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n);
         x.checkRange(xOffset, n);
         return dotQ8(VectorWidth.PREFERRED, data, offset, x.quants, x.scales, xOffset, n);
-    }
-
-    @Override
-    public float dotQ8Scalar(long offset, Q8Activation x, int xOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n);
-        x.checkRange(xOffset, n);
-        float sum = 0f;
-        long block = (offset / BLOCK) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
-            int blockSum = 0;
-            for (int j = 0; j < BLOCK; j++) {
-                blockSum += data.get(BYTE, block + 2 + j) * x.quants[xOffset + i + j];
-            }
-            sum += scale(data, block) * x.scales[(xOffset + i) / BLOCK] * blockSum;
-        }
-        return sum;
-    }
-
-    @Override
-    public void dequantize(long offset, float[] out, int outOffset, int n) {
-        WeightTensor.checkRange(GgmlType.Q8_0, elements, offset, n, out, outOffset);
-        long block = (offset / BLOCK) * BLOCK_BYTES;
-        for (int i = 0; i < n; i += BLOCK, block += BLOCK_BYTES) {
-            float d = scale(data, block);
-            for (int j = 0; j < BLOCK; j++) {
-                out[outOffset + i + j] = d * data.get(BYTE, block + 2 + j);
-            }
-        }
-    }
-
-    static float scale(MemorySegment data, long blockByteOffset) {
-        return Half.f16ToFloat(data.get(SHORT, blockByteOffset));
     }
 
     /**
