@@ -116,6 +116,43 @@ final class JsonCalls {
     }
 
     /**
+     * {@code NAME>} then the arguments value, at {@code at} just after a {@code <function=}
+     * marker: NOT_A_CALL when no tool name closes with '>' there (the text cannot be waited for
+     * past a newline or 256 characters).
+     */
+    static Step function(String t, int at, boolean finished, Snapshot out) {
+        int gt = t.indexOf('>', at);
+        if (gt < 0 && !finished && t.length() - at < 256 && t.indexOf('\n', at) < 0) {
+            return Step.WAIT;
+        }
+        String name = gt < 0 ? null : t.substring(at, gt);
+        if (name == null || !ToolNames.isName(name)) {
+            return Step.NOT_A_CALL;
+        }
+        return arguments(t, JsonScan.skipSpace(t, gt + 1), finished, out, null, name);
+    }
+
+    /**
+     * Whether the calls go on after {@code s}, one of a run of calls that the rest of the text
+     * belongs to: not when the text ends inside the call, nor when the call broke (the rest of
+     * the text is then content).
+     */
+    static boolean goesOn(Step s, String t, Snapshot out) {
+        switch (s.kind()) {
+            case WAIT -> {
+                return false;
+            }
+            case BROKEN -> {
+                out.content(t, s.pos(), t.length());
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    /**
      * An array of call objects at {@code at} (the '['). A first element that is no call makes
      * the whole array not a call; a later one ends the calls there.
      */
