@@ -1,0 +1,32 @@
+package exo.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Checks of a request body that the Anthropic, Responses, chat-completions and Ollama routes make alike. */
+final class RequestFields {
+    private RequestFields() {
+    }
+
+    static void requireObject(JsonNode body) {
+        if (!body.isObject()) {
+            throw ApiError.badRequest(null, "the request body must be a JSON object");
+        }
+    }
+
+    /**
+     * {@code field} as a number from {@code min} to {@code max} ({@code Float.MIN_VALUE}: above
+     * 0), {@code fallback} when it is absent or null; anything else refused as Anthropic and the
+     * Responses API word it.
+     */
+    static float number(JsonNode body, String field, float fallback, float min, float max) {
+        JsonNode n = body.path(field);
+        if (n.isMissingNode() || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) {
+            throw ApiError.badRequest(field, field + " must be a number from " + (min == Float.MIN_VALUE ? "above 0"
+                    : String.valueOf((long) min)) + " to " + (long) max);
+        }
+        return (float) n.asDouble();
+    }
+}
