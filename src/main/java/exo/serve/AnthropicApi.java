@@ -407,15 +407,9 @@ final class AnthropicApi {
     }
 
     private void checkModel(JsonNode body) {
-        JsonNode m = body.path("model");
-        if (m.isMissingNode() || m.isNull()) {
-            return;
-        }
-        if (!m.isTextual()) {
-            throw ApiError.badRequest("model", "model must be a string");
-        }
-        if (!ModelHost.withoutTag(m.asText()).equals(model.id())) {
-            throw ApiError.notFound("model", "model_not_found", "model: " + m.asText() + " (this server serves '"
+        String name = RequestFields.modelName(body);
+        if (name != null && !ModelHost.withoutTag(name).equals(model.id())) {
+            throw ApiError.notFound("model", "model_not_found", "model: " + name + " (this server serves '"
                     + model.id() + "')");
         }
     }

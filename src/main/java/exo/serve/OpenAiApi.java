@@ -451,15 +451,9 @@ final class OpenAiApi {
     }
 
     private void checkModel(JsonNode body) {
-        JsonNode m = body.path("model");
-        if (m.isMissingNode() || m.isNull()) {
-            return;
-        }
-        if (!m.isTextual()) {
-            throw ApiError.badRequest("model", "model must be a string");
-        }
-        if (!m.asText().equals(model.id())) {
-            throw ApiError.notFound("model", "model_not_found", "model '" + m.asText() + "' is not served here; this "
+        String name = RequestFields.modelName(body);
+        if (name != null && !name.equals(model.id())) {
+            throw ApiError.notFound("model", "model_not_found", "model '" + name + "' is not served here; this "
                     + "server serves '" + model.id() + "'");
         }
     }

@@ -13,6 +13,18 @@ final class RequestFields {
         }
     }
 
+    /** The model the request names, null when it names none; a model that is not a string is refused. */
+    static String modelName(JsonNode body) {
+        JsonNode m = body.path("model");
+        if (m.isMissingNode() || m.isNull()) {
+            return null;
+        }
+        if (!m.isTextual()) {
+            throw ApiError.badRequest("model", "model must be a string");
+        }
+        return m.asText();
+    }
+
     /**
      * {@code field} as a number from {@code min} to {@code max} ({@code Float.MIN_VALUE}: above
      * 0), {@code fallback} when it is absent or null; anything else refused as Anthropic and the
