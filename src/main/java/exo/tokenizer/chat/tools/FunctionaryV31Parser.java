@@ -28,21 +28,9 @@ final class FunctionaryV31Parser implements BodyParser {
             }
             int after = m[0] + FUNCTION.length();
             JsonCalls.Step s = JsonCalls.function(t, after, finished, out);
-            switch (s.kind()) {
-                case WAIT -> {
-                    return;
-                }
-                case NOT_A_CALL -> {
-                    out.content(t, m[0], after);
-                    pos = after;
-                }
-                case BROKEN -> pos = s.pos();
-                case DONE -> {
-                    pos = Markers.pastOptional(t, s.pos(), FUNCTION_CLOSE, finished);
-                    if (pos < 0) {
-                        return;
-                    }
-                }
+            pos = JsonCalls.resume(s, t, m[0], after, FUNCTION_CLOSE, finished, out);
+            if (pos < 0) {
+                return;
             }
         }
     }

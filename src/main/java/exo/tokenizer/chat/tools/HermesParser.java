@@ -32,21 +32,9 @@ final class HermesParser implements BodyParser {
             int after = m[0] + (block ? OPEN : FUNCTION).length();
             JsonCalls.Step s = block ? JsonCalls.object(t, JsonScan.skipSpace(t, after), finished, out, NAME, ARGS, null)
                     : JsonCalls.function(t, after, finished, out);
-            switch (s.kind()) {
-                case WAIT -> {
-                    return;
-                }
-                case NOT_A_CALL -> {
-                    out.content(t, m[0], after);
-                    pos = after;
-                }
-                case BROKEN -> pos = s.pos();
-                case DONE -> {
-                    pos = Markers.pastOptional(t, s.pos(), close, finished);
-                    if (pos < 0) {
-                        return;
-                    }
-                }
+            pos = JsonCalls.resume(s, t, m[0], after, close, finished, out);
+            if (pos < 0) {
+                return;
             }
         }
     }

@@ -133,6 +133,24 @@ final class JsonCalls {
     }
 
     /**
+     * Where parsing resumes after {@code s}, a call whose markup opened at {@code open} and whose
+     * name or JSON begins at {@code after}: past the optional {@code close} once the call is done,
+     * where its JSON broke, or at {@code after} (the opening marker kept as content) when it was
+     * no call; -1 while the text so far ends inside.
+     */
+    static int resume(Step s, String t, int open, int after, String close, boolean finished, Snapshot out) {
+        return switch (s.kind()) {
+            case WAIT -> -1;
+            case NOT_A_CALL -> {
+                out.content(t, open, after);
+                yield after;
+            }
+            case BROKEN -> s.pos();
+            case DONE -> Markers.pastOptional(t, s.pos(), close, finished);
+        };
+    }
+
+    /**
      * Whether the calls go on after {@code s}, one of a run of calls that the rest of the text
      * belongs to: not when the text ends inside the call, nor when the call broke (the rest of
      * the text is then content).
