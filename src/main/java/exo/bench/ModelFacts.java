@@ -29,7 +29,7 @@ public record ModelFacts(String name, long sizeBytes, long parameters, int conte
         long bytes = 0;
         boolean tied = h.tensor("output.weight") == null;
         for (GgufTensorInfo t : h.tensors()) {
-            if (block(t.name()) >= firstUnused) {
+            if (GgufTensorInfo.blockOf(t.name()) >= firstUnused) {
                 continue;
             }
             params += t.elements();
@@ -41,18 +41,5 @@ public record ModelFacts(String name, long sizeBytes, long parameters, int conte
         }
         int context = m.getInt(arch + ".context_length", 2048);
         return new ModelFacts(name, Files.size(file), params, context, bytes);
-    }
-
-    /** The block a tensor belongs to ("blk.N."), or -1 for the embedding, the head and the norms outside blocks. */
-    private static int block(String tensor) {
-        if (!tensor.startsWith("blk.")) {
-            return -1;
-        }
-        int end = tensor.indexOf('.', 4);
-        try {
-            return end < 0 ? -1 : Integer.parseInt(tensor.substring(4, end));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

@@ -64,7 +64,7 @@ public final class SliceTensors {
         List<PartTensor> out = new ArrayList<>();
         for (int p = 0; p < parts.size(); p++) {
             for (GgufTensorInfo t : parts.get(p).tensors()) {
-                int block = blockOf(t.name());
+                int block = GgufTensorInfo.blockOf(t.name());
                 boolean wanted = block >= 0 ? block >= start && block < end : switch (t.name()) {
                     case "token_embd.weight" -> start == 0 || end == layers && tied;
                     case "output_norm.weight", "output.weight" -> end == layers;
@@ -86,18 +86,5 @@ public final class SliceTensors {
         }
         out.sort(Comparator.comparingInt(PartTensor::part).thenComparingLong(t -> t.info().offset()));
         return out;
-    }
-
-    /** N for a tensor named {@code blk.N.something}, else -1. */
-    static int blockOf(String name) {
-        if (!name.startsWith("blk.")) {
-            return -1;
-        }
-        int dot = name.indexOf('.', 4);
-        try {
-            return dot < 0 ? -1 : Integer.parseInt(name.substring(4, dot));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

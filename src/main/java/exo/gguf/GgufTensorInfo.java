@@ -56,6 +56,19 @@ public record GgufTensorInfo(String name, long[] dims, GgmlType type, long offse
         return type.byteSize(elements());
     }
 
+    /** N for a tensor named {@code blk.N.something} (a layer's block), else -1. */
+    public static int blockOf(String name) {
+        if (!name.startsWith("blk.")) {
+            return -1;
+        }
+        int dot = name.indexOf('.', 4);
+        try {
+            return dot < 0 ? -1 : Integer.parseInt(name.substring(4, dot));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof GgufTensorInfo t && name.equals(t.name) && Arrays.equals(dims, t.dims)

@@ -44,7 +44,7 @@ final class AnthropicApi {
     }
 
     Call parse(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         checkFields(body, FIELDS);
         JsonNode max = body.path("max_tokens");
         if (max.isMissingNode() || max.isNull()) {
@@ -55,9 +55,9 @@ final class AnthropicApi {
         }
         Conversation c = conversation(body);
         SamplingParams d = model.defaults();
-        float temperature = number(body, "temperature", d.temperature(), 0, 1);
-        float topP = number(body, "top_p", d.topP(), Float.MIN_VALUE, 1);
-        int topK = (int) number(body, "top_k", d.topK(), 0, 1 << 20);
+        float temperature = RequestFields.number(body, "temperature", d.temperature(), 0, 1);
+        float topP = RequestFields.number(body, "top_p", d.topP(), Float.MIN_VALUE, 1);
+        int topK = (int) RequestFields.number(body, "top_k", d.topK(), 0, 1 << 20);
         SamplingParams sampling = new SamplingParams(temperature, topK, topP, d.minP(), d.repeatPenalty(),
                 d.repeatLastN(), new SecureRandom().nextLong());
         return new Call(new ServedModel.Ask(c.prompt(), max.asInt(), sampling, stopSequences(body), c.rules()),
@@ -66,7 +66,7 @@ final class AnthropicApi {
 
     /** count_tokens: the prompt the request's conversation, system and tools render to, counted. */
     ServedModel.Prompt.Chat countable(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         checkFields(body, COUNT_FIELDS);
         return conversation(body).prompt();
     }
@@ -397,12 +397,6 @@ final class AnthropicApi {
 
     // ---- request fields ----
 
-    private static void requireObject(JsonNode body) {
-        if (!body.isObject()) {
-            throw ApiError.badRequest(null, "the request body must be a JSON object");
-        }
-    }
-
     private static void checkFields(JsonNode body, Set<String> known) {
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -413,28 +407,10 @@ final class AnthropicApi {
     }
 
     private void checkModel(JsonNode body) {
-        JsonNode m = body.path("model");
-        if (m.isMissingNode() || m.isNull()) {
-            return;
-        }
-        if (!m.isTextual()) {
-            throw ApiError.badRequest("model", "model must be a string");
-        }
-        if (!ModelHost.withoutTag(m.asText()).equals(model.id())) {
-            throw ApiError.notFound("model", "model_not_found", "model: " + m.asText() + " (this server serves '"
+        String name = RequestFields.modelName(body);
+        if (name != null && !ModelHost.withoutTag(name).equals(model.id())) {
+            throw ApiError.notFound("model", "model_not_found", "model: " + name + " (this server serves '"
                     + model.id() + "')");
         }
-    }
-
-    private static float number(JsonNode body, String field, float fallback, float min, float max) {
-        JsonNode n = body.path(field);
-        if (n.isMissingNode() || n.isNull()) {
-            return fallback;
-        }
-        if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) {
-            throw ApiError.badRequest(field, field + " must be a number from " + (min == Float.MIN_VALUE ? "above 0"
-                    : String.valueOf((long) min)) + " to " + (long) max);
-        }
-        return (float) n.asDouble();
     }
 }

@@ -40,7 +40,7 @@ final class OllamaApi {
     }
 
     Call parseChat(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         checkModel(body);
         List<ChatMessage> messages = OpenAiApi.messages(ollamaMessages(body.path("messages")));
         if (messages.isEmpty()) {
@@ -57,7 +57,7 @@ final class OllamaApi {
     }
 
     Call parseGenerate(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         checkModel(body);
         JsonNode p = body.path("prompt");
         if (!p.isTextual()) {
@@ -244,7 +244,7 @@ final class OllamaApi {
     }
 
     ObjectNode show(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         JsonNode name = body.has("model") ? body.get("model") : body.path("name");
         if (!name.isTextual()) {
             throw ApiError.badRequest("model", "model must be a string");
@@ -376,12 +376,6 @@ final class OllamaApi {
             throw ApiError.badRequest(field, "options." + field + " is out of range or not a number");
         }
         return (float) n.asDouble();
-    }
-
-    private static void requireObject(JsonNode body) {
-        if (!body.isObject()) {
-            throw ApiError.badRequest(null, "the request body must be a JSON object");
-        }
     }
 
     private void checkModel(JsonNode body) {

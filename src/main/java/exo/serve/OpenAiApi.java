@@ -52,7 +52,7 @@ final class OpenAiApi {
     }
 
     Call parseChat(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         checkFields(body, CHAT_FIELDS);
         checkModel(body);
         if (!body.has("messages")) {
@@ -76,7 +76,7 @@ final class OpenAiApi {
     }
 
     Call parseCompletion(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         checkFields(body, COMPLETION_FIELDS);
         checkModel(body);
         JsonNode p = body.path("prompt");
@@ -198,7 +198,7 @@ final class OpenAiApi {
 
     /** llama.cpp server's /apply-template: the prompt a conversation renders to, without generating. */
     String renderTemplate(JsonNode body) {
-        requireObject(body);
+        RequestFields.requireObject(body);
         List<ToolDefinition> tools = ToolRequests.tools(body.path("tools"), "tools", false);
         boolean calls = !(ToolRequests.choice(body.path("tool_choice"), tools) instanceof exo.tokenizer.chat.tools.ToolChoice.None);
         return model.template().render(ToolPrompt.chat(model, messages(body.path("messages")), tools, calls,
@@ -437,12 +437,6 @@ final class OpenAiApi {
 
     // ---- request fields ----
 
-    private static void requireObject(JsonNode body) {
-        if (!body.isObject()) {
-            throw ApiError.badRequest(null, "the request body must be a JSON object");
-        }
-    }
-
     private static void checkFields(JsonNode body, Set<String> known) {
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -457,15 +451,9 @@ final class OpenAiApi {
     }
 
     private void checkModel(JsonNode body) {
-        JsonNode m = body.path("model");
-        if (m.isMissingNode() || m.isNull()) {
-            return;
-        }
-        if (!m.isTextual()) {
-            throw ApiError.badRequest("model", "model must be a string");
-        }
-        if (!m.asText().equals(model.id())) {
-            throw ApiError.notFound("model", "model_not_found", "model '" + m.asText() + "' is not served here; this "
+        String name = RequestFields.modelName(body);
+        if (name != null && !name.equals(model.id())) {
+            throw ApiError.notFound("model", "model_not_found", "model '" + name + "' is not served here; this "
                     + "server serves '" + model.id() + "'");
         }
     }

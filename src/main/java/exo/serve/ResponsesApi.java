@@ -59,9 +59,7 @@ final class ResponsesApi {
     }
 
     Call parse(JsonNode body) {
-        if (!body.isObject()) {
-            throw ApiError.badRequest(null, "the request body must be a JSON object");
-        }
+        RequestFields.requireObject(body);
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
@@ -111,8 +109,8 @@ final class ResponsesApi {
             maxTokens = max.asInt();
         }
         SamplingParams d = model.defaults();
-        float temperature = number(body, "temperature", d.temperature(), 0, 2);
-        float topP = number(body, "top_p", d.topP(), Float.MIN_VALUE, 1);
+        float temperature = RequestFields.number(body, "temperature", d.temperature(), 0, 2);
+        float topP = RequestFields.number(body, "top_p", d.topP(), Float.MIN_VALUE, 1);
         SamplingParams sampling = new SamplingParams(temperature, d.topK(), topP, d.minP(), d.repeatPenalty(),
                 d.repeatLastN(), new SecureRandom().nextLong());
         ServedModel.Prompt.Chat prompt = ToolPrompt.chat(model, messages, tools, rules.callsTools(), Map.of(), "input");
@@ -368,17 +366,5 @@ final class ResponsesApi {
 
     Generations.Framing framing(Call call) {
         return new ResponsesStream(this, call);
-    }
-
-    private static float number(JsonNode body, String field, float fallback, float min, float max) {
-        JsonNode n = body.path(field);
-        if (n.isMissingNode() || n.isNull()) {
-            return fallback;
-        }
-        if (!n.isNumber() || n.asDouble() < min || n.asDouble() > max) {
-            throw ApiError.badRequest(field, field + " must be a number from " + (min == Float.MIN_VALUE ? "above 0"
-                    : String.valueOf((long) min)) + " to " + (long) max);
-        }
-        return (float) n.asDouble();
     }
 }

@@ -25,10 +25,7 @@ final class BytePairTokenizer extends VocabularyTokenizer {
     }
 
     @Override
-    void encodeFragments(List<Fragment> fragments, boolean addSpecial, IntList out) {
-        if (addSpecial && vocab.addBos) {
-            addBos(out);
-        }
+    void encodeFragments(List<Fragment> fragments, IntList out) {
         for (Fragment f : fragments) {
             switch (f) {
                 case Fragment.Text(String text) -> {
@@ -44,19 +41,12 @@ final class BytePairTokenizer extends VocabularyTokenizer {
                 case Fragment.Token(int id) -> out.add(id);
             }
         }
-        if (addSpecial && vocab.addEos) {
-            addEos(out);
-        }
     }
 
-    /** llama_token_to_piece with special = true. */
-    static byte[] piece(Vocabulary vocab, int id) {
-        String text = vocab.text(id);
-        if (vocab.has(id, TokenAttributes.UNKNOWN | TokenAttributes.CONTROL | TokenAttributes.USER_DEFINED)) {
-            return text.getBytes(StandardCharsets.UTF_8);
-        }
+    /** llama_token_to_piece with special = true, for a token that is not unknown, control or user-defined. */
+    private static byte[] piece(Vocabulary vocab, int id) {
         if (vocab.has(id, TokenAttributes.NORMAL)) {
-            return decodeText(text);
+            return decodeText(vocab.text(id));
         }
         return new byte[0]; // other types stand for nothing, as in llama.cpp
     }

@@ -14,96 +14,29 @@ final class Llama3Splitter implements Splitter {
 
     @Override
     public IntList split(int[] cps, IntList pieces) {
-        IntList out = new IntList(pieces.size() * 4);
-        int start = 0;
-        for (int p = 0; p < pieces.size(); p++) {
-            Gpt2Splitter.Piece w = new Gpt2Splitter.Piece(cps, start, start + pieces.get(p), out);
-            start += pieces.get(p);
-            for (int pos = w.ini; pos < w.end; ) {
-                int cpt = w.cpt(pos);
-                if (cpt == '\'' && pos + 1 < w.end) { // (?i:'s|'t|'re|'ve|'m|'ll|'d)
-                    int next = lower(w.cpt(pos + 1));
-                    if (next == 's' || next == 't' || next == 'm' || next == 'd') {
-                        pos += w.addToken(pos + 2);
-                        continue;
-                    }
-                    if (pos + 2 < w.end) {
-                        int nextNext = lower(w.cpt(pos + 2));
-                        if ((next == 'r' && nextNext == 'e') || (next == 'v' && nextNext == 'e')
-                                || (next == 'l' && nextNext == 'l')) {
-                            pos += w.addToken(pos + 3);
-                            continue;
-                        }
-                    }
-                }
-                // [^\r\n\p{L}\p{N}]?\p{L}+
-                if (!(cpt == '\r' || cpt == '\n' || w.number(cpt))) {
-                    if (w.letter(cpt) || w.letter(w.cpt(pos + 1))) {
-                        pos++;
-                        while (w.letter(w.cpt(pos))) {
-                            pos++;
-                        }
-                        w.addToken(pos);
-                        continue;
-                    }
-                }
-                if (w.number(cpt)) { // \p{N}{1,3}
-                    int ini = pos;
-                    while (w.number(w.cpt(pos))) {
-                        if (++pos - ini >= 3) {
-                            w.addToken(pos);
-                            ini = pos;
-                        }
-                    }
-                    w.addToken(pos);
-                    continue;
-                }
-                // <space>?[^\s\p{L}\p{N}]+[\r\n]*  (llama.cpp tests the current code point for
-                // "has flags" here, so a lone trailing space also takes this branch; same result)
-                int c2 = cpt == ' ' ? w.cpt(pos + 1) : cpt;
-                if (!(w.space(c2) || w.letter(c2) || w.number(c2))) {
-                    pos += cpt == ' ' ? 1 : 0;
-                    while (w.other(w.cpt(pos))) {
-                        pos++;
-                    }
-                    int c = w.cpt(pos);
-                    while (c == '\r' || c == '\n') {
-                        c = w.cpt(++pos);
-                    }
-                    w.addToken(pos);
-                    continue;
-                }
-                int spaces = 0;
-                int lastEndROrN = 0;
-                while (w.space(w.cpt(pos + spaces))) {
-                    int c = w.cpt(pos + spaces);
-                    if (c == '\r' || c == '\n') {
-                        lastEndROrN = pos + spaces + 1;
-                    }
-                    spaces++;
-                }
-                if (lastEndROrN > 0) { // \s*[\r\n]+
-                    pos = lastEndROrN;
-                    w.addToken(pos);
-                    continue;
-                }
-                if (spaces > 1 && w.cpt(pos + spaces) != Gpt2Splitter.Piece.OUT_OF_RANGE) { // \s+(?!\S)
-                    pos += spaces - 1;
-                    w.addToken(pos);
-                    continue;
-                }
-                if (spaces > 0) { // \s+
-                    pos += spaces;
-                    w.addToken(pos);
-                    continue;
-                }
-                w.addToken(++pos);
-            }
-        }
-        return out;
+        return SplitPiece.cutEach(cps, pieces, Llama3Splitter::cut);
     }
 
-    private static int lower(int cp) {
-        return cp < 0 ? cp : Character.toLowerCase(cp);
+    private static void cut(SplitPiece w) {
+        for (int pos = w.ini; pos < w.end; ) {
+            int contraction = w.contraction(pos, true); // (?i:'s|'t|'re|'ve|'m|'ll|'d)
+            if (contraction > 0) {
+                pos += w.addToken(pos + contraction);
+                continue;
+            }
+            // [^\r\n\p{L}\p{N}]?\p{L}+
+            int cpt = w.cpt(pos);
+            if (!(cpt == '\r' || cpt == '\n' || w.number(cpt))) {
+                if (w.letter(cpt) || w.letter(w.cpt(pos + 1))) {
+                    pos++;
+                    while (w.letter(w.cpt(pos))) {
+                        pos++;
+                    }
+                    w.addToken(pos);
+                    continue;
+                }
+            }
+            pos = w.cutNumbersPunctuationOrSpaces(pos);
+        }
     }
 }

@@ -19,10 +19,7 @@ final class SentencePieceTokenizer extends VocabularyTokenizer {
     }
 
     @Override
-    void encodeFragments(List<Fragment> fragments, boolean addSpecial, IntList out) {
-        if (addSpecial && vocab.addBos) {
-            addBos(out);
-        }
+    void encodeFragments(List<Fragment> fragments, IntList out) {
         boolean prevSpecial = true; // the first text gets the dummy prefix
         for (Fragment f : fragments) {
             switch (f) {
@@ -37,17 +34,11 @@ final class SentencePieceTokenizer extends VocabularyTokenizer {
                 }
             }
         }
-        if (addSpecial && vocab.addEos) {
-            addEos(out);
-        }
     }
 
-    /** llama_token_to_piece with special = true. */
-    static byte[] piece(Vocabulary vocab, int id) {
+    /** llama_token_to_piece with special = true, for a token that is not unknown, control or user-defined. */
+    private static byte[] piece(Vocabulary vocab, int id) {
         String text = vocab.text(id);
-        if (vocab.has(id, TokenAttributes.UNKNOWN | TokenAttributes.CONTROL | TokenAttributes.USER_DEFINED)) {
-            return text.getBytes(StandardCharsets.UTF_8);
-        }
         if (vocab.has(id, TokenAttributes.NORMAL)) {
             return text.replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8);
         }

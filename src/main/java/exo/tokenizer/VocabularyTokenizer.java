@@ -1,6 +1,7 @@
 package exo.tokenizer;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -12,7 +13,10 @@ abstract sealed class VocabularyTokenizer implements Tokenizer permits SentenceP
     private final SpecialTokenSplitter specialSplitter;
     private final byte[][] pieces; // token_to_piece(id, special = true)
 
-    /** How a vocabulary type turns one token into bytes, special tokens rendered; never null. */
+    /**
+     * How a vocabulary type turns one token that is not unknown, control or user-defined into
+     * bytes (those three are their text in every type); never null.
+     */
     interface PieceRule {
         byte[] piece(Vocabulary vocab, int id);
     }
@@ -22,32 +26,33 @@ abstract sealed class VocabularyTokenizer implements Tokenizer permits SentenceP
         this.specialSplitter = new SpecialTokenSplitter(vocab);
         this.pieces = new byte[vocab.size()][];
         for (int id = 0; id < pieces.length; id++) {
-            pieces[id] = rule.piece(vocab, id);
+            pieces[id] = vocab.has(id, TokenAttributes.UNKNOWN | TokenAttributes.CONTROL | TokenAttributes.USER_DEFINED)
+                    ? vocab.text(id).getBytes(StandardCharsets.UTF_8) // llama_token_to_piece with special = true
+                    : rule.piece(vocab, id);
         }
     }
 
-    /** Tokenizes the fragments of the input, special tokens already split out. */
-    abstract void encodeFragments(List<Fragment> fragments, boolean addSpecial, IntList out);
+    /** Tokenizes the fragments of the input, special tokens already split out, BOS and EOS left to the caller. */
+    abstract void encodeFragments(List<Fragment> fragments, IntList out);
 
     @Override
     public final int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
+        List<Fragment> fragments = specialSplitter.split(Utf8.sanitize(text), parseSpecial);
         IntList out = new IntList();
-        encodeFragments(specialSplitter.split(Utf8.sanitize(text), parseSpecial), addSpecial, out);
+        if (addSpecial && vocab.addBos) {
+            if (vocab.bos == Vocabulary.NO_TOKEN) {
+                throw new IllegalStateException("the vocabulary asks for BOS but has no BOS token");
+            }
+            out.add(vocab.bos);
+        }
+        encodeFragments(fragments, out);
+        if (addSpecial && vocab.addEos) {
+            if (vocab.eos == Vocabulary.NO_TOKEN) {
+                throw new IllegalStateException("the vocabulary asks for EOS but has no EOS token");
+            }
+            out.add(vocab.eos);
+        }
         return out.toArray();
-    }
-
-    void addBos(IntList out) {
-        if (vocab.bos == Vocabulary.NO_TOKEN) {
-            throw new IllegalStateException("the vocabulary asks for BOS but has no BOS token");
-        }
-        out.add(vocab.bos);
-    }
-
-    void addEos(IntList out) {
-        if (vocab.eos == Vocabulary.NO_TOKEN) {
-            throw new IllegalStateException("the vocabulary asks for EOS but has no EOS token");
-        }
-        out.add(vocab.eos);
     }
 
     @Override

@@ -59,7 +59,7 @@ public record ModelBytes(long[] layerBytes, long[] activeLayerBytes, long embedd
         for (GgufTensorInfo t : tensors) {
             String name = t.name();
             long size = t.byteSize();
-            int block = blockOf(name);
+            int block = GgufTensorInfo.blockOf(name);
             if (block >= 0) {
                 if (block < layers) {
                     bytes[block] += size;
@@ -172,19 +172,6 @@ public record ModelBytes(long[] layerBytes, long[] activeLayerBytes, long embedd
         if (shard.layers() != layerBytes.length) {
             throw new IllegalArgumentException("shard " + shard + " is not of this model's " + layerBytes.length
                     + " layers");
-        }
-    }
-
-    /** N for a tensor named {@code blk.N.something}, else -1. */
-    static int blockOf(String name) {
-        if (!name.startsWith("blk.")) {
-            return -1;
-        }
-        int dot = name.indexOf('.', 4);
-        try {
-            return dot < 0 ? -1 : Integer.parseInt(name.substring(4, dot));
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

@@ -47,9 +47,9 @@ class RangePlanTest {
 
     @Test
     void blockNumbersAreReadFromTensorNames() {
-        assertEquals(12, SliceTensors.blockOf("blk.12.attn_q.weight"));
-        assertEquals(-1, SliceTensors.blockOf("output.weight"));
-        assertEquals(-1, SliceTensors.blockOf("blk.x.y"));
+        assertEquals(12, GgufTensorInfo.blockOf("blk.12.attn_q.weight"));
+        assertEquals(-1, GgufTensorInfo.blockOf("output.weight"));
+        assertEquals(-1, GgufTensorInfo.blockOf("blk.x.y"));
         assertThrows(IllegalArgumentException.class, () -> new ByteRange(5, 4));
     }
 }

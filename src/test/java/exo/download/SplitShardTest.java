@@ -110,7 +110,7 @@ class SplitShardTest {
             GgufHeader h = GgufFile.readHeader(p);
             headerReads += Math.min(Files.size(p), ShardFetcher.DEFAULT_FIRST_HEADER_READ);
             for (GgufTensorInfo t : h.tensors()) {
-                int block = SliceTensors.blockOf(t.name());
+                int block = GgufTensorInfo.blockOf(t.name());
                 need += block == 1 || block == 2 || t.name().startsWith("output") ? t.byteSize() : 0;
             }
         }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * What a node puts in its {@code _exo._tcp.local.} TXT record, and reading it back.
@@ -59,13 +60,13 @@ public record ServiceAdvert(NodeInfo node, int protocolVersion, String clusterFi
     public static ServiceAdvert fromTxt(Map<String, String> txt, String host) {
         String id = required(txt, "id");
         String name = txt.getOrDefault("name", id);
-        int version = parseInt(txt, "v");
-        int port = parseInt(txt, "port");
-        long mem = parseLong(txt, "mem");
-        int cores = txt.containsKey("cores") ? parseInt(txt, "cores") : 0;
-        double flops = txt.containsKey("flops") ? parseDouble(txt, "flops") : 0;
+        int version = parsed(txt, "v", Integer::parseInt);
+        int port = parsed(txt, "port", Integer::parseInt);
+        long mem = parsed(txt, "mem", Long::parseLong);
+        int cores = txt.containsKey("cores") ? parsed(txt, "cores", Integer::parseInt) : 0;
+        double flops = txt.containsKey("flops") ? parsed(txt, "flops", Double::parseDouble) : 0;
         String ckf = txt.get("ckf");
-        long seq = txt.containsKey("seq") ? parseLong(txt, "seq") : 0;
+        long seq = txt.containsKey("seq") ? parsed(txt, "seq", Long::parseLong) : 0;
         var device = new DeviceCapabilities(name.isBlank() ? id : name, mem, cores, flops, txt.getOrDefault("engine", ""));
         return new ServiceAdvert(new NodeInfo(id, host, port, device), version,
                 ckf == null || ckf.isEmpty() ? ClusterFingerprint.NONE : ckf, seq);
@@ -79,28 +80,11 @@ public record ServiceAdvert(NodeInfo node, int protocolVersion, String clusterFi
         return value;
     }
 
-    private static int parseInt(Map<String, String> txt, String key) {
+    /** The required {@code key} read by {@code parse}, a malformed value refused with its key. */
+    private static <T> T parsed(Map<String, String> txt, String key, Function<String, T> parse) {
         String value = required(txt, key);
         try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw malformed(key, value);
-        }
-    }
-
-    private static long parseLong(Map<String, String> txt, String key) {
-        String value = required(txt, key);
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw malformed(key, value);
-        }
-    }
-
-    private static double parseDouble(Map<String, String> txt, String key) {
-        String value = required(txt, key);
-        try {
-            return Double.parseDouble(value);
+            return parse.apply(value);
         } catch (NumberFormatException e) {
             throw malformed(key, value);
         }

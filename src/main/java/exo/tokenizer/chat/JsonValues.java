@@ -1,8 +1,7 @@
 package exo.tokenizer.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import exo.tokenizer.chat.jinja.PlainNumbers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -59,14 +58,7 @@ public final class JsonValues {
             case null -> null;
             case String s -> s;
             case Boolean b -> b;
-            case Long l -> l;
-            case Integer i -> i.longValue();
-            case Short s -> s.longValue();
-            case Byte b -> b.longValue();
-            case BigInteger b when b.bitLength() < 64 -> b.longValue();
-            case Double d -> d;
-            case Float f -> f.doubleValue();
-            case BigDecimal d -> d.doubleValue();
+            case Number n when PlainNumbers.fits(n) -> PlainNumbers.of(n);
             case Map<?, ?> m -> copyOf(m);
             case List<?> l -> {
                 List<Object> out = new ArrayList<>(l.size());

@@ -50,6 +50,32 @@ public interface ArchitectureGraph {
         return after.add(ffn.apply(after, after.norm(ffnIn, w.ffnNorm())), ffnIn);
     }
 
+    /** Grouped-query attention, for a layer that has it. */
+    static Block gqa(int layer, LayerTensors<MemorySegment, MemorySegment, MemorySegment> w) {
+        var attention = (LayerTensors.Gqa<MemorySegment, MemorySegment, MemorySegment>) w.attention();
+        return (b, h) -> GqaAttention.build(b, layer, attention, h);
+    }
+
+    /** SwiGLU, for a dense layer. */
+    static Block swiGlu(LayerTensors<MemorySegment, MemorySegment, MemorySegment> w) {
+        var ffn = (LayerTensors.Dense<MemorySegment, MemorySegment, MemorySegment>) w.ffn();
+        return (b, h) -> DenseFfn.build(b, ffn, h, DenseFfn.Activation.SILU);
+    }
+
+    /** Routed experts, for a layer that has them. */
+    static Block experts(LayerTensors<MemorySegment, MemorySegment, MemorySegment> w) {
+        var moe = (LayerTensors.Moe<MemorySegment, MemorySegment, MemorySegment>) w.ffn();
+        return (b, h) -> MoeFfn.build(b, moe, h);
+    }
+
+    /** SwiGLU in a dense layer, routed experts in a layer that has them (leading dense layers, Mixtral). */
+    static Block swiGluOrExperts(LayerTensors<MemorySegment, MemorySegment, MemorySegment> w) {
+        return (b, h) -> switch (w.ffn()) {
+            case LayerTensors.Dense<MemorySegment, MemorySegment, MemorySegment> d -> DenseFfn.build(b, d, h, DenseFfn.Activation.SILU);
+            case LayerTensors.Moe<MemorySegment, MemorySegment, MemorySegment> m -> MoeFfn.build(b, m, h);
+        };
+    }
+
     /** A block over a normed input [dim, n], giving [dim, n]; {@code g} says n. */
     @FunctionalInterface
     interface Block {

@@ -15,10 +15,6 @@ final class Deepseek2Graph implements ArchitectureGraph {
                                MemorySegment x, boolean prune) {
         var attention = (LayerTensors.Latent<MemorySegment, MemorySegment, MemorySegment>) w.attention();
         return ArchitectureGraph.preNorm(g, w, x, prune, (b, h) -> LatentAttention.build(b, layer, attention, h),
-                (b, h) -> switch (w.ffn()) {
-                    case LayerTensors.Dense<MemorySegment, MemorySegment, MemorySegment> d ->
-                            DenseFfn.build(b, d, h, DenseFfn.Activation.SILU);
-                    case LayerTensors.Moe<MemorySegment, MemorySegment, MemorySegment> m -> MoeFfn.build(b, m, h);
-                });
+                ArchitectureGraph.swiGluOrExperts(w));
     }
 }

@@ -13,12 +13,6 @@ final class Glm4MoeGraph implements ArchitectureGraph {
     @Override
     public MemorySegment layer(GraphBuilder g, int layer, LayerTensors<MemorySegment, MemorySegment, MemorySegment> w,
                                MemorySegment x, boolean prune) {
-        var attention = (LayerTensors.Gqa<MemorySegment, MemorySegment, MemorySegment>) w.attention();
-        return ArchitectureGraph.preNorm(g, w, x, prune, (b, h) -> GqaAttention.build(b, layer, attention, h),
-                (b, h) -> switch (w.ffn()) {
-                    case LayerTensors.Dense<MemorySegment, MemorySegment, MemorySegment> d ->
-                            DenseFfn.build(b, d, h, DenseFfn.Activation.SILU);
-                    case LayerTensors.Moe<MemorySegment, MemorySegment, MemorySegment> m -> MoeFfn.build(b, m, h);
-                });
+        return ArchitectureGraph.preNorm(g, w, x, prune, ArchitectureGraph.gqa(layer, w), ArchitectureGraph.swiGluOrExperts(w));
     }
 }

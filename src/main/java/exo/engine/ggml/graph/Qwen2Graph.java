@@ -8,9 +8,6 @@ final class Qwen2Graph implements ArchitectureGraph {
     @Override
     public MemorySegment layer(GraphBuilder g, int layer, LayerTensors<MemorySegment, MemorySegment, MemorySegment> w,
                                MemorySegment x, boolean prune) {
-        var attention = (LayerTensors.Gqa<MemorySegment, MemorySegment, MemorySegment>) w.attention();
-        var ffn = (LayerTensors.Dense<MemorySegment, MemorySegment, MemorySegment>) w.ffn();
-        return ArchitectureGraph.preNorm(g, w, x, prune, (b, h) -> GqaAttention.build(b, layer, attention, h),
-                (b, h) -> DenseFfn.build(b, ffn, h, DenseFfn.Activation.SILU));
+        return ArchitectureGraph.preNorm(g, w, x, prune, ArchitectureGraph.gqa(layer, w), ArchitectureGraph.swiGlu(w));
     }
 }

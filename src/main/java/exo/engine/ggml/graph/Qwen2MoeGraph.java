@@ -11,9 +11,6 @@ final class Qwen2MoeGraph implements ArchitectureGraph {
     @Override
     public MemorySegment layer(GraphBuilder g, int layer, LayerTensors<MemorySegment, MemorySegment, MemorySegment> w,
                                MemorySegment x, boolean prune) {
-        var attention = (LayerTensors.Gqa<MemorySegment, MemorySegment, MemorySegment>) w.attention();
-        var moe = (LayerTensors.Moe<MemorySegment, MemorySegment, MemorySegment>) w.ffn();
-        return ArchitectureGraph.preNorm(g, w, x, prune, (b, h) -> GqaAttention.build(b, layer, attention, h),
-                (b, h) -> MoeFfn.build(b, moe, h));
+        return ArchitectureGraph.preNorm(g, w, x, prune, ArchitectureGraph.gqa(layer, w), ArchitectureGraph.experts(w));
     }
 }

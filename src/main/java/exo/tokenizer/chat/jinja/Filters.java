@@ -397,30 +397,7 @@ final class Filters {
         }
         Function<Object, Object> t = transform;
         Iterator<Object> items = Py.iterate(value);
-        return new Iterator<>() {
-            private Object pending = Py.MISSING;
-
-            @Override
-            public boolean hasNext() {
-                while (pending == Py.MISSING && items.hasNext()) {
-                    Object item = items.next();
-                    if (test.apply(t.apply(item)) == keep) {
-                        pending = item;
-                    }
-                }
-                return pending != Py.MISSING;
-            }
-
-            @Override
-            public Object next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                Object item = pending;
-                pending = Py.MISSING;
-                return item;
-            }
-        };
+        return Py.lazilyFiltered(items, item -> test.apply(t.apply(item)) == keep);
     }
 
     private static Iterator<Object> unique(Object value, boolean caseSensitive, Object attribute) {

@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Predicate;
 
 /**
  * Python's semantics for the values templates see: None is null, bool Boolean, int Long, float
@@ -325,6 +327,34 @@ final class Py {
             case PyGenerator g -> g;
             case Undefined u -> Collections.emptyIterator();
             case null, default -> throw TemplateException.typeError(repr(typeName(v)) + " object is not iterable");
+        };
+    }
+
+    /** The items {@code keep} accepts, each tested only when iteration reaches it (as a Python generator would). */
+    static Iterator<Object> lazilyFiltered(Iterator<Object> items, Predicate<Object> keep) {
+        return new Iterator<>() {
+            private Object pending = MISSING;
+
+            @Override
+            public boolean hasNext() {
+                while (pending == MISSING && items.hasNext()) {
+                    Object item = items.next();
+                    if (keep.test(item)) {
+                        pending = item;
+                    }
+                }
+                return pending != MISSING;
+            }
+
+            @Override
+            public Object next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Object item = pending;
+                pending = MISSING;
+                return item;
+            }
         };
     }
 

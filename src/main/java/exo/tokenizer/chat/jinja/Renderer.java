@@ -149,32 +149,11 @@ final class Renderer {
 
     /** The items a loop filter keeps, tested one by one as the loop reaches them (jinja2 compiles it to a generator). */
     private Iterator<Object> filtered(Iterator<Object> items, For f, Scope scope) {
-        return new Iterator<>() {
-            private Object pending = Py.MISSING;
-
-            @Override
-            public boolean hasNext() {
-                while (pending == Py.MISSING && items.hasNext()) {
-                    Object item = items.next();
-                    Scope test = scope.child();
-                    assign(f.target(), item, test);
-                    if (Py.truthy(eval(f.filter(), test))) {
-                        pending = item;
-                    }
-                }
-                return pending != Py.MISSING;
-            }
-
-            @Override
-            public Object next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                Object item = pending;
-                pending = Py.MISSING;
-                return item;
-            }
-        };
+        return Py.lazilyFiltered(items, item -> {
+            Scope test = scope.child();
+            assign(f.target(), item, test);
+            return Py.truthy(eval(f.filter(), test));
+        });
     }
 
     private void assign(Target target, Object value, Scope scope) {

@@ -1,7 +1,5 @@
 package exo.tokenizer.chat.jinja;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +24,7 @@ final class Values {
             case null -> null;
             case String s -> s;
             case Boolean b -> b;
-            case Long l -> l;
-            case Integer i -> i.longValue();
-            case Short s -> s.longValue();
-            case Byte b -> b.longValue();
-            case BigInteger b when b.bitLength() < 64 -> b.longValue();
-            case Double d -> d;
-            case Float f -> f.doubleValue();
-            case BigDecimal d -> d.doubleValue();
+            case Number n when PlainNumbers.fits(n) -> PlainNumbers.of(n);
             case CharSequence s -> s.toString();
             case Map<?, ?> m -> {
                 Map<Object, Object> out = new LinkedHashMap<>();

@@ -22,12 +22,10 @@ final class CommandR7bParser implements BodyParser {
 
     @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
-        int[] m = Markers.first(t, pos, START_ACTION, START_RESPONSE);
+        int[] m = Markers.next(t, pos, finished, out, START_ACTION, START_RESPONSE);
         if (m == null) {
-            out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, START_ACTION, START_RESPONSE));
             return;
         }
-        out.content(t, pos, m[0]);
         if (m[1] == 1) {
             int from = m[0] + START_RESPONSE.length();
             int end = t.indexOf(END_RESPONSE, from);
@@ -53,14 +51,10 @@ final class CommandR7bParser implements BodyParser {
             case NOT_A_CALL -> out.content(t, m[0], t.length());
             case BROKEN -> out.content(t, s.pos(), t.length());
             case DONE -> {
-                int q = JsonScan.skipSpace(t, s.pos());
-                if (!finished && Markers.isPrefixOf(t, q, END_ACTION)) {
-                    return;
+                int q = Markers.pastOptional(t, s.pos(), END_ACTION, finished);
+                if (q >= 0) {
+                    out.content(t, q, t.length());
                 }
-                if (t.startsWith(END_ACTION, q)) {
-                    q = JsonScan.skipSpace(t, q + END_ACTION.length());
-                }
-                out.content(t, q, t.length());
             }
         }
     }

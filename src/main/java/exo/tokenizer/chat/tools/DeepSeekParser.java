@@ -23,12 +23,10 @@ final class DeepSeekParser implements BodyParser {
 
     @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
-        int[] m = Markers.first(t, pos, OPENERS);
+        int[] m = Markers.next(t, pos, finished, out, OPENERS);
         if (m == null) {
-            out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPENERS));
             return;
         }
-        out.content(t, pos, m[0]);
         int p = m[0] + OPENERS[m[1]].length();
         boolean any = false;
         while (true) {
@@ -86,31 +84,14 @@ final class DeepSeekParser implements BodyParser {
                 return;
             }
             any = true;
-            switch (s.kind()) {
-                case WAIT -> {
-                    return;
-                }
-                case BROKEN -> {
-                    out.content(t, s.pos(), t.length());
-                    return;
-                }
-                default -> {
-                }
-            }
-            int q = JsonScan.skipSpace(t, s.pos());
-            if (!finished && (Markers.isPrefixOf(t, q, "```") || Markers.isPrefixOf(t, q, CALL_END))) {
+            if (!JsonCalls.goesOn(s, t, out)) {
                 return;
             }
-            if (t.startsWith("```", q)) {
-                q = JsonScan.skipSpace(t, q + 3);
-            }
-            if (!finished && Markers.isPrefixOf(t, q, CALL_END)) {
+            int q = Markers.pastOptional(t, s.pos(), "```", finished);
+            p = q < 0 ? -1 : Markers.pastOptional(t, q, CALL_END, finished);
+            if (p < 0) {
                 return;
             }
-            if (t.startsWith(CALL_END, q)) {
-                q += CALL_END.length();
-            }
-            p = q;
         }
     }
 }

@@ -73,16 +73,10 @@ final class FunctionaryV32Parser implements BodyParser {
                 continue;
             }
             JsonCalls.Step s = JsonCalls.arguments(t, b, finished, out, null, recipient);
-            switch (s.kind()) {
-                case WAIT -> {
-                    return;
-                }
-                case BROKEN -> {
-                    out.content(t, s.pos(), t.length());
-                    return;
-                }
-                default -> p = JsonScan.skipSpace(t, s.pos());
+            if (!JsonCalls.goesOn(s, t, out)) {
+                return;
             }
+            p = JsonScan.skipSpace(t, s.pos());
         }
     }
 }

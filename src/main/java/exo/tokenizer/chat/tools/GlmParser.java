@@ -28,12 +28,11 @@ final class GlmParser implements BodyParser {
     @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
-            int at = t.indexOf(OPEN, pos);
-            if (at < 0) {
-                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN));
+            int[] m = Markers.next(t, pos, finished, out, OPEN);
+            if (m == null) {
                 return;
             }
-            out.content(t, pos, at);
+            int at = m[0];
             int nameStart = at + OPEN.length();
             int[] nameEnd = Markers.first(t, nameStart, "\n", KEY, CLOSE);
             if (nameEnd == null) {
@@ -63,8 +62,7 @@ final class GlmParser implements BodyParser {
         while (true) {
             p = JsonScan.skipSpace(t, p);
             if (t.startsWith(CLOSE, p)) {
-                out.call(null, name, args.closed(), true, true);
-                return p + CLOSE.length();
+                return args.closeAt(p + CLOSE.length(), true, out);
             }
             if (t.startsWith(KEY, p)) {
                 int keyClose = t.indexOf(KEY_CLOSE, p);
@@ -77,15 +75,12 @@ final class GlmParser implements BodyParser {
                     continue;
                 }
                 if (value >= 0 && value < t.length() && !hasValue && !Markers.isPrefixOf(t, value, VALUE)) {
-                    out.call(null, name, args.closed(), true, false);
-                    return value;
+                    return args.closeAt(value, false, out);
                 }
             } else if (p < t.length() && !(Markers.isPrefixOf(t, p, CLOSE) || Markers.isPrefixOf(t, p, KEY))) {
-                out.call(null, name, args.closed(), true, false);
-                return p;
+                return args.closeAt(p, false, out);
             }
-            out.call(null, name, finished ? args.closed() : args.open(), finished, false);
-            return finished ? t.length() : -1;
+            return args.cutShort(t, finished, out);
         }
     }
 }

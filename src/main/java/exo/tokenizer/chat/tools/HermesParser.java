@@ -23,50 +23,18 @@ final class HermesParser implements BodyParser {
     @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
-            int[] m = Markers.first(t, pos, OPEN, FUNCTION);
+            int[] m = Markers.next(t, pos, finished, out, OPEN, FUNCTION);
             if (m == null) {
-                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN, FUNCTION));
                 return;
             }
-            out.content(t, pos, m[0]);
             boolean block = m[1] == 0;
             String close = block ? CLOSE : FUNCTION_CLOSE;
             int after = m[0] + (block ? OPEN : FUNCTION).length();
-            JsonCalls.Step s;
-            if (block) {
-                s = JsonCalls.object(t, JsonScan.skipSpace(t, after), finished, out, NAME, ARGS, null);
-            } else {
-                int gt = t.indexOf('>', after);
-                String name = gt < 0 ? null : t.substring(after, gt);
-                if (gt < 0 && !finished && t.length() - after < 256 && t.indexOf('\n', after) < 0) {
-                    return;
-                }
-                if (name == null || !ToolNames.isName(name)) {
-                    out.content(t, m[0], after);
-                    pos = after;
-                    continue;
-                }
-                s = JsonCalls.arguments(t, JsonScan.skipSpace(t, gt + 1), finished, out, null, name);
-            }
-            switch (s.kind()) {
-                case WAIT -> {
-                    return;
-                }
-                case NOT_A_CALL -> {
-                    out.content(t, m[0], after);
-                    pos = after;
-                }
-                case BROKEN -> pos = s.pos();
-                case DONE -> {
-                    int q = JsonScan.skipSpace(t, s.pos());
-                    if (t.startsWith(close, q)) {
-                        pos = JsonScan.skipSpace(t, q + close.length());
-                    } else if (!finished && Markers.isPrefixOf(t, q, close)) {
-                        return;
-                    } else {
-                        pos = q;
-                    }
-                }
+            JsonCalls.Step s = block ? JsonCalls.object(t, JsonScan.skipSpace(t, after), finished, out, NAME, ARGS, null)
+                    : JsonCalls.function(t, after, finished, out);
+            pos = JsonCalls.resume(s, t, m[0], after, close, finished, out);
+            if (pos < 0) {
+                return;
             }
         }
     }

@@ -116,6 +116,61 @@ final class JsonCalls {
     }
 
     /**
+     * {@code NAME>} then the arguments value, at {@code at} just after a {@code <function=}
+     * marker: NOT_A_CALL when no tool name closes with '>' there (the text cannot be waited for
+     * past a newline or 256 characters).
+     */
+    static Step function(String t, int at, boolean finished, Snapshot out) {
+        int gt = t.indexOf('>', at);
+        if (gt < 0 && !finished && t.length() - at < 256 && t.indexOf('\n', at) < 0) {
+            return Step.WAIT;
+        }
+        String name = gt < 0 ? null : t.substring(at, gt);
+        if (name == null || !ToolNames.isName(name)) {
+            return Step.NOT_A_CALL;
+        }
+        return arguments(t, JsonScan.skipSpace(t, gt + 1), finished, out, null, name);
+    }
+
+    /**
+     * Where parsing resumes after {@code s}, a call whose markup opened at {@code open} and whose
+     * name or JSON begins at {@code after}: past the optional {@code close} once the call is done,
+     * where its JSON broke, or at {@code after} (the opening marker kept as content) when it was
+     * no call; -1 while the text so far ends inside.
+     */
+    static int resume(Step s, String t, int open, int after, String close, boolean finished, Snapshot out) {
+        return switch (s.kind()) {
+            case WAIT -> -1;
+            case NOT_A_CALL -> {
+                out.content(t, open, after);
+                yield after;
+            }
+            case BROKEN -> s.pos();
+            case DONE -> Markers.pastOptional(t, s.pos(), close, finished);
+        };
+    }
+
+    /**
+     * Whether the calls go on after {@code s}, one of a run of calls that the rest of the text
+     * belongs to: not when the text ends inside the call, nor when the call broke (the rest of
+     * the text is then content).
+     */
+    static boolean goesOn(Step s, String t, Snapshot out) {
+        switch (s.kind()) {
+            case WAIT -> {
+                return false;
+            }
+            case BROKEN -> {
+                out.content(t, s.pos(), t.length());
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    /**
      * An array of call objects at {@code at} (the '['). A first element that is no call makes
      * the whole array not a call; a later one ends the calls there.
      */

@@ -112,16 +112,10 @@ final class JsonScan {
     }
 
     private void object(int depth, List<Member> members) {
-        pos++;
-        space();
-        if (atEnd()) {
+        if (!open('}')) {
             return;
         }
-        if (s.charAt(pos) == '}') {
-            pos++;
-            return;
-        }
-        while (true) {
+        do {
             if (atEnd()) {
                 return;
             }
@@ -153,55 +147,56 @@ final class JsonScan {
             if (status != Status.COMPLETE) {
                 return;
             }
-            space();
-            if (atEnd()) {
-                return;
-            }
-            char c = s.charAt(pos);
-            if (c == '}') {
-                pos++;
-                return;
-            }
-            if (c != ',') {
-                fail();
-                return;
-            }
-            pos++;
-            space();
-        }
+        } while (another('}'));
     }
 
     private void array(int depth) {
-        pos++;
-        space();
-        if (atEnd()) {
+        if (!open(']')) {
             return;
         }
-        if (s.charAt(pos) == ']') {
-            pos++;
-            return;
-        }
-        while (true) {
+        do {
             value(depth + 1);
             if (status != Status.COMPLETE) {
                 return;
             }
-            space();
-            if (atEnd()) {
-                return;
-            }
-            char c = s.charAt(pos);
-            if (c == ']') {
-                pos++;
-                return;
-            }
-            if (c != ',') {
-                fail();
-                return;
-            }
-            pos++;
-            space();
+        } while (another(']'));
+    }
+
+    /** Past the opening bracket and space: true when an item follows, false when {@code close} or the end of the text came first. */
+    private boolean open(char close) {
+        pos++;
+        space();
+        if (atEnd()) {
+            return false;
         }
+        if (s.charAt(pos) == close) {
+            pos++;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * After an item: true when a comma (and the space after it) leads to the next one; false when
+     * {@code close} ended the container, the text ended, or the character there is wrong.
+     */
+    private boolean another(char close) {
+        space();
+        if (atEnd()) {
+            return false;
+        }
+        char c = s.charAt(pos);
+        if (c == close) {
+            pos++;
+            return false;
+        }
+        if (c != ',') {
+            fail();
+            return false;
+        }
+        pos++;
+        space();
+        return true;
     }
 
     private void string() {
@@ -221,16 +216,14 @@ final class JsonScan {
             }
             if (c == '\\') {
                 if (pos + 1 >= s.length()) {
-                    pos = s.length();
-                    status = Status.PARTIAL;
+                    cutShort();
                     return;
                 }
                 char e = s.charAt(pos + 1);
                 if (e == 'u') {
                     for (int i = 0; i < 4; i++) {
                         if (pos + 2 + i >= s.length()) {
-                            pos = s.length();
-                            status = Status.PARTIAL;
+                            cutShort();
                             return;
                         }
                         if (Character.digit(s.charAt(pos + 2 + i), 16) < 0) {
@@ -251,6 +244,12 @@ final class JsonScan {
                 pos++;
             }
         }
+    }
+
+    /** The text ends inside an escape. */
+    private void cutShort() {
+        pos = s.length();
+        status = Status.PARTIAL;
     }
 
     private void literal(String word) {

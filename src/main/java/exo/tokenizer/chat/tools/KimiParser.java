@@ -20,12 +20,10 @@ final class KimiParser implements BodyParser {
 
     @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
-        int[] m = Markers.first(t, pos, SECTION_BEGIN, CALL_BEGIN);
+        int[] m = Markers.next(t, pos, finished, out, SECTION_BEGIN, CALL_BEGIN);
         if (m == null) {
-            out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, SECTION_BEGIN, CALL_BEGIN));
             return;
         }
-        out.content(t, pos, m[0]);
         int p = m[1] == 0 ? m[0] + SECTION_BEGIN.length() : m[0];
         while (true) {
             p = JsonScan.skipSpace(t, p);
@@ -53,22 +51,13 @@ final class KimiParser implements BodyParser {
             String id = t.substring(idStart, argBegin).strip();
             JsonCalls.Step s = JsonCalls.arguments(t, JsonScan.skipSpace(t, argBegin + ARGUMENT_BEGIN.length()), finished, out,
                     id, nameOf(id));
-            switch (s.kind()) {
-                case WAIT -> {
-                    return;
-                }
-                case BROKEN -> {
-                    out.content(t, s.pos(), t.length());
-                    return;
-                }
-                default -> {
-                }
-            }
-            int q = JsonScan.skipSpace(t, s.pos());
-            if (!finished && Markers.isPrefixOf(t, q, CALL_END)) {
+            if (!JsonCalls.goesOn(s, t, out)) {
                 return;
             }
-            p = t.startsWith(CALL_END, q) ? q + CALL_END.length() : q;
+            p = Markers.pastOptional(t, s.pos(), CALL_END, finished);
+            if (p < 0) {
+                return;
+            }
         }
     }
 

@@ -37,6 +37,33 @@ final class Markers {
         return best < 0 ? null : new int[] {best, which};
     }
 
+    /**
+     * The first of {@code markers} at or after {@code from}, as {@link #first}, with the content
+     * before it written to {@code out}; null when there is none, the text that cannot start one
+     * (all of it once {@code finished}) written as plain content.
+     */
+    static int[] next(String text, int from, boolean finished, Snapshot out, String... markers) {
+        int[] m = first(text, from, markers);
+        if (m == null) {
+            out.plain(text, from, finished ? text.length() : text.length() - heldBack(text, from, markers));
+            return null;
+        }
+        out.content(text, from, m[0]);
+        return m;
+    }
+
+    /**
+     * Past the space at {@code from}, then past {@code close} and the space after it when the
+     * text goes on with it; -1 while the text so far ends on a beginning of {@code close}.
+     */
+    static int pastOptional(String text, int from, String close, boolean finished) {
+        int q = JsonScan.skipSpace(text, from);
+        if (!finished && isPrefixOf(text, q, close)) {
+            return -1;
+        }
+        return text.startsWith(close, q) ? JsonScan.skipSpace(text, q + close.length()) : q;
+    }
+
     /** Whether {@code text[from..]} is a proper prefix of {@code marker} (the marker may still come). */
     static boolean isPrefixOf(String text, int from, String marker) {
         int n = text.length() - from;

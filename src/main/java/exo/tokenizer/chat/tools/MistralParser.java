@@ -23,12 +23,11 @@ final class MistralParser implements BodyParser {
     @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
-            int at = t.indexOf(TOOL_CALLS, pos);
-            if (at < 0) {
-                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, TOOL_CALLS));
+            int[] m = Markers.next(t, pos, finished, out, TOOL_CALLS);
+            if (m == null) {
                 return;
             }
-            out.content(t, pos, at);
+            int at = m[0];
             int p = JsonScan.skipSpace(t, at + TOOL_CALLS.length());
             if (p >= t.length()) {
                 if (!finished) {

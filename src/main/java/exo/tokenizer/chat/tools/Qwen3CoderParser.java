@@ -29,12 +29,10 @@ final class Qwen3CoderParser implements BodyParser {
     @Override
     public void parse(String t, int pos, boolean finished, Snapshot out) {
         while (true) {
-            int[] m = Markers.first(t, pos, OPEN, FUNCTION);
+            int[] m = Markers.next(t, pos, finished, out, OPEN, FUNCTION);
             if (m == null) {
-                out.plain(t, pos, finished ? t.length() : t.length() - Markers.heldBack(t, pos, OPEN, FUNCTION));
                 return;
             }
-            out.content(t, pos, m[0]);
             int p = m[1] == 0 ? JsonScan.skipSpace(t, m[0] + OPEN.length()) : m[0];
             if (!finished && Markers.isPrefixOf(t, p, FUNCTION)) {
                 return;
@@ -59,14 +57,9 @@ final class Qwen3CoderParser implements BodyParser {
             if (end < 0) {
                 return;
             }
-            int q = JsonScan.skipSpace(t, end);
-            if (m[1] == 0) {
-                if (!finished && Markers.isPrefixOf(t, q, CLOSE)) {
-                    return;
-                }
-                if (t.startsWith(CLOSE, q)) {
-                    q = JsonScan.skipSpace(t, q + CLOSE.length());
-                }
+            int q = m[1] == 0 ? Markers.pastOptional(t, end, CLOSE, finished) : JsonScan.skipSpace(t, end);
+            if (q < 0) {
+                return;
             }
             pos = q;
         }
@@ -79,8 +72,7 @@ final class Qwen3CoderParser implements BodyParser {
         while (true) {
             p = JsonScan.skipSpace(t, p);
             if (t.startsWith(FUNCTION_CLOSE, p)) {
-                out.call(null, name, args.closed(), true, true);
-                return p + FUNCTION_CLOSE.length();
+                return args.closeAt(p + FUNCTION_CLOSE.length(), true, out);
             }
             if (t.startsWith(PARAMETER, p)) {
                 int gt = t.indexOf('>', p + PARAMETER.length());
@@ -96,11 +88,9 @@ final class Qwen3CoderParser implements BodyParser {
                 }
             } else if (p < t.length() && !(Markers.isPrefixOf(t, p, FUNCTION_CLOSE) || Markers.isPrefixOf(t, p, PARAMETER))) {
                 // something else: the call ends here, unfinished
-                out.call(null, name, args.closed(), true, false);
-                return p;
+                return args.closeAt(p, false, out);
             }
-            out.call(null, name, finished ? args.closed() : args.open(), finished, false);
-            return finished ? t.length() : -1;
+            return args.cutShort(t, finished, out);
         }
     }
 }

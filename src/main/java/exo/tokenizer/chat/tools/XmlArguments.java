@@ -24,11 +24,22 @@ final class XmlArguments {
         json.append(count++ > 0 ? ", " : "").append(Json.quote(key)).append(": ").append(value(key, raw));
     }
 
-    String open() {
-        return json.toString();
+    /** Writes the call with the parameters so far, closed at {@code end}; returns {@code end}. */
+    int closeAt(int end, boolean complete, Snapshot out) {
+        out.call(null, name, closed(), true, complete);
+        return end;
     }
 
-    String closed() {
+    /**
+     * The text ends inside the call: writes it with the parameters so far, closed once the text
+     * is finished. Returns the end of the text then, else -1 (wait for more).
+     */
+    int cutShort(String t, boolean finished, Snapshot out) {
+        out.call(null, name, finished ? closed() : json.toString(), finished, false);
+        return finished ? t.length() : -1;
+    }
+
+    private String closed() {
         return json + "}";
     }
 
