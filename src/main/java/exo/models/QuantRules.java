@@ -64,7 +64,7 @@ public final class QuantRules {
     public List<GgufTensorInfo> apply(Architecture arch, exo.topology.ModelShape shape,
                                       List<TensorLayout.Tensor> tensors) {
         List<TensorLayout.Tensor> ordered = new ArrayList<>(tensors);
-        ordered.sort(Comparator.comparingInt((TensorLayout.Tensor t) -> TensorLayout.blockOf(t.name()))
+        ordered.sort(Comparator.comparingInt((TensorLayout.Tensor t) -> GgufTensorInfo.blockOf(t.name()))
                 .thenComparing(TensorLayout.Tensor::name));
         State st = new State(arch, shape, ordered);
         List<GgufTensorInfo> out = new ArrayList<>(ordered.size());
@@ -136,7 +136,7 @@ public final class QuantRules {
                 type = GgmlType.Q8_0;
             }
         } else if (name.contains("ffn_down")) {
-            int layer = st.experts > 1 ? TensorLayout.blockOf(name) : st.iFfnDown;
+            int layer = st.experts > 1 ? GgufTensorInfo.blockOf(name) : st.iFfnDown;
             if (q4km && useMoreBits(layer, st.blocks)) {
                 type = GgmlType.Q6_K;
             }

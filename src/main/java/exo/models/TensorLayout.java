@@ -191,18 +191,6 @@ public final class TensorLayout {
         }
     }
 
-    /** N for a tensor named {@code blk.N.something}, else -1. */
-    public static int blockOf(String name) {
-        if (!name.startsWith("blk.")) {
-            return -1;
-        }
-        int dot = name.indexOf('.', 4);
-        try {
-            return dot < 0 ? -1 : Integer.parseInt(name.substring(4, dot));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 
     /** Whether a tensor holds every routed expert of its layer ({@code ffn_gate_exps} and the like). */
     public static boolean isRoutedExperts(String name) {

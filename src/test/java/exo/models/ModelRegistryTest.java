@@ -89,7 +89,7 @@ class ModelRegistryTest {
             long active = 0;
             ModelShape.Experts e = m.shape().experts();
             for (TensorLayout.Tensor t : m.tensorLayout()) {
-                if (TensorLayout.blockOf(t.name()) >= m.layers()) {
+                if (exo.gguf.GgufTensorInfo.blockOf(t.name()) >= m.layers()) {
                     continue; // next-token prediction
                 }
                 total += t.elements();
