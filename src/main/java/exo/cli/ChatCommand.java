@@ -7,6 +7,7 @@ import exo.node.ExoHome;
 import exo.repl.ClusterView;
 import exo.engine.sampling.Sampler;
 import exo.gguf.GgufMetadata;
+import exo.repl.AnswerLine;
 import exo.repl.ChatRepl;
 import exo.repl.Conversation;
 import exo.tokenizer.Tokenizer;
@@ -54,7 +55,10 @@ public final class ChatCommand extends Subcommand {
     @Override
     public Integer call() throws Exception {
         boolean interactive = System.console() != null && System.console().isTerminal();
-        PrintWriter err = err();
+        // On a terminal, a status line from the cluster (a node lost mid-answer) starts below the
+        // answer's text so far rather than inside it.
+        AnswerLine answerLine = new AnswerLine();
+        PrintWriter err = interactive ? answerLine.guarding(err()) : err();
         ChatRepl.Options options = new ChatRepl.Options(interactive, interactive ? historyFile(err) : null,
                 maxTokens, verbose);
         Sampler sampler = new Sampler(run.sampling.params());
@@ -62,7 +66,7 @@ public final class ChatCommand extends Subcommand {
         try (ModelStartup started = ModelStartup.open(request, err)) {
             started.sayEngine(err);
             int refused = chat(started.engine(), started.tokenizer(), started.metadata(), sampler, options,
-                    started.view(), err, request.modelId());
+                    started.view(), err, request.modelId(), answerLine);
             // Piped input with a refused message failed as `exo run` would have (exit 2, as for bad input).
             return refused > 0 && !interactive ? ExitCode.USAGE : ExitCode.OK;
         }
@@ -70,7 +74,8 @@ public final class ChatCommand extends Subcommand {
 
     /** Runs the conversation; returns how many messages were refused. */
     private int chat(InferenceEngine engine, Tokenizer tokenizer, GgufMetadata metadata, Sampler sampler,
-                      ChatRepl.Options options, ClusterView view, PrintWriter err, String modelId) throws IOException {
+                      ChatRepl.Options options, ClusterView view, PrintWriter err, String modelId,
+                      AnswerLine answerLine) throws IOException {
         // A session id of its own: two people chatting through the same nodes must not share one.
         Conversation conversation = new Conversation(new Generator(engine, tokenizer, SessionIds.next("chat")), tokenizer,
                 run.template.forModel(metadata, tokenizer), sampler, engine.contextLength(), system);
@@ -82,7 +87,7 @@ public final class ChatCommand extends Subcommand {
                         + engine.contextLength() + " tokens of context). /help for commands, Ctrl-D to leave.");
                 err.flush();
             }
-            ChatRepl repl = new ChatRepl(terminal, conversation, options, err, view);
+            ChatRepl repl = new ChatRepl(terminal, conversation, options, err, view, answerLine);
             repl.run();
             return repl.refusedMessages();
         }

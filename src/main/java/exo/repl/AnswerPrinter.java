@@ -14,14 +14,19 @@ final class AnswerPrinter implements AnswerListener {
 
     private final PrintWriter out;
     private final boolean showReasoning;
+    private final AnswerLine line;
     private boolean started;
     private boolean thought;
     private boolean dimmed;
 
-    /** @param showReasoning a terminal: show the reasoning, dimmed */
-    AnswerPrinter(PrintWriter out, boolean showReasoning) {
+    /**
+     * @param showReasoning a terminal: show the reasoning, dimmed
+     * @param line          what the terminal's status lines need to know of the answer
+     */
+    AnswerPrinter(PrintWriter out, boolean showReasoning, AnswerLine line) {
         this.out = out;
         this.showReasoning = showReasoning;
+        this.line = line;
     }
 
     @Override
@@ -35,8 +40,7 @@ final class AnswerPrinter implements AnswerListener {
             dimmed = false;
         }
         started = true;
-        out.print(shown);
-        out.flush();
+        line.print(out, shown);
     }
 
     @Override
@@ -50,8 +54,7 @@ final class AnswerPrinter implements AnswerListener {
             dimmed = true;
         }
         thought = true;
-        out.print(shown);
-        out.flush();
+        line.print(out, shown);
     }
 
     /** The answer ended: the terminal's colours are back to normal. */

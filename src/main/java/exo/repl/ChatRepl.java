@@ -45,9 +45,20 @@ public final class ChatRepl {
     private final ChatHistory history = new ChatHistory();
     private final InputReader input;
     private final ClusterView cluster;
+    private final AnswerLine answerLine;
     private int refused;
 
     public ChatRepl(Terminal terminal, Conversation conversation, Options options, PrintWriter err, ClusterView cluster) {
+        this(terminal, conversation, options, err, cluster, new AnswerLine());
+    }
+
+    /**
+     * @param answerLine shared with the status lines the cluster writes to this terminal during
+     *                   an answer (see {@link AnswerLine#guarding})
+     */
+    public ChatRepl(Terminal terminal, Conversation conversation, Options options, PrintWriter err, ClusterView cluster,
+                    AnswerLine answerLine) {
+        this.answerLine = Objects.requireNonNull(answerLine, "answerLine");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.terminal = Objects.requireNonNull(terminal, "terminal");
         this.conversation = Objects.requireNonNull(conversation, "conversation");
@@ -139,7 +150,7 @@ public final class ChatRepl {
     /** Answers one message; Ctrl-C (SIGINT, or the terminal's INT) ends the answer early. */
     private void turn(String text) {
         AtomicBoolean cancelled = new AtomicBoolean();
-        AnswerPrinter printer = new AnswerPrinter(out, options.interactive());
+        AnswerPrinter printer = new AnswerPrinter(out, options.interactive(), answerLine);
         Terminal.SignalHandler previous = terminal.handle(Terminal.Signal.INT, signal -> cancelled.set(true));
         // Keys typed while the answer streams must not echo into it; they wait for the next prompt.
         Attributes typing = options.interactive() ? quiet() : null;
@@ -172,6 +183,7 @@ public final class ChatRepl {
             }, cancelled::get);
             printer.finish();
             out.println();
+            answerLine.ended();
             if (options.interactive()) {
                 out.println();
             }
@@ -187,6 +199,7 @@ public final class ChatRepl {
                 out.println();
                 out.flush();
             }
+            answerLine.ended();
             refused++;
             hint("exo: " + e.getMessage() + " (/reset starts a new conversation)");
         } finally {

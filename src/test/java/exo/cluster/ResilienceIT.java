@@ -175,8 +175,8 @@ class ResilienceIT {
                 String trial = position + (duringPrefill ? ", during prefill" : ", at token " + killAt);
                 assertEquals(expected, got, trial + "; status " + status);
                 assertEquals(1, status.size(), trial + ": one status line, " + status);
-                assertTrue(status.getFirst().contains(victim) && status.getFirst().contains("continuing on"),
-                        status.getFirst());
+                assertTrue(status.getFirst().contains(victim) && status.getFirst().contains("continuing on")
+                        && status.getFirst().matches(".*\\(replayed \\d+ tokens in \\d+\\.\\d s\\)"), status.getFirst());
                 if (recovery[0] >= 0) {
                     recoveries.add(recovery[0]);
                 }

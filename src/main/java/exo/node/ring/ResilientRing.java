@@ -34,6 +34,9 @@ public final class ResilientRing implements InferenceEngine {
     private final java.util.function.Function<String, String> names;
     private final Consumer<String> status;
     private final Set<String> lost = new HashSet<>();
+    /** The line of the last recovery, said when a session has been replayed (see sayRecovered). */
+    private String recovery;
+    private long recoveryStart;
     private final Map<String, SessionLog> sessions = new ConcurrentHashMap<>();
     private volatile RingEngine ring;
     private volatile int generation;
@@ -159,6 +162,19 @@ public final class ResilientRing implements InferenceEngine {
         }
         log.ringSession = id;
         log.ringGeneration = seen;
+        sayRecovered(log.length);
+    }
+
+    /**
+     * The one line a recovery shows, once the first session is replayed into the new ring (the
+     * one whose forward found the node lost), so that it can say what the recovery cost.
+     */
+    private synchronized void sayRecovered(int replayed) {
+        if (recovery != null) {
+            status.accept(String.format(Locale.ROOT, "%s (replayed %d tokens in %.1f s)", recovery,
+                    replayed, (System.nanoTime() - recoveryStart) / 1e9));
+            recovery = null;
+        }
     }
 
     private static boolean recoverable(RingException e) {
@@ -193,9 +209,12 @@ public final class ResilientRing implements InferenceEngine {
         }
         ring = fresh;
         generation = seen + 1;
-        status.accept(String.format(Locale.ROOT, "%s; continuing on %s (re-planned in %.1f s)", e.getMessage(),
-                String.join(" + ", fresh.ring().stream().map(x -> names.apply(x.nodeId())).toList()),
-                (System.nanoTime() - t0) / 1e9));
+        if (recovery != null) {
+            status.accept(recovery); // that recovery's replay never finished: this loss came first
+        }
+        recovery = e.getMessage() + "; continuing on "
+                + String.join(" + ", fresh.ring().stream().map(x -> names.apply(x.nodeId())).toList());
+        recoveryStart = t0;
     }
 
     /**
