@@ -92,6 +92,8 @@ public final class DownloadCommand extends Subcommand {
         Map<String, String> env = System.getenv();
         HubCache cache = HubCache.fromEnvironment(env);
         Path result;
+        Thread stopped = whenStopped(range == null);
+        Runtime.getRuntime().addShutdownHook(stopped);
         try (HfClient client = new HfClient(HfSettings.fromEnvironment(env))) {
             ProgressListener progress = progress(err());
             if (range != null) {
@@ -107,11 +109,31 @@ public final class DownloadCommand extends Subcommand {
             }
         } catch (HubException e) {
             throw new UserException(exitCode(e.reason()), e.getMessage());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopped);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it says why the download ends
+            }
         }
         PrintWriter out = out();
         out.println(result);
         out.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * The line Ctrl-C (or SIGTERM) leaves while the transfer runs: a whole file keeps what it
+     * received and resumes from there; a slice is fetched again from its start.
+     */
+    private Thread whenStopped(boolean wholeFile) {
+        PrintWriter err = err();
+        return Thread.ofPlatform().name("exo-download-stopped").unstarted(() -> {
+            err.println();
+            err.println(wholeFile ? "exo: download paused; run the same command again to resume where it stopped"
+                    : "exo: download stopped; run the same command again to fetch the slice");
+            err.flush();
+        });
     }
 
     /** This machine's slice in the plan the options describe: {first, last}, inclusive. */

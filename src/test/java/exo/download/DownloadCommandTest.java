@@ -147,6 +147,28 @@ class DownloadCommandTest {
     }
 
     @Test
+    void aStoppedDownloadSaysItPausedAndHowToResume() throws Exception {
+        long stall = Files.size(synthetic) / 3;
+        hub.stallAfter(stall);
+        try (ExoProcess first = ExoProcess.start(tmp.resolve("logs"), env(), "download", "synthetic")) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!(Files.exists(partial()) && Files.size(partial()) == stall)) {
+                assertTrue(System.nanoTime() < deadline, "the first run never wrote " + stall + " bytes");
+                Thread.sleep(20);
+            }
+            first.stop();
+            String err = first.stderr();
+            assertTrue(err.strip().endsWith("exo: download paused; run the same command again to resume where it stopped"),
+                    err);
+        }
+        hub.stallAfter(-1);
+        ExoProcess.Result r = exo("download", "synthetic");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("resuming at "), r.err());
+        assertFalse(r.err().contains("paused"), "a download that ends says nothing of pausing: " + r.err());
+    }
+
+    @Test
     void layersGiveAShardUnderTheExoHome() throws Exception {
         ExoProcess.Result r = exo("download", "synthetic", "--layers", "1-2");
         assertEquals(0, r.exitCode(), r.err());

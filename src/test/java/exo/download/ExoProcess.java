@@ -99,6 +99,12 @@ public final class ExoProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** Asks the process to stop, as Ctrl-C or SIGTERM do (its shutdown hooks run), and waits for it. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
