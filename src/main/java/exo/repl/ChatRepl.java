@@ -184,6 +184,10 @@ public final class ChatRepl {
             printer.finish();
             out.println();
             answerLine.ended();
+            if (cancelled.get()) {
+                out.flush();
+                hint("exo: answer stopped (Ctrl-C); the conversation keeps it as far as it went");
+            }
             if (options.interactive()) {
                 out.println();
             }

@@ -166,6 +166,8 @@ class ChatReplTest {
         assertFalse(partial.isBlank());
         assertEquals(partial.stripLeading(), run.lines().get(0));
         assertTrue(run.lines().get(1).endsWith("(cancelled)"), run.lines().get(1));
+        assertEquals(List.of("exo: answer stopped (Ctrl-C); the conversation keeps it as far as it went"),
+                run.err().lines().toList(), "one line says what Ctrl-C did");
         assertEquals(FinishReason.LENGTH, c.lastStats().orElseThrow().finishReason(), "the next answer runs on");
         assertTrue(c.messages().get(3).content().length() > partial.length());
     }
