@@ -248,8 +248,10 @@ public final class HttpApi implements AutoCloseable {
         int cut = server.stop(bound, running -> log.info(running == 0 ? "stopping: no new connections; no answer is "
                 + "running" : "stopping: no new connections; waiting up to " + seconds(bound) + " for " + running
                 + (running == 1 ? " running answer" : " running answers") + " to finish"));
-        log.info(cut == 0 ? "stopped: every answer finished" : "stopped: " + cut + (cut == 1 ? " answer" : " answers")
-                + " cut short after " + seconds(bound));
+        long answered = metrics.requestsAnswered();
+        log.info((cut == 0 ? "stopped: every answer finished" : "stopped: " + cut + (cut == 1 ? " answer" : " answers")
+                + " cut short after " + seconds(bound)) + "; " + answered + (answered == 1 ? " request" : " requests")
+                + " answered in all");
         models.close();
     }
 

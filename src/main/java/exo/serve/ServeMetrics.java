@@ -28,6 +28,11 @@ final class ServeMetrics implements Dispatcher.Observer {
         requests.computeIfAbsent(new RequestKey(endpoint, method, status), k -> new LongAdder()).increment();
     }
 
+    /** Requests answered so far, every endpoint and status. */
+    long requestsAnswered() {
+        return requests.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
     /** A generation ended (however): its tokens, its time to first token and its speed. */
     void generated(ServedModel.Result r, long receivedNanos) {
         promptTokens.add(r.promptTokens());

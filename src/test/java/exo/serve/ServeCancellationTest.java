@@ -237,7 +237,7 @@ class ServeCancellationTest {
             assertEquals("length", finish);
         }
         assertTrue(server.awaitExit(30), "exo serve exits after SIGTERM");
-        server.await(Pattern.compile("\"msg\":\"stopped: every answer finished\""), 5);
+        server.await(Pattern.compile("\"msg\":\"stopped: every answer finished; \\d+ requests? answered in all\""), 5);
         for (String line : server.stderr().lines().filter(l -> l.startsWith("{")).toList()) {
             JsonNode entry = JSON.readTree(line);
             assertTrue(entry.has("time") && entry.has("level"), "every log line is a JSON object: " + line);
