@@ -8,6 +8,8 @@ import exo.gguf.GgmlType;
 import exo.gguf.GgufArray;
 import exo.gguf.GgufValueType;
 import exo.gguf.GgufWriter;
+import exo.models.Architecture;
+import exo.models.QuantRules;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -480,11 +482,11 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
         }
     }
 
-    /** The quantizer's view of this model: its file's block count, grouping and experts. */
-    private QuantMix.Model quantModel() {
+    /** The quantizer's view of this model: its architecture, its file's block count, grouping and experts. */
+    private QuantRules.Model quantModel() {
         Experts e = features.experts();
-        return new QuantMix.Model(layers + features.nextnLayers(), heads / kvHeads, e == null ? 0 : e.count(),
-                tiedEmbeddings);
+        return new QuantRules.Model(Architecture.fromId(architecture), layers + features.nextnLayers(),
+                heads / kvHeads, e == null ? 0 : e.count(), tiedEmbeddings);
     }
 
     private static float fanIn(int n) {
