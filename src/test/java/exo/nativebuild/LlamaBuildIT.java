@@ -135,6 +135,27 @@ class LlamaBuildIT {
         }
     }
 
+    /**
+     * The built library's own quantizer (llama_model_quantize, which the bindings' library does
+     * not export) gives every tensor the type exo's writer and size model give it: the cases of
+     * QuantMixOracleTest, run in a JVM that loads this library.
+     */
+    @Test
+    void theBuiltQuantizerGivesEveryTensorTheTypeExosRulesGiveIt() throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(System.getProperty("exo.jvm.flags", "").split(" ")));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "exo.synthetic.QuantMixOracleCheck"));
+        Path log = tmp.resolve("quant-oracle.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("EXO_LLAMA_LIB", library.toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES), "the check did not finish in 10 minutes");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains(" cases, 0 with other types"), out);
+    }
+
     /** A build-info file that names another build, or describes another library, or none: one line each. */
     @Test
     void aLibraryNotVouchedForIsRefusedWithOneLine() throws Exception {
