@@ -168,6 +168,11 @@ class ResilienceIT {
                         killedAt[0] = System.nanoTime();
                         node.kill();
                     }
+                    if (duringPrefill && seen[0] == killAt) {
+                        // A kill meant for the prefill that a loaded machine delayed still lands
+                        // before the answer ends, so that every trial loses its node mid-answer.
+                        prefillKill.join();
+                    }
                 });
                 if (prefillKill != null) {
                     prefillKill.get(30, TimeUnit.SECONDS);
