@@ -42,10 +42,15 @@ class SimultaneousDialTest {
             CompletableFuture<Peer> bDials = b.network().connect("127.0.0.1", a.network().port());
             Peer toB = aDials.get(5, TimeUnit.SECONDS);
             Peer toA = bDials.get(5, TimeUnit.SECONDS);
-            log.await(T, "duplicate connection to node", "keeping the one dialed by node-a");
-
             await(() -> a.network().openConnections() == 1 && b.network().openConnections() == 1,
                     "one connection left at each end");
+            // The dials cross when node-b's starts before node-a's handshake is done: one connection
+            // is then retired, and the log says which was kept. On a busy machine node-b's dial may
+            // start after that handshake and reuse the connection instead. Either way what is left
+            // is checked below: one connection, dialed by node-a.
+            if (log.lines().stream().anyMatch(l -> l.contains("duplicate connection to node"))) {
+                log.find("duplicate connection to node", "keeping the one dialed by node-a");
+            }
             assertSame(toB, a.network().peer("node-b").orElseThrow());
             assertSame(toA, b.network().peer("node-a").orElseThrow());
             var ab = ((NettyPeer) toB).channel();
