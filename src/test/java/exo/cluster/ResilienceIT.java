@@ -181,7 +181,7 @@ class ResilienceIT {
                 assertEquals(expected, got, trial + "; status " + status);
                 assertEquals(1, status.size(), trial + ": one status line, " + status);
                 assertTrue(status.getFirst().contains(victim) && status.getFirst().contains("continuing on")
-                        && status.getFirst().matches(".*\\(replayed \\d+ tokens in \\d+\\.\\d s\\)"), status.getFirst());
+                        && status.getFirst().matches(".*\\(re-planned in \\d+\\.\\d s, replayed \\d+ tokens in \\d+\\.\\d s\\)"), status.getFirst());
                 if (recovery[0] >= 0) {
                     recoveries.add(recovery[0]);
                 }

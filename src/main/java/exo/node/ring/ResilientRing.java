@@ -36,7 +36,7 @@ public final class ResilientRing implements InferenceEngine {
     private final Set<String> lost = new HashSet<>();
     /** The line of the last recovery, said when a session has been replayed (see sayRecovered). */
     private String recovery;
-    private long recoveryStart;
+    private double replanSeconds;
     private final Map<String, SessionLog> sessions = new ConcurrentHashMap<>();
     private volatile RingEngine ring;
     private volatile int generation;
@@ -156,23 +156,24 @@ public final class ResilientRing implements InferenceEngine {
 
     /** Runs the session's chunks into {@code r} under a fresh id, as they first ran. */
     private void replay(RingEngine r, String session, SessionLog log, int seen) {
+        long t0 = System.nanoTime();
         String id = session + ".r" + seen + "." + (++log.replays);
         for (int i = 0; i < log.chunks.size(); i++) {
             r.forward(id, log.positions.get(i), new Activations.Tokens(log.chunks.get(i)), false);
         }
         log.ringSession = id;
         log.ringGeneration = seen;
-        sayRecovered(log.length);
+        sayRecovered(log.length, (System.nanoTime() - t0) / 1e9);
     }
 
     /**
      * The one line a recovery shows, once the first session is replayed into the new ring (the
      * one whose forward found the node lost), so that it can say what the recovery cost.
      */
-    private synchronized void sayRecovered(int replayed) {
+    private synchronized void sayRecovered(int replayed, double replaySeconds) {
         if (recovery != null) {
-            status.accept(String.format(Locale.ROOT, "%s (replayed %d tokens in %.1f s)", recovery,
-                    replayed, (System.nanoTime() - recoveryStart) / 1e9));
+            status.accept(String.format(Locale.ROOT, "%s (re-planned in %.1f s, replayed %d tokens in %.1f s)",
+                    recovery, replanSeconds, replayed, replaySeconds));
             recovery = null;
         }
     }
@@ -210,11 +211,12 @@ public final class ResilientRing implements InferenceEngine {
         ring = fresh;
         generation = seen + 1;
         if (recovery != null) {
-            status.accept(recovery); // that recovery's replay never finished: this loss came first
+            // that recovery's replay never finished: this loss came first
+            status.accept(String.format(Locale.ROOT, "%s (re-planned in %.1f s)", recovery, replanSeconds));
         }
         recovery = e.getMessage() + "; continuing on "
                 + String.join(" + ", fresh.ring().stream().map(x -> names.apply(x.nodeId())).toList());
-        recoveryStart = t0;
+        replanSeconds = (System.nanoTime() - t0) / 1e9;
     }
 
     /**
