@@ -622,6 +622,15 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
     }
 
     private void addVocabulary(GgufWriter w) {
+        putVocabulary(w, vocab, java.util.List.of());
+    }
+
+    /**
+     * The synthetic SentencePiece vocabulary of {@code vocab} tokens: unk, bos, eos, the 256 byte
+     * tokens, then {@code controls} as control tokens (ids from 259, for a model that needs a
+     * family's markers), then filler pieces.
+     */
+    public static void putVocabulary(GgufWriter w, int vocab, java.util.List<String> controls) {
         String[] tokens = new String[vocab];
         float[] scores = new float[vocab];
         int[] types = new int[vocab];
@@ -635,7 +644,11 @@ public record SyntheticModel(int dim, int layers, int heads, int kvHeads, int he
             tokens[3 + b] = String.format("<0x%02X>", b);
             types[3 + b] = 6;
         }
-        for (int i = 259; i < vocab; i++) {
+        for (int i = 0; i < controls.size(); i++) {
+            tokens[259 + i] = controls.get(i);
+            types[259 + i] = 3;
+        }
+        for (int i = 259 + controls.size(); i < vocab; i++) {
             tokens[i] = "\u2581t" + i;
             scores[i] = -i;
             types[i] = 1;

@@ -2,8 +2,6 @@ package exo.serve;
 
 import exo.TestModels;
 import exo.gguf.GgmlType;
-import exo.gguf.GgufArray;
-import exo.gguf.GgufValueType;
 import exo.gguf.GgufWriter;
 import exo.synthetic.SyntheticModel;
 import java.io.IOException;
@@ -39,32 +37,8 @@ public final class ToolFamilyModel {
     public static Path write(Path dir) throws IOException {
         String template = Files.readString(TestModels.require("chat-templates-all/Qwen-QwQ-32B.jinja"));
         GgufWriter w = new SyntheticModel(64, 2, 4, 2, 128, VOCAB, 2048, GgmlType.F32, 11).writer();
-        String[] tokens = new String[VOCAB];
-        float[] scores = new float[VOCAB];
-        int[] types = new int[VOCAB];
-        tokens[0] = "<unk>";
-        types[0] = 2;
-        tokens[1] = "<s>";
-        types[1] = 3;
-        tokens[2] = "</s>";
-        types[2] = 3;
-        for (int b = 0; b < 256; b++) {
-            tokens[3 + b] = String.format("<0x%02X>", b);
-            types[3 + b] = 6;
-        }
-        for (int i = 0; i < SPECIALS.size(); i++) {
-            tokens[FIRST_SPECIAL + i] = SPECIALS.get(i);
-            types[FIRST_SPECIAL + i] = 3;
-        }
-        for (int i = FIRST_SPECIAL + SPECIALS.size(); i < VOCAB; i++) {
-            tokens[i] = "\u2581t" + i;
-            scores[i] = -i;
-            types[i] = 1;
-        }
-        w.putArray("tokenizer.ggml.tokens", GgufArray.ofStrings(tokens))
-                .putArray("tokenizer.ggml.scores", GgufArray.ofFloats(scores))
-                .putArray("tokenizer.ggml.token_type", new GgufArray(GgufValueType.INT32, types))
-                .putUInt32("tokenizer.ggml.eos_token_id", id("<|im_end|>"))
+        SyntheticModel.putVocabulary(w, VOCAB, SPECIALS);
+        w.putUInt32("tokenizer.ggml.eos_token_id", id("<|im_end|>"))
                 .putString("tokenizer.chat_template", template);
         Files.createDirectories(dir);
         Path file = dir.resolve("qwq-tools.gguf");
