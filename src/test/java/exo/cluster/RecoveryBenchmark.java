@@ -26,7 +26,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * figures are reported, never asserted.
  *
  * <p>Arguments: [lengths, default 50,500,2000] [model file, default llama-3.2-1b's shape in Q4_K_M,
- * written once under target/bench-synthetic]. Run with the test classpath and the JVM flags exo
+ * written once under target/bench-synthetic] [engine of every node, ggml (default: replays step by
+ * step) or java (replays in batches)]. Run with the test classpath and the JVM flags exo
  * needs, after `mvn package` (the nodes run target/exo.jar).
  */
 public final class RecoveryBenchmark {
@@ -36,10 +37,11 @@ public final class RecoveryBenchmark {
     public static void main(String[] args) throws Exception {
         int[] lengths = java.util.Arrays.stream((args.length > 0 ? args[0] : "50,500,2000").split(","))
                 .mapToInt(Integer::parseInt).toArray();
-        Path model = args.length > 1 ? Path.of(args[1]) : synthetic();
+        Path model = args.length > 1 && !args[1].isEmpty() ? Path.of(args[1]) : synthetic();
+        EngineKind engine = args.length > 2 ? EngineKind.parse(args[2]) : EngineKind.GGML;
         Path home = Files.createTempDirectory("exo-recovery");
         for (int length : lengths) {
-            System.out.println(measure(model, home.resolve("n" + length), length));
+            System.out.println(measure(model, home.resolve("n" + length), length, engine));
         }
     }
 
@@ -52,20 +54,20 @@ public final class RecoveryBenchmark {
         return file;
     }
 
-    private static String measure(Path model, Path home, int length) throws Exception {
+    private static String measure(Path model, Path home, int length, EngineKind engine) throws Exception {
         List<NodeProcess> nodes = new ArrayList<>();
         ClusterRuntime tail = null;
         try {
             for (String[] n : new String[][] {{"node-a", "8GB"}, {"node-b", "8GB"}}) {
                 nodes.add(NodeProcess.start(n[0], n[1], home.resolve(n[0]), List.of(), model.getParent(), Map.of(),
-                        "ggml"));
+                        engine.label()));
             }
             List<String> peers = new ArrayList<>();
             for (NodeProcess n : nodes) {
                 peers.add(n.address());
             }
             List<String> status = new CopyOnWriteArrayList<>();
-            tail = TestTail.start(TestTail.config(peers).engine(EngineKind.GGML).memoryBytes(512L << 20).build(),
+            tail = TestTail.start(TestTail.config(peers).engine(engine).memoryBytes(512L << 20).build(),
                     home.resolve("tail"), nodes.size(), status::add);
             ResilientRing ring = tail.ring(TestTail.localFile("model", model),
                     new RingSettings(length + 64, WireDtype.F32, Duration.ofMinutes(10), Duration.ofMinutes(2)))
@@ -86,8 +88,8 @@ public final class RecoveryBenchmark {
             victim.kill();
             ring.forward("s", length, new Activations.Tokens(new int[] {Sampler.argmax(logits)}));
             double seconds = (System.nanoTime() - killed) / 1e9;
-            return String.format(Locale.ROOT, "%d tokens: next token %.1f s after the kill; %s", length, seconds,
-                    String.join(" | ", status));
+            return String.format(Locale.ROOT, "%s, %d tokens: next token %.1f s after the kill, replay %s; %s", engine,
+                    length, seconds, ring.lastReplay(), String.join(" | ", status));
         } finally {
             if (tail != null) {
                 tail.close();

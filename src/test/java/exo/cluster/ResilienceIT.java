@@ -327,6 +327,40 @@ class ResilienceIT {
         return ids;
     }
 
+    /**
+     * A ring of Java engines, whose batches keep the bits of steps, replays the session in batches
+     * (a few forwards, not one per answered token) and the answer is still the one machine's.
+     */
+    @Test
+    void aJavaRingReplaysInBatchesAndTheAnswerIsUnchanged() throws Exception {
+        Tokenizer tokenizer = Tokenizers.fromMetadata(exo.gguf.GgufFile.readHeader(TestModels.stories260K()).metadata());
+        List<Integer> expected;
+        try (exo.engine.java.tensor.WorkerPool pool = new exo.engine.java.tensor.WorkerPool(1);
+             exo.engine.java.JavaEngine one = exo.engine.java.JavaEngine.open(TestModels.stories260K(), 0, -1, pool, 512)) {
+            expected = generate(one, tokenizer, () -> { });
+        }
+        NodeProcess node = NodeProcess.start("node-j", "8GB", home.resolve("node-j"), List.of(), TestModels.dir(),
+                Map.of(), "java");
+        nodes.add(node);
+        List<String> status = new CopyOnWriteArrayList<>();
+        tail = TestTail.start(TestTail.config(List.of(node.address())).engine(EngineKind.JAVA).build(),
+                home.resolve("tail"), 1, status::add);
+        ResilientRing ring = tail.ring(TestTail.localFile("stories260K", TestModels.stories260K()),
+                new RingSettings(512, WireDtype.F32, Duration.ofMinutes(1), Duration.ofSeconds(30))).engine();
+        assertEquals(2, ring.current().ring().size(), "a ring of node-j and this machine");
+        status.clear();
+        int[] seen = {0};
+        List<Integer> got = generate(ring, tokenizer, () -> {
+            if (++seen[0] == 40) {
+                node.kill();
+            }
+        });
+        assertEquals(expected, got, "status " + status);
+        assertEquals(1, status.size(), status.toString());
+        ResilientRing.Replay replay = ring.lastReplay();
+        assertTrue(replay != null && replay.tokens() > 40 && replay.forwards() == 1, String.valueOf(replay));
+    }
+
     /** `exo chat` over a 2-node ring whose other node is killed mid-conversation: the same answers, one line said. */
     @Test
     void aChatGoesOnWhenItsOnlyPeerIsKilled() throws Exception {

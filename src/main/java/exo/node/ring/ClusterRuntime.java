@@ -121,7 +121,8 @@ public final class ClusterRuntime implements AutoCloseable {
         // A ring formed again after a loss says one line of its own (ResilientRing); the loading
         // of each slice again is routine then, and only what did not go as planned is said.
         RingForming again = forming(model, settings, line -> { });
-        ResilientRing ring = new ResilientRing(first.ring(), lost -> again.form(lost).ring(), this::nameOf, status);
+        ResilientRing ring = new ResilientRing(first.ring(), lost -> again.form(lost).ring(), this::batchExact,
+                this::nameOf, status);
         rings.add(ring);
         return new TailRing(ring, first.path(), first.metadata());
     }
@@ -193,6 +194,14 @@ public final class ClusterRuntime implements AutoCloseable {
         String label = nodeId.equals(node.info().id()) ? node.info().device().engine()
                 : node.network().peer(nodeId).map(p -> p.info().device().engine()).orElse("");
         return label.isEmpty() ? "?" : label;
+    }
+
+    /**
+     * Whether every node of {@code ring} computes with the Java engine, the one whose batches of
+     * positions have the bits of those positions run one at a time (see ResilientRing).
+     */
+    boolean batchExact(RingEngine ring) {
+        return ring.ring().stream().allMatch(e -> engineOf(e.nodeId()).equals(exo.engine.select.EngineKind.JAVA.label()));
     }
 
     /** "node-a [layers 0-9, ggml/CPU] -> this machine [layers 10-15, ggml/CPU]": who computes what, head first. */

@@ -20,6 +20,14 @@ import java.util.function.Consumer;
  * however the model is split, so the replayed caches equal the lost ones and the answer goes on
  * with exactly the tokens an undisturbed ring gives. The person sees one status line. A
  * session a node freed after an idle period is replayed the same way into the same ring.
+ *
+ * <p>Where every engine of the new ring computes a batch of positions with the bits of the same
+ * positions one at a time (the Java engine does, for every weight type), the replay runs the
+ * session in batches of {@value #REPLAY_BATCH} positions, so that it costs prompt speed rather than
+ * one round trip per answered token. ggml's CPU kernels do not: a batch takes other matrix
+ * kernels (tiled, for 8-bit and 16-bit weights) and its attention other reduction lengths, and the
+ * cache a batch leaves differs in the last bits from one built step by step (ReplayBatchingTest
+ * shows both), so a ggml ring replays the steps as they first ran.
  */
 public final class ResilientRing implements InferenceEngine {
     /** Plans and loads a ring over the live machines, leaving out {@code lost}. */
@@ -27,10 +35,14 @@ public final class ResilientRing implements InferenceEngine {
         RingEngine build(Set<String> lost) throws Exception;
     }
 
+    /** The most positions one forward of a batched replay carries (llama.cpp's micro-batch). */
+    static final int REPLAY_BATCH = 512;
+
     /** Rebuilds one forward may cause before it gives up (each leaves one more node out). */
     private static final int MAX_REBUILDS = 4;
 
     private final Rebuild rebuild;
+    private final java.util.function.Predicate<RingEngine> batchExact;
     private final java.util.function.Function<String, String> names;
     private final Consumer<String> status;
     private final Set<String> lost = new HashSet<>();
@@ -76,15 +88,69 @@ public final class ResilientRing implements InferenceEngine {
             positions.add(position);
             length = position + ids.length;
         }
+
+        /**
+         * The forwards a replay runs: the chunks as they first ran, or, {@code batched}, the same
+         * positions cut into batches of at most {@code batch} (when they follow each other from 0).
+         */
+        List<Chunk> replayed(boolean batched, int batch) {
+            List<Chunk> asRun = new ArrayList<>();
+            for (int i = 0; i < chunks.size(); i++) {
+                asRun.add(new Chunk(positions.get(i), chunks.get(i)));
+            }
+            if (!batched || !contiguousFromZero()) {
+                return asRun;
+            }
+            int[] all = new int[length];
+            for (Chunk c : asRun) {
+                System.arraycopy(c.ids(), 0, all, c.position(), c.ids().length);
+            }
+            List<Chunk> batches = new ArrayList<>();
+            for (int from = 0; from < length; from += batch) {
+                batches.add(new Chunk(from, java.util.Arrays.copyOfRange(all, from, Math.min(length, from + batch))));
+            }
+            return batches;
+        }
+
+        private boolean contiguousFromZero() {
+            int next = 0;
+            for (int i = 0; i < chunks.size(); i++) {
+                if (positions.get(i) != next) {
+                    return false;
+                }
+                next += chunks.get(i).length;
+            }
+            return next == length;
+        }
     }
 
-    /** @param names a node's name for the person, by id */
-    public ResilientRing(RingEngine first, Rebuild rebuild, java.util.function.Function<String, String> names,
-                         Consumer<String> status) {
+    /** Token ids forwarded from {@code position}. */
+    record Chunk(int position, int[] ids) {
+    }
+
+    /** What the last replay ran: its positions, the forwards they took, and how long. */
+    public record Replay(int tokens, int forwards, double seconds) {
+    }
+
+    private volatile Replay lastReplay;
+
+    /**
+     * @param batchExact whether every engine of a ring computes a batch of positions with the bits
+     *                   of those positions one at a time, so that a replay into it may run in batches
+     * @param names      a node's name for the person, by id
+     */
+    public ResilientRing(RingEngine first, Rebuild rebuild, java.util.function.Predicate<RingEngine> batchExact,
+                         java.util.function.Function<String, String> names, Consumer<String> status) {
         this.ring = first;
         this.rebuild = rebuild;
+        this.batchExact = batchExact;
         this.names = names;
         this.status = status;
+    }
+
+    /** The last session replayed into a new ring, or null before any was. */
+    public Replay lastReplay() {
+        return lastReplay;
     }
 
     /** The ring in use now. */
@@ -154,16 +220,22 @@ public final class ResilientRing implements InferenceEngine {
         }
     }
 
-    /** Runs the session's chunks into {@code r} under a fresh id, as they first ran. */
+    /**
+     * Runs the session's positions into {@code r} under a fresh id: in batches where its engines
+     * keep the bits that way, else the chunks as they first ran.
+     */
     private void replay(RingEngine r, String session, SessionLog log, int seen) {
         long t0 = System.nanoTime();
         String id = session + ".r" + seen + "." + (++log.replays);
-        for (int i = 0; i < log.chunks.size(); i++) {
-            r.forward(id, log.positions.get(i), new Activations.Tokens(log.chunks.get(i)), false);
+        List<Chunk> forwards = log.replayed(batchExact.test(r), REPLAY_BATCH);
+        for (Chunk c : forwards) {
+            r.forward(id, c.position(), new Activations.Tokens(c.ids()), false);
         }
         log.ringSession = id;
         log.ringGeneration = seen;
-        sayRecovered(log.length, (System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        lastReplay = new Replay(log.length, forwards.size(), seconds);
+        sayRecovered(log.length, seconds);
     }
 
     /**
