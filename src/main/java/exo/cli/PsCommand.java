@@ -34,22 +34,17 @@ public final class PsCommand extends Subcommand {
     public Integer call() throws Exception {
         List<ClusterSurvey.Seen> seen = survey.look(true);
         PrintWriter out = out();
-        Map<String, String> names = new LinkedHashMap<>();
-        for (ClusterSurvey.Seen s : seen) {
-            if (s.node() != null) {
-                names.put(s.node().id(), s.node().name());
-            }
-        }
+        Map<String, String> names = ClusterSurvey.labels(seen);
         List<Conversation> conversations = conversations(seen);
         if (json.json) {
-            printJson(out, seen, conversations);
+            printJson(out, seen, conversations, names);
         } else if (seen.isEmpty()) {
             out.println("no exo nodes seen (waited " + survey.waitMillis + " ms; multicast "
                     + (survey.multicast() ? "on" : "off") + ")");
         } else {
             Table nodes = new Table("node", "address", "up", "loaded", "sessions");
             for (ClusterSurvey.Seen s : seen) {
-                String node = s.node() == null ? "?" : s.node().name();
+                String node = s.node() == null ? "?" : names.get(s.node().id());
                 if (s.status().isEmpty()) {
                     nodes.row(node, s.address(), "-", s.reachable() ? "(no answer)" : "(unreachable)", "-");
                     continue;
@@ -94,14 +89,14 @@ public final class PsCommand extends Subcommand {
         return List.copyOf(merged.values());
     }
 
-    private void printJson(PrintWriter out, List<ClusterSurvey.Seen> seen, List<Conversation> conversations)
-            throws Exception {
+    private void printJson(PrintWriter out, List<ClusterSurvey.Seen> seen, List<Conversation> conversations,
+                           Map<String, String> labels) throws Exception {
         ObjectNode root = jsonObject();
         ArrayNode nodes = root.putArray("nodes");
         for (ClusterSurvey.Seen s : seen) {
             ObjectNode o = nodes.addObject();
             if (s.node() != null) {
-                o.put("id", s.node().id()).put("name", s.node().name());
+                o.put("id", s.node().id()).put("name", s.node().name()).put("label", labels.get(s.node().id()));
             }
             o.put("address", s.address()).put("reachable", s.reachable()).put("answered", s.status().isPresent());
             s.status().ifPresent(st -> {

@@ -49,6 +49,17 @@ public final class ClusterSurvey {
     private ClusterSurvey() {
     }
 
+    /** What each node seen is called in tables ({@link exo.topology.NodeNames}), by id. */
+    public static java.util.Map<String, String> labels(List<Seen> seen) {
+        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+        for (Seen s : seen) {
+            if (s.node() != null) {
+                names.put(s.node().id(), s.node().name());
+            }
+        }
+        return exo.topology.NodeNames.labels(names);
+    }
+
     /**
      * The nodes seen within {@code waitMillis} (sooner once {@code expected} nodes, when above 0,
      * were seen); with {@code askStatus} each node that answered is asked what it runs.

@@ -10,11 +10,9 @@ import exo.topology.Partition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -175,18 +173,11 @@ public final class ClusterRuntime implements AutoCloseable {
     }
 
     /**
-     * A node's name for the person: "this machine" for this one, else the name it gave, with its id
-     * where another node of the cluster has the same name.
+     * A node's name for the person: "this machine" for this one, else its label (its name, with a
+     * piece of its id where another node met has the same name: "vm-b457"); a node lost keeps it.
      */
     public String nameOf(String nodeId) {
-        if (nodeId.equals(node.info().id())) {
-            return "this machine";
-        }
-        Map<String, Integer> names = new HashMap<>();
-        names.merge(node.info().name(), 1, Integer::sum);
-        node.network().peers().forEach(p -> names.merge(p.info().name(), 1, Integer::sum));
-        return node.network().peer(nodeId).map(p -> names.getOrDefault(p.info().name(), 0) > 1
-                ? p.info().name() + " (" + nodeId + ")" : p.info().name()).orElse(nodeId);
+        return nodeId.equals(node.info().id()) ? "this machine" : node.known().label(nodeId);
     }
 
     /** The engine a node computes with, as it advertised it: "ggml/CPU", "ggml/Metal", "java"; "?" if unknown. */
