@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
 public final class ProgressLines implements ProgressListener {
     private static final long INTERVAL_NANOS = 5_000_000_000L;
 
-    private final PrintWriter out;
+    private final java.util.function.Consumer<String> out;
+    private final String verb;
     private final LongSupplier nanoClock;
     private final TransferMeter meter;
     private long lastLine;
@@ -23,7 +24,19 @@ public final class ProgressLines implements ProgressListener {
     }
 
     ProgressLines(PrintWriter out, LongSupplier nanoClock) {
+        this(line -> {
+            out.println(line);
+            out.flush();
+        }, "downloading", nanoClock);
+    }
+
+    /**
+     * Lines to {@code out}, the first saying "{@code what}: {@code verb} SIZE" ("downloading",
+     * "fetching").
+     */
+    public ProgressLines(java.util.function.Consumer<String> out, String verb, LongSupplier nanoClock) {
         this.out = out;
+        this.verb = verb;
         this.nanoClock = nanoClock;
         this.meter = new TransferMeter(nanoClock);
     }
@@ -33,7 +46,7 @@ public final class ProgressLines implements ProgressListener {
         meter.start(what, total, done);
         lastLine = nanoClock.getAsLong();
         lastDecile = decile();
-        print(what + ": " + (done > 0 ? "resuming at " + TransferMeter.bytes(done) + " of " : "downloading ")
+        print(what + ": " + (done > 0 ? "resuming at " + TransferMeter.bytes(done) + " of " : verb + " ")
                 + TransferMeter.bytes(total));
     }
 
@@ -71,7 +84,6 @@ public final class ProgressLines implements ProgressListener {
     }
 
     private void print(String line) {
-        out.println(line);
-        out.flush();
+        out.accept(line);
     }
 }

@@ -286,7 +286,10 @@ public final class ResilientRing implements InferenceEngine {
             // that recovery's replay never finished: this loss came first
             status.accept(String.format(Locale.ROOT, "%s (re-planned in %.1f s)", recovery, replanSeconds));
         }
-        recovery = e.getMessage() + "; continuing on "
+        // "node studio was lost mid-answer (connection closed); continuing on mbp + this machine"
+        String what = e instanceof NodeLost n ? "node " + names.apply(n.nodeId()) + " was lost mid-answer ("
+                + n.reason() + ")" : e.getMessage();
+        recovery = what + "; continuing on "
                 + String.join(" + ", fresh.ring().stream().map(x -> names.apply(x.nodeId())).toList());
         replanSeconds = (System.nanoTime() - t0) / 1e9;
     }
