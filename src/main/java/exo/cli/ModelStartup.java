@@ -191,10 +191,11 @@ final class ModelStartup implements AutoCloseable {
     /** The ring's machines in order with their layers and engines, head first; this machine alone otherwise. */
     List<ServedModel.RingNode> ring() {
         if (!(engine instanceof ResilientRing resilient)) {
-            return List.of(new ServedModel.RingNode("this machine", 0, engine.shard().layers(), localEngine));
+            return List.of(new ServedModel.RingNode("this machine", 0, engine.shard().layers(), localEngine,
+                    exo.node.LocalMachine.usableMemoryBytes()));
         }
         return resilient.current().ring().stream().map(e -> new ServedModel.RingNode(cluster.nameOf(e.nodeId()),
-                e.start(), e.end(), cluster.engineOf(e.nodeId()))).toList();
+                e.start(), e.end(), cluster.engineOf(e.nodeId()), cluster.memoryOf(e.nodeId()))).toList();
     }
 
     /** The ring as one line for stderr: "node-a [layers 0-9] -> this machine [layers 10-15]". */
