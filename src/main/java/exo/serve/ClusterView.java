@@ -1,13 +1,16 @@
 package exo.serve;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import exo.node.ring.ResilientRing;
+import exo.node.ring.RingStats;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the page's cluster view draws: the model, each machine of the ring (name, layers, engine,
- * the memory it offered, the bytes of its slice, how busy it is) and the live tokens/s. Figures
+ * the memory it offered, the bytes of its slice, how busy it is), the live tokens/s and, in a
+ * ring, what a hop takes. Figures
  * are rounded so that a state that did not change reads the same, and an unchanged ring is not
  * pushed again.
  */
@@ -33,6 +36,9 @@ final class ClusterView {
             Map<String, Double> shares = busy.shares(model);
             root.put("model", model.id()).put("context", model.engine().contextLength())
                     .put("tokens_per_second", round(model.throughput().tokensPerSecond(), 10));
+            if (model.engine() instanceof ResilientRing resilient) {
+                root.put("hop_ms", hopMillis(resilient.current().stats()));
+            }
             for (ServedModel.RingNode n : ring) {
                 // The slice's share of the file's bytes, as Ollama's /api/ps counts a model's memory.
                 long slice = layers == 0 ? 0 : model.card().sizeBytes() * (n.end() - n.start()) / layers;
@@ -43,6 +49,21 @@ final class ClusterView {
         }, () -> root.putNull("model").put("context", 0).put("tokens_per_second", 0.0));
         root.put("running", admission.running()).put("waiting", admission.waiting());
         return root;
+    }
+
+    /**
+     * What one hop took on average since the ring formed: round trips less the nodes' compute and
+     * queueing before the tail (the network, serialization, event loops); 0 before the first.
+     */
+    static double hopMillis(RingStats.Snapshot s) {
+        if (s.hops() == 0) {
+            return 0;
+        }
+        long nodes = 0;
+        for (int i = 0; i < s.computeNanos().length - 1; i++) {
+            nodes += s.computeNanos()[i] + s.queueNanos()[i];
+        }
+        return round(Math.max(0, s.roundTripNanos() - nodes) / (double) s.hops() / 1e6, 10);
     }
 
     private static double round(double value, int per) {

@@ -237,9 +237,13 @@ public final class HttpApi implements AutoCloseable {
     public void stop(java.time.Duration bound) {
         admission.stop();
         clusterEvents.stop();
-        int cut = server.stop(bound, running -> log.info(running == 0 ? "stopping: no new connections; no answer is "
-                + "running" : "stopping: no new connections; waiting up to " + seconds(bound) + " for " + running
-                + (running == 1 ? " running answer" : " running answers") + " to finish"));
+        // Answers are the generations admitted (the page's cluster streams, which end at once, are not).
+        int cut = server.stop(bound, requests -> {
+            int running = admission.running();
+            log.info(running == 0 ? "stopping: no new connections; no answer is running" : "stopping: no new "
+                    + "connections; waiting up to " + seconds(bound) + " for " + running
+                    + (running == 1 ? " running answer" : " running answers") + " to finish");
+        });
         long answered = metrics.requestsAnswered();
         log.info((cut == 0 ? "stopped: every answer finished" : "stopped: " + cut + (cut == 1 ? " answer" : " answers")
                 + " cut short after " + seconds(bound)) + "; " + answered + (answered == 1 ? " request" : " requests")

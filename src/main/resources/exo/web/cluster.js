@@ -13,7 +13,8 @@ const Cluster = (() => {
   const joined = new Map(); // name -> time
   let onState = () => {};
 
-  const gib = (b) => (b >= 1 << 30 ? (b / (1 << 30)).toFixed(1) + " GiB" : Math.max(0, b / (1 << 20)).toFixed(0) + " MiB");
+  const gib = (b) => (b >= 1 << 30 ? (b / (1 << 30)).toFixed(1) + " GiB" : b >= 1 << 20 ? (b / (1 << 20)).toFixed(0) + " MiB"
+    : Math.max(1, b / 1024).toFixed(0) + " KiB");
 
   function el(tag, attrs, text) {
     const e = document.createElementNS(SVG, tag);
@@ -64,6 +65,19 @@ const Cluster = (() => {
     svg.append(center, el("text", { x: cx, y: cy + 14, class: "small", "text-anchor": "middle" }, "tokens/s"));
     svg.append(el("text", { x: cx, y: cy + 30, class: "small muted", "text-anchor": "middle" },
       state.model ? state.model.slice(0, 28) : "no model loaded"));
+    if (state.hop_ms) {
+      svg.append(el("text", { x: cx, y: cy + 44, class: "small muted", "text-anchor": "middle", id: "hop" },
+        "≈ " + state.hop_ms.toFixed(1) + " ms a hop"));
+    }
+    // Arrows between machines: the hidden state goes round the ring this way, head first.
+    if (all.length > 1) {
+      for (let i = 0; i < all.length; i++) {
+        const a = -Math.PI / 2 + (2 * Math.PI * (i + 0.5)) / all.length;
+        const deg = (a * 180) / Math.PI + 90;
+        svg.append(el("path", { d: "M -6 -5 L 6 0 L -6 5 z", class: "arrow",
+          transform: "translate(" + (cx + 105 * Math.cos(a)).toFixed(1) + "," + (cy + 105 * Math.sin(a)).toFixed(1) + ") rotate(" + deg.toFixed(1) + ")" }));
+      }
+    }
     all.forEach(({ n, cls }, i) => {
       const a = -Math.PI / 2 + (2 * Math.PI * i) / Math.max(1, all.length);
       const x = all.length > 1 ? cx + r * Math.cos(a) : cx, y = all.length > 1 ? cy + r * Math.sin(a) : cy - 105;

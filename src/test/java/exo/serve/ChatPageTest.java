@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import exo.TestModels;
@@ -28,11 +27,8 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -46,8 +42,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * folded. A failing test leaves a screenshot under target/.
  */
 class ChatPageTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -63,25 +57,14 @@ class ChatPageTest {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
             if (driver != null) {
-                try {
-                    Path shot = Path.of("target", "chat-page-failed-" + context.getRequiredTestMethod().getName() + ".png");
-                    Files.write(shot, driver.getScreenshotAs(OutputType.BYTES));
-                    System.err.println("screenshot of the failure: " + shot.toAbsolutePath());
-                } catch (Exception e) {
-                    System.err.println("no screenshot: " + e);
-                }
+                HeadlessChromium.screenshot(driver, "chat-page-failed-" + context.getRequiredTestMethod().getName());
             }
         }
     };
 
     @BeforeAll
     static void start() throws Exception {
-        boolean browser = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-        if (!browser) {
-            System.err.println("SKIPPED: the chat page test needs " + CHROMIUM + " and " + DRIVER
-                    + " (apt-get install chromium chromium-driver; .ci/run does)");
-        }
-        assumeTrue(browser, "chromium and chromium-driver are not installed");
+        HeadlessChromium.assumeInstalled();
         // Llama 2's turns, tool results, and a think tag the prompt opens when enable_thinking is on
         Path template = Files.writeString(tmp.resolve("think.jinja"), "{% for m in messages %}"
                 + "{% if m.role == 'system' %}<<SYS>>{{ m.content }}<</SYS>>"
@@ -94,12 +77,7 @@ class ChatPageTest {
                 "--chat-template-file", template.toString());
         int port = Integer.parseInt(server.awaitStderr(Pattern.compile("at http://127\\.0\\.0\\.1:(\\d+)"), 60).group(1));
         url = "http://127.0.0.1:" + port + "/";
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
-                        "--user-data-dir=" + tmp.resolve("chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+        driver = HeadlessChromium.start(tmp.resolve("chromium"));
         wait = new WebDriverWait(driver, Duration.ofSeconds(60));
     }
 
