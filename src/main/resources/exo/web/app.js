@@ -401,10 +401,13 @@ async function loadModels() {
   try {
     const res = await fetch("/v1/models", { headers: headers() });
     if (!res.ok) { if (res.status === 401) $("key-label").hidden = false; return; }
-    const ids = (await res.json()).data.map((m) => m.id);
+    const models = (await res.json()).data;
     const chosen = localStorage.getItem("exo-model");
-    $("model-picker").replaceChildren(...ids.map((id) => new Option(id, id, false, id === chosen)));
-    $("model-picker").hidden = ids.length === 0;
+    // Where the server loads the model a request names, the one in memory now is marked.
+    const several = models.length > 1;
+    $("model-picker").replaceChildren(...models.map((m) => new Option(m.id + (several && m.loaded ? " (loaded)" : ""), m.id,
+      false, m.id === chosen)));
+    $("model-picker").hidden = models.length === 0;
   } catch (e) {
     // the server may be restarting; the picker fills on the next load
   }

@@ -115,10 +115,17 @@ const Cluster = (() => {
   }
 
   // Reads the event stream; when it ends or fails, connects again after a pause that grows to 10 s.
+  // A hidden tab lets its stream go (a browser holds 6 connections to a server over HTTP/1.1, all
+  // tabs together) and takes it up again when shown.
+  let stream = null;
+  let retry = null;
   async function connect(headers, pause) {
+    clearTimeout(retry);
+    if (document.hidden || stream) return;
     const live = document.getElementById("live");
+    const mine = (stream = new AbortController());
     try {
-      const res = await fetch("/exo/ring/events", { headers: headers(), cache: "no-store" });
+      const res = await fetch("/exo/ring/events", { headers: headers(), cache: "no-store", signal: mine.signal });
       if (res.status === 401) { document.getElementById("key-label").hidden = false; live.textContent = "needs the API key"; }
       if (!res.ok) throw new Error(res.statusText);
       live.textContent = "live";
@@ -138,16 +145,21 @@ const Cluster = (() => {
         }
       }
     } catch (e) {
-      // the server restarts or the network fails: try again below
+      // the server restarts, the network fails, or the tab was hidden: below
     }
+    if (stream === mine) stream = null;
+    if (mine.signal.aborted) { if (document.hidden) live.textContent = "paused"; return; }
     live.textContent = "reconnecting";
-    setTimeout(() => connect(headers, Math.min(10000, pause * 2)), pause);
+    retry = setTimeout(() => connect(headers, Math.min(10000, pause * 2)), pause);
   }
 
   return {
     start(headers, listener) {
       onState = listener;
       connect(headers, 1000);
+      document.addEventListener("visibilitychange", () => {
+        if (document.hidden) { if (stream) stream.abort(); stream = null; } else connect(headers, 1000);
+      });
     },
   };
 })();
