@@ -191,7 +191,16 @@ function renderChat() {
   if (c) c.messages.forEach((m, i) => bubble(m.role, m, i));
   const last = $("messages").lastElementChild;
   if (last) last.scrollIntoView({ block: "end" });
+  placeholder();
   renderList();
+}
+
+// After a tool call, what is typed next is its result: the input says so.
+function placeholder() {
+  const m = chats[current] ? chats[current].messages : [];
+  const last = m[m.length - 1];
+  $("input").placeholder = last && last.tool_calls && last.tool_calls.length
+    ? "The result of the tool call (Enter sends)" : "Send a message (Enter sends, Shift+Enter new line, Esc stops)";
 }
 
 function edit(div, index) {
@@ -391,6 +400,7 @@ async function generate() {
     }
     controller = null;
     busy(false);
+    placeholder();
     renderList();
   }
 }

@@ -407,6 +407,7 @@ class ChatPageTest {
         assertTrue(call.getText().startsWith("Tool call: get_weather"), call.getText());
         var arguments = JSON.readTree(call.findElement(By.tagName("code")).getDomProperty("textContent"));
         assertTrue(arguments.get("city").isTextual(), arguments.toString());
+        assertTrue(driver.findElement(By.id("input")).getDomAttribute("placeholder").startsWith("The result of the tool call"));
         ask("Sunny, 21 degrees");
         answered(2);
         assertEquals("Sunny, 21 degrees", driver.findElement(By.cssSelector(".message.tool .content")).getText());
