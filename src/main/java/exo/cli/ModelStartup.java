@@ -45,6 +45,8 @@ final class ModelStartup implements AutoCloseable {
     private final WorkerPool pool;
     /** How this machine alone computes ("ggml/CPU"); empty for a ring, whose nodes say theirs. */
     private final String localEngine;
+    /** What this machine had free when the model opened: fixed, as a peer's advertised memory is, so the view is steady. */
+    private final long localMemory = exo.node.LocalMachine.usableMemoryBytes();
     /** How the engine of this machine alone was chosen; null for a ring. */
     private final exo.engine.select.Engines localEngines;
 
@@ -192,7 +194,7 @@ final class ModelStartup implements AutoCloseable {
     List<ServedModel.RingNode> ring() {
         if (!(engine instanceof ResilientRing resilient)) {
             return List.of(new ServedModel.RingNode("this machine", 0, engine.shard().layers(), localEngine,
-                    exo.node.LocalMachine.usableMemoryBytes()));
+                    localMemory));
         }
         return resilient.current().ring().stream().map(e -> new ServedModel.RingNode(cluster.nameOf(e.nodeId()),
                 e.start(), e.end(), cluster.engineOf(e.nodeId()), cluster.memoryOf(e.nodeId()))).toList();

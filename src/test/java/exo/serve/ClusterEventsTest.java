@@ -2,6 +2,7 @@ package exo.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code GET /exo/ring/events} against a real `exo serve`: the state comes at once as a
  * server-sent event (the machine, its layers, engine, memory and slice), the next only when it
- * changes (an answer running), nothing is logged while the stream is open, and on SIGTERM the
+ * changes (an answer running) and not while idle, nothing is logged while the stream is open, and on SIGTERM the
  * stream ends at once and is not counted as a running answer.
  */
 class ClusterEventsTest {
@@ -60,10 +61,26 @@ class ClusterEventsTest {
                     + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
                     + body);
             assertEquals(200, answer.status());
+            // (an event may come while it starts, before its first token)
             JsonNode next = JSON.readTree(nextEvent(in));
+            for (int i = 0; i < 3 && next.get("tokens_per_second").asDouble() == 0; i++) {
+                next = JSON.readTree(nextEvent(in));
+            }
             assertTrue(next.get("tokens_per_second").asDouble() > 0, next.toString());
-            assertFalse(next.equals(first));
             assertFalse(server.stderr().contains("/exo/ring"), "the open stream is not logged: " + server.stderr());
+
+            // Once tokens/s has fallen back to 0 (a 5 s window), an idle server pushes nothing.
+            while (next.get("tokens_per_second").asDouble() > 0 || next.get("running").asInt() > 0) {
+                next = JSON.readTree(nextEvent(in));
+            }
+            socket.setSoTimeout(3000);
+            // (what is left of the last event's chunk is read first; then nothing comes)
+            assertThrows(java.net.SocketTimeoutException.class, () -> {
+                for (String line; (line = in.readLine()) != null; ) {
+                    assertFalse(line.startsWith("data: "), "an idle ring is not pushed again: " + line);
+                }
+            });
+            socket.setSoTimeout(0);
 
             // SIGTERM: the stream ends, and the server says no answer was running.
             server.terminate();
