@@ -340,6 +340,7 @@ async function generate() {
   div.scrollIntoView({ block: "end" });
   controller = new AbortController();
   busy(true);
+  let frame = 0;
   try {
     const res = await fetch("/v1/chat/completions", {
       method: "POST", headers: headers(), body: JSON.stringify(body), signal: controller.signal,
@@ -378,15 +379,20 @@ async function generate() {
           changed = changed || d.content || d.reasoning_content || d.tool_calls;
         }
       }
-      if (changed) {
-        const near = innerHeight + scrollY >= document.body.scrollHeight - 80;
-        renderAssistant(div, answer);
-        if (near) div.scrollIntoView({ block: "end" });
+      // One render a frame at most: a long answer is rendered whole each time.
+      if (changed && !frame) {
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          const near = innerHeight + scrollY >= document.body.scrollHeight - 80;
+          renderAssistant(div, answer);
+          if (near) div.scrollIntoView({ block: "end" });
+        });
       }
     }
   } catch (e) {
     if (e.name === "AbortError") answer.stopped = true; else showError(e.message);
   } finally {
+    cancelAnimationFrame(frame);
     div.classList.remove("streaming");
     renderAssistant(div, answer);
     div.dataset.done = "true";

@@ -220,6 +220,7 @@ class ChatPageTest {
                 // greet
                 String s = "hi"; return 42;
                 ```
+                See [the docs](https://example.com/a_b_c) and https://example.org.
                 <img src=x onerror="window.pwned=1"> <script>window.pwned=2</script> [bad](javascript:window.pwned=3)
                 """);
         WebElement body = driver.findElement(By.cssSelector(".message.assistant .body"));
@@ -241,7 +242,9 @@ class ChatPageTest {
         // Raw HTML is shown as text, and a javascript: link is no link.
         assertTrue(body.findElements(By.tagName("img")).isEmpty());
         assertTrue(body.findElements(By.tagName("script")).isEmpty());
-        assertTrue(body.findElements(By.tagName("a")).isEmpty());
+        assertEquals(List.of("https://example.com/a_b_c", "https://example.org/"), body.findElements(By.tagName("a"))
+                .stream().map(a -> a.getDomProperty("href")).toList(), "http(s) links only, underscores kept");
+        assertEquals("the docs", body.findElement(By.tagName("a")).getText());
         assertTrue(body.getText().contains("<img src=x onerror=\"window.pwned=1\">"), body.getText());
         assertEquals(null, js("return window.pwned"));
 
