@@ -46,6 +46,8 @@ final class ModelStartup implements AutoCloseable {
     private final WorkerPool pool;
     /** How this machine alone computes ("ggml/CPU"); empty for a ring, whose nodes say theirs. */
     private final String localEngine;
+    /** What this machine had free when the model opened: fixed, as a peer's advertised memory is, so the view is steady. */
+    private final long localMemory = exo.node.LocalMachine.usableMemoryBytes();
     /** How the engine of this machine alone was chosen; null for a ring. */
     private final exo.engine.select.Engines localEngines;
 
@@ -194,10 +196,11 @@ final class ModelStartup implements AutoCloseable {
     /** The ring's machines in order with their layers and engines, head first; this machine alone otherwise. */
     List<ServedModel.RingNode> ring() {
         if (!(engine instanceof ResilientRing resilient)) {
-            return List.of(new ServedModel.RingNode("this machine", 0, engine.shard().layers(), localEngine));
+            return List.of(new ServedModel.RingNode("this machine", 0, engine.shard().layers(), localEngine,
+                    localMemory));
         }
         return resilient.current().ring().stream().map(e -> new ServedModel.RingNode(cluster.nameOf(e.nodeId()),
-                e.start(), e.end(), cluster.engineOf(e.nodeId()))).toList();
+                e.start(), e.end(), cluster.engineOf(e.nodeId()), cluster.memoryOf(e.nodeId()))).toList();
     }
 
     /** The ring as one line for stderr: "node-a [layers 0-9] -> this machine [layers 10-15]". */

@@ -1,7 +1,6 @@
 package exo.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.InvalidInputException;
 import exo.serve.http.AccessLog;
 import exo.serve.http.BrowserPolicy;
@@ -47,6 +46,9 @@ public final class HttpApi implements AutoCloseable {
     /** Responses API answers kept for previous_response_id: the last 1,000, 64 M characters at most. */
     private final ResponseStore responses = new ResponseStore(1000, 64L << 20);
     private final Map<String, byte[]> page;
+    private final ClusterView cluster;
+    private final ClusterEvents clusterEvents;
+    private final NodeBusy busy = new NodeBusy();
     private final HttpServer server;
 
     private HttpApi(Settings settings, ModelHost models, AccessLog log) throws IOException {
@@ -55,6 +57,8 @@ public final class HttpApi implements AutoCloseable {
         this.admission = new Admission(settings.maxSessions(), settings.queue());
         this.generations = new Generations(admission, metrics, log);
         this.page = loadPage();
+        this.cluster = new ClusterView(models, admission);
+        this.clusterEvents = new ClusterEvents(cluster);
         boolean loopback = settings.address().getAddress() != null && settings.address().getAddress().isLoopbackAddress();
         Dispatcher dispatcher = new Dispatcher(routes(), new BrowserPolicy(loopback, settings.allowedOrigins()),
                 settings.apiKey(), log, metrics, HttpApi::refusal);
@@ -78,11 +82,14 @@ public final class HttpApi implements AutoCloseable {
                 // the page asks for the key itself, so it loads without one
                 .get("/", Access.OPEN, (r, ex) -> page(ex, "index.html", "text/html; charset=utf-8"))
                 .get("/app.js", Access.OPEN, (r, ex) -> page(ex, "app.js", "text/javascript; charset=utf-8"))
+                .get("/md.js", Access.OPEN, (r, ex) -> page(ex, "md.js", "text/javascript; charset=utf-8"))
+                .get("/cluster.js", Access.OPEN, (r, ex) -> page(ex, "cluster.js", "text/javascript; charset=utf-8"))
                 .get("/style.css", Access.OPEN, (r, ex) -> page(ex, "style.css", "text/css; charset=utf-8"))
                 .get("/metrics", Access.KEY, (r, ex) -> ex.bytes(200, PrometheusText.CONTENT_TYPE, metrics
                         .render(new ServeMetrics.Gauges(admission, server::connections, models))
                         .getBytes(StandardCharsets.UTF_8)))
-                .get("/exo/ring", Access.KEY, (r, ex) -> ex.json(200, ring()))
+                .get("/exo/ring", Access.KEY, (r, ex) -> ex.json(200, cluster.state(ClusterView.sinceFormed(busy))))
+                .get("/exo/ring/events", Access.KEY, (r, ex) -> clusterEvents.stream(ex))
                 .get("/v1/models", Access.KEY, (r, ex) -> ex.json(200, OpenAiApi.models(models)))
                 .get("/v1/models/{id}", Access.KEY, (r, ex) -> ex.json(200, OpenAiApi.model(models, r.pathParam("id"))))
                 .post("/v1/chat/completions", Access.KEY, (r, ex) -> openAi(r, ex, true))
@@ -212,7 +219,7 @@ public final class HttpApi implements AutoCloseable {
     /** The chat page's files, read from the jar once. */
     private static Map<String, byte[]> loadPage() throws IOException {
         Map<String, byte[]> files = new java.util.HashMap<>();
-        for (String file : List.of("index.html", "app.js", "style.css")) {
+        for (String file : List.of("index.html", "app.js", "md.js", "cluster.js", "style.css")) {
             try (InputStream in = HttpApi.class.getResourceAsStream("/exo/web/" + file)) {
                 if (in == null) {
                     throw new IllegalStateException("the jar lacks exo/web/" + file);
@@ -223,31 +230,20 @@ public final class HttpApi implements AutoCloseable {
         return Map.copyOf(files);
     }
 
-    /** What the page's ring panel shows: each machine with its layers and engine, and live throughput. */
-    private ObjectNode ring() {
-        ObjectNode root = OpenAiApi.JSON.createObjectNode();
-        var nodes = root.putArray("nodes");
-        models.loaded().ifPresentOrElse(model -> {
-            root.put("model", model.id()).put("context", model.engine().contextLength())
-                    .put("tokens_per_second", model.throughput().tokensPerSecond());
-            for (ServedModel.RingNode n : model.ring().get()) {
-                nodes.addObject().put("name", n.name()).put("layers", n.start() + "-" + (n.end() - 1))
-                        .put("engine", n.engine());
-            }
-        }, () -> root.putNull("model").put("context", 0).put("tokens_per_second", 0.0));
-        root.put("running", admission.running()).put("waiting", admission.waiting());
-        return root;
-    }
-
     /**
      * Stops gracefully: no new connections or requests, the queue refused, running answers given
      * up to {@code bound} to finish; says so on the log, then closes the models.
      */
     public void stop(java.time.Duration bound) {
         admission.stop();
-        int cut = server.stop(bound, running -> log.info(running == 0 ? "stopping: no new connections; no answer is "
-                + "running" : "stopping: no new connections; waiting up to " + seconds(bound) + " for " + running
-                + (running == 1 ? " running answer" : " running answers") + " to finish"));
+        clusterEvents.stop();
+        // Answers are the generations admitted (the page's cluster streams, which end at once, are not).
+        int cut = server.stop(bound, requests -> {
+            int running = admission.running();
+            log.info(running == 0 ? "stopping: no new connections; no answer is running" : "stopping: no new "
+                    + "connections; waiting up to " + seconds(bound) + " for " + running
+                    + (running == 1 ? " running answer" : " running answers") + " to finish");
+        });
         long answered = metrics.requestsAnswered();
         log.info((cut == 0 ? "stopped: every answer finished" : "stopped: " + cut + (cut == 1 ? " answer" : " answers")
                 + " cut short after " + seconds(bound)) + "; " + answered + (answered == 1 ? " request" : " requests")
@@ -263,6 +259,7 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         admission.stop();
+        clusterEvents.stop();
         server.close();
         models.close();
     }

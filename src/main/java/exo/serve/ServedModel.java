@@ -30,8 +30,16 @@ public record ServedModel(String id, InferenceEngine engine, Tokenizer tokenizer
                           Throughput throughput, BusyTime busy, Runnable betweenRequests,
                           java.util.concurrent.locks.ReadWriteLock gate) {
 
-    /** One machine of the ring as the page shows it: its name, layers [start, end) and engine. */
-    public record RingNode(String name, int start, int end, String engine) {
+    /**
+     * One machine of the ring as the page shows it: its name, layers [start, end), engine, and the
+     * memory it offered the ring when it joined (0 where unknown).
+     */
+    public record RingNode(String name, int start, int end, String engine, long memoryBytes) {
+        public RingNode {
+            if (start < 0 || end < start || memoryBytes < 0) {
+                throw new IllegalArgumentException("layers " + start + "-" + end + ", memory " + memoryBytes);
+            }
+        }
     }
 
     /**

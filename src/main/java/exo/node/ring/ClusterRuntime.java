@@ -211,6 +211,12 @@ public final class ClusterRuntime implements AutoCloseable {
         return ring.ring().stream().allMatch(e -> engineOf(e.nodeId()).equals(exo.engine.select.EngineKind.JAVA.label()));
     }
 
+    /** The memory a node offered the ring (what it advertised when it joined); 0 if it is gone. */
+    public long memoryOf(String nodeId) {
+        return nodeId.equals(node.info().id()) ? node.info().device().memoryBytes()
+                : node.network().peer(nodeId).map(p -> p.info().device().memoryBytes()).orElse(0L);
+    }
+
     /** "node-a [layers 0-9, ggml/CPU] -> this machine [layers 10-15, ggml/CPU]": who computes what, head first. */
     public String ringLine(RingEngine ring) {
         return String.join(" -> ", ring.ring().stream().map(e -> nameOf(e.nodeId()) + " [layers " + e.start() + "-"
