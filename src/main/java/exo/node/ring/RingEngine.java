@@ -198,6 +198,8 @@ public final class RingEngine implements InferenceEngine {
                     back.completeExceptionally(new RingException("sending to the head failed: " + failed.getMessage()));
                 }
             });
+            // A ring of short steps answers within the spin window: polling for it spares the wakeup.
+            exo.peer.SpinWait.until(back::isDone, exo.peer.SpinWait.WINDOW_NANOS);
             Arrival hidden = back.get(maxWaitMillis, TimeUnit.MILLISECONDS);
             // Every hop after the first carries a hidden state of the same shape as the one that arrived.
             long bytes = ids.valueBytes() + (long) (ring.size() - 1) * hidden.forward().payload().valueBytes();
