@@ -12,12 +12,11 @@ import java.util.List;
  * {@value #CHUNKS_PER_NODE} chunks per node, none under {@value #MIN_CHUNK} positions (below that
  * each chunk's graph and hop cost more than the overlap saves).
  *
- * <p>The cut must not change the answer. On a CPU, ggml's products over quantized weights take
- * each column on its own, so any cut keeps every bit; over F32 and F16 weights a one-column
- * product takes another kernel than a wider one, so a one-position chunk would change bits while
- * chunks of two or more do not (measured on every weight type: PrefillChunksTest). The Java
- * engine's results never depend on the batch. Chunks here are near-equal and at least
- * {@value #MIN_CHUNK}/2 positions, never one. GPU backends choose kernels by batch size, so a
+ * <p>The cut must not change the answer. On a CPU, ggml's chunks of two or more positions give the
+ * bits of the prompt run whole, for every weight type (PrefillChunksTest); a chunk of one position
+ * does not (a one-column product takes another kernel than a wider one), and the Java engine's
+ * results never depend on the batch. Chunks here are near-equal and at least {@value #MIN_CHUNK}/2
+ * positions, never one. GPU backends choose kernels by batch size, so a
  * ring with a GPU node (or a node whose engine is not known) sends prompts cut only where a frame
  * must be ({@link #frames}), as before.
  */

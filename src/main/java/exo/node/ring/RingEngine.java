@@ -63,6 +63,7 @@ public final class RingEngine implements InferenceEngine {
      * @param microBatches whether a prompt may cross the ring in micro-batches that overlap (see
      *                     {@link PrefillSplit}): only when every node computes on a CPU, where ggml's and
      *                     the Java engine's results do not depend on where a prompt is cut into batches
+     *                     of two positions or more
      */
     public RingEngine(PeerNetwork network, String modelId, List<RingEntry> ring, int layers, InferenceEngine local,
                       WireDtype wireDtype, int maxFrameBytes, java.time.Duration maxWait, boolean microBatches) {
