@@ -2,7 +2,6 @@ package exo.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import exo.TestModels;
 import exo.synthetic.SyntheticModel;
@@ -26,8 +25,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Rings of real `exo node` processes on ggml: a Q4_K_M file (which only ggml computes) across
@@ -109,44 +106,6 @@ class GgmlRingIT {
         for (int i = 0; i < STEPS; i++) {
             assertArrayEquals(expected.get(i), got.get(i), "logits at step " + i);
         }
-    }
-
-    /**
-     * A prompt crosses a ring of CPU nodes in micro-batches that overlap (node-b computes one chunk
-     * while node-a computes the next), and the logits of every position keep the bits of the prompt
-     * run whole on one machine: for quantized weights, and for F16, whose one-column product differs
-     * from a wider one (the ring never cuts one position off).
-     */
-    @ParameterizedTest
-    @ValueSource(strings = {"Q4_K_M", "F16"})
-    void aPromptInMicroBatchesHasTheBitsOfThePromptWholeOnOneMachine(String quant) throws Exception {
-        Path models = Files.createDirectories(home.resolve("models"));
-        Path model = models.resolve("synthetic-" + quant + ".gguf");
-        new SyntheticModel(256, 6, 8, 4, 512, 1024, 512, GgmlType.F32, 21).quantized(quant).write(model);
-        int[] prompt = new int[100];
-        for (int i = 0; i < prompt.length; i++) {
-            prompt[i] = i == 0 ? 1 : 259 + (i * 53) % 700;
-        }
-        float[] expected;
-        float[] expectedStep;
-        try (GgmlEngine one = GgmlEngine.open(model, 0, -1, 1, 512)) {
-            expected = ((Activations.Logits) one.forward("s", 0, new Activations.Tokens(prompt), true)).data();
-            expectedStep = ((Activations.Logits) one.forward("s", prompt.length,
-                    new Activations.Tokens(new int[] {300}))).last();
-        }
-        startNode("node-a", "8GB", models, "ggml");
-        startNode("node-b", "4GB", models, "ggml");
-        RingEngine ring = ring(model, "synthetic-" + quant, 6, EngineKind.GGML);
-        assertEquals(3, ring.ring().size());
-        long before = ring.stats().forwards();
-        float[] got = ((Activations.Logits) ring.forward("s", 0, new Activations.Tokens(prompt), true)).data();
-        long chunks = ring.stats().forwards() - before;
-        assertTrue(chunks > 1, "the prompt crossed in one forward, not in micro-batches");
-        assertArrayEquals(expected, got, "logits of all " + prompt.length + " positions, prompt in " + chunks
-                + " micro-batches");
-        float[] step = ((Activations.Logits) ring.forward("s", prompt.length,
-                new Activations.Tokens(new int[] {300}))).last();
-        assertArrayEquals(expectedStep, step, "the step after the prompt");
     }
 
     @Test

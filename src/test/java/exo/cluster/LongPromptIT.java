@@ -71,28 +71,18 @@ class LongPromptIT {
                 }, () -> false);
     }
 
-    /**
-     * A node whose own frame limit is smaller than the tail's: its failed send is the tail's error,
-     * named. The model is 1024 wide (4 KiB per position in F32), so that even one micro-batch of a
-     * 200-position prompt (a ring of two cuts it in eight) overflows the node's 64 KiB frame.
-     */
+    /** A node whose own frame limit is smaller than the tail's: its failed send is the tail's error, named. */
     @Test
     void aSendThatFailsOnANodeReachesTheTailAtOnce() throws Exception {
-        Path models = java.nio.file.Files.createDirectories(home.resolve("models"));
-        Path model = models.resolve("wide.gguf");
-        new exo.synthetic.SyntheticModel(1024, 2, 8, 4, 256, 1024, 512, exo.gguf.GgmlType.F32, 7).quantized("Q8_0")
-                .write(model);
-        int[] prompt = new int[200];
-        for (int i = 0; i < prompt.length; i++) {
-            prompt[i] = i == 0 ? 1 : 259 + (i * 37) % 700;
-        }
-        assertTrue(prompt.length / 8 * 1024 * 4 > FRAME, "a micro-batch fits the node's frame");
-        try (NodeProcess node = NodeProcess.start("node-a", "8GB", home.resolve("node-a"), List.of(), models,
+        Path model = TestModels.stories260K();
+        Tokenizer tokenizer = Tokenizers.fromMetadata(exo.gguf.GgufFile.readHeader(model).metadata());
+        int[] prompt = tokenizer.encode("Once upon a time, there was a little dog. ".repeat(60), true, false);
+        try (NodeProcess node = NodeProcess.start("node-a", "8GB", home.resolve("node-a"), List.of(), TestModels.dir(),
                 Map.of(), "java", 1, List.of("--max-frame-bytes", String.valueOf(FRAME)))) {
             try (ClusterRuntime tail = TestTail.start(TestTail.config(List.of(node.address())).build(),
                     home.resolve("tail"), 1, line -> { })) {
                 // With five minutes to answer, only the node's report can end this forward soon.
-                try (RingEngine ring = tail.ringOf(TestTail.localFile("wide", model), new RingSettings(512,
+                try (RingEngine ring = tail.ringOf(TestTail.localFile("stories260K", model), new RingSettings(1024,
                         WireDtype.F32, Duration.ofMinutes(1), Duration.ofMinutes(5)), 2)) {
                     var e = org.junit.jupiter.api.Assertions.assertThrows(exo.node.ring.RingException.class,
                             () -> ring.forward("s", 0, new exo.engine.Activations.Tokens(prompt)));

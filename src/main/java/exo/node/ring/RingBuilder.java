@@ -133,23 +133,15 @@ public final class RingBuilder {
             List<RingEntry> entries = partition.ring().stream()
                     .map(a -> new RingEntry(a.device().name(), a.shard().start(), a.shard().end(),
                             address(a.device().name()))).toList();
-            boolean cpuOnly = partition.ring().stream().allMatch(a -> computesOnCpu(a.device().engine()));
             RingEngine ring = new RingEngine(node.network(), model.id(), entries, mine.shard().layers(), local, wireDtype,
-                    node.maxFrameBytes(), forwardTimeout, cpuOnly);
+                    node.maxFrameBytes(),
+                    forwardTimeout);
             node.attachTail(ring);
             return ring;
         } catch (RuntimeException e) {
             local.close();
             throw e;
         }
-    }
-
-    /**
-     * Whether a node's advertised engine computes on a CPU, where cutting a prompt into micro-batches
-     * keeps its bits (see PrefillSplit); a GPU backend or an engine not known does not qualify.
-     */
-    static boolean computesOnCpu(String engine) {
-        return engine.equals("java") || engine.equals("ggml/CPU");
     }
 
     /** Where the node before {@code nodeId} in the ring can dial it. */

@@ -45,10 +45,7 @@ public final class RingEngine implements InferenceEngine {
     /** A conversation's positions after its last forward, and when that forward ran. */
     private record Activity(int length, long lastMillis) {
     }
-    /** Per session in flight, the hidden state awaited for each chunk, by the chunk's first position. */
-    private final Map<String, Map<Integer, CompletableFuture<Arrival>>> waiting = new ConcurrentHashMap<>();
-    /** Whether a prompt may cross in micro-batches: only where every node's engine keeps its bits so. */
-    private final boolean microBatches;
+    private final Map<String, CompletableFuture<Arrival>> waiting = new ConcurrentHashMap<>();
     private final RingStats stats;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -60,14 +57,9 @@ public final class RingEngine implements InferenceEngine {
      * @param ring     head first; the last entry is this node, whose layers {@code local} runs
      * @param maxFrameBytes the frame limit of the peer connections: longer prompts cross in chunks
      * @param maxWait  the longest one forward may take before the ring is declared stuck
-     * @param microBatches whether a prompt may cross the ring in micro-batches that overlap (see
-     *                     {@link PrefillSplit}): only when every node computes on a CPU, where ggml's and
-     *                     the Java engine's results do not depend on where a prompt is cut into batches
-     *                     of two positions or more
      */
     public RingEngine(PeerNetwork network, String modelId, List<RingEntry> ring, int layers, InferenceEngine local,
-                      WireDtype wireDtype, int maxFrameBytes, java.time.Duration maxWait, boolean microBatches) {
-        this.microBatches = microBatches;
+                      WireDtype wireDtype, int maxFrameBytes, java.time.Duration maxWait) {
         this.network = network;
         this.selfId = network.self().id();
         this.modelId = modelId;
@@ -153,10 +145,32 @@ public final class RingEngine implements InferenceEngine {
             throw new IllegalArgumentException("a ring takes token ids");
         }
         int[] ids = tokens.ids();
-        List<PrefillSplit.Chunk> chunks = microBatches
-                ? PrefillSplit.microBatches(ids.length, ring.size(), maxTokensPerForward)
-                : PrefillSplit.frames(ids.length, maxTokensPerForward);
-        return forwardChunks(session, position, ids, chunks, allLogits);
+        if (ids.length <= maxTokensPerForward) {
+            return forwardOnce(session, position, tokens, allLogits);
+        }
+        // A prompt whose hidden state would not fit one frame crosses in chunks, each a multiple of
+        // the engines' micro-batch, so every slice computes the batches it would have computed whole.
+        List<float[]> rows = new java.util.ArrayList<>();
+        Activations last = null;
+        for (int from = 0; from < ids.length; from += maxTokensPerForward) {
+            int to = Math.min(ids.length, from + maxTokensPerForward);
+            last = forwardOnce(session, position + from,
+                    new Activations.Tokens(java.util.Arrays.copyOfRange(ids, from, to)), allLogits);
+            if (allLogits) {
+                rows.add(((Activations.Logits) last).data());
+            }
+        }
+        if (!allLogits) {
+            return last;
+        }
+        int vocab = local.vocabSize();
+        float[] all = new float[ids.length * vocab];
+        int at = 0;
+        for (float[] r : rows) {
+            System.arraycopy(r, 0, all, at, r.length);
+            at += r.length;
+        }
+        return new Activations.Logits(all, ids.length, vocab);
     }
 
     /**
@@ -169,66 +183,32 @@ public final class RingEngine implements InferenceEngine {
         return (int) Math.min(Integer.MAX_VALUE, fit >= 512 ? fit / 512 * 512 : fit);
     }
 
-    /**
-     * Sends every chunk to the head at once and takes their hidden states as they come round, in
-     * order: the head computes chunk k+1 while the next node computes chunk k, and this tail runs its
-     * own layers on chunk k while the nodes before it work on later ones. Each node runs a session's
-     * forwards in the order they arrive, so every chunk meets every KV cache in prompt order.
-     */
-    private Activations forwardChunks(String session, int position, int[] ids, List<PrefillSplit.Chunk> chunks,
-                                      boolean allLogits) {
+    private Activations forwardOnce(String session, int position, Activations.Tokens tokens, boolean allLogits) {
         start(session);
-        Map<Integer, CompletableFuture<Arrival>> pending = new ConcurrentHashMap<>();
-        for (PrefillSplit.Chunk c : chunks) {
-            pending.put(position + c.from(), new CompletableFuture<>());
-        }
-        if (waiting.putIfAbsent(session, pending) != null) {
+        CompletableFuture<Arrival> back = new CompletableFuture<>();
+        if (waiting.putIfAbsent(session, back) != null) {
             throw new IllegalStateException("session " + session + " already has a forward in flight");
         }
         try {
             RingEntry head = ring.getFirst();
-            Peer first = peer(head);
-            long[] sent = new long[chunks.size()];
-            int[] idBytes = new int[chunks.size()];
-            for (int i = 0; i < chunks.size(); i++) {
-                PrefillSplit.Chunk c = chunks.get(i);
-                CompletableFuture<Arrival> back = pending.get(position + c.from());
-                Payload part = Payload.of(new Activations.Tokens(java.util.Arrays.copyOfRange(ids, c.from(), c.to())),
-                        wireDtype);
-                idBytes[i] = part.valueBytes();
-                sent[i] = System.nanoTime();
-                first.send(new PeerMessage.Forward(session, position + c.from(), part)).whenComplete((v, failed) -> {
-                    if (failed != null) {
-                        back.completeExceptionally(new RingException("sending to the head failed: "
-                                + failed.getMessage()));
-                    }
-                });
-            }
-            float[] all = allLogits ? new float[ids.length * local.vocabSize()] : null;
-            Activations last = null;
-            for (int i = 0; i < chunks.size(); i++) {
-                PrefillSplit.Chunk c = chunks.get(i);
-                CompletableFuture<Arrival> back = pending.get(position + c.from());
-                // A ring of short steps answers within the spin window: polling for it spares the wakeup.
-                exo.peer.SpinWait.until(back::isDone, exo.peer.SpinWait.WINDOW_NANOS);
-                Arrival hidden = back.get(maxWaitMillis, TimeUnit.MILLISECONDS);
-                // Every hop after the first carries a hidden state of the same shape as the one that arrived.
-                long bytes = idBytes[i] + (long) (ring.size() - 1) * hidden.forward().payload().valueBytes();
-                stats.add(c.count(), hidden.nanos() - sent[i], hidden.forward().trace(), bytes, ring.size());
-                long computing = System.nanoTime();
-                stats.tailStarted(computing);
-                try {
-                    last = local.forward(session, position + c.from(), hidden.forward().payload().toActivations(),
-                            allLogits);
-                } finally {
-                    stats.tailFinished(computing, System.nanoTime());
+            Payload ids = Payload.of(tokens, wireDtype);
+            long sent = System.nanoTime();
+            peer(head).send(new PeerMessage.Forward(session, position, ids)).whenComplete((v, failed) -> {
+                if (failed != null) {
+                    back.completeExceptionally(new RingException("sending to the head failed: " + failed.getMessage()));
                 }
-                if (allLogits) {
-                    float[] rows = ((Activations.Logits) last).data();
-                    System.arraycopy(rows, 0, all, c.from() * local.vocabSize(), rows.length);
-                }
+            });
+            Arrival hidden = back.get(maxWaitMillis, TimeUnit.MILLISECONDS);
+            // Every hop after the first carries a hidden state of the same shape as the one that arrived.
+            long bytes = ids.valueBytes() + (long) (ring.size() - 1) * hidden.forward().payload().valueBytes();
+            stats.add(tokens.ids().length, hidden.nanos() - sent, hidden.forward().trace(), bytes, ring.size());
+            long computing = System.nanoTime();
+            stats.tailStarted(computing);
+            try {
+                return local.forward(session, position, hidden.forward().payload().toActivations(), allLogits);
+            } finally {
+                stats.tailFinished(computing, System.nanoTime());
             }
-            return allLogits ? new Activations.Logits(all, ids.length, local.vocabSize()) : last;
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new RingException(e.getCause().getMessage());
         } catch (TimeoutException e) {
@@ -237,7 +217,7 @@ public final class RingEngine implements InferenceEngine {
             Thread.currentThread().interrupt();
             throw new RingException("interrupted while waiting for the ring");
         } finally {
-            waiting.remove(session, pending);
+            waiting.remove(session, back);
         }
     }
 
@@ -258,8 +238,7 @@ public final class RingEngine implements InferenceEngine {
 
     /** The hidden state of a session came round to the tail. */
     public void deliver(PeerMessage.Forward f) {
-        Map<Integer, CompletableFuture<Arrival>> pending = waiting.get(f.sessionId());
-        CompletableFuture<Arrival> w = pending == null ? null : pending.get(f.position());
+        CompletableFuture<Arrival> w = waiting.get(f.sessionId());
         if (w != null) {
             w.complete(new Arrival(f, System.nanoTime()));
         }
@@ -271,9 +250,9 @@ public final class RingEngine implements InferenceEngine {
         // A node that freed an idle session no longer knows it: the tail can open it again.
         RingException failure = e.code().equals("unknown-session") ? new SessionForgotten(what) : new RingException(what);
         Optional<String> session = e.sessionId();
-        waiting.forEach((s, pending) -> {
+        waiting.forEach((s, w) -> {
             if (session.isEmpty() || session.get().equals(s)) {
-                pending.values().forEach(w -> w.completeExceptionally(failure));
+                w.completeExceptionally(failure);
             }
         });
     }
@@ -282,7 +261,7 @@ public final class RingEngine implements InferenceEngine {
     public void peerLost(String nodeId, String name, String reason) {
         if (ring.stream().anyMatch(e -> e.nodeId().equals(nodeId))) {
             RingException failure = new NodeLost(nodeId, name, reason);
-            waiting.values().forEach(pending -> pending.values().forEach(w -> w.completeExceptionally(failure)));
+            waiting.values().forEach(w -> w.completeExceptionally(failure));
         }
     }
 

@@ -31,10 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The peer network on Netty NIO: one event-loop group (of {@link PeerConfig#ioThreads()}
- * daemon threads named after this node) accepts, dials and serves every connection. Each loop
- * polls its sockets briefly after it worked before it blocks ({@link SpinningSelect}), and every
- * connection, accepted or dialed, sends without Nagle's delay (TCP_NODELAY): a hop's latency is
- * what a ring of short steps waits on.
+ * daemon threads named after this node) accepts, dials and serves every connection.
  */
 public final class NettyPeerNetwork implements PeerNetwork {
     private static final System.Logger LOG = System.getLogger(NettyPeerNetwork.class.getName());
@@ -51,8 +48,7 @@ public final class NettyPeerNetwork implements PeerNetwork {
     private NettyPeerNetwork(PeerConfig config, PeerListener listener) throws PeerException {
         this.config = config;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory("exo-peer-" + config.node().id(), true),
-                NioIoHandler.newFactory(java.nio.channels.spi.SelectorProvider.provider(), SpinningSelect::new));
+                new DefaultThreadFactory("exo-peer-" + config.node().id(), true), NioIoHandler.newFactory());
         this.registry = new PeerRegistry(config.node().id(), listener, config.handshakeTimeout());
         // The Hello must carry the port really bound, so the settings of a connection are
         // known only after the bind: the server accepts nothing until they are (no auto-read).

@@ -60,21 +60,6 @@ class PeerNetworkTest {
         }
     }
 
-    /** A hop waits on small frames; Nagle's delay would hold each one back for the previous one's ack. */
-    @Test
-    void acceptedAndDialedConnectionsSendWithoutNaglesDelay() throws Exception {
-        try (Cluster c = new Cluster()) {
-            var a = c.start("a", cfg -> cfg);
-            var b = c.start("b", cfg -> cfg);
-            NettyPeer dialed = (NettyPeer) connect(a, b);
-            NettyPeer accepted = (NettyPeer) b.listener().connected(T).peer();
-            for (NettyPeer p : List.of(dialed, accepted)) {
-                assertTrue(p.channel().config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY),
-                        "TCP_NODELAY on " + p);
-            }
-        }
-    }
-
     @Test
     void aHiddenStateOf64TokensBy2048ArrivesExactInF32AndRoundedOnceInF16AndBf16() throws Exception {
         try (Cluster c = new Cluster()) {
