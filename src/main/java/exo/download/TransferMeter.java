@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * since the start (resumed bytes excluded, they took no time) and the time left at that speed.
  * Not thread-safe: the displays that own one synchronize.
  */
-public final class TransferMeter {
+final class TransferMeter {
     private final LongSupplier nanoClock;
     private String what = "";
     private long total;
@@ -70,7 +70,7 @@ public final class TransferMeter {
     }
 
     /** "512 B", "12.3 MiB", "4.92 GiB". */
-    public static String bytes(double n) {
+    static String bytes(double n) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
         int u = 0;
         while (n >= 1024 && u < units.length - 1) {

@@ -87,7 +87,7 @@ class NodesInNamespacesIT {
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
                 if (i != j) {
-                    waitFor(logs.get(i), "peer n" + j + " connected", up + SEE_EACH_OTHER_MS - System.currentTimeMillis());
+                    waitFor(logs.get(i), "(n" + j + ") connected", up + SEE_EACH_OTHER_MS - System.currentTimeMillis());
                 }
             }
         }
