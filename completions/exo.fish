@@ -147,7 +147,6 @@ complete -c exo -n '__fish_seen_subcommand_from ps' -l discovery -r -a 'mdns sta
 complete -c exo -n '__fish_seen_subcommand_from ps' -l cluster-key -r -d 'The cluster\'s key (default: $EXO_CLUSTER_KEY).'
 complete -c exo -n '__fish_seen_subcommand_from ps' -l wait-ms -r -d 'How long to listen for nodes on the LAN (default: 5000).'
 complete -c exo -n '__fish_seen_subcommand_from ps' -l wait-for-peers -r -d 'Stop listening as soon as N nodes answered (default: listen the whole --wait-ms).'
-complete -c exo -n '__fish_seen_subcommand_from ps' -l watch -d 'Look again every 2 s until Ctrl-C, drawing the tables again in place and marking the nodes that joined or were lost since the last draw; with no terminal, print each table that changed once.'
 complete -c exo -n '__fish_seen_subcommand_from rm' -s h -l help -d 'Show this help message and exit.'
 complete -c exo -n '__fish_seen_subcommand_from rm' -l models-file -r -F -d 'Read models from this YAML file instead of the built-in list (default: $EXO_MODELS_FILE if set).'
 complete -c exo -n '__fish_seen_subcommand_from rm' -l quant -r -a 'F32 Q4_K_M Q8_0' -d 'Only this quantization (default: all).'

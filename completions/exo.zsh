@@ -860,7 +860,7 @@ function _picocli_exo_ps() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-h' '--help' '--json' '--watch'"
+  local flag_opts="'-h' '--help' '--json'"
   local arg_opts="'--peers' '--discovery' '--cluster-key' '--wait-ms' '--wait-for-peers'"
   local mdnsstaticboth_option_args=("mdns" "static" "both") # --discovery values
 

@@ -250,9 +250,8 @@ public final class BenchCommand extends Subcommand {
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
         LogSetup.quiet();
         List<BenchRow> rows = new ArrayList<>();
-        exo.download.ProgressBoard board = exo.download.ProgressBoard.console(err, "exo: ");
         try (ClusterRuntime runtime = ringOptions.startCluster(cluster.toConfig(0, null, threads, kind, gpu, home), home,
-                board::line, board::transfer)) {
+                line -> status(err, line))) {
             int machines = runtime.machines();
             List<Integer> counts = nodeCounts != null ? List.copyOf(new LinkedHashSet<>(nodeCounts)) : List.of(machines);
             for (int k : counts) {

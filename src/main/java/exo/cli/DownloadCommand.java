@@ -141,10 +141,10 @@ public final class DownloadCommand extends Subcommand {
         RingPlan ring = planOptions.compute(m, q).ring();
         Assignment mine = ring.partition().assignmentOf(PlanOptions.selfName());
         if (mine == null) {
-            throw UserException.usage("this machine gets no layers in that plan"
+            throw UserException.usage("this machine (" + PlanOptions.selfName() + ") gets no layers in that plan"
                     + (planOptions.devices.isEmpty() ? "" : "; add --device self"));
         }
-        err().println("exo: this machine holds layers "
+        err().println("exo: this machine (" + PlanOptions.selfName() + ") holds layers "
                 + mine.shard().start() + "-" + (mine.shard().end() - 1) + " of " + m.layers() + " as the " + mine.role().label());
         return new int[] {mine.shard().start(), mine.shard().end() - 1};
     }

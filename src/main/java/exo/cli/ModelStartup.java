@@ -1,6 +1,5 @@
 package exo.cli;
 
-import exo.download.ProgressBoard;
 import exo.download.ProgressListener;
 import exo.engine.InferenceEngine;
 import exo.engine.java.tensor.WorkerPool;
@@ -109,11 +108,9 @@ final class ModelStartup implements AutoCloseable {
                 : ModelConfig.from(GgufFile.readHeader(local.orElseThrow()).metadata()).shape();
         LogSetup.quiet();
         ExoHome home = ExoHome.fromEnvironment(System.getenv());
-        // Status lines and the bars of the slices sent to the nodes share stderr: the board keeps them apart.
-        ProgressBoard board = ProgressBoard.console(err, "exo: ");
         ClusterRuntime cluster = r.ring().startCluster(
                 r.cluster().toConfig(0, null, r.engine().threads(), r.engine().kind, r.engine().gpu, home), home,
-                board::line, board::transfer);
+                line -> status(err, line));
         try {
             // The tail fetches only its own slice when the model is not on this machine.
             RingModel model = new RingModel(r.modelId(), shape,

@@ -53,7 +53,7 @@ public final class NodeCommand extends Subcommand {
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("exo-shutdown").unstarted(() -> {
             node.close();
             // java.util.logging closes its handlers in its own shutdown hook, so say it directly.
-            System.err.println("exo node " + node.config().name() + " stopped");
+            System.err.println("exo node " + node.config().nodeId() + " stopped");
             stopped.countDown();
         }));
         PrintWriter err = err();
@@ -63,8 +63,7 @@ public final class NodeCommand extends Subcommand {
             err.println("exo: the ring is open: any machine on this network can join it (exo node --cluster-key "
                     + "generate makes a key)");
         }
-        // The one line that ties this node's name to its id (other machines' lines use the name).
-        err.println("exo node " + self.name() + " (id " + self.id() + ") listening on " + config.host() + ":" + self.port()
+        err.println("exo node " + self.id() + " (" + self.name() + ") listening on " + config.host() + ":" + self.port()
                 + ", " + ByteSize.format(self.device().memoryBytes()) + " usable memory, " + self.device().cores()
                 + " cores");
         err.flush();

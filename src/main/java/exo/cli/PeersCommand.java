@@ -26,14 +26,13 @@ public final class PeersCommand extends Subcommand {
     public Integer call() throws Exception {
         List<ClusterSurvey.Seen> seen = survey.look();
         PrintWriter out = out();
-        java.util.Map<String, String> labels = ClusterSurvey.labels(seen);
         if (json.json) {
             ObjectNode root = jsonObject();
             ArrayNode arr = root.putArray("peers");
             for (ClusterSurvey.Seen s : seen) {
                 ObjectNode o = arr.addObject();
                 if (s.node() != null) {
-                    o.put("id", s.node().id()).put("name", s.node().name()).put("label", labels.get(s.node().id()))
+                    o.put("id", s.node().id()).put("name", s.node().name())
                             .put("memory_bytes", s.node().device().memoryBytes()).put("cores", s.node().device().cores())
                             .put("flops", s.node().device().flops())
                             .put("engine", s.node().device().engine().isEmpty() ? null : s.node().device().engine());
@@ -51,7 +50,7 @@ public final class PeersCommand extends Subcommand {
             Table t = new Table("id", "name", "address", "engine", "memory", "cores", "gflops", "last seen", "reachable");
             for (ClusterSurvey.Seen s : seen) {
                 var n = s.node();
-                t.row(n == null ? "?" : n.id(), n == null ? "?" : labels.get(n.id()), s.address(),
+                t.row(n == null ? "?" : n.id(), n == null ? "?" : n.name(), s.address(),
                         n == null || n.device().engine().isEmpty() ? "?" : n.device().engine(),
                         n == null ? "?" : ByteSize.format(n.device().memoryBytes()),
                         n == null ? "?" : String.valueOf(n.device().cores()),

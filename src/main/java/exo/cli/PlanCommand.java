@@ -86,20 +86,20 @@ public final class PlanCommand extends Subcommand {
         return plan.fits() ? ExitCode.OK : ExitCode.FAILURE;
     }
 
-    /**
-     * The nodes of the live cluster that answer, as plan devices, named as every table names them
-     * (a piece of the id added where names clash; this machine is "this machine").
-     */
+    /** The nodes of the live cluster that answer, as plan devices (named by node name, or id when names clash). */
     private List<DeviceCapabilities> liveNodes() throws Exception {
         if (!survey.multicast() && survey.peers.isEmpty()) {
             return List.of();
         }
-        List<ClusterSurvey.Seen> seen = survey.look().stream().filter(s -> s.node() != null && s.reachable()).toList();
-        java.util.Map<String, String> labels = ClusterSurvey.labels(seen);
         List<DeviceCapabilities> out = new ArrayList<>();
-        for (ClusterSurvey.Seen s : seen) {
-            var d = s.node().device();
-            out.add(new DeviceCapabilities(labels.get(s.node().id()), d.memoryBytes(), d.cores(), d.flops(), d.engine()));
+        java.util.Set<String> names = new java.util.HashSet<>(List.of(PlanOptions.selfName()));
+        for (ClusterSurvey.Seen s : survey.look()) {
+            if (s.node() != null && s.reachable()) {
+                var d = s.node().device();
+                String name = names.add(d.name()) ? d.name() : s.node().id();
+                names.add(name);
+                out.add(new DeviceCapabilities(name, d.memoryBytes(), d.cores(), d.flops(), d.engine()));
+            }
         }
         return out;
     }

@@ -63,12 +63,9 @@ public final class PlanOptions {
         return context;
     }
 
-    /**
-     * This machine's name in plans: what every line of exo calls it (no --device name can be it,
-     * having a space).
-     */
+    /** This machine's name in plans. */
     static String selfName() {
-        return "this machine";
+        return LocalMachine.hostName();
     }
 
     Planned compute(ModelSpec spec, QuantFile q) throws IOException {
@@ -81,9 +78,7 @@ public final class PlanOptions {
      */
     Planned compute(ModelSpec spec, QuantFile q, List<DeviceCapabilities> live, String selfEngine) throws IOException {
         int context = context(spec);
-        // Over the live cluster this machine is the tail, as in the ring a chat here forms.
-        String tailName = tail != null && tail.equals(DeviceArgument.SELF) ? selfName()
-                : tail == null && devices.isEmpty() ? selfName() : tail;
+        String tailName = tail != null && tail.equals(DeviceArgument.SELF) ? selfName() : tail;
         List<DeviceCapabilities> machines = machines(selfEngine);
         if (devices.isEmpty()) {
             machines = new ArrayList<>(machines);

@@ -6,29 +6,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import exo.node.ClusterSurvey;
 import exo.peer.PeerMessage;
 import exo.peer.SessionStatus;
+import exo.topology.Shard;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** `exo ps`: what the nodes of the cluster run now. */
 @Command(name = "ps", description = {"Show what the exo nodes run now: the layers each has loaded and the "
         + "sessions (conversations) going through them, with their ring, length and idle time.",
         "It looks for nodes as 'exo peers' does (the LAN and the --peers given) and asks each one."},
-        footer = {"", "Examples:", "  exo ps", "  exo ps --watch", "  exo ps --peers 127.0.0.1:52416 --discovery static --json"})
+        footer = {"", "Examples:", "  exo ps", "  exo ps --peers 127.0.0.1:52416 --discovery static --json"})
 public final class PsCommand extends Subcommand {
     @Mixin
     JsonOption json;
     @Mixin
     SurveyOptions survey;
-
-    @Option(names = "--watch", description = "Look again every 2 s until Ctrl-C, drawing the tables again in place and "
-            + "marking the nodes that joined or were lost since the last draw; with no terminal, print each table that "
-            + "changed once.")
-    boolean watch;
 
     /** One conversation as the whole cluster sees it: the reports of every node of its ring merged. */
     record Conversation(String session, String model, List<String> ring, int tokens, long idleMillis) {
@@ -36,27 +32,45 @@ public final class PsCommand extends Subcommand {
 
     @Override
     public Integer call() throws Exception {
-        if (watch) {
-            if (json.json) {
-                throw UserException.usage("--watch draws tables; --json takes one look");
-            }
-            java.io.Console console = System.console();
-            try (ClusterSurvey open = survey.open()) {
-                new PsWatch(out(), console != null && console.isTerminal()).run(open, survey.waitMillis,
-                        survey.waitForPeers);
-            }
-            return ExitCode.OK;
-        }
         List<ClusterSurvey.Seen> seen = survey.look(true);
         PrintWriter out = out();
-        Map<String, String> names = ClusterSurvey.labels(seen);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (ClusterSurvey.Seen s : seen) {
+            if (s.node() != null) {
+                names.put(s.node().id(), s.node().name());
+            }
+        }
+        List<Conversation> conversations = conversations(seen);
         if (json.json) {
-            printJson(out, seen, conversations(seen), names);
+            printJson(out, seen, conversations);
         } else if (seen.isEmpty()) {
             out.println("no exo nodes seen (waited " + survey.waitMillis + " ms; multicast "
                     + (survey.multicast() ? "on" : "off") + ")");
         } else {
-            out.print(ClusterTable.draw(seen, names, null, List.of()));
+            Table nodes = new Table("node", "address", "up", "loaded", "sessions");
+            for (ClusterSurvey.Seen s : seen) {
+                String node = s.node() == null ? "?" : s.node().name();
+                if (s.status().isEmpty()) {
+                    nodes.row(node, s.address(), "-", s.reachable() ? "(no answer)" : "(unreachable)", "-");
+                    continue;
+                }
+                PeerMessage.Status st = s.status().get();
+                String loaded = st.shards().isEmpty() ? "-" : st.shards().stream().map(PsCommand::shard)
+                        .collect(Collectors.joining(", "));
+                nodes.row(node, s.address(), duration(st.uptimeMillis()), loaded, String.valueOf(st.sessions().size()));
+            }
+            nodes.print(out);
+            out.println();
+            if (conversations.isEmpty()) {
+                out.println("no sessions running");
+            } else {
+                Table t = new Table("session", "model", "ring (head -> tail)", "tokens", "idle");
+                for (Conversation c : conversations) {
+                    t.row(c.session(), c.model(), c.ring().stream().map(id -> names.getOrDefault(id, id))
+                            .collect(Collectors.joining(" -> ")), String.valueOf(c.tokens()), duration(c.idleMillis()));
+                }
+                t.print(out);
+            }
         }
         out.flush();
         return ExitCode.OK;
@@ -80,14 +94,14 @@ public final class PsCommand extends Subcommand {
         return List.copyOf(merged.values());
     }
 
-    private void printJson(PrintWriter out, List<ClusterSurvey.Seen> seen, List<Conversation> conversations,
-                           Map<String, String> labels) throws Exception {
+    private void printJson(PrintWriter out, List<ClusterSurvey.Seen> seen, List<Conversation> conversations)
+            throws Exception {
         ObjectNode root = jsonObject();
         ArrayNode nodes = root.putArray("nodes");
         for (ClusterSurvey.Seen s : seen) {
             ObjectNode o = nodes.addObject();
             if (s.node() != null) {
-                o.put("id", s.node().id()).put("name", s.node().name()).put("label", labels.get(s.node().id()));
+                o.put("id", s.node().id()).put("name", s.node().name());
             }
             o.put("address", s.address()).put("reachable", s.reachable()).put("answered", s.status().isPresent());
             s.status().ifPresent(st -> {
@@ -111,6 +125,10 @@ public final class PsCommand extends Subcommand {
             c.ring().forEach(x.putArray("ring")::add);
         }
         printJson(root);
+    }
+
+    private static String shard(Shard s) {
+        return s.model() + " [" + s.start() + ", " + s.end() + ") of " + s.layers();
     }
 
     /** "12 s", "5 min", "3 h", "2 d": as precise as a glance needs. */

@@ -27,15 +27,8 @@ final class RingOptions {
 
     /** Starts the cluster runtime with this machine's node and waits for peers as these options say. */
     ClusterRuntime startCluster(NodeConfig config, ExoHome home, Consumer<String> status) throws Exception {
-        return startCluster(config, home, status, () -> new exo.download.ProgressLines(status, "fetching",
-                System::nanoTime));
-    }
-
-    /** As above, each slice a node fetches shown by a display from {@code transfers} (a bar each on a terminal). */
-    ClusterRuntime startCluster(NodeConfig config, ExoHome home, Consumer<String> status,
-                                java.util.function.Supplier<exo.download.ProgressListener> transfers) throws Exception {
         try {
-            return ClusterRuntime.start(config, home, peerWait(), status, transfers);
+            return ClusterRuntime.start(config, home, peerWait(), status);
         } catch (NoPeersException e) {
             throw new UserException(ExitCode.FAILURE, "no peer answered within " + waitMillis
                     + " ms, and --require-peers forbids running on this machine alone");

@@ -44,13 +44,6 @@ public final class SurveyOptions {
 
     /** Looks at the cluster; with {@code askStatus} each node found is asked what it runs. */
     List<ClusterSurvey.Seen> look(boolean askStatus) throws IOException, InterruptedException {
-        try (ClusterSurvey survey = open()) {
-            return survey.look(waitMillis, waitForPeers, askStatus);
-        }
-    }
-
-    /** A survey kept open for looks again and again (exo ps --watch); the first should wait {@code --wait-ms}. */
-    ClusterSurvey open() throws IOException {
         String key = clusterKey != null ? clusterKey : System.getenv("EXO_CLUSTER_KEY");
         LogSetup.quiet();
         if (multicast()) {
@@ -59,7 +52,7 @@ public final class SurveyOptions {
             err.println("exo: " + exo.node.ring.ClusterRuntime.lookingLine(true, waitMillis, waitForPeers));
             err.flush();
         }
-        return ClusterSurvey.open(multicast(), discovery == DiscoveryMode.MDNS ? List.of() : StaticPeers.parseAll(peers),
-                key == null || key.isEmpty() ? Optional.empty() : Optional.of(key));
+        return ClusterSurvey.look(multicast(), discovery == DiscoveryMode.MDNS ? List.of() : StaticPeers.parseAll(peers),
+                key == null || key.isEmpty() ? Optional.empty() : Optional.of(key), waitMillis, waitForPeers, askStatus);
     }
 }

@@ -58,18 +58,13 @@ public final class ProgressBar implements ProgressListener {
         out.flush();
     }
 
-    /** One transfer's bar: {@code what  45% [#########           ] 12.3 MiB/27.1 MiB  5.20 MiB/s  ETA 0:03}. */
-    static String bar(TransferMeter meter, boolean last) {
+    private void draw(boolean last) {
+        lastDraw = nanoClock.getAsLong();
         int filled = (int) Math.round(meter.fraction() * BAR);
-        return String.format(Locale.ROOT, "%s %3d%% [%s%s] %s/%s  %s/s  ETA %s", meter.what(),
+        String line = String.format(Locale.ROOT, "%s %3d%% [%s%s] %s/%s  %s/s  ETA %s", meter.what(),
                 (int) Math.floor(meter.fraction() * 100), "#".repeat(filled), " ".repeat(BAR - filled),
                 TransferMeter.bytes(meter.done()), TransferMeter.bytes(meter.total()),
                 TransferMeter.bytes(meter.rate()), last ? "0:00" : meter.eta());
-    }
-
-    private void draw(boolean last) {
-        lastDraw = nanoClock.getAsLong();
-        String line = bar(meter, last);
         // Pad over the tail of a longer previous line, which \r does not erase.
         out.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
         lastWidth = line.length();

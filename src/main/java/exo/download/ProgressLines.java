@@ -12,8 +12,7 @@ import java.util.function.LongSupplier;
 public final class ProgressLines implements ProgressListener {
     private static final long INTERVAL_NANOS = 5_000_000_000L;
 
-    private final java.util.function.Consumer<String> out;
-    private final String verb;
+    private final PrintWriter out;
     private final LongSupplier nanoClock;
     private final TransferMeter meter;
     private long lastLine;
@@ -24,19 +23,7 @@ public final class ProgressLines implements ProgressListener {
     }
 
     ProgressLines(PrintWriter out, LongSupplier nanoClock) {
-        this(line -> {
-            out.println(line);
-            out.flush();
-        }, "downloading", nanoClock);
-    }
-
-    /**
-     * Lines to {@code out}, the first saying "{@code what}: {@code verb} SIZE" ("downloading",
-     * "fetching").
-     */
-    public ProgressLines(java.util.function.Consumer<String> out, String verb, LongSupplier nanoClock) {
         this.out = out;
-        this.verb = verb;
         this.nanoClock = nanoClock;
         this.meter = new TransferMeter(nanoClock);
     }
@@ -46,7 +33,7 @@ public final class ProgressLines implements ProgressListener {
         meter.start(what, total, done);
         lastLine = nanoClock.getAsLong();
         lastDecile = decile();
-        print(what + ": " + (done > 0 ? "resuming at " + TransferMeter.bytes(done) + " of " : verb + " ")
+        print(what + ": " + (done > 0 ? "resuming at " + TransferMeter.bytes(done) + " of " : "downloading ")
                 + TransferMeter.bytes(total));
     }
 
@@ -84,6 +71,7 @@ public final class ProgressLines implements ProgressListener {
     }
 
     private void print(String line) {
-        out.accept(line);
+        out.println(line);
+        out.flush();
     }
 }

@@ -16,7 +16,6 @@ import exo.topology.NodeInfo;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * A look at the cluster from outside it (for `exo peers`, `exo plan` and `exo ps`): listens to
  * multicast DNS without advertising, dials the static peers, and checks that each node found
  * answers a handshake; asked to, it also asks each node what it runs. It joins nothing and
- * offers no memory. One look ({@link #look(boolean, List, Optional, long, int, boolean)}), or a
- * survey kept open and looked through again and again ({@link #open}, `exo ps --watch`).
+ * offers no memory.
  */
-public final class ClusterSurvey implements AutoCloseable {
+public final class ClusterSurvey {
     /** How long a node that answered the handshake has to answer a status request. */
     static final long STATUS_WAIT_MILLIS = 3_000;
 
@@ -48,16 +46,7 @@ public final class ClusterSurvey implements AutoCloseable {
         }
     }
 
-
-    /** What each node seen is called in tables ({@link exo.topology.NodeNames}), by id. */
-    public static java.util.Map<String, String> labels(List<Seen> seen) {
-        java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
-        for (Seen s : seen) {
-            if (s.node() != null) {
-                names.put(s.node().id(), s.node().name());
-            }
-        }
-        return exo.topology.NodeNames.labels(names);
+    private ClusterSurvey() {
     }
 
     /**
@@ -66,35 +55,6 @@ public final class ClusterSurvey implements AutoCloseable {
      */
     public static List<Seen> look(boolean mdns, List<PeerAddress> staticPeers, Optional<String> clusterKey, long waitMillis,
                                   int expected, boolean askStatus) throws IOException, InterruptedException {
-        try (ClusterSurvey survey = open(mdns, staticPeers, clusterKey)) {
-            return survey.look(waitMillis, expected, askStatus);
-        }
-    }
-
-    private final NettyPeerNetwork network;
-    private final MdnsDiscovery discovery;
-    private final StatusAnswers answers;
-    private final List<PeerAddress> staticPeers;
-    /** The peer met at each static address, kept between looks so a survey that watches does not dial again. */
-    private final Map<PeerAddress, Peer> atAddress = new HashMap<>();
-    /** The node last met at each static address: named when the address stops answering. */
-    private final Map<PeerAddress, Seen> lastAtAddress = new HashMap<>();
-
-    private ClusterSurvey(NettyPeerNetwork network, MdnsDiscovery discovery, StatusAnswers answers,
-                          List<PeerAddress> staticPeers) {
-        this.network = network;
-        this.discovery = discovery;
-        this.answers = answers;
-        this.staticPeers = List.copyOf(staticPeers);
-    }
-
-    /**
-     * A survey that stays open (exo ps --watch): its connections and its listening on the LAN
-     * last from one look to the next, so each look after the first is quick, and a node whose
-     * connection closed is seen as gone at the next look.
-     */
-    public static ClusterSurvey open(boolean mdns, List<PeerAddress> staticPeers, Optional<String> clusterKey)
-            throws IOException {
         String id = "survey-" + Long.toHexString(System.nanoTime());
         NodeInfo self = new NodeInfo(id, "127.0.0.1", 0, new DeviceCapabilities("exo-peers", 0, 0, 0));
         PeerConfig config = PeerConfig.of(self).withBind("0.0.0.0", 0);
@@ -102,90 +62,55 @@ public final class ClusterSurvey implements AutoCloseable {
             config = config.withClusterKey(ClusterKey.of(clusterKey.get()));
         }
         StatusAnswers answers = new StatusAnswers();
-        NettyPeerNetwork network = NettyPeerNetwork.start(config, answers);
-        MdnsDiscovery discovery = null;
-        try {
-            if (mdns) {
-                discovery = new MdnsDiscovery(MdnsConfig.listening(clusterKey.orElse(null)));
-                discovery.start(DiscoveryListener.NONE);
-            }
-        } catch (IOException | RuntimeException e) {
-            network.close();
-            throw e;
-        }
-        return new ClusterSurvey(network, discovery, answers, staticPeers);
-    }
-
-    /**
-     * The nodes seen now: the static peers (dialled again where their connection is gone) and the
-     * nodes the LAN shows, listening {@code waitMillis} more for them first (sooner once
-     * {@code expected}, when above 0, were seen); a dial waits at least a second. With
-     * {@code askStatus} each node that answered is asked what it runs.
-     */
-    public List<Seen> look(long waitMillis, int expected, boolean askStatus) throws InterruptedException {
         Map<String, Seen> seen = new LinkedHashMap<>();
         Map<String, Peer> connected = new LinkedHashMap<>();
-        List<CompletableFuture<Peer>> dialed = new ArrayList<>();
-        for (PeerAddress p : staticPeers) {
-            Peer known = atAddress.get(p);
-            dialed.add(known != null && network.peer(known.info().id()).filter(q -> q == known).isPresent()
-                    ? CompletableFuture.completedFuture(known) : network.connect(p.host(), p.port()));
-        }
-        if (discovery != null) {
-            listen(discovery, dialed, waitMillis, expected);
-        }
-        for (int i = 0; i < dialed.size(); i++) {
-            PeerAddress address = staticPeers.get(i);
-            try {
-                Peer peer = dialed.get(i).get(Math.max(1000, waitMillis), TimeUnit.MILLISECONDS);
-                Seen s = new Seen(peer.info(), address.toString(), Instant.now(), true, "static", Optional.empty());
-                seen.put(peer.info().id(), s);
-                connected.put(peer.info().id(), peer);
-                atAddress.put(address, peer);
-                lastAtAddress.put(address, s);
-            } catch (Exception e) {
-                atAddress.remove(address);
-                // The node this address had, if any: a node that stopped answering is still named.
-                Seen last = lastAtAddress.get(address);
-                String key = last != null ? last.node().id() : address.toString();
-                seen.putIfAbsent(key, last != null
-                        ? new Seen(last.node(), last.address(), last.lastSeen(), false, "static", Optional.empty())
-                        : new Seen(null, address.toString(), null, false, "static", Optional.empty()));
+        try (NettyPeerNetwork network = NettyPeerNetwork.start(config, answers);
+             MdnsDiscovery discovery = mdns ? new MdnsDiscovery(MdnsConfig.listening(clusterKey.orElse(null))) : null) {
+            if (discovery != null) {
+                discovery.start(DiscoveryListener.NONE);
             }
-        }
-        if (discovery != null) {
-            for (DiscoveredNode n : discovery.nodes()) {
-                if (seen.containsKey(n.id())) {
-                    continue;
+            List<CompletableFuture<Peer>> dialed = new ArrayList<>();
+            for (PeerAddress p : staticPeers) {
+                dialed.add(network.connect(p.host(), p.port()));
+            }
+            if (mdns) {
+                listen(discovery, dialed, waitMillis, expected);
+            }
+            for (int i = 0; i < dialed.size(); i++) {
+                try {
+                    Peer peer = dialed.get(i).get(Math.max(1000, waitMillis), TimeUnit.MILLISECONDS);
+                    seen.put(peer.info().id(), new Seen(peer.info(), staticPeers.get(i).toString(), Instant.now(), true,
+                            "static", Optional.empty()));
+                    connected.put(peer.info().id(), peer);
+                } catch (Exception e) {
+                    seen.putIfAbsent(staticPeers.get(i).toString(), new Seen(null, staticPeers.get(i).toString(), null,
+                            false, "static", Optional.empty()));
                 }
-                Peer peer = network.peer(n.id()).orElse(null);
-                if (peer == null) {
+            }
+            if (discovery != null) {
+                for (DiscoveredNode n : discovery.nodes()) {
+                    if (seen.containsKey(n.id())) {
+                        continue;
+                    }
+                    Peer peer;
                     try {
                         peer = network.connect(n.node().host(), n.node().port()).get(3, TimeUnit.SECONDS);
                     } catch (Exception e) {
                         peer = null;
                     }
-                }
-                seen.put(n.id(), new Seen(n.node(), n.node().address(), n.lastSeen(), peer != null, "mdns",
-                        Optional.empty()));
-                if (peer != null) {
-                    connected.put(n.id(), peer);
+                    seen.put(n.id(), new Seen(n.node(), n.node().address(), n.lastSeen(), peer != null, "mdns",
+                            Optional.empty()));
+                    if (peer != null) {
+                        connected.put(n.id(), peer);
+                    }
                 }
             }
-        }
-        if (askStatus) {
-            answers.ask(connected, STATUS_WAIT_MILLIS).forEach((node, status) ->
-                    seen.computeIfPresent(node, (k, s) -> s.withStatus(Optional.of(status))));
+            if (askStatus) {
+                answers.ask(connected, STATUS_WAIT_MILLIS).forEach((node, status) ->
+                        seen.computeIfPresent(node, (k, s) -> s.withStatus(Optional.of(status))));
+            }
         }
         return List.copyOf(seen.values());
-    }
-
-    @Override
-    public void close() {
-        if (discovery != null) {
-            discovery.close();
-        }
-        network.close();
     }
 
     /** Listens for {@code waitMillis}, or until {@code expected} distinct nodes were found if that is sooner. */

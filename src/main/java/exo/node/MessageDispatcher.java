@@ -23,11 +23,9 @@ final class MessageDispatcher implements PeerListener {
     private final ShardLoads loads;
     private final AtomicReference<RingEngine> tail;
     private final java.util.function.LongFunction<PeerMessage.Status> status;
-    private final KnownNodes known;
 
     MessageDispatcher(ShardLoader loader, FileServer files, PeerRanges ranges, SessionRouter router, ShardLoads loads,
-                      AtomicReference<RingEngine> tail, java.util.function.LongFunction<PeerMessage.Status> status,
-                      KnownNodes known) {
+                      AtomicReference<RingEngine> tail, java.util.function.LongFunction<PeerMessage.Status> status) {
         this.loader = loader;
         this.files = files;
         this.ranges = ranges;
@@ -35,15 +33,12 @@ final class MessageDispatcher implements PeerListener {
         this.loads = loads;
         this.tail = tail;
         this.status = status;
-        this.known = known;
     }
 
     @Override
     public void onConnected(Peer peer) {
-        known.met(peer.info());
-        // The one line that ties a node's label to its id: later lines use the label alone.
-        LOG.log(System.Logger.Level.INFO, "peer " + known.label(peer.info().id()) + " connected from "
-                + peer.info().address() + " (id " + peer.info().id() + ")");
+        LOG.log(System.Logger.Level.INFO, "peer " + peer.info().name() + " (" + peer.info().id() + ") connected from "
+                + peer.info().address());
     }
 
     @Override
@@ -70,7 +65,7 @@ final class MessageDispatcher implements PeerListener {
                 if (ring != null) {
                     ring.error(peer, m);
                 }
-                LOG.log(System.Logger.Level.WARNING, "error from " + known.label(peer.info().id()) + ": " + m.code() + ": "
+                LOG.log(System.Logger.Level.WARNING, "error from " + peer.info().name() + ": " + m.code() + ": "
                         + m.message());
             }
             case PeerMessage.StatusRequest m -> peer.send(status.apply(m.requestId()));
@@ -91,12 +86,12 @@ final class MessageDispatcher implements PeerListener {
     @Override
     public void onDisconnected(Peer peer, String reason) {
         String id = peer.info().id();
-        LOG.log(System.Logger.Level.INFO, "peer " + known.label(id) + " disconnected: " + reason);
+        LOG.log(System.Logger.Level.INFO, "peer " + peer.info().name() + " (" + id + ") disconnected: " + reason);
         router.peerLost(id, reason);
         loads.peerLost(id, reason);
         RingEngine ring = tail.get();
         if (ring != null) {
-            ring.peerLost(id, known.label(id), reason);
+            ring.peerLost(id, peer.info().name(), reason);
         }
     }
 }

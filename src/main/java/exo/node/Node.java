@@ -47,7 +47,6 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
     private final AtomicReference<RingEngine> tail = new AtomicReference<>();
     private final SessionRouter router;
     private final PeerRanges ranges = new PeerRanges();
-    private final KnownNodes known = new KnownNodes();
     private final FileServer files;
     private final ExecutorService fileIo;
     private final PeerNetwork network;
@@ -79,16 +78,14 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         if (config.clusterKey().isPresent()) {
             peerConfig = peerConfig.withClusterKey(ClusterKey.of(config.clusterKey().get()));
         }
-        known.met(self);
         PeerLookup peers = new PeerLookup();
-        this.router = new SessionRouter(config.nodeId(), shards, peers, compute, known::label);
+        this.router = new SessionRouter(config.nodeId(), shards, peers, compute);
         this.fileIo = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("exo-file-server-", 0).daemon()
                 .factory());
         this.files = new FileServer(shards.source(), fileIo);
         this.network = NettyPeerNetwork.start(peerConfig, new MessageDispatcher(
-                new ShardLoader(shards, loading, ranges, config.clusterKey().isPresent() ? null : registryFiles(),
-                        known),
-                files, ranges, router, loads, tail, this::status, known));
+                new ShardLoader(shards, loading, ranges, config.clusterKey().isPresent() ? null : registryFiles()),
+                files, ranges, router, loads, tail, this::status));
         peers.bind(network);
         this.dialer = new PeerDialer(network, config.peers());
         this.discovery = config.discovery() == DiscoveryMode.STATIC ? null : startMdns();
@@ -216,11 +213,6 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         return network;
     }
 
-    /** Every node this one has met, and what each is called in what exo says. */
-    public KnownNodes known() {
-        return known;
-    }
-
     public ShardHost shards() {
         return shards;
     }
@@ -278,6 +270,6 @@ public final class Node implements AutoCloseable, exo.node.ring.RingHost {
         }
         shards.close();
         pool.close();
-        LOG.log(System.Logger.Level.INFO, "node " + config.name() + " stopped");
+        LOG.log(System.Logger.Level.INFO, "node " + config.nodeId() + " stopped");
     }
 }

@@ -48,16 +48,8 @@ public final class SessionRouter {
     private final Map<String, Integer> lengths = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     private final BusyClock busy = new BusyClock();
-    /** What a node is called in the log, by id. */
-    private final java.util.function.Function<String, String> names;
 
     SessionRouter(String selfId, ShardHost shards, PeerLookup peers, SessionLanes compute) {
-        this(selfId, shards, peers, compute, id -> id);
-    }
-
-    SessionRouter(String selfId, ShardHost shards, PeerLookup peers, SessionLanes compute,
-                  java.util.function.Function<String, String> names) {
-        this.names = names;
         this.selfId = selfId;
         this.shards = shards;
         this.peers = peers;
@@ -71,7 +63,7 @@ public final class SessionRouter {
             return;
         }
         if (!sessions.containsKey(s.sessionId()) && sessions.size() >= MAX_SESSIONS) {
-            from.send(new PeerMessage.Error(Optional.of(s.sessionId()), "node-busy", "this node"
+            from.send(new PeerMessage.Error(Optional.of(s.sessionId()), "node-busy", "node " + selfId
                     + " holds " + MAX_SESSIONS + " sessions, its most; try again when some end"));
             return;
         }
@@ -79,8 +71,7 @@ public final class SessionRouter {
         lastUsed.put(s.sessionId(), System.currentTimeMillis());
         LOG.log(System.Logger.Level.INFO, "session " + s.sessionId() + " started: " + s.modelId() + " layers ["
                 + mine.get().start() + ", " + mine.get().end() + ") of " + s.layers() + ", ring "
-                + String.join(" -> ", s.ring().stream().map(e -> e.nodeId().equals(selfId) ? "this machine"
-                        : names.apply(e.nodeId())).toList()));
+                + String.join(" -> ", s.ring().stream().map(RingEntry::nodeId).toList()));
     }
 
     public boolean knows(String session) {
@@ -91,14 +82,14 @@ public final class SessionRouter {
         PeerMessage.SessionStart s = sessions.get(f.sessionId());
         if (s == null) {
             from.send(new PeerMessage.Error(Optional.of(f.sessionId()), "unknown-session",
-                    "this node has no session " + f.sessionId()));
+                    "node " + selfId + " has no session " + f.sessionId()));
             return;
         }
         lastUsed.put(f.sessionId(), System.currentTimeMillis());
         if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();
-            from.send(new PeerMessage.Error(Optional.of(f.sessionId()), "node-busy", "this node has "
-                    + MAX_QUEUED + " forwards waiting, its most"));
+            from.send(new PeerMessage.Error(Optional.of(f.sessionId()), "node-busy", "node " + selfId
+                    + " has " + MAX_QUEUED + " forwards waiting, its most"));
             return;
         }
         long arrived = System.nanoTime();
@@ -117,7 +108,7 @@ public final class SessionRouter {
             RingEntry mine = s.ring().stream().filter(e -> e.nodeId().equals(selfId)).findFirst().orElseThrow();
             InferenceEngine engine = shards.engine(s.modelId(), mine.start(), mine.end()).orElseThrow(() ->
                     new IllegalStateException("layers [" + mine.start() + ", " + mine.end() + ") of " + s.modelId()
-                            + " are not loaded here"));
+                            + " are not loaded on " + selfId));
             long started = System.nanoTime();
             busy.enter(started);
             Activations out;
@@ -135,13 +126,13 @@ public final class SessionRouter {
             peer.send(f.next(Payload.of(out, s.wireDtype()), spent)).whenComplete((v, failed) -> {
                 if (failed != null) {
                     tail(s).ifPresent(p -> p.send(new PeerMessage.Error(Optional.of(session), "forward-failed",
-                            "could not send to " + names.apply(next.nodeId()) + ": " + failed.getMessage())));
+                            "node " + selfId + " could not send to " + next.nodeId() + ": " + failed.getMessage())));
                 }
             });
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "session " + session + " failed here: " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "session " + session + " failed on " + selfId + ": " + e.getMessage());
             tail(s).ifPresent(p -> p.send(new PeerMessage.Error(Optional.of(session), "forward-failed",
-                    String.valueOf(e.getMessage()))));
+                    "node " + selfId + ": " + e.getMessage())));
         }
     }
 

@@ -16,27 +16,24 @@ final class ShardLoader {
     private final PeerRanges ranges;
     /** For a node without a cluster key, which repository files it may fetch; null when any is allowed. */
     private final java.util.function.Predicate<exo.peer.ModelRef> openNodeMayFetch;
-    private final KnownNodes known;
 
     /**
      * @param openNodeMayFetch for a node anyone may reach (no cluster key): the hub files it will
      *                         fetch for a peer (those its models.yaml names); null for a keyed node
-     * @param known            what the nodes asking are called in the log
      */
     ShardLoader(ShardHost shards, ExecutorService executor, PeerRanges ranges,
-                java.util.function.Predicate<exo.peer.ModelRef> openNodeMayFetch, KnownNodes known) {
+                java.util.function.Predicate<exo.peer.ModelRef> openNodeMayFetch) {
         this.shards = shards;
         this.executor = executor;
         this.ranges = ranges;
         this.openNodeMayFetch = openNodeMayFetch;
-        this.known = known;
     }
 
     void load(Peer from, PeerMessage.LoadShard m) {
         if (openNodeMayFetch != null && m.model().repo().isPresent() && !openNodeMayFetch.test(m.model())) {
             String reason = "this node has no cluster key, so it fetches only models its models.yaml names, not "
                     + m.model().repo().get() + "/" + m.model().fileName();
-            LOG.log(System.Logger.Level.WARNING, "refused a load from " + known.label(from.info().id()) + ": " + reason);
+            LOG.log(System.Logger.Level.WARNING, "refused a load from " + from.info().name() + ": " + reason);
             from.send(new PeerMessage.ShardFailed(m.requestId(), reason));
             return;
         }
@@ -47,7 +44,7 @@ final class ShardLoader {
                 shards.load(m.model(), s, m.contextLength(), java.util.Optional.of(ranges.from(from, m.model())),
                         new ProgressToTail(from, m.requestId()));
                 LOG.log(System.Logger.Level.INFO, "loaded " + m.model().id() + " layers [" + s.start() + ", " + s.end()
-                        + ") of " + s.layers() + " for " + known.label(from.info().id()));
+                        + ") of " + s.layers() + " for " + from.info().name());
                 from.send(new PeerMessage.ShardReady(m.requestId(), m.model().id(), s.start(), s.end()));
             } catch (Exception e) {
                 String reason = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -68,10 +68,7 @@ final class NodeProcess implements AutoCloseable {
         if (!extra.contains("--host")) {
             cmd.addAll(List.of("--host", "127.0.0.1"));
         }
-        if (!extra.contains("--port")) {
-            cmd.addAll(List.of("--port", "0"));
-        }
-        cmd.addAll(List.of("--node-id", id, "--name", id,
+        cmd.addAll(List.of("--port", "0", "--node-id", id, "--name", id,
                 "--memory", memory, "--threads", String.valueOf(threads), "--heartbeat-ms", "500", "--discovery", "static",
                 "--models-dir", modelsDir.toString(), "--engine", engine));
         cmd.addAll(extra);

@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * `exo ps` against real processes: a node, and an `exo chat` that stays open between turns so
  * its session lives on both. ps shows the layers each loaded and the one conversation, with
  * its ring, once; when the chat ends, the node holds no session. And `--wait-for-peers` ends a
- * long wait for the LAN as soon as that many nodes answered. `exo ps --watch` marks a node that
- * joins, and one killed.
+ * long wait for the LAN as soon as that many nodes answered.
  */
 class PsIT {
     @TempDir
@@ -102,45 +101,6 @@ class PsIT {
             assertTrue(err.contains("or until 1 answer)...") && err.contains("found 1 node: node-a"), err);
             // Each process had 60 s: both ended long before their 600 s waits.
             assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(120));
-        }
-    }
-
-    @Test
-    void watchMarksANodeThatJoinsAndOneThatIsKilled() throws Exception {
-        int portB = freePort();
-        try (NodeProcess a = NodeProcess.start("node-a", "2GB", home.resolve("node-a"), List.of());
-             ExoProcess watch = ExoProcess.start(home.resolve("watch"), Map.of("EXO_HOME",
-                     home.resolve("ps").toString()), "ps", "--watch", "--discovery", "static", "--peers",
-                     a.address() + ",127.0.0.1:" + portB)) {
-            // No terminal here: each table that changed is printed once, headed by what joined or was lost.
-            awaitOutput(watch, "node-a ");
-            assertTrue(watch.stdoutSoFar().lines().anyMatch(l -> l.startsWith("?") && l.contains("127.0.0.1:" + portB)
-                    && l.contains("(unreachable)")), watch.stdoutSoFar());
-            try (NodeProcess b = NodeProcess.start("node-b", "2GB", home.resolve("node-b"), List.of(), TestModels.dir(),
-                    Map.of(), "java", 1, List.of("--port", String.valueOf(portB)))) {
-                awaitOutput(watch, ": joined: node-b");
-                b.kill();
-                awaitOutput(watch, ": lost: node-b");
-            }
-            String out = watch.stdoutSoFar();
-            String lost = out.substring(out.indexOf(": lost: node-b"));
-            assertTrue(lost.lines().anyMatch(l -> l.startsWith("node-b ") && l.contains("(unreachable)")
-                    && l.endsWith("lost")), out);
-            assertTrue(lost.lines().anyMatch(l -> l.startsWith("node-a ") && !l.endsWith("lost")), out);
-            watch.stop();
-            assertTrue(watch.stderr().replaceFirst("^WARNING: Using incubator modules: jdk.incubator.vector\\R", "")
-                    .isEmpty(), watch.stderr());
-        }
-    }
-
-    private static void awaitOutput(ExoProcess p, String text) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!p.stdoutSoFar().contains(text)) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("exo ps --watch never printed '" + text + "':\n" + p.stdoutSoFar()
-                        + "\nstderr: " + p.stderr());
-            }
-            Thread.sleep(200);
         }
     }
 

@@ -1,7 +1,5 @@
 package exo.node.ring;
 
-import exo.download.ProgressLines;
-import exo.download.ProgressListener;
 import exo.gguf.GgufMetadata;
 import exo.node.ExoHome;
 import exo.node.Node;
@@ -12,9 +10,11 @@ import exo.topology.Partition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -48,15 +48,12 @@ public final class ClusterRuntime implements AutoCloseable {
     private final Node node;
     private final boolean onTheLan;
     private final Consumer<String> status;
-    private final java.util.function.Supplier<ProgressListener> transfers;
     private final List<AutoCloseable> rings = new ArrayList<>();
 
-    private ClusterRuntime(Node node, boolean onTheLan, Consumer<String> status,
-                           java.util.function.Supplier<ProgressListener> transfers) {
+    private ClusterRuntime(Node node, boolean onTheLan, Consumer<String> status) {
         this.node = node;
         this.onTheLan = onTheLan;
         this.status = status;
-        this.transfers = transfers;
     }
 
     /**
@@ -67,19 +64,9 @@ public final class ClusterRuntime implements AutoCloseable {
      */
     public static ClusterRuntime start(NodeConfig config, ExoHome home, PeerWait wait, Consumer<String> status)
             throws IOException, InterruptedException {
-        return start(config, home, wait, status, () -> new ProgressLines(status, "fetching", System::nanoTime));
-    }
-
-    /**
-     * As above, showing each slice a node of a ring fetches (from this machine's file or the hub)
-     * on a display of its own from {@code transfers}: a bar per node on a terminal.
-     */
-    public static ClusterRuntime start(NodeConfig config, ExoHome home, PeerWait wait, Consumer<String> status,
-                                       java.util.function.Supplier<ProgressListener> transfers)
-            throws IOException, InterruptedException {
         boolean lan = config.discovery() != exo.discovery.DiscoveryMode.STATIC;
         Node node = Node.start(config, home);
-        ClusterRuntime runtime = new ClusterRuntime(node, lan, status, transfers);
+        ClusterRuntime runtime = new ClusterRuntime(node, lan, status);
         try {
             runtime.awaitPeers(wait);
             return runtime;
@@ -129,11 +116,11 @@ public final class ClusterRuntime implements AutoCloseable {
      * and with machines that join (between turns, see {@link ResilientRing#replanIfChanged}).
      */
     public TailRing ring(RingModel model, RingSettings settings) throws IOException {
-        RingForming.Formed first = forming(model, settings, status, transfers).form(Set.of());
+        RingForming.Formed first = forming(model, settings, status).form(Set.of());
         status.accept("ring: " + ringLine(first.ring()));
         // A ring formed again after a loss says one line of its own (ResilientRing); the loading
         // of each slice again is routine then, and only what did not go as planned is said.
-        RingForming again = forming(model, settings, line -> { }, () -> ProgressListener.NONE);
+        RingForming again = forming(model, settings, line -> { });
         ResilientRing ring = new ResilientRing(first.ring(), lost -> again.form(lost).ring(), this::batchExact,
                 this::nameOf, status);
         rings.add(ring);
@@ -159,7 +146,7 @@ public final class ClusterRuntime implements AutoCloseable {
         if (machines < 1 || machines > machines()) {
             throw new IllegalArgumentException("a ring of " + machines + " machines out of " + machines());
         }
-        RingForming forming = forming(model, settings, status, transfers);
+        RingForming forming = forming(model, settings, status);
         RingBuilder builder = forming.builder();
         List<String> planned = builder.plan(model.id(), model.shape()).ring().stream()
                 .map(a -> a.device().name()).toList();
@@ -182,18 +169,24 @@ public final class ClusterRuntime implements AutoCloseable {
     }
 
     /** Forms rings for {@code model}, routine lines to {@code progress}, the unexpected to the status line. */
-    private RingForming forming(RingModel model, RingSettings settings, Consumer<String> progress,
-                                java.util.function.Supplier<ProgressListener> transfers) {
-        RingBuilder builder = new RingBuilder(node, this::nameOf, progress, status, transfers);
+    private RingForming forming(RingModel model, RingSettings settings, Consumer<String> progress) {
+        RingBuilder builder = new RingBuilder(node, this::nameOf, progress, status);
         return new RingForming(builder, model, settings, progress, status);
     }
 
     /**
-     * A node's name for the person: "this machine" for this one, else its label (its name, with a
-     * piece of its id where another node met has the same name: "vm-b457"); a node lost keeps it.
+     * A node's name for the person: "this machine" for this one, else the name it gave, with its id
+     * where another node of the cluster has the same name.
      */
     public String nameOf(String nodeId) {
-        return nodeId.equals(node.info().id()) ? "this machine" : node.known().label(nodeId);
+        if (nodeId.equals(node.info().id())) {
+            return "this machine";
+        }
+        Map<String, Integer> names = new HashMap<>();
+        names.merge(node.info().name(), 1, Integer::sum);
+        node.network().peers().forEach(p -> names.merge(p.info().name(), 1, Integer::sum));
+        return node.network().peer(nodeId).map(p -> names.getOrDefault(p.info().name(), 0) > 1
+                ? p.info().name() + " (" + nodeId + ")" : p.info().name()).orElse(nodeId);
     }
 
     /** The engine a node computes with, as it advertised it: "ggml/CPU", "ggml/Metal", "java"; "?" if unknown. */

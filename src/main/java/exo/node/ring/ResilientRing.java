@@ -286,10 +286,7 @@ public final class ResilientRing implements InferenceEngine {
             // that recovery's replay never finished: this loss came first
             status.accept(String.format(Locale.ROOT, "%s (re-planned in %.1f s)", recovery, replanSeconds));
         }
-        // "node studio was lost mid-answer (connection closed); continuing on mbp + this machine"
-        String what = e instanceof NodeLost n ? "node " + names.apply(n.nodeId()) + " was lost mid-answer ("
-                + n.reason() + ")" : e.getMessage();
-        recovery = what + "; continuing on "
+        recovery = e.getMessage() + "; continuing on "
                 + String.join(" + ", fresh.ring().stream().map(x -> names.apply(x.nodeId())).toList());
         replanSeconds = (System.nanoTime() - t0) / 1e9;
     }

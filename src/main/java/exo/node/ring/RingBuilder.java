@@ -1,6 +1,5 @@
 package exo.node.ring;
 
-import exo.download.ProgressListener;
 import exo.engine.InferenceEngine;
 import exo.peer.ModelRef;
 import exo.peer.Peer;
@@ -36,21 +35,18 @@ public final class RingBuilder {
     private final java.util.function.Function<String, String> names;
     private final Consumer<String> progress;
     private final Consumer<String> status;
-    private final java.util.function.Supplier<ProgressListener> transfers;
 
     /**
-     * @param names     a node's name for the person, by id
-     * @param progress  receives the routine lines: each node's loading and readiness
-     * @param status    receives what did not go as planned: a machine left out
-     * @param transfers a display for each slice a node fetches (a bar per node on a terminal)
+     * @param names    a node's name for the person, by id
+     * @param progress receives the routine lines: each node's loading, bytes and readiness
+     * @param status   receives what did not go as planned: a machine left out
      */
     public RingBuilder(RingHost node, java.util.function.Function<String, String> names, Consumer<String> progress,
-                       Consumer<String> status, java.util.function.Supplier<ProgressListener> transfers) {
+                       Consumer<String> status) {
         this.node = node;
         this.names = names;
         this.progress = progress;
         this.status = status;
-        this.transfers = transfers;
     }
 
     /** The partition over the live peers and this node (planned by node id, tail = this node). */
@@ -101,12 +97,9 @@ public final class RingBuilder {
             Shard s = a.shard();
             Shard shard = new Shard(model.id(), s.start(), s.end(), s.layers());
             progress.accept(describe(id) + ": loading layers " + range(shard));
-            SliceProgress fetched = new SliceProgress(transfers.get(), model.id() + " layers " + s.start() + "-"
-                    + (s.end() - 1) + " for " + describe(id));
-            CompletableFuture<Void> load = node.loads().send(peer, requestId ->
-                    new PeerMessage.LoadShard(requestId, model, shard, contextLength, wireDtype), fetched::report);
-            load.whenComplete((ok, failed) -> fetched.finished(failed == null));
-            loads.put(id, load);
+            loads.put(id, node.loads().send(peer, requestId ->
+                    new PeerMessage.LoadShard(requestId, model, shard, contextLength, wireDtype),
+                    p -> progress.accept(describe(id) + ": " + p.bytesDone() + " of " + p.bytesTotal() + " bytes")));
         }
         Assignment mine = partition.tail();
         progress.accept(describe(node.info().id()) + ": loading layers " + range(mine.shard()));
@@ -121,7 +114,6 @@ public final class RingBuilder {
                     throw new LoadFailure(e.getKey(), describe(e.getKey()) + " could not load its slice: "
                             + ex.getCause().getMessage());
                 } catch (TimeoutException ex) {
-                    e.getValue().cancel(false); // its bar ends here
                     throw new LoadFailure(e.getKey(), describe(e.getKey()) + " did not load its slice within "
                             + loadTimeout.toSeconds() + " s");
                 } catch (InterruptedException ex) {
