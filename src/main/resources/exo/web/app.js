@@ -350,20 +350,11 @@ async function generate() {
       if (res.status === 401) $("key-label").hidden = false;
       throw new Error(err.error ? err.error.message : res.statusText);
     }
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let pending = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      pending += decoder.decode(value, { stream: true });
-      let cut;
+    for await (const batch of serverSentData(res)) {
       let changed = false;
-      while ((cut = pending.indexOf("\n\n")) >= 0) {
-        const event = pending.slice(0, cut);
-        pending = pending.slice(cut + 2);
-        if (!event.startsWith("data: ") || event === "data: [DONE]") continue;
-        const chunk = JSON.parse(event.slice(6));
+      for (const data of batch) {
+        if (data === "[DONE]") continue;
+        const chunk = JSON.parse(data);
         if (chunk.error) throw new Error(chunk.error.message);
         for (const choice of chunk.choices) {
           const d = choice.delta || {};

@@ -5,6 +5,29 @@
 // both are written in the log below the picture.
 "use strict";
 
+/**
+ * The data lines of the server-sent events in a fetch response, yielded a read at a time (one array
+ * per read), for the cluster stream here and the answer stream in app.js.
+ */
+async function* serverSentData(res) {
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let pending = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    pending += decoder.decode(value, { stream: true });
+    const batch = [];
+    let cut;
+    while ((cut = pending.indexOf("\n\n")) >= 0) {
+      const event = pending.slice(0, cut);
+      pending = pending.slice(cut + 2);
+      if (event.startsWith("data: ")) batch.push(event.slice(6));
+    }
+    yield batch;
+  }
+}
+
 const Cluster = (() => {
   const SVG = "http://www.w3.org/2000/svg";
   const LOST_MS = 15000;
@@ -130,19 +153,8 @@ const Cluster = (() => {
       if (!res.ok) throw new Error(res.statusText);
       live.textContent = "live";
       pause = 1000;
-      const reader = res.body.getReader();
-      const decoder = new TextDecoder();
-      let pending = "";
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        pending += decoder.decode(value, { stream: true });
-        let cut;
-        while ((cut = pending.indexOf("\n\n")) >= 0) {
-          const event = pending.slice(0, cut);
-          pending = pending.slice(cut + 2);
-          if (event.startsWith("data: ")) show(JSON.parse(event.slice(6)));
-        }
+      for await (const batch of serverSentData(res)) {
+        for (const data of batch) show(JSON.parse(data));
       }
     } catch (e) {
       // the server restarts, the network fails, or the tab was hidden: below
